@@ -1,0 +1,63 @@
+# Haven: every command a developer or CI needs. Each target installs what it needs (pinned).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)/functions/api:$(CURDIR)
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+HAVEN_PORT ?= 8000
+ROLE ?= responder
+STAGE ?= dev
+
+.PHONY: run test bench synth lint format token deploy clean venv test-fast
+
+$(STAMP): requirements/runtime.txt requirements/dev.txt requirements/constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements/dev.txt -c requirements/constraints.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+## make run: the whole platform locally on an embedded AWS; API on http://127.0.0.1:$(HAVEN_PORT)
+run: $(STAMP)
+	HAVEN_PORT=$(HAVEN_PORT) $(BIN)/python -m local
+
+## make test: lint, type checks and the whole suite (unit, integration, infra, e2e)
+test: $(STAMP) lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+## make token ROLE=responder [ORG_ID=..] [PARTNER_ID=..]: a bearer token for the local API
+token: $(STAMP)
+	@$(BIN)/python -m local.tokens --role $(ROLE) \
+		$(if $(ORG_ID),--org-id $(ORG_ID)) $(if $(PARTNER_ID),--partner-id $(PARTNER_ID))
+
+## make bench: side-by-side ratios against bare boto3 on the same embedded AWS
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+## make synth: the CloudFormation template (cdk-nag checked) into cdk.out, then cfn-lint
+synth: $(STAMP)
+	$(BIN)/python infra/app.py
+	$(BIN)/cfn-lint cdk.out/*.template.json
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make deploy STAGE=prod: deploy to the AWS account of your credentials (needs the CDK CLI)
+deploy: $(STAMP)
+	npm ci --no-audit --no-fund
+	PATH=$(CURDIR)/$(BIN):$$PATH npx cdk deploy --context stage=$(STAGE)
+
+clean:
+	rm -rf cdk.out build .pytest_cache .mypy_cache .ruff_cache

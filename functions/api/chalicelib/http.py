@@ -1,0 +1,174 @@
+"""Plumbing every route shares: parsing, errors as problem+json, identity, idempotency.
+
+Routes are registered on a :class:`HavenBlueprint`; its ``route`` wraps each view so that a
+:class:`~haven.errors.HavenError` becomes an RFC 9457 response and an ``idempotent`` POST
+honours ``Idempotency-Key``. A view parses its input with :func:`parse_body` /
+:func:`parse_query`, calls one use case, and returns a :class:`chalice.Response` or a dict.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from chalice import Blueprint, Response
+from chalice.app import Request
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from haven.adapters.idempotency_store import DynamoIdempotencyStore
+from haven.adapters.tokens import verify_bearer
+from haven.auth import Principal
+from haven.config import get_settings
+from haven.errors import (
+    FieldError,
+    HavenError,
+    MalformedRequest,
+    PayloadTooLarge,
+    Problem,
+    ValidationFailed,
+)
+from haven.idempotency import StoredResponse, fingerprint, scoped_key, validate_key
+
+PROBLEM_JSON = "application/problem+json"
+JSON = "application/json"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Strict(BaseModel):
+    """Base of request models: unknown fields are rejected, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def problem_response(problem: Problem, path: str | None = None) -> Response:
+    headers = {"Content-Type": PROBLEM_JSON}
+    if problem.status == 405 and "allow" in problem.extensions:
+        headers["Allow"] = str(problem.extensions.pop("allow"))
+    return Response(body=problem.to_dict(path), status_code=problem.status, headers=headers)
+
+
+def _field_errors(error: ValidationError, root: str | None) -> list[FieldError]:
+    fields = []
+    for item in error.errors():
+        loc = ".".join(str(part) for part in item["loc"] if part != "__root__")
+        if root:
+            loc = f"{root}.{loc}" if loc else root
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = "unknown field"
+        fields.append(FieldError(loc or "body", message))
+    return fields
+
+
+def parse_body(request: Request, model: type[M]) -> M:
+    raw = request.raw_body or b""
+    if len(raw) > get_settings().max_body_bytes:
+        raise PayloadTooLarge(f"the body must not exceed {get_settings().max_body_bytes} bytes")
+    if not raw.strip():
+        raise MalformedRequest("a JSON body is required")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise MalformedRequest(f"the body is not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise ValidationFailed([FieldError("body", "must be a JSON object")])
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ValidationFailed(_field_errors(error, None)) from None
+
+
+def parse_query(request: Request, model: type[M]) -> M:
+    params = dict(request.query_params or {})
+    try:
+        return model.model_validate(params)
+    except ValidationError as error:
+        raise ValidationFailed(_field_errors(error, None)) from None
+
+
+def caller(request: Request) -> Principal | None:
+    """The verified principal of the request (memoised on the request), or ``None``."""
+    cached = request.context.get("haven_principal", False)
+    if cached is not False:
+        return cached  # type: ignore[no-any-return]
+    principal = verify_bearer(request.headers.get("authorization"))
+    request.context["haven_principal"] = principal
+    return principal
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    merged = {"Content-Type": JSON}
+    merged.update(headers or {})
+    return Response(body=body, status_code=status, headers=merged)
+
+
+def _as_response(result: Any) -> Response:
+    return result if isinstance(result, Response) else json_response(result)
+
+
+def _body_text(response: Response) -> str:
+    body = response.body
+    if isinstance(body, bytes):
+        return body.decode()
+    if isinstance(body, str):
+        return body
+    return json.dumps(body, separators=(",", ":"))
+
+
+class HavenBlueprint(Blueprint):
+    """A Chalice blueprint whose views answer problem+json and honour Idempotency-Key."""
+
+    _store: DynamoIdempotencyStore | None = None
+
+    def route(self, path: str, **kwargs: Any) -> Callable[..., Any]:
+        idempotent = bool(kwargs.pop("idempotent", False))
+        register = super().route(path, **kwargs)
+
+        def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(view)
+            def wrapped(*args: Any, **view_kwargs: Any) -> Response:
+                request = self.current_request
+                try:
+                    if idempotent and request.headers.get("idempotency-key"):
+                        return self._idempotent(request, path, view, args, view_kwargs)
+                    return _as_response(view(*args, **view_kwargs))
+                except HavenError as error:
+                    return problem_response(Problem.from_error(error), request.path)
+
+            register(wrapped)
+            return view
+
+        return decorator
+
+    def _idempotent(
+        self, request: Request, path: str, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> Response:
+        store = HavenBlueprint._store or DynamoIdempotencyStore()
+        HavenBlueprint._store = store
+        key = validate_key(request.headers["idempotency-key"])
+        who = caller(request)
+        scope = scoped_key(f"{request.method} {path}", who.subject if who else "public", key)
+        print_ = fingerprint(request.method, request.path, request.raw_body or b"")
+        replay = store.begin(scope, print_, get_settings().idempotency_ttl_seconds)
+        if replay is not None:
+            return Response(
+                body=replay.body,
+                status_code=replay.status,
+                headers={"Content-Type": replay.content_type, "Idempotent-Replayed": "true"},
+            )
+        try:
+            response = _as_response(view(*args, **kwargs))
+        except BaseException:
+            store.release(scope)
+            raise
+        if 200 <= response.status_code < 300:
+            content_type = response.headers.get("Content-Type", JSON)
+            store.complete(
+                scope, StoredResponse(response.status_code, _body_text(response), content_type)
+            )
+        else:
+            store.release(scope)
+        return response

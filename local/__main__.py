@@ -1,0 +1,3 @@
+from local.runtime import main
+
+main()

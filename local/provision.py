@@ -1,0 +1,113 @@
+"""Creates every resource of the catalog on the embedded AWS, as the CDK app does in AWS."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import boto3
+
+from haven.resources import BUCKETS, QUEUES, RULES, table_models
+from local.environment import ACCOUNT, REGION, bucket_name, bus_name, dlq_name, queue_name
+
+
+def _client(service: str, endpoint: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106 - the embedded AWS accepts any key
+    )
+
+
+def queue_arn(name: str) -> str:
+    return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
+
+
+def provision(endpoint: str) -> None:
+    """Idempotent: creating what exists already is a no-op."""
+    dynamodb = _client("dynamodb", endpoint)
+    existing = set(dynamodb.list_tables()["TableNames"])
+    for model in table_models().values():
+        name = model.Meta.table_name
+        if name in existing:
+            continue
+        schema = model._get_schema()
+        request: dict[str, Any] = {
+            "TableName": name,
+            "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [
+                {"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]}
+                for k in schema["key_schema"]
+            ],
+            "AttributeDefinitions": [
+                {"AttributeName": a["AttributeName"], "AttributeType": a["AttributeType"]}
+                for a in schema["attribute_definitions"]
+            ],
+        }
+        if schema["global_secondary_indexes"]:
+            request["GlobalSecondaryIndexes"] = [
+                {
+                    "IndexName": g["index_name"],
+                    "KeySchema": g["key_schema"],
+                    "Projection": g["projection"],
+                }
+                for g in schema["global_secondary_indexes"]
+            ]
+        dynamodb.create_table(**request)
+        ttl = next(
+            (n for n, a in model.get_attributes().items() if type(a).__name__ == "TTLAttribute"),
+            None,
+        )
+        if ttl:
+            dynamodb.update_time_to_live(
+                TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl}
+            )
+
+    sqs = _client("sqs", endpoint)
+    visibility_override = os.environ.get("HAVEN_LOCAL_VISIBILITY_TIMEOUT")
+    for q in QUEUES:
+        sqs.create_queue(
+            QueueName=dlq_name(q.name), Attributes={"MessageRetentionPeriod": str(14 * 86400)}
+        )
+        visibility = visibility_override or str(q.visibility_timeout_s)
+        sqs.create_queue(
+            QueueName=queue_name(q.name),
+            Attributes={
+                "VisibilityTimeout": visibility,
+                "MessageRetentionPeriod": str(q.retention_days * 86400),
+                "RedrivePolicy": json.dumps(
+                    {
+                        "deadLetterTargetArn": queue_arn(dlq_name(q.name)),
+                        "maxReceiveCount": q.max_receive_count,
+                    }
+                ),
+            },
+        )
+
+    s3 = _client("s3", endpoint)
+    existing_buckets = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}
+    for b in BUCKETS:
+        if bucket_name(b.name) not in existing_buckets:
+            s3.create_bucket(
+                Bucket=bucket_name(b.name),
+                CreateBucketConfiguration={"LocationConstraint": REGION},
+            )
+
+    events = _client("events", endpoint)
+    if bus_name() not in {b["Name"] for b in events.list_event_buses()["EventBuses"]}:
+        events.create_event_bus(Name=bus_name())
+    for rule in RULES:
+        events.put_rule(
+            Name=f"{bus_name()}-{rule.name}",
+            EventBusName=bus_name(),
+            EventPattern=json.dumps({"detail-type": list(rule.detail_types)}),
+            State="ENABLED",
+        )
+        events.put_targets(
+            Rule=f"{bus_name()}-{rule.name}",
+            EventBusName=bus_name(),
+            Targets=[{"Id": rule.target_queue, "Arn": queue_arn(queue_name(rule.target_queue))}],
+        )

@@ -1,0 +1,1 @@
+"""Adapters: the only code in ``haven`` that talks to AWS (boto3, PynamoDB)."""

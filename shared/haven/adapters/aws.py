@@ -1,0 +1,33 @@
+"""Lazily created boto3 clients, one per service per process.
+
+Importing a handler creates no client and does no I/O; the first use does. Clients honour
+``AWS_ENDPOINT_URL`` (the embedded AWS in local mode) through botocore's own configuration.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+_lock = threading.Lock()
+
+_CONFIG = Config(
+    retries={"max_attempts": 3, "mode": "standard"},
+    connect_timeout=2,
+    read_timeout=5,
+)
+
+
+@cache
+def client(service: str) -> Any:
+    with _lock:
+        return boto3.session.Session().client(service, config=_CONFIG)
+
+
+def reset_clients() -> None:
+    """Forget every client (tests that switch between mocked and served AWS)."""
+    client.cache_clear()

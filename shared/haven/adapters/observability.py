@@ -1,0 +1,21 @@
+"""Powertools logger, tracer and metrics, configured the same way for every function.
+
+Logs are structured JSON with the request id; they never carry personal data: no bodies,
+no query strings, no names, contacts or precise locations.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+
+
+def logger(service: str) -> Logger:
+    return Logger(service=service, use_rfc3339=True)
+
+
+def tracer(service: str) -> Tracer:
+    return Tracer(service=service)
+
+
+def metrics(service: str) -> Metrics:
+    return Metrics(service=service, namespace="Haven")

@@ -1,0 +1,65 @@
+"""Settings from the environment, validated once per cold start.
+
+Every function reads its configuration through :func:`get_settings`. A missing or malformed
+variable fails the cold start with a clear message instead of failing a request later.
+Reading the environment is not I/O; nothing here talks to AWS.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HAVEN_", extra="ignore", frozen=True)
+
+    #: ``local`` runs on the embedded AWS; ``aws`` is a real deployment.
+    mode: Literal["local", "aws"] = "aws"
+    #: Deployment stage, part of every physical resource name.
+    stage: str = Field(default="dev", pattern=r"^[a-z][a-z0-9-]{0,19}$")
+    region: str = Field(default="eu-west-1", validation_alias="AWS_REGION")
+
+    # --- identity -------------------------------------------------------------------------
+    #: Expected ``iss`` of bearer tokens (Cognito user pool URL in AWS, ``haven-local`` locally).
+    auth_issuer: str = "haven-local"
+    #: Expected ``aud`` (Cognito app client id in AWS).
+    auth_audience: str = "haven"
+    #: JWKS document URL (Cognito in AWS). Locally the JWKS is read from ``auth_jwks_file``.
+    auth_jwks_url: str | None = None
+    auth_jwks_file: str | None = None
+
+    # --- secrets ----------------------------------------------------------------------------
+    #: HMAC key for pagination cursors and tracking tokens (local mode / tests).
+    signing_key: str | None = Field(default=None, min_length=32)
+    #: Secrets Manager ARN holding the signing key (AWS mode); read once, lazily.
+    signing_key_secret_arn: str | None = None
+
+    # --- behaviour --------------------------------------------------------------------------
+    idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=6 * 1024 * 1024)
+    page_size_max: int = Field(default=100, ge=1, le=1000)
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _one_signing_key_source(self) -> Settings:
+        if self.signing_key is None and self.signing_key_secret_arn is None:
+            raise ValueError("set HAVEN_SIGNING_KEY or HAVEN_SIGNING_KEY_SECRET_ARN")
+        if self.auth_jwks_url is None and self.auth_jwks_file is None:
+            raise ValueError("set HAVEN_AUTH_JWKS_URL or HAVEN_AUTH_JWKS_FILE")
+        if self.mode == "aws" and self.auth_jwks_file is not None:
+            raise ValueError("HAVEN_AUTH_JWKS_FILE is for local mode only")
+        return self
+
+    @property
+    def is_local(self) -> bool:
+        return self.mode == "local"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The validated settings of this process (cached: validated once per cold start)."""
+    return Settings()

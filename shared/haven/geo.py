@@ -1,0 +1,114 @@
+"""Geographic helpers on the H3 grid.
+
+Spatial lookups in Haven are Queries on H3 cells: an item is stored under the cell that holds
+it (at a resolution chosen per access pattern), and a search around a point Queries the few
+cells of a disk around it, then filters by exact distance. No Scan, whatever the table size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import h3
+
+EARTH_RADIUS_KM = 6371.0088
+
+#: Average hexagon edge length in km per resolution (H3 documentation), used to size disks.
+_EDGE_KM = {r: h3.average_hexagon_edge_length(r, unit="km") for r in range(16)}
+
+
+@dataclass(frozen=True)
+class Point:
+    lat: float
+    lon: float
+
+    def __post_init__(self) -> None:
+        if not (-90.0 <= self.lat <= 90.0) or math.isnan(self.lat):
+            raise ValueError("latitude must be between -90 and 90")
+        if not (-180.0 <= self.lon <= 180.0) or math.isnan(self.lon):
+            raise ValueError("longitude must be between -180 and 180")
+
+
+def cell(point: Point, resolution: int) -> str:
+    return str(h3.latlng_to_cell(point.lat, point.lon, resolution))
+
+
+def cell_center(cell_id: str) -> Point:
+    lat, lon = h3.cell_to_latlng(cell_id)
+    return Point(lat, lon)
+
+
+def distance_km(a: Point, b: Point) -> float:
+    """Great-circle (haversine) distance; correct across the antimeridian and at the poles."""
+    return float(h3.great_circle_distance((a.lat, a.lon), (b.lat, b.lon), unit="km"))
+
+
+def rings_for_radius(radius_km: float, resolution: int) -> int:
+    """How many rings of cells around a centre cell are needed to cover ``radius_km``."""
+    # Centre-to-centre distance between neighbours is about sqrt(3) * edge length.
+    step = math.sqrt(3) * _EDGE_KM[resolution]
+    return max(1, math.ceil(radius_km / step) + 1)
+
+
+def cells_within(point: Point, radius_km: float, resolution: int) -> list[str]:
+    """The cells to Query to find every item within ``radius_km`` of ``point``.
+
+    A superset: callers filter candidates by :func:`distance_km`.
+    """
+    return sorted(h3.grid_disk(cell(point, resolution), rings_for_radius(radius_km, resolution)))
+
+
+def coarsen(point: Point, resolution: int = 7) -> Point:
+    """The centre of the containing cell: hides an exact location (res 7 is about 1.2 km)."""
+    return cell_center(cell(point, resolution))
+
+
+def polygon_cells(ring: list[Point], resolution: int) -> list[str]:
+    """Cells whose centres fall inside a polygon, plus the cells of its vertices (never empty)."""
+    shape = h3.LatLngPoly([(p.lat, p.lon) for p in ring])
+    cells = set(h3.h3shape_to_cells(shape, resolution))
+    cells.update(cell(p, resolution) for p in ring)
+    return sorted(cells)
+
+
+def point_in_ring(point: Point, ring: list[Point]) -> bool:
+    """Ray casting in lon/lat space; rings are small enough in practice for this to hold."""
+    inside = False
+    n = len(ring)
+    for i in range(n):
+        a, b = ring[i], ring[(i + 1) % n]
+        if (a.lat > point.lat) != (b.lat > point.lat):
+            cross = (b.lon - a.lon) * (point.lat - a.lat) / (b.lat - a.lat) + a.lon
+            if point.lon < cross:
+                inside = not inside
+    return inside
+
+
+@dataclass(frozen=True)
+class BBox:
+    """A bounding box; ``west > east`` means it crosses the antimeridian."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+    @classmethod
+    def parse(cls, text: str) -> BBox:
+        parts = text.split(",")
+        if len(parts) != 4:
+            raise ValueError("bbox must be west,south,east,north")
+        west, south, east, north = (float(p) for p in parts)
+        Point(south, west)
+        Point(north, east)
+        if south > north:
+            raise ValueError("bbox south must not be greater than north")
+        return cls(south, west, north, east)
+
+    def contains(self, p: Point) -> bool:
+        if not (self.south <= p.lat <= self.north):
+            return False
+        if self.west <= self.east:
+            return self.west <= p.lon <= self.east
+        return p.lon >= self.west or p.lon <= self.east

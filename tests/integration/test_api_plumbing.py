@@ -1,0 +1,214 @@
+"""The API's shared plumbing over a real HTTP server: errors, auth, idempotency."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from chalice import Chalice
+
+from chalicelib.http import HavenBlueprint, Strict, caller, parse_body
+from haven.auth import Role, require
+from haven.errors import Conflict
+from local import tokens
+from local.gateway import LocalGateway
+
+
+class Echo(Strict):
+    name: str
+    count: int = 0
+
+
+def _test_app(calls: list[dict[str, Any]]) -> Chalice:
+    """A small app on the real plumbing, so that the mechanisms are tested on their own."""
+    import app as api
+
+    bp = HavenBlueprint("plumbing")
+
+    @bp.route("/v1/echo", methods=["POST"], idempotent=True)
+    def echo() -> Any:
+        body = parse_body(bp.current_request, Echo)
+        if body.name == "conflict":
+            raise Conflict("stale")
+        calls.append(body.model_dump())
+        return {"n": len(calls), "name": body.name}
+
+    @bp.route("/v1/staff", methods=["GET"])
+    def staff() -> Any:
+        who = require(caller(bp.current_request), Role.RESPONDER)
+        return {"subject": who.subject}
+
+    app = Chalice(app_name="plumbing")
+    app.register_blueprint(bp)
+    app.register_middleware(api.access_log, "http")
+    return app
+
+
+@pytest.fixture
+def server(aws: None) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    calls: list[dict[str, Any]] = []
+    app = _test_app(calls)
+    gateway = LocalGateway(app, list(app.routes), port=0)
+    gateway.start()
+    yield gateway.url, calls
+    gateway.stop()
+
+
+def test_unknown_route_is_404_problem(server: tuple[str, list[Any]]) -> None:
+    url, _ = server
+    response = requests.get(url + "/v1/nowhere", timeout=5)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 404
+
+
+def test_wrong_method_is_405_problem_with_allow(server: tuple[str, list[Any]]) -> None:
+    url, _ = server
+    response = requests.delete(url + "/v1/echo", timeout=5)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
+    assert response.json()["type"].endswith("/method-not-allowed")
+
+
+def test_malformed_json_is_400(server: tuple[str, list[Any]]) -> None:
+    url, _ = server
+    response = requests.post(url + "/v1/echo", data=b"{not json", timeout=5)
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_unknown_field_and_wrong_type_name_the_field(server: tuple[str, list[Any]]) -> None:
+    url, _ = server
+    response = requests.post(
+        url + "/v1/echo", json={"name": "a", "extra": 1, "count": "x"}, timeout=5
+    )
+    assert response.status_code == 422
+    fields = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert fields["extra"] == "unknown field"
+    assert "count" in fields
+
+
+def test_oversized_body_is_413(server: tuple[str, list[Any]]) -> None:
+    url, _ = server
+    response = requests.post(url + "/v1/echo", json={"name": "a" * 70_000}, timeout=5)
+    assert response.status_code == 413
+
+
+def test_idempotent_post_replays_and_refuses_other_bodies(server: tuple[str, list[Any]]) -> None:
+    url, calls = server
+    headers = {"Idempotency-Key": "key-0001-abcdef"}
+    first = requests.post(url + "/v1/echo", json={"name": "a"}, headers=headers, timeout=5)
+    again = requests.post(url + "/v1/echo", data='{ "name" : "a" }', headers=headers, timeout=5)
+    other = requests.post(url + "/v1/echo", json={"name": "b"}, headers=headers, timeout=5)
+    assert first.status_code == 200
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert other.status_code == 422
+    assert other.json()["type"].endswith("/idempotency-key-reused")
+    assert len(calls) == 1
+    fresh = requests.post(
+        url + "/v1/echo",
+        json={"name": "b"},
+        headers={"Idempotency-Key": "key-0002-abcdef"},
+        timeout=5,
+    )
+    assert fresh.json()["n"] == 2
+
+
+def test_failed_idempotent_request_can_be_retried(server: tuple[str, list[Any]]) -> None:
+    url, calls = server
+    headers = {"Idempotency-Key": "key-0003-abcdef"}
+    assert (
+        requests.post(
+            url + "/v1/echo", json={"name": "conflict"}, headers=headers, timeout=5
+        ).status_code
+        == 409
+    )
+    assert (
+        requests.post(
+            url + "/v1/echo", json={"name": "conflict"}, headers=headers, timeout=5
+        ).status_code
+        == 409
+    )
+    assert calls == []
+
+
+def test_bad_idempotency_key_is_422(server: tuple[str, list[Any]]) -> None:
+    url, _ = server
+    response = requests.post(
+        url + "/v1/echo", json={"name": "a"}, headers={"Idempotency-Key": "no"}, timeout=5
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "Idempotency-Key"
+
+
+def test_roles_from_bearer_tokens(server: tuple[str, list[Any]]) -> None:
+    url, _ = server
+    assert requests.get(url + "/v1/staff", timeout=5).status_code == 401
+    responder = tokens.mint("responder", subject="r-1")
+    ok = requests.get(
+        url + "/v1/staff", headers={"Authorization": f"Bearer {responder}"}, timeout=5
+    )
+    assert ok.status_code == 200
+    assert ok.json() == {"subject": "r-1"}
+    auditor = tokens.mint("auditor")
+    assert (
+        requests.get(
+            url + "/v1/staff", headers={"Authorization": f"Bearer {auditor}"}, timeout=5
+        ).status_code
+        == 403
+    )
+    forged = responder[:-4] + ("AAAA" if not responder.endswith("AAAA") else "BBBB")
+    assert (
+        requests.get(
+            url + "/v1/staff", headers={"Authorization": f"Bearer {forged}"}, timeout=5
+        ).status_code
+        == 401
+    )
+    expired = tokens.mint("responder", ttl_seconds=-120)
+    assert (
+        requests.get(
+            url + "/v1/staff", headers={"Authorization": f"Bearer {expired}"}, timeout=5
+        ).status_code
+        == 401
+    )
+    assert (
+        requests.get(
+            url + "/v1/staff", headers={"Authorization": "Basic abc"}, timeout=5
+        ).status_code
+        == 401
+    )
+
+
+def test_token_from_another_issuer_is_rejected(
+    server: tuple[str, list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jwt
+
+    url, _ = server
+    claims = json.loads(
+        json.dumps(
+            {
+                "iss": "someone-else",
+                "aud": "haven",
+                "sub": "x",
+                "exp": 2**31,
+                "cognito:groups": ["admin"],
+            }
+        )
+    )
+    token = jwt.encode(
+        claims, tokens.ensure_keys(), algorithm="RS256", headers={"kid": "haven-local-1"}
+    )
+    assert (
+        requests.get(
+            url + "/v1/staff", headers={"Authorization": f"Bearer {token}"}, timeout=5
+        ).status_code
+        == 401
+    )
+    assert os.environ["HAVEN_AUTH_ISSUER"] == "haven-local"

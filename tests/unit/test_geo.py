@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from haven import geo
+from haven.geo import BBox, Point
+
+
+def test_point_bounds() -> None:
+    Point(90, 180)
+    Point(-90, -180)
+    for lat, lon in ((90.1, 0), (0, 180.5), (float("nan"), 0)):
+        with pytest.raises(ValueError):
+            Point(lat, lon)
+
+
+def test_distance_across_the_antimeridian_is_short() -> None:
+    assert geo.distance_km(Point(0, 179.99), Point(0, -179.99)) < 3
+
+
+def test_cells_within_cover_every_point_in_radius() -> None:
+    centre = Point(48.85, 2.35)
+    cells = set(geo.cells_within(centre, 10, 7))
+    for bearing_lat, bearing_lon in ((0.089, 0), (0, 0.135), (-0.089, 0), (0, -0.135)):
+        p = Point(centre.lat + bearing_lat, centre.lon + bearing_lon)
+        assert geo.distance_km(centre, p) < 10
+        assert geo.cell(p, 7) in cells
+
+
+def test_coarsen_moves_less_than_a_cell_and_hides_the_exact_point() -> None:
+    p = Point(-33.8688, 151.2093)
+    c = geo.coarsen(p, 7)
+    assert c != p
+    assert geo.distance_km(p, c) < 2.5
+    assert geo.coarsen(Point(-33.8689, 151.2094), 7) == c
+
+
+def test_bbox_crossing_the_antimeridian() -> None:
+    box = BBox.parse("170,-20,-170,-10")
+    assert box.contains(Point(-15, 175))
+    assert box.contains(Point(-15, -175))
+    assert not box.contains(Point(-15, 0))
+    with pytest.raises(ValueError):
+        BBox.parse("1,2,3")
+    with pytest.raises(ValueError):
+        BBox.parse("0,10,1,5")
+
+
+def test_polygon_cells_and_point_in_ring() -> None:
+    ring = [Point(0, 0), Point(0, 1), Point(1, 1), Point(1, 0)]
+    cells = geo.polygon_cells(ring, 6)
+    assert geo.cell(Point(0.5, 0.5), 6) in cells
+    assert geo.point_in_ring(Point(0.5, 0.5), ring)
+    assert not geo.point_in_ring(Point(1.5, 0.5), ring)
