@@ -15,7 +15,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from chalice import Chalice, Response
 from chalice.app import Request
 
-from chalicelib import health
+from chalicelib import health, reports
 from chalicelib.http import problem_response
 from haven.adapters import observability
 from haven.config import get_settings
@@ -28,7 +28,7 @@ metrics = observability.metrics("api")
 
 app = Chalice(app_name="haven-api")
 
-for blueprint in (health.bp,):
+for blueprint in (health.bp, reports.bp):
     app.register_blueprint(blueprint)
 
 _CHALICE_ERRORS = {

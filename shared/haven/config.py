@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     idempotency_ttl_seconds: int = Field(default=24 * 3600, ge=60)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=6 * 1024 * 1024)
     page_size_max: int = Field(default=100, ge=1, le=1000)
+    #: Reports (with any contact a reporter left) are deleted this long after receipt (TTL).
+    report_retention_days: int = Field(default=180, ge=1, le=3650)
     log_level: str = "INFO"
 
     @model_validator(mode="after")

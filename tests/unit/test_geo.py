@@ -10,7 +10,7 @@ def test_point_bounds() -> None:
     Point(90, 180)
     Point(-90, -180)
     for lat, lon in ((90.1, 0), (0, 180.5), (float("nan"), 0)):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="must be between"):
             Point(lat, lon)
 
 
@@ -40,9 +40,9 @@ def test_bbox_crossing_the_antimeridian() -> None:
     assert box.contains(Point(-15, 175))
     assert box.contains(Point(-15, -175))
     assert not box.contains(Point(-15, 0))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="west,south,east,north"):
         BBox.parse("1,2,3")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="south"):
         BBox.parse("0,10,1,5")
 
 

@@ -40,7 +40,7 @@ M = TypeVar("M", bound=BaseModel)
 class Strict(BaseModel):
     """Base of request models: unknown fields are rejected, strings are stripped."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 def problem_response(problem: Problem, path: str | None = None) -> Response:
@@ -70,21 +70,19 @@ def parse_body(request: Request, model: type[M]) -> M:
     if not raw.strip():
         raise MalformedRequest("a JSON body is required")
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise MalformedRequest(f"the body is not valid JSON: {error}") from None
-    if not isinstance(data, dict):
-        raise ValidationFailed([FieldError("body", "must be a JSON object")])
-    try:
-        return model.model_validate(data)
+        return model.model_validate_json(raw)
     except ValidationError as error:
+        invalid = [e for e in error.errors() if e["type"] == "json_invalid"]
+        if invalid:
+            raise MalformedRequest(f"the body is not valid JSON: {invalid[0]['msg']}") from None
         raise ValidationFailed(_field_errors(error, None)) from None
 
 
 def parse_query(request: Request, model: type[M]) -> M:
+    """Query strings are text: models for them convert (``strict=False``) from strings."""
     params = dict(request.query_params or {})
     try:
-        return model.model_validate(params)
+        return model.model_validate(params, strict=False)
     except ValidationError as error:
         raise ValidationFailed(_field_errors(error, None)) from None
 

@@ -1,0 +1,102 @@
+"""Reports and incidents in DynamoDB: the crisis repositories."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pynamodb.exceptions import PutError
+
+from haven.adapters.dynamo.models import Incident as IncidentItem
+from haven.adapters.dynamo.models import MediaItem
+from haven.adapters.dynamo.models import Report as ReportItem
+from haven.crisis.reports import Report, ReportStatus, StoredMedia
+from haven.errors import Conflict
+from haven.geo import Point
+
+
+def _dt(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def to_item(report: Report) -> ReportItem:
+    return ReportItem(
+        report_id=report.report_id,
+        tracking_token_hash=report.tracking_token_hash,
+        status=report.status.value,
+        source=report.source,
+        category=report.category,
+        hazard=report.hazard,
+        description=report.description,
+        lat=report.location.lat,
+        lon=report.location.lon,
+        accuracy_m=report.accuracy_m,
+        cell=report.cell,
+        occurred_at=_iso(report.occurred_at),
+        received_at=_iso(report.received_at),
+        people_affected=report.people_affected,
+        language=report.language,
+        contact=report.contact,
+        anonymous=report.anonymous,
+        media=[
+            MediaItem(key=m.key, content_type=m.content_type, size_bytes=m.size_bytes)
+            for m in report.media
+        ],
+        incident_id=report.incident_id,
+        triage=report.triage,
+        expires_at=report.expires_at,
+    )
+
+
+def from_item(item: ReportItem) -> Report:
+    return Report(
+        report_id=item.report_id,
+        tracking_token_hash=item.tracking_token_hash,
+        status=ReportStatus(item.status),
+        source=item.source,
+        category=item.category,
+        description=item.description,
+        location=Point(float(item.lat), float(item.lon)),
+        cell=item.cell,
+        received_at=datetime.fromisoformat(item.received_at),
+        expires_at=item.expires_at or datetime.now(UTC),
+        accuracy_m=item.accuracy_m,
+        occurred_at=_dt(item.occurred_at),
+        people_affected=int(item.people_affected) if item.people_affected is not None else None,
+        language=item.language,
+        contact=item.contact,
+        anonymous=bool(item.anonymous),
+        media=[StoredMedia(m.key, m.content_type, int(m.size_bytes)) for m in (item.media or [])],
+        hazard=item.hazard,
+        incident_id=item.incident_id,
+        triage=item.triage,
+        version=item.version,
+    )
+
+
+class DynamoReports:
+    def add(self, report: Report) -> None:
+        try:
+            to_item(report).save(condition=ReportItem.report_id.does_not_exist())
+        except PutError as error:
+            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+                raise Conflict("a report with this id exists") from None
+            raise
+
+    def get(self, report_id: str) -> Report | None:
+        try:
+            return from_item(ReportItem.get(report_id))
+        except ReportItem.DoesNotExist:
+            return None
+
+
+class DynamoIncidentStatus:
+    def status_of(self, incident_id: str) -> str | None:
+        try:
+            item = IncidentItem.get(incident_id, attributes_to_get=["status"])
+        except IncidentItem.DoesNotExist:
+            return None
+        return str(item.status)

@@ -1,0 +1,231 @@
+"""Citizen reports: intake and the reporter's view of its report.
+
+A report is accepted at once (202): one conditional write of the report, one message to the
+intake queue for triage, one ``report.received`` event. Triage happens asynchronously.
+The reporter gets a tracking token (only its hash is stored) to follow the report's status.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any, Protocol
+
+from haven import clock, geo, ids
+from haven.errors import NotFound
+from haven.geo import Point
+
+#: H3 resolution of the reports' ``by_cell`` index (about 1.2 km edge): corroboration lookups.
+REPORT_CELL_RESOLUTION = 7
+
+ALLOWED_MEDIA_TYPES = ("image/jpeg", "image/png", "image/webp", "video/mp4")
+MAX_MEDIA_BYTES = {"video/mp4": 50 * 1024 * 1024}
+DEFAULT_MAX_MEDIA_BYTES = 10 * 1024 * 1024
+MAX_MEDIA_ITEMS = 4
+UPLOAD_EXPIRES_SECONDS = 900
+
+
+class ReportStatus(StrEnum):
+    RECEIVED = "received"
+    TRIAGED = "triaged"  # classified, not linked (kept out as not humanitarian)
+    LINKED = "linked"  # part of an incident
+
+
+class ReporterStatus(StrEnum):
+    """What the reporter sees: no more than how far its report has come."""
+
+    RECEIVED = "received"
+    TRIAGED = "triaged"
+    LINKED = "linked_to_incident"
+    VERIFIED = "verified"
+    DISMISSED = "dismissed"
+
+
+@dataclass(frozen=True)
+class MediaDeclaration:
+    content_type: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class StoredMedia:
+    key: str
+    content_type: str
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class NewReport:
+    category: str
+    description: str
+    location: Point
+    accuracy_m: float | None = None
+    occurred_at: datetime | None = None
+    people_affected: int | None = None
+    language: str | None = None
+    contact: str | None = None
+    anonymous: bool = False
+    media: tuple[MediaDeclaration, ...] = ()
+    source: str = "citizen"
+
+
+@dataclass
+class Report:
+    report_id: str
+    tracking_token_hash: str
+    status: ReportStatus
+    source: str
+    category: str
+    description: str
+    location: Point
+    cell: str
+    received_at: datetime
+    expires_at: datetime
+    accuracy_m: float | None = None
+    occurred_at: datetime | None = None
+    people_affected: int | None = None
+    language: str | None = None
+    contact: str | None = None
+    anonymous: bool = False
+    media: list[StoredMedia] = field(default_factory=list)
+    hazard: str | None = None
+    incident_id: str | None = None
+    triage: dict[str, Any] | None = None
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A presigned upload: POST ``fields`` and the file to ``url`` as multipart/form-data."""
+
+    url: str
+    fields: dict[str, str]
+    content_type: str
+    max_bytes: int
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class SubmittedReport:
+    report_id: str
+    status: ReportStatus
+    tracking_token: str
+    uploads: list[Upload]
+
+
+class ReportRepository(Protocol):
+    def add(self, report: Report) -> None:
+        """Create; never overwrites (conditional on the id being new)."""
+        ...
+
+    def get(self, report_id: str) -> Report | None: ...
+
+
+class IntakeQueue(Protocol):
+    def enqueue(self, report_id: str) -> None: ...
+
+
+class UploadSigner(Protocol):
+    def presign(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> Upload: ...
+
+
+class IncidentStatusLookup(Protocol):
+    def status_of(self, incident_id: str) -> str | None: ...
+
+
+class EventSink(Protocol):
+    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None: ...
+
+
+def max_bytes_for(content_type: str) -> int:
+    return MAX_MEDIA_BYTES.get(content_type, DEFAULT_MAX_MEDIA_BYTES)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def submit_report(
+    new: NewReport,
+    *,
+    reports: ReportRepository,
+    queue: IntakeQueue,
+    uploads: UploadSigner,
+    events: EventSink,
+    retention: timedelta,
+) -> SubmittedReport:
+    now = clock.now()
+    report_id = ids.new_id()
+    token = ids.new_token()
+    media = [
+        StoredMedia(f"reports/{report_id}/{n}", m.content_type, m.size_bytes)
+        for n, m in enumerate(new.media)
+    ]
+    report = Report(
+        report_id=report_id,
+        tracking_token_hash=hash_token(token),
+        status=ReportStatus.RECEIVED,
+        source=new.source,
+        category=new.category,
+        description=new.description,
+        location=new.location,
+        cell=geo.cell(new.location, REPORT_CELL_RESOLUTION),
+        received_at=now,
+        expires_at=now + retention,
+        accuracy_m=new.accuracy_m,
+        occurred_at=new.occurred_at,
+        people_affected=new.people_affected,
+        language=new.language,
+        contact=None if new.anonymous else new.contact,
+        anonymous=new.anonymous,
+        media=media,
+    )
+    reports.add(report)
+    queue.enqueue(report_id)
+    events.publish(
+        "crisis",
+        "report.received",
+        {
+            "id": report_id,
+            "occurred_at": clock.iso(now),
+            "schema_version": "1",
+            "report_id": report_id,
+            "category": new.category,
+            "source": new.source,
+            "cell": geo.cell(new.location, 5),
+            "media_count": len(media),
+        },
+    )
+    signed = [
+        uploads.presign(
+            m.key, m.content_type, max_bytes_for(m.content_type), UPLOAD_EXPIRES_SECONDS
+        )
+        for m in media
+    ]
+    return SubmittedReport(report_id, ReportStatus.RECEIVED, token, signed)
+
+
+def reporter_view(
+    report_id: str, token: str, *, reports: ReportRepository, incidents: IncidentStatusLookup
+) -> dict[str, Any]:
+    """The status of a report for whoever holds its tracking token; 404 otherwise."""
+    report = reports.get(report_id) if ids.is_id(report_id) else None
+    if report is None or not hmac.compare_digest(report.tracking_token_hash, hash_token(token)):
+        raise NotFound("no report with this id and token")
+    status = ReporterStatus(
+        report.status.value if report.status != "linked" else "linked_to_incident"
+    )
+    if report.incident_id:
+        incident_status = incidents.status_of(report.incident_id)
+        if incident_status in ("verified", "responding", "resolved"):
+            status = ReporterStatus.VERIFIED
+        elif incident_status == "dismissed":
+            status = ReporterStatus.DISMISSED
+    return {
+        "report_id": report.report_id,
+        "status": status.value,
+        "received_at": clock.iso(report.received_at),
+    }
