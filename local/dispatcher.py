@@ -111,9 +111,7 @@ class QueuePoller:
         if not messages:
             return 0
         self.invocations += 1
-        context = LambdaContext(
-            self.function.name, self.function.timeout_s, self.function.memory_mb
-        )
+        context = LambdaContext(self.function.name, self.function.timeout_s, self.function.memory_mb)
         try:
             result = self.handler(sqs_event(messages, self.arn), context)
         except Exception:
@@ -125,9 +123,7 @@ class QueuePoller:
             chunk = done[start : start + 10]
             self.sqs.delete_message_batch(
                 QueueUrl=self.url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)
-                ],
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)],
             )
         return len(messages)
 
@@ -161,9 +157,7 @@ class ScheduleRunner:
         self.stop = stop
         self.period = schedule.every_minutes * 60 / clock_scale
         self.runs = 0
-        self.thread = threading.Thread(
-            target=self.run, name=f"schedule-{schedule.name}", daemon=True
-        )
+        self.thread = threading.Thread(target=self.run, name=f"schedule-{schedule.name}", daemon=True)
 
     def fire(self) -> None:
         self.runs += 1

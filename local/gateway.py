@@ -86,9 +86,7 @@ class LocalGateway:
 
         self.server = ThreadingHTTPServer((host, port), _Handler)
         self.server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self.server.serve_forever, name="gateway", daemon=True
-        )
+        self._thread = threading.Thread(target=self.server.serve_forever, name="gateway", daemon=True)
 
     @property
     def url(self) -> str:
@@ -192,9 +190,7 @@ class LocalGateway:
         }
 
     @staticmethod
-    def _reply(
-        request: BaseHTTPRequestHandler, status: int, headers: dict[str, str], raw: bytes
-    ) -> None:
+    def _reply(request: BaseHTTPRequestHandler, status: int, headers: dict[str, str], raw: bytes) -> None:
         request.send_response(status)
         for name, value in headers.items():
             if name.lower() not in ("content-length", "connection"):

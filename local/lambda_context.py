@@ -12,9 +12,7 @@ class LambdaContext:
     def __init__(self, function_name: str, timeout_s: int = 30, memory_mb: int = 512) -> None:
         self.function_name = f"haven-local-{function_name}"
         self.function_version = "$LATEST"
-        self.invoked_function_arn = (
-            f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.function_name}"
-        )
+        self.invoked_function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{self.function_name}"
         self.memory_limit_in_mb = memory_mb
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{self.function_name}"

@@ -88,9 +88,7 @@ def restore(endpoint: str, data: dict[str, Any], queue_urls: dict[str, str]) -> 
             chunk = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
             request: dict[str, Any] = {table: chunk}
             while request:
-                request = (
-                    dynamodb.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
-                )
+                request = dynamodb.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
         counts["items"] += len(items)
     s3 = _client("s3", endpoint)
     for bucket, objects in data.get("buckets", {}).items():

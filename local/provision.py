@@ -39,8 +39,7 @@ def provision(endpoint: str) -> None:
             "TableName": name,
             "BillingMode": "PAY_PER_REQUEST",
             "KeySchema": [
-                {"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]}
-                for k in schema["key_schema"]
+                {"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in schema["key_schema"]
             ],
             "AttributeDefinitions": [
                 {"AttributeName": a["AttributeName"], "AttributeType": a["AttributeType"]}
@@ -69,9 +68,7 @@ def provision(endpoint: str) -> None:
     sqs = _client("sqs", endpoint)
     visibility_override = os.environ.get("HAVEN_LOCAL_VISIBILITY_TIMEOUT")
     for q in QUEUES:
-        sqs.create_queue(
-            QueueName=dlq_name(q.name), Attributes={"MessageRetentionPeriod": str(14 * 86400)}
-        )
+        sqs.create_queue(QueueName=dlq_name(q.name), Attributes={"MessageRetentionPeriod": str(14 * 86400)})
         visibility = visibility_override or str(q.visibility_timeout_s)
         sqs.create_queue(
             QueueName=queue_name(q.name),

@@ -82,9 +82,7 @@ class LocalPlatform:
         scale = float(os.environ.get("HAVEN_LOCAL_CLOCK_SCALE", "1"))
         for s in SCHEDULES:
             target = function(s.function)
-            self.schedules.append(
-                ScheduleRunner(s, target, load_handler(target), self.stop_event, scale)
-            )
+            self.schedules.append(ScheduleRunner(s, target, load_handler(target), self.stop_event, scale))
 
         self.gateway.start()
         for p in self.pollers:
@@ -113,23 +111,17 @@ class LocalPlatform:
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s"
-    )
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     port = int(os.environ.get("HAVEN_PORT", "8000"))
-    platform = LocalPlatform(api_port=port)
+    aws_port = int(os.environ.get("HAVEN_AWS_PORT", "0")) or None
+    platform = LocalPlatform(api_port=port, aws_port=aws_port)
     try:
         platform.start()
     except OSError as error:
-        print(
-            f"cannot start: {error} "
-            f"(is another instance on port {port}? try make run HAVEN_PORT=8001)"
-        )
+        print(f"cannot start: {error} (is another instance on port {port}? try make run HAVEN_PORT=8001)")
         sys.exit(1)
     workers = ", ".join(f"{p.queue.name} -> {p.function.name}" for p in platform.pollers)
-    restored = (
-        ", ".join(f"{v} {k}" for k, v in platform.restored.items()) or "nothing (fresh state)"
-    )
+    restored = ", ".join(f"{v} {k}" for k, v in platform.restored.items()) or "nothing (fresh state)"
     print(
         f"Haven is running locally.\n"
         f"  API:          {platform.api_url}   (try: curl {platform.api_url}/health)\n"

@@ -90,10 +90,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("a recruiter token needs --org-id (make token ROLE=recruiter ORG_ID=...)")
     if args.role == "partner" and not args.partner_id:
         parser.error("a partner token needs --partner-id (make token ROLE=partner PARTNER_ID=...)")
-    print(
-        f"# {args.role} token for the local API, valid 12 h: "
-        "send it as 'Authorization: Bearer <token>'"
-    )
+    print(f"# {args.role} token for the local API, valid 12 h: send it as 'Authorization: Bearer <token>'")
     print(mint(args.role, org_id=args.org_id, partner_id=args.partner_id))
 
 

@@ -15,7 +15,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from chalice import Chalice, Response
 from chalice.app import Request
 
-from chalicelib import health, reports
+from chalicelib import health, incidents, reports
 from chalicelib.http import problem_response
 from haven.adapters import observability
 from haven.config import get_settings
@@ -28,7 +28,7 @@ metrics = observability.metrics("api")
 
 app = Chalice(app_name="haven-api")
 
-for blueprint in (health.bp, reports.bp):
+for blueprint in (health.bp, reports.bp, incidents.bp):
     app.register_blueprint(blueprint)
 
 _CHALICE_ERRORS = {
@@ -53,9 +53,7 @@ def _normalise(response: Response, path: str) -> Response:
             body = None
     if not (isinstance(body, dict) and "Code" in body and "Message" in body):
         return response
-    status, title, slug = _CHALICE_ERRORS.get(
-        str(body["Code"]), (response.status_code, "Error", "error")
-    )
+    status, title, slug = _CHALICE_ERRORS.get(str(body["Code"]), (response.status_code, "Error", "error"))
     detail = "an internal error occurred" if status >= 500 else str(body["Message"])
     extensions: dict[str, object] = {}
     if status == 405:
@@ -73,9 +71,7 @@ def access_log(event: Request, get_response: Any) -> Response:
         response = _normalise(get_response(event), getattr(event, "path", ""))
     except Exception:
         logger.exception("unhandled error")
-        response = problem_response(
-            Problem(500, "Internal error", "internal", "an internal error occurred")
-        )
+        response = problem_response(Problem(500, "Internal error", "internal", "an internal error occurred"))
     response.headers["X-Request-Id"] = request_id
     response.headers.setdefault("Cache-Control", "no-store")
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -48,7 +48,7 @@ def rings_for_radius(radius_km: float, resolution: int) -> int:
     """How many rings of cells around a centre cell are needed to cover ``radius_km``."""
     # Centre-to-centre distance between neighbours is about sqrt(3) * edge length.
     step = math.sqrt(3) * _EDGE_KM[resolution]
-    return max(1, math.ceil(radius_km / step) + 1)
+    return int(max(1, math.ceil(radius_km / step) + 1))
 
 
 def cells_within(point: Point, radius_km: float, resolution: int) -> list[str]:

@@ -98,9 +98,7 @@ BUCKETS: tuple[Bucket, ...] = (
     Bucket("exports", expire_days=30),
 )
 
-QUEUES: tuple[Queue, ...] = (
-    Queue("report-intake", consumer="triage", batch_size=10, max_receive_count=5),
-)
+QUEUES: tuple[Queue, ...] = (Queue("report-intake", consumer="triage", batch_size=10, max_receive_count=5),)
 
 RULES: tuple[Rule, ...] = ()
 

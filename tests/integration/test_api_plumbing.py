@@ -83,9 +83,7 @@ def test_malformed_json_is_400(server: tuple[str, list[Any]]) -> None:
 
 def test_unknown_field_and_wrong_type_name_the_field(server: tuple[str, list[Any]]) -> None:
     url, _ = server
-    response = requests.post(
-        url + "/v1/echo", json={"name": "a", "extra": 1, "count": "x"}, timeout=5
-    )
+    response = requests.post(url + "/v1/echo", json={"name": "a", "extra": 1, "count": "x"}, timeout=5)
     assert response.status_code == 422
     fields = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert fields["extra"] == "unknown field"
@@ -124,15 +122,11 @@ def test_failed_idempotent_request_can_be_retried(server: tuple[str, list[Any]])
     url, calls = server
     headers = {"Idempotency-Key": "key-0003-abcdef"}
     assert (
-        requests.post(
-            url + "/v1/echo", json={"name": "conflict"}, headers=headers, timeout=5
-        ).status_code
+        requests.post(url + "/v1/echo", json={"name": "conflict"}, headers=headers, timeout=5).status_code
         == 409
     )
     assert (
-        requests.post(
-            url + "/v1/echo", json={"name": "conflict"}, headers=headers, timeout=5
-        ).status_code
+        requests.post(url + "/v1/echo", json={"name": "conflict"}, headers=headers, timeout=5).status_code
         == 409
     )
     assert calls == []
@@ -151,37 +145,26 @@ def test_roles_from_bearer_tokens(server: tuple[str, list[Any]]) -> None:
     url, _ = server
     assert requests.get(url + "/v1/staff", timeout=5).status_code == 401
     responder = tokens.mint("responder", subject="r-1")
-    ok = requests.get(
-        url + "/v1/staff", headers={"Authorization": f"Bearer {responder}"}, timeout=5
-    )
+    ok = requests.get(url + "/v1/staff", headers={"Authorization": f"Bearer {responder}"}, timeout=5)
     assert ok.status_code == 200
     assert ok.json() == {"subject": "r-1"}
     auditor = tokens.mint("auditor")
     assert (
-        requests.get(
-            url + "/v1/staff", headers={"Authorization": f"Bearer {auditor}"}, timeout=5
-        ).status_code
+        requests.get(url + "/v1/staff", headers={"Authorization": f"Bearer {auditor}"}, timeout=5).status_code
         == 403
     )
     forged = responder[:-4] + ("AAAA" if not responder.endswith("AAAA") else "BBBB")
     assert (
-        requests.get(
-            url + "/v1/staff", headers={"Authorization": f"Bearer {forged}"}, timeout=5
-        ).status_code
+        requests.get(url + "/v1/staff", headers={"Authorization": f"Bearer {forged}"}, timeout=5).status_code
         == 401
     )
     expired = tokens.mint("responder", ttl_seconds=-120)
     assert (
-        requests.get(
-            url + "/v1/staff", headers={"Authorization": f"Bearer {expired}"}, timeout=5
-        ).status_code
+        requests.get(url + "/v1/staff", headers={"Authorization": f"Bearer {expired}"}, timeout=5).status_code
         == 401
     )
     assert (
-        requests.get(
-            url + "/v1/staff", headers={"Authorization": "Basic abc"}, timeout=5
-        ).status_code
-        == 401
+        requests.get(url + "/v1/staff", headers={"Authorization": "Basic abc"}, timeout=5).status_code == 401
     )
 
 
@@ -202,13 +185,9 @@ def test_token_from_another_issuer_is_rejected(
             }
         )
     )
-    token = jwt.encode(
-        claims, tokens.ensure_keys(), algorithm="RS256", headers={"kid": "haven-local-1"}
-    )
+    token = jwt.encode(claims, tokens.ensure_keys(), algorithm="RS256", headers={"kid": "haven-local-1"})
     assert (
-        requests.get(
-            url + "/v1/staff", headers={"Authorization": f"Bearer {token}"}, timeout=5
-        ).status_code
+        requests.get(url + "/v1/staff", headers={"Authorization": f"Bearer {token}"}, timeout=5).status_code
         == 401
     )
     assert os.environ["HAVEN_AUTH_ISSUER"] == "haven-local"

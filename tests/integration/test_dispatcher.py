@@ -20,9 +20,7 @@ from local.dispatcher import QueuePoller
 
 def _queue_with_dlq(sqs: Any, max_receive_count: int) -> tuple[str, str]:
     dlq = sqs.create_queue(QueueName="work-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     url = sqs.create_queue(
         QueueName="work",
         Attributes={
@@ -56,9 +54,7 @@ def test_one_failing_record_is_redelivered_then_dead_lettered(aws: None) -> None
         return process_partial_response(event, record_handler, processor, context)
 
     queue = Queue("work", consumer="worker", batch_size=10, max_receive_count=3)
-    function = Function(
-        "worker", path="functions/worker", handler="handler.handler", description="test"
-    )
+    function = Function("worker", path="functions/worker", handler="handler.handler", description="test")
     poller = QueuePoller(sqs, queue, url, "work", function, handler, threading.Event())
 
     deadline = time.monotonic() + 15
@@ -90,14 +86,10 @@ def test_a_handler_that_raises_fails_the_whole_batch(aws: None) -> None:
         raise RuntimeError("crash")
 
     queue = Queue("work", consumer="worker")
-    function = Function(
-        "worker", path="functions/worker", handler="handler.handler", description="test"
-    )
+    function = Function("worker", path="functions/worker", handler="handler.handler", description="test")
     poller = QueuePoller(sqs, queue, url, "work", function, crash, threading.Event())
     assert poller.poll_once() == 2
     time.sleep(1.2)
-    again = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])[
-        "Messages"
-    ]
+    again = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
     assert len(again) == 2
     assert {m["Attributes"]["ApproximateReceiveCount"] for m in again} == {"2"}

@@ -147,6 +147,4 @@ def test_idempotency_key_format_and_scope() -> None:
     for bad in ("short", "x" * 129, "has space in it", "semi;colon;key"):
         with pytest.raises(ValidationFailed):
             validate_key(bad)
-    assert scoped_key("POST /v1/reports", "public", "k1") != scoped_key(
-        "POST /v1/complaints", "public", "k1"
-    )
+    assert scoped_key("POST /v1/reports", "public", "k1") != scoped_key("POST /v1/complaints", "public", "k1")

@@ -18,9 +18,11 @@ from chalice.app import Request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from haven.adapters.idempotency_store import DynamoIdempotencyStore
+from haven.adapters.secrets import signing_key
 from haven.adapters.tokens import verify_bearer
 from haven.auth import Principal
 from haven.config import get_settings
+from haven.cursor import CursorCodec
 from haven.errors import (
     FieldError,
     HavenError,
@@ -164,9 +166,27 @@ class HavenBlueprint(Blueprint):
             raise
         if 200 <= response.status_code < 300:
             content_type = response.headers.get("Content-Type", JSON)
-            store.complete(
-                scope, StoredResponse(response.status_code, _body_text(response), content_type)
-            )
+            store.complete(scope, StoredResponse(response.status_code, _body_text(response), content_type))
         else:
             store.release(scope)
         return response
+
+
+def paginate(
+    route: str,
+    scope: dict[str, Any],
+    cursor: str | None,
+    fetch: Callable[[dict[str, Any] | None], Any],
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of a list, with an opaque cursor bound to this route, query and caller.
+
+    ``fetch(position)`` returns an object with ``items`` and ``position`` (where DynamoDB
+    stopped, or ``None`` at the end). The cursor handed out signs that position together with
+    the query's scope, so it cannot be altered or replayed on another query or by another caller.
+    """
+    codec = CursorCodec(signing_key())
+    bound = {"route": route, **scope}
+    position = codec.decode(cursor, bound) if cursor else None
+    page = fetch(position)
+    next_cursor = codec.encode(page.position, bound) if page.position else None
+    return list(page.items), next_cursor

@@ -86,9 +86,7 @@ def submit_report() -> Response:
             language=body.language,
             contact=body.contact,
             anonymous=body.anonymous,
-            media=tuple(
-                use_cases.MediaDeclaration(m.content_type, m.size_bytes) for m in body.media
-            ),
+            media=tuple(use_cases.MediaDeclaration(m.content_type, m.size_bytes) for m in body.media),
         ),
         reports=_reports,
         queue=_queue,

@@ -24,9 +24,7 @@ class DynamoIdempotencyStore:
     def begin(self, key: str, fingerprint: str, ttl_seconds: int) -> StoredResponse | None:
         now = datetime.now(UTC).replace(microsecond=0)
         expires = now + timedelta(seconds=ttl_seconds)
-        record = IdempotencyRecord(
-            key=key, fingerprint=fingerprint, state=_IN_PROGRESS, expires_at=expires
-        )
+        record = IdempotencyRecord(key=key, fingerprint=fingerprint, state=_IN_PROGRESS, expires_at=expires)
         lease_expired = (IdempotencyRecord.state == _IN_PROGRESS) & (
             IdempotencyRecord.expires_at < expires - timedelta(seconds=_IN_PROGRESS_LEASE_SECONDS)
         )
@@ -42,9 +40,7 @@ class DynamoIdempotencyStore:
                 raise
         existing = IdempotencyRecord.get(key, consistent_read=True)
         if existing.fingerprint != fingerprint:
-            raise IdempotencyKeyReused(
-                "this Idempotency-Key was already used with a different request"
-            )
+            raise IdempotencyKeyReused("this Idempotency-Key was already used with a different request")
         if existing.state != _COMPLETED or existing.response_status is None:
             raise Conflict("a request with this Idempotency-Key is still in progress; retry later")
         return StoredResponse(

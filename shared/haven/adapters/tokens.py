@@ -80,9 +80,7 @@ def verify_bearer(authorization: str | None) -> Principal | None:
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:
-    roles = frozenset(
-        Role(g) for g in claims.get("cognito:groups", []) if g in Role._value2member_map_
-    )
+    roles = frozenset(Role(g) for g in claims.get("cognito:groups", []) if g in Role._value2member_map_)
     return Principal(
         subject=str(claims["sub"]),
         roles=roles,

@@ -161,8 +161,7 @@ def submit_report(
     report_id = ids.new_id()
     token = ids.new_token()
     media = [
-        StoredMedia(f"reports/{report_id}/{n}", m.content_type, m.size_bytes)
-        for n, m in enumerate(new.media)
+        StoredMedia(f"reports/{report_id}/{n}", m.content_type, m.size_bytes) for n, m in enumerate(new.media)
     ]
     report = Report(
         report_id=report_id,
@@ -200,9 +199,7 @@ def submit_report(
         },
     )
     signed = [
-        uploads.presign(
-            m.key, m.content_type, max_bytes_for(m.content_type), UPLOAD_EXPIRES_SECONDS
-        )
+        uploads.presign(m.key, m.content_type, max_bytes_for(m.content_type), UPLOAD_EXPIRES_SECONDS)
         for m in media
     ]
     return SubmittedReport(report_id, ReportStatus.RECEIVED, token, signed)
@@ -215,9 +212,7 @@ def reporter_view(
     report = reports.get(report_id) if ids.is_id(report_id) else None
     if report is None or not hmac.compare_digest(report.tracking_token_hash, hash_token(token)):
         raise NotFound("no report with this id and token")
-    status = ReporterStatus(
-        report.status.value if report.status != "linked" else "linked_to_incident"
-    )
+    status = ReporterStatus(report.status.value if report.status != "linked" else "linked_to_incident")
     if report.incident_id:
         incident_status = incidents.status_of(report.incident_id)
         if incident_status in ("verified", "responding", "resolved"):

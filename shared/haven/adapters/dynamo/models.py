@@ -8,7 +8,7 @@ idempotency
 reports
   - GetItem by ``report_id`` (reporter's status view, triage).
   - Query ``by_status`` (status, received_at) for the responders' report list, newest first.
-  - Query ``by_cell`` (cell, received_at) on the cells around a point: corroboration.
+  - Query ``by_incident`` (incident_id, received_at): the reports of one incident.
 incidents
   - GetItem by ``incident_id``.
   - Query ``by_hazard_cell`` (hazard#cell at the hazard's resolution, last_report_at) on the
@@ -30,7 +30,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 
@@ -42,25 +42,20 @@ def _region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-1"
 
 
-class HavenModel(Model):
-    class Meta:
-        abstract = True
+class HavenMeta:
+    """Settings every table shares; each model's ``Meta`` adds its ``table_name``."""
+
+    region = _region()
+    billing_mode = "PAY_PER_REQUEST"
+    max_retry_attempts = 3
+    connect_timeout_seconds = 2
+    read_timeout_seconds = 5
 
 
-def _meta(logical: str) -> type:
-    class Meta:
-        table_name = globals()["table_name"](logical)
-        region = _region()
-        billing_mode = "PAY_PER_REQUEST"
-        max_retry_attempts = 3
-        connect_timeout_seconds = 2
-        read_timeout_seconds = 5
+class IdempotencyRecord(Model):
+    class Meta(HavenMeta):
+        table_name = table_name("idempotency")
 
-    return Meta
-
-
-class IdempotencyRecord(HavenModel):
-    Meta = _meta("idempotency")
     key = UnicodeAttribute(hash_key=True)
     fingerprint = UnicodeAttribute()
     state = UnicodeAttribute()  # in_progress | completed
@@ -82,12 +77,12 @@ class ReportsByStatus(GlobalSecondaryIndex["Report"]):
     received_at = UnicodeAttribute(range_key=True)
 
 
-class ReportsByCell(GlobalSecondaryIndex["Report"]):
+class ReportsByIncident(GlobalSecondaryIndex["Report"]):
     class Meta:
-        index_name = "by_cell"
-        projection = KeysOnlyProjection()
+        index_name = "by_incident"
+        projection = AllProjection()
 
-    cell = UnicodeAttribute(hash_key=True)
+    incident_id = UnicodeAttribute(hash_key=True)
     received_at = UnicodeAttribute(range_key=True)
 
 
@@ -97,8 +92,10 @@ class MediaItem(MapAttribute[str, object]):
     size_bytes = NumberAttribute()
 
 
-class Report(HavenModel):
-    Meta = _meta("reports")
+class Report(Model):
+    class Meta(HavenMeta):
+        table_name = table_name("reports")
+
     report_id = UnicodeAttribute(hash_key=True)
     tracking_token_hash = UnicodeAttribute()
     status = UnicodeAttribute()
@@ -123,7 +120,7 @@ class Report(HavenModel):
     expires_at = TTLAttribute(null=True)
 
     by_status = ReportsByStatus()
-    by_cell = ReportsByCell()
+    by_incident = ReportsByIncident()
 
 
 class IncidentsByHazardCell(GlobalSecondaryIndex["Incident"]):
@@ -144,8 +141,10 @@ class IncidentsByStatus(GlobalSecondaryIndex["Incident"]):
     updated_at = UnicodeAttribute(range_key=True)
 
 
-class Incident(HavenModel):
-    Meta = _meta("incidents")
+class Incident(Model):
+    class Meta(HavenMeta):
+        table_name = table_name("incidents")
+
     incident_id = UnicodeAttribute(hash_key=True)
     hazard = UnicodeAttribute()
     category = UnicodeAttribute()
@@ -155,7 +154,7 @@ class Incident(HavenModel):
     lon = NumberAttribute()
     radius_km = NumberAttribute()
     report_count = NumberAttribute()
-    report_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    feed_item_count = NumberAttribute(default=0)
     people_affected = NumberAttribute(default=0)
     severity = UnicodeAttribute()
     credibility = NumberAttribute()
@@ -163,6 +162,7 @@ class Incident(HavenModel):
     last_report_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     assignee = UnicodeAttribute(null=True)
+    notes = JSONAttribute(default=list)
     history = JSONAttribute(default=list)
     version = VersionAttribute()
 

@@ -42,8 +42,7 @@ def to_item(report: Report) -> ReportItem:
         contact=report.contact,
         anonymous=report.anonymous,
         media=[
-            MediaItem(key=m.key, content_type=m.content_type, size_bytes=m.size_bytes)
-            for m in report.media
+            MediaItem(key=m.key, content_type=m.content_type, size_bytes=m.size_bytes) for m in report.media
         ],
         incident_id=report.incident_id,
         triage=report.triage,

@@ -1,0 +1,211 @@
+"""Incidents: the responders' picture (role responder) and the public map of verified ones."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from chalice import Response
+from pydantic import AwareDatetime, Field, field_validator
+
+from chalicelib.http import (
+    HavenBlueprint,
+    Strict,
+    caller,
+    json_response,
+    paginate,
+    parse_body,
+    parse_query,
+)
+from haven.adapters.dynamo.incidents import DynamoIncidents, DynamoReportList
+from haven.adapters.events import EventBridgePublisher
+from haven.adapters.uploads import S3UploadSigner
+from haven.auth import Role, require
+from haven.crisis import incidents as use_cases
+from haven.crisis.incidents import IncidentStatus
+from haven.crisis.reports import ReportStatus
+from haven.crisis.taxonomy import Category, Hazard
+from haven.errors import NotFound
+from haven.geo import BBox, Point
+from haven.ids import is_id
+
+bp = HavenBlueprint(__name__)
+
+_incidents = DynamoIncidents()
+_reports = DynamoReportList()
+_events = EventBridgePublisher()
+_media = S3UploadSigner("media")
+
+HazardName = Literal[tuple(h.value for h in Hazard)]  # type: ignore[valid-type]
+CategoryName = Literal[tuple(c.value for c in Category)]  # type: ignore[valid-type]
+
+
+def _point(text: str) -> Point:
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise ValueError("near must be lat,lon")
+    return Point(float(parts[0]), float(parts[1]))
+
+
+class AreaQuery(Strict):
+    hazard: HazardName | None = None
+    category: CategoryName | None = None
+    bbox: str | None = Field(default=None, max_length=100, description="west,south,east,north")
+    near: str | None = Field(default=None, max_length=60, description="lat,lon")
+    radius_km: float = Field(default=10, gt=0, le=500)
+    since: AwareDatetime | None = None
+    cursor: str | None = Field(default=None, max_length=2048)
+    limit: int = Field(default=50, ge=1, le=100)
+
+    @field_validator("bbox")
+    @classmethod
+    def _bbox(cls, value: str | None) -> str | None:
+        if value is not None:
+            BBox.parse(value)
+        return value
+
+    @field_validator("near")
+    @classmethod
+    def _near(cls, value: str | None) -> str | None:
+        if value is not None:
+            _point(value)
+        return value
+
+    def near_point(self) -> Point | None:
+        return _point(self.near) if self.near is not None else None
+
+    def filters(self, since: datetime | None = None) -> use_cases.Filters:
+        return use_cases.Filters(
+            hazard=self.hazard,
+            category=self.category,
+            bbox=BBox.parse(self.bbox) if self.bbox else None,
+            near=self.near_point(),
+            radius_km=self.radius_km if self.near else None,
+            since=since or self.since,
+        )
+
+
+class OpsIncidentQuery(AreaQuery):
+    status: Literal["new", "verified", "dismissed", "responding", "resolved"] = "new"
+
+
+class OpsReportQuery(AreaQuery):
+    status: Literal["received", "triaged", "linked"] = "linked"
+
+
+class IncidentPatch(Strict):
+    expected_version: int = Field(ge=1)
+    status: Literal["new", "verified", "dismissed", "responding", "resolved"] | None = None
+    assignee: str | None = Field(default=None, max_length=120)
+    note: str | None = Field(default=None, min_length=1, max_length=use_cases.MAX_NOTE_LENGTH)
+
+
+def _page(
+    status: str, query: AreaQuery, repository: Any, time_field: str, route: str, scope: dict[str, Any]
+) -> tuple[list[dict[str, Any]], str | None]:
+    filters = query.filters()
+    return paginate(
+        route,
+        {"status": status, **filters.scope(), **scope},
+        query.cursor,
+        lambda position: use_cases.collect(
+            lambda pos: repository.page_by_status(status, query.limit, pos),
+            lambda item: filters.accepts(item, time_field),
+            query.limit,
+            position,
+        ),
+    )
+
+
+@bp.route("/v1/ops/incidents", methods=["GET"])
+def list_incidents() -> Response:
+    require(caller(bp.current_request), Role.RESPONDER)
+    query = parse_query(bp.current_request, OpsIncidentQuery)
+    items, cursor = _page(query.status, query, _incidents, "updated_at", "ops/incidents", {})
+    return json_response({"items": items, "cursor": cursor})
+
+
+@bp.route("/v1/ops/incidents/{incident_id}", methods=["GET"])
+def get_incident(incident_id: str) -> Response:
+    require(caller(bp.current_request), Role.RESPONDER)
+    incident = _incidents.get(incident_id) if is_id(incident_id) else None
+    if incident is None:
+        raise NotFound("no such incident")
+    reports = _incidents.reports_of(incident_id, limit=100)
+    for report in reports:
+        for media in report["media"]:
+            media["url"] = _media.presign_get(media.pop("key"), expires_in=300)
+    return json_response({**incident, "reports": reports}, headers={"ETag": f'"{incident["version"]}"'})
+
+
+@bp.route("/v1/ops/incidents/{incident_id}", methods=["PATCH"])
+def patch_incident(incident_id: str) -> Response:
+    actor = require(caller(bp.current_request), Role.RESPONDER)
+    body = parse_body(bp.current_request, IncidentPatch)
+    if not is_id(incident_id):
+        raise NotFound("no such incident")
+    updated = use_cases.update_incident(
+        incident_id,
+        expected_version=body.expected_version,
+        status=IncidentStatus(body.status) if body.status else None,
+        assignee=body.assignee,
+        note=body.note,
+        actor=actor,
+        incidents=_incidents,
+        events=_events,
+    )
+    return json_response(updated, headers={"ETag": f'"{updated["version"]}"'})
+
+
+@bp.route("/v1/ops/reports", methods=["GET"])
+def list_reports() -> Response:
+    require(caller(bp.current_request), Role.RESPONDER)
+    query = parse_query(bp.current_request, OpsReportQuery)
+    items, cursor = _page(ReportStatus(query.status).value, query, _reports, "received_at", "ops/reports", {})
+    for report in items:
+        for media in report["media"]:
+            media["url"] = _media.presign_get(media.pop("key"), expires_in=300)
+    return json_response({"items": items, "cursor": cursor})
+
+
+@bp.route("/v1/incidents", methods=["GET"])
+def public_incidents() -> Response:
+    """Verified incidents as GeoJSON; one cursor walks the public statuses in turn."""
+    query = parse_query(bp.current_request, AreaQuery)
+    filters = query.filters()
+    statuses = [s.value for s in use_cases.PUBLIC_STATUSES]
+
+    def fetch(position: dict[str, Any] | None) -> use_cases.Page:
+        status = position["status"] if position else statuses[0]
+        if status not in statuses:
+            raise NotFound("no such page")
+        key = position.get("key") if position else None
+        items: list[dict[str, Any]] = []
+        for current in statuses[statuses.index(status) :]:
+            page = use_cases.collect(
+                lambda pos, s=current: _incidents.page_by_status(s, query.limit, pos),
+                lambda item: filters.accepts(item, "updated_at"),
+                query.limit - len(items),
+                key,
+            )
+            items.extend(page.items)
+            if page.position is not None:
+                return use_cases.Page(items, {"status": current, "key": page.position})
+            key = None
+            if len(items) >= query.limit:
+                following = statuses.index(current) + 1
+                more = {"status": statuses[following], "key": None} if following < len(statuses) else None
+                return use_cases.Page(items, more)
+        return use_cases.Page(items, None)
+
+    items, cursor = paginate("incidents", filters.scope(), query.cursor, fetch)
+    body = {
+        "type": "FeatureCollection",
+        "features": [use_cases.public_feature(i) for i in items],
+        "cursor": cursor,
+    }
+    return Response(
+        body=body,
+        status_code=200,
+        headers={"Content-Type": "application/geo+json", "Cache-Control": "public, max-age=30"},
+    )

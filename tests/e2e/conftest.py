@@ -1,0 +1,93 @@
+"""The local platform started as ``make run`` starts it (``python -m local``), over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Platform:
+    url: str
+    state_dir: Path
+    process: subprocess.Popen[str]
+    port: int
+    aws_port: int
+
+    def stop(self) -> str:
+        self.process.send_signal(signal.SIGINT)
+        out, _ = self.process.communicate(timeout=30)
+        return out
+
+    def token(self, role: str, **claims: str) -> str:
+        args = [sys.executable, "-m", "local.tokens", "--role", role]
+        for name, value in claims.items():
+            args += [f"--{name.replace('_', '-')}", value]
+        out = subprocess.run(
+            args, env=_env(self.state_dir), capture_output=True, text=True, check=True, cwd=REPO
+        )
+        return out.stdout.strip().splitlines()[-1]
+
+
+def _env(state_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HAVEN_", "AWS_", "POWERTOOLS_"))}
+    env.update(
+        {
+            "HAVEN_STATE_DIR": str(state_dir),
+            "HAVEN_LOCAL_VISIBILITY_TIMEOUT": "2",
+            "PYTHONPATH": os.pathsep.join(str(REPO / p) for p in ("shared", "functions/api", ".")),
+        }
+    )
+    return env
+
+
+def start_platform(state_dir: Path, port: int | None = None, aws_port: int | None = None) -> Platform:
+    port = port or _free_port()
+    aws_port = aws_port or _free_port()
+    env = _env(state_dir) | {"HAVEN_PORT": str(port), "HAVEN_AWS_PORT": str(aws_port)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("local platform exited:\n" + (process.stdout.read() if process.stdout else ""))
+        try:
+            if requests.get(url + "/health", timeout=1).status_code == 200:
+                return Platform(url, state_dir, process, port, aws_port)
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("local platform did not serve /health within 30 s")
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    running = start_platform(tmp_path_factory.mktemp("state"))
+    yield running
+    running.stop()

@@ -1,0 +1,58 @@
+"""The local platform over HTTP: start, serve, tokens, restart with data kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import requests
+
+from .conftest import Platform, start_platform
+
+pytestmark = pytest.mark.e2e
+
+
+def test_health_and_problem_json(platform: Platform) -> None:
+    health = requests.get(platform.url + "/health", timeout=5)
+    assert health.json()["status"] == "ok"
+    assert health.json()["mode"] == "local"
+    missing = requests.get(platform.url + "/v1/does-not-exist", timeout=5)
+    assert missing.status_code == 404
+    assert missing.headers["Content-Type"] == "application/problem+json"
+    wrong_method = requests.put(platform.url + "/health", timeout=5)
+    assert wrong_method.status_code == 405
+
+
+def test_make_token_prints_a_token_the_api_accepts(platform: Platform) -> None:
+    token = platform.token("partner", partner_id="ministry-of-labour")
+    assert token.count(".") == 2
+
+
+def test_state_survives_a_restart(tmp_path: Path) -> None:
+    first = start_platform(tmp_path)
+    try:
+        submitted = requests.post(
+            first.url + "/v1/reports",
+            json={
+                "category": "caution_and_advice",
+                "description": "Bridge on the river road is closed",
+                "location": {"lat": 48.8566, "lon": 2.3522},
+            },
+            timeout=5,
+        )
+        assert submitted.status_code == 202
+        body = submitted.json()
+    finally:
+        out = first.stop()
+    assert "stopped." in out
+    second = start_platform(tmp_path)
+    try:
+        seen = requests.get(
+            f"{second.url}/v1/reports/{body['report_id']}",
+            params={"token": body["tracking_token"]},
+            timeout=5,
+        )
+        assert seen.status_code == 200
+        assert seen.json()["report_id"] == body["report_id"]
+    finally:
+        second.stop()
