@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-_STATE = Path(tempfile.mkdtemp(prefix="haven-test-state-"))
+_STATE = Path(os.environ.get("HAVEN_TEST_STATE") or tempfile.mkdtemp(prefix="haven-test-state-"))
+os.environ["HAVEN_TEST_STATE"] = str(_STATE)
 
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.update(
@@ -71,4 +72,11 @@ def _create_resources() -> None:
         name = f"haven-test-{b.name}"
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
         os.environ[bucket_env(b.name)] = name
-    boto3.client("events").create_event_bus(Name="haven-test")
+    events = boto3.client("events")
+    events.create_event_bus(Name="haven-test")
+    # A tap: every Haven event is copied to a queue that tests read (see published_events).
+    tap = sqs.create_queue(QueueName="haven-test-event-tap")["QueueUrl"]
+    tap_arn = sqs.get_queue_attributes(QueueUrl=tap, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="tap", EventBusName="haven-test", EventPattern='{"source": [{"prefix": "haven."}]}')
+    events.put_targets(Rule="tap", EventBusName="haven-test", Targets=[{"Id": "tap", "Arn": tap_arn}])
+    os.environ["HAVEN_TEST_EVENT_TAP"] = tap

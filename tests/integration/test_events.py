@@ -1,0 +1,60 @@
+"""Every event Haven publishes validates against its JSON Schema in events/schemas/."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator, FormatChecker
+
+from tests.support import published_events
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "events" / "schemas"
+
+
+def _validator(detail_type: str) -> Draft202012Validator:
+    path = SCHEMAS / f"{detail_type}.json"
+    assert path.exists(), f"no schema for {detail_type}"
+    schema = json.loads(path.read_text())
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def test_schemas_are_valid_json_schemas() -> None:
+    for path in SCHEMAS.glob("*.json"):
+        Draft202012Validator.check_schema(json.loads(path.read_text()))
+
+
+def test_crisis_events_match_their_schemas(aws: None) -> None:
+    import app as api
+    from chalice.test import Client
+
+    from tests.integration.test_triage_and_incidents import _auth, _run_triage, _submit
+
+    with Client(api.app) as client:
+        _submit(client, 35.0, 139.0, people_affected=3)
+        _submit(client, 35.001, 139.001)
+        _run_triage()
+        [incident] = client.http.get("/v1/ops/incidents", headers=_auth()).json_body["items"]
+        client.http.patch(
+            f"/v1/ops/incidents/{incident['incident_id']}",
+            headers={**_auth(), "Content-Type": "application/json"},
+            body=json.dumps({"expected_version": incident["version"], "status": "verified"}),
+        )
+    events = published_events()
+    kinds = [e["detail-type"] for e in events]
+    assert sorted(set(kinds)) == ["incident.opened", "incident.updated", "report.received"]
+    for event in events:
+        assert event["source"] == "haven.crisis"
+        errors = list(_validator(str(event["detail-type"])).iter_errors(event["detail"]))
+        assert errors == [], (event["detail-type"], [e.message for e in errors])
+
+
+@pytest.mark.parametrize("detail_type", ["report.received", "incident.opened", "incident.updated"])
+def test_schemas_reject_personal_data_fields(detail_type: str) -> None:
+    sample: dict[str, Any] = json.loads((SCHEMAS.parent / "samples" / f"{detail_type}.json").read_text())
+    assert not list(_validator(detail_type).iter_errors(sample["detail"]))
+    sample["detail"]["contact"] = "+44 7700 900123"
+    assert list(_validator(detail_type).iter_errors(sample["detail"]))
