@@ -26,12 +26,17 @@ def free_port() -> int:
 
 class LocalPlatform:
     def __init__(
-        self, api_port: int = 8000, aws_port: int | None = None, snapshot_every: float = 5.0
+        self,
+        api_port: int = 8000,
+        aws_port: int | None = None,
+        snapshot_every: float = 5.0,
+        run_workers: bool = True,
     ) -> None:
         self.api_port = api_port
         self.aws_port = aws_port or free_port()
         self.aws_endpoint = f"http://127.0.0.1:{self.aws_port}"
         self.snapshot_every = snapshot_every
+        self.run_workers = run_workers
         self.stop_event = threading.Event()
         self.pollers: list[Any] = []
         self.schedules: list[Any] = []
@@ -41,6 +46,7 @@ class LocalPlatform:
         from moto.server import ThreadedMotoServer
 
         os.environ.update(environment.function_environment(self.aws_endpoint))
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the embedded AWS logs every call
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.aws_port, verbose=False)
         self._moto.start()
 
@@ -85,10 +91,11 @@ class LocalPlatform:
             self.schedules.append(ScheduleRunner(s, target, load_handler(target), self.stop_event, scale))
 
         self.gateway.start()
-        for p in self.pollers:
-            p.thread.start()
-        for s in self.schedules:
-            s.thread.start()
+        if self.run_workers:
+            for p in self.pollers:
+                p.thread.start()
+            for s in self.schedules:
+                s.thread.start()
         self.snapshotter.start()
         return self
 
@@ -102,10 +109,9 @@ class LocalPlatform:
     def stop(self) -> None:
         self.stop_event.set()
         self.gateway.stop()
-        for p in self.pollers:
-            p.thread.join(timeout=5)
-        for s in self.schedules:
-            s.thread.join(timeout=5)
+        for runner in [*self.pollers, *self.schedules]:
+            if runner.thread.is_alive():
+                runner.thread.join(timeout=5)
         self.snapshotter.stop()
         self._moto.stop()
 

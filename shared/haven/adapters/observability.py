@@ -6,6 +6,8 @@ no query strings, no names, contacts or precise locations.
 
 from __future__ import annotations
 
+import warnings
+
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
 
@@ -18,4 +20,6 @@ def tracer(service: str) -> Tracer:
 
 
 def metrics(service: str) -> Metrics:
+    # A request that records no metric is normal (GET /health); it is not worth a warning.
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
     return Metrics(service=service, namespace="Haven")

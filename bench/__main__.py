@@ -1,0 +1,379 @@
+"""``make bench``: Haven's handlers against bare boto3 doing the same AWS calls, in one run.
+
+1. Cold start: import time of each handler module, as a ratio to ``import boto3`` alone
+   (fresh interpreters, median of several).
+2. Warm requests through the full API stack (API Gateway event → Chalice app → adapters) on
+   the embedded AWS, against a bare function making the same AWS calls with boto3; with the
+   AWS calls each request makes, and intake throughput and latency percentiles.
+3. Clustering cost with 1k and 100k stored incidents: it must not grow with the table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _table(title: str, header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    print(f"\n{title}")
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+# --- 1. cold start ----------------------------------------------------------------------------
+
+
+def _import_seconds(module: str, env: dict[str, str], runs: int = 5) -> float:
+    code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
+    samples = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=REPO
+        )
+        samples.append(float(out.stdout.strip().splitlines()[-1]))
+    return statistics.median(samples)
+
+
+def cold_start(env: dict[str, str]) -> None:
+    from haven.resources import FUNCTIONS
+
+    baseline = _import_seconds("boto3", env)
+    rows = [["boto3 (baseline)", f"{baseline * 1000:.0f}", "1.00"]]
+    for function in FUNCTIONS:
+        module = "app" if function.name == "api" else function.module
+        seconds = _import_seconds(module, env)
+        rows.append([f"{function.name} ({module})", f"{seconds * 1000:.0f}", f"{seconds / baseline:.2f}"])
+    _table("Cold start: handler module import time", ["module", "ms (median of 5)", "ratio to boto3"], rows)
+
+
+# --- 2. warm requests -------------------------------------------------------------------------
+
+
+class CallCounter:
+    """Counts AWS API calls made through botocore (boto3 and PynamoDB alike)."""
+
+    def __init__(self) -> None:
+        import botocore.endpoint
+
+        self.calls: Counter[str] = Counter()
+        self.scanned = 0
+        self.thread = threading.get_ident()
+        original = botocore.endpoint.Endpoint.make_request
+        counter = self
+
+        def counting(endpoint: Any, operation_model: Any, request_dict: Any) -> Any:
+            result = original(endpoint, operation_model, request_dict)
+            if threading.get_ident() == counter.thread:  # not the embedded AWS's own threads
+                counter.calls[operation_model.name] += 1
+                counter.scanned += int(result[1].get("ScannedCount", 0))
+            return result
+
+        botocore.endpoint.Endpoint.make_request = counting  # type: ignore[method-assign]
+
+    def measure(self, action: Callable[[], Any]) -> Counter[str]:
+        self.calls.clear()
+        action()
+        return Counter(self.calls)
+
+
+def _side_by_side(
+    ours: Callable[[], Any], bare: Callable[[], Any], n: int
+) -> tuple[list[float], list[float]]:
+    """Alternate the two so that neither gains from the order (caches, table sizes, load)."""
+    for _ in range(min(20, n)):
+        ours()  # warm up clients and connections
+        bare()
+    ours_samples, bare_samples = [], []
+    for _ in range(n):
+        for action, samples in ((ours, ours_samples), (bare, bare_samples)):
+            started = time.perf_counter()
+            action()
+            samples.append(time.perf_counter() - started)
+    return ours_samples, bare_samples
+
+
+def _breakdown(calls: Counter[str]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(calls.items())) or "none"
+
+
+def _pct(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _api_event(
+    method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    return {
+        "resource": path,
+        "path": path,
+        "httpMethod": method,
+        "headers": {"Content-Type": "application/json", **(headers or {})},
+        "multiValueHeaders": {},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": path,
+            "httpMethod": method,
+            "path": path,
+            "requestId": "bench",
+            "stage": "bench",
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+REPORT = {
+    "category": "unknown",
+    "description": "Flood: water rising in the street near the market",
+    "location": {"lat": 51.5072, "lon": -0.1276},
+    "people_affected": 3,
+}
+
+
+def warm_requests(n: int) -> None:
+    import app as api
+    import boto3
+
+    from haven.resources import BUS_NAME_ENV, queue_env
+    from local.lambda_context import LambdaContext
+
+    counter = CallCounter()
+    context = LambdaContext("api")
+    dynamodb = boto3.client("dynamodb")
+    sqs = boto3.client("sqs")
+    events = boto3.client("events")
+    table = os.environ["HAVEN_TABLE_PREFIX"] + "-reports"
+    queue_url = os.environ[queue_env("report-intake")]
+    bus = os.environ[BUS_NAME_ENV]
+
+    def haven_health() -> Any:
+        return api.handler(_api_event("GET", "/health"), context)
+
+    def bare_health() -> Any:
+        return {"statusCode": 200, "body": json.dumps({"status": "ok"})}
+
+    body = json.dumps(REPORT)
+
+    def haven_intake() -> Any:
+        response = api.handler(_api_event("POST", "/v1/reports", body), context)
+        assert response["statusCode"] == 202, response
+        return response
+
+    keys = iter(range(10**9))
+
+    def haven_intake_idempotent() -> Any:
+        headers = {"Idempotency-Key": f"bench-key-{next(keys):012d}"}
+        response = api.handler(_api_event("POST", "/v1/reports", body, headers), context)
+        assert response["statusCode"] == 202, response
+        return response
+
+    def bare_intake() -> Any:
+        """The same AWS calls with boto3 alone: conditional put, queue message, event."""
+        import uuid
+
+        report_id = uuid.uuid4().hex
+        data = json.loads(body)
+        dynamodb.put_item(
+            TableName=table,
+            Item={
+                "report_id": {"S": report_id},
+                "status": {"S": "received"},
+                "received_at": {"S": "2026-11-28T00:00:00+00:00"},
+                "description": {"S": data["description"]},
+                "lat": {"N": str(data["location"]["lat"])},
+                "lon": {"N": str(data["location"]["lon"])},
+            },
+            ConditionExpression="attribute_not_exists(report_id)",
+        )
+        sqs.send_message(QueueUrl=queue_url, MessageBody=json.dumps({"report_id": report_id}))
+        events.put_events(
+            Entries=[
+                {
+                    "EventBusName": bus,
+                    "Source": "haven.crisis",
+                    "DetailType": "report.received",
+                    "Detail": "{}",
+                }
+            ]
+        )
+        return {"statusCode": 202, "body": json.dumps({"report_id": report_id})}
+
+    rows = []
+    intake_samples: list[float] = []
+    for name, ours, bare in (
+        ("GET /health", haven_health, bare_health),
+        ("POST /v1/reports", haven_intake, bare_intake),
+        ("POST /v1/reports + Idempotency-Key", haven_intake_idempotent, bare_intake),
+    ):
+        ours_samples, bare_samples = _side_by_side(ours, bare, n)
+        if name == "POST /v1/reports":
+            intake_samples = ours_samples
+        calls = counter.measure(ours)
+        bare_calls = counter.measure(bare)
+        ratio = statistics.median(ours_samples) / statistics.median(bare_samples)
+        rows.append(
+            [
+                name,
+                f"{statistics.median(ours_samples) * 1000:.2f}",
+                f"{statistics.median(bare_samples) * 1000:.2f}",
+                f"{ratio:.2f}",
+                f"{sum(calls.values())} ({_breakdown(calls)})",
+                str(sum(bare_calls.values())),
+            ]
+        )
+    _table(
+        f"Warm requests on the embedded AWS (median of {n})",
+        ["request", "haven ms", "bare boto3 ms", "ratio", "AWS calls (haven)", "AWS calls (bare)"],
+        rows,
+    )
+    total = sum(intake_samples)
+    print(
+        f"\nIntake: {len(intake_samples) / total:.0f} requests/s in one thread; "
+        f"p50 {_pct(intake_samples, 0.5) * 1000:.2f} ms, p99 {_pct(intake_samples, 0.99) * 1000:.2f} ms"
+    )
+
+
+# --- 3. clustering cost -----------------------------------------------------------------------
+
+
+def clustering_cost(sizes: tuple[int, ...], probes: int) -> None:
+    """Candidates for a report: the same few items read whatever the number of incidents stored.
+
+    The neighbourhood of each probe holds the same incidents in every run; the rest of the
+    table (1k or 100k incidents) lies elsewhere. DynamoDB's cost is the items its Queries read
+    (``ScannedCount``) and the number of calls; both must stay flat. Wall time on the embedded
+    AWS is shown too, but the emulator evaluates a Query by walking the whole table, so its
+    time grows with the table where DynamoDB's does not.
+    """
+    import random
+    from datetime import UTC, datetime
+
+    from moto import mock_aws
+
+    from haven.adapters.aws import reset_clients
+    from haven.adapters.dynamo.models import Incident
+    from haven.adapters.dynamo.triage import DynamoTriageStore
+    from haven.crisis.taxonomy import Hazard, hazard_cell_key, hazard_cell_keys_around
+    from haven.geo import Point
+
+    counter = CallCounter()
+    rows = []
+    scanned: dict[int, float] = {}
+    centres = [Point(48.0 + i * 0.5, 2.0 + i * 0.5) for i in range(probes)]
+
+    def incident(i: int, p: Point, hazard: Hazard) -> Incident:
+        return Incident(
+            incident_id=f"{i:026d}",
+            hazard=hazard.value,
+            category="other_relevant_information",
+            hazard_cell=hazard_cell_key(hazard, p),
+            status="new",
+            lat=p.lat,
+            lon=p.lon,
+            radius_km=1.0,
+            report_count=1,
+            people_affected=0,
+            severity="Minor",
+            credibility=0.5,
+            opened_at="2026-11-28T00:00:00+00:00",
+            last_report_at="2026-11-28T00:00:00+00:00",
+            updated_at="2026-11-28T00:00:00+00:00",
+            version=1,
+        )
+
+    saved = os.environ.pop("AWS_ENDPOINT_URL", None)
+    try:
+        for size in sizes:
+            rng = random.Random(7)
+            with mock_aws():
+                reset_clients()
+                Incident._connection = None
+                Incident.create_table(billing_mode="PAY_PER_REQUEST", wait=False)
+                with Incident.batch_write() as batch:
+                    n = 0
+                    for centre in centres:  # the same neighbourhood in every run
+                        for _ in range(5):
+                            p = Point(
+                                centre.lat + rng.uniform(-0.05, 0.05), centre.lon + rng.uniform(-0.05, 0.05)
+                            )
+                            batch.save(incident(n, p, Hazard.FLOOD))
+                            n += 1
+                    while n < size:  # the rest of the world
+                        p = Point(rng.uniform(-55, 30), rng.uniform(-170, -20))
+                        batch.save(incident(n, p, rng.choice(list(Hazard))))
+                        n += 1
+                store = DynamoTriageStore()
+                since = datetime(2026, 11, 27, tzinfo=UTC)
+                times, items_read, calls = [], [], []
+                for centre in centres:
+                    counter.calls.clear()
+                    counter.scanned = 0
+                    started = time.perf_counter()
+                    store.candidates(hazard_cell_keys_around(Hazard.FLOOD, centre), since)
+                    times.append(time.perf_counter() - started)
+                    items_read.append(counter.scanned)
+                    calls.append(sum(counter.calls.values()))
+                scanned[size] = statistics.mean(items_read)
+                rows.append(
+                    [
+                        f"{size:,}",
+                        f"{statistics.mean(calls):.0f} Query",
+                        f"{scanned[size]:.1f}",
+                        f"{statistics.median(times) * 1000:.1f}",
+                    ]
+                )
+    finally:
+        if saved is not None:
+            os.environ["AWS_ENDPOINT_URL"] = saved
+        reset_clients()
+    small, large = sizes[0], sizes[-1]
+    rows.append([f"ratio {large:,} / {small:,}", "", f"{scanned[large] / scanned[small]:.2f}", ""])
+    _table(
+        "Clustering lookup: candidates for one flood report",
+        ["stored incidents", "AWS calls", "items read (ScannedCount)", "emulator ms (median)"],
+        rows,
+    )
+
+
+def main() -> None:
+    quick = "--quick" in sys.argv
+    os.environ.setdefault("HAVEN_STATE_DIR", str(REPO / "build" / "bench-state"))
+    from local.runtime import LocalPlatform
+
+    # No workers: the triage worker would compete for the CPU with what is measured.
+    platform = LocalPlatform(api_port=0, snapshot_every=3600, run_workers=False)
+    platform.start()
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(str(REPO / p) for p in ("shared", "functions/api", ".")),
+    }
+    try:
+        print("Haven benchmarks (ratios are measured side by side in this run)")
+        cold_start(env)
+        warm_requests(50 if quick else 300)
+    finally:
+        platform.stop()
+    # In-process mocks patch botocore for the whole process: only once the platform is down.
+    clustering_cost((1_000, 10_000) if quick else (1_000, 100_000), 5 if quick else 10)
+
+
+if __name__ == "__main__":
+    main()

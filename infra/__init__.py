@@ -1,0 +1,1 @@
+"""Haven's CDK app: one stack per stage, one construct per concern (see ``infra/constructs``)."""

@@ -1,0 +1,241 @@
+"""One Lambda function per catalog entry, each with its own least-privilege role.
+
+A function is granted exactly what the catalog says it reads, writes, sends to and publishes;
+the consumer of a queue gets an SQS event source with partial batch failures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import cast
+
+from aws_cdk import CfnElement, Duration, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct, IConstruct
+
+from haven import resources
+from infra.constructs.data import Data
+from infra.constructs.identity import Identity
+from infra.constructs.messaging import Messaging
+from infra.nag import acknowledge
+from infra.stage import StageConfig, pascal
+
+#: The Lambda runtime; ``layers/build.py`` builds the dependencies for the same version.
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+ARCHITECTURE = lambda_.Architecture.ARM_64
+METRICS_NAMESPACE = "Haven"
+SIGNING_KEY_LENGTH = 48
+
+#: What never goes into a function's code asset.
+CODE_EXCLUDES = ["**/__pycache__", "**/*.pyc", "tests", "**/tests"]
+
+
+class Functions(Construct):
+    """The catalog's functions, their layers, roles, log groups and event sources."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        stage: StageConfig,
+        source_root: Path,
+        layer_dirs: Mapping[str, Path],
+        data: Data,
+        messaging: Messaging,
+        identity: Identity,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._stage = stage
+        self._data = data
+        self._messaging = messaging
+        self._identity = identity
+
+        self.layers = [
+            lambda_.LayerVersion(
+                self,
+                f"{pascal(name)}Layer",
+                layer_version_name=stage.physical_name(name),
+                code=lambda_.Code.from_asset(str(path)),
+                compatible_runtimes=[RUNTIME],
+                compatible_architectures=[ARCHITECTURE],
+                description=f"Haven {name} layer ({RUNTIME.name}, arm64)",
+            )
+            for name, path in sorted(layer_dirs.items())
+        ]
+        self.signing_key = secretsmanager.Secret(
+            self,
+            "SigningKey",
+            secret_name=f"{stage.prefix}/signing-key",
+            description="HMAC key of pagination cursors and tracking tokens",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=SIGNING_KEY_LENGTH,
+                exclude_punctuation=True,
+                include_space=False,
+            ),
+        )
+        acknowledge(
+            self.signing_key,
+            "AwsSolutions-SMG4",
+            "The signing key authenticates tracking tokens handed to citizens and workers, who "
+            "keep them for the life of their report or complaint; an automatic rotation would "
+            "invalidate them. It is rotated by a planned migration instead.",
+        )
+
+        self.roles: dict[str, iam.Role] = {}
+        self.functions: dict[str, lambda_.Function] = {}
+        for spec in resources.FUNCTIONS:
+            self.functions[spec.name] = self._function(spec, source_root)
+        for queue in resources.QUEUES:
+            self._consume(queue)
+
+    def _function(self, spec: resources.Function, source_root: Path) -> lambda_.Function:
+        code_dir = source_root / spec.path
+        if not code_dir.is_dir():
+            raise FileNotFoundError(f"function {spec.name}: code folder {code_dir} is missing")
+        name = self._stage.physical_name(spec.name)
+        log_group = logs.LogGroup(
+            self,
+            f"{pascal(spec.name)}Logs",
+            log_group_name=f"/aws/lambda/{name}",
+            retention=self._stage.log_retention,
+            removal_policy=self._stage.log_removal_policy,
+        )
+        role = iam.Role(
+            self,
+            f"{pascal(spec.name)}Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Haven {spec.name} function: only what the catalog grants it",
+        )
+        # Instead of AWSLambdaBasicExecutionRole (any log group): its own log group only.
+        log_group.grant_write(role)
+        function = lambda_.Function(
+            self,
+            f"{pascal(spec.name)}Function",
+            function_name=name,
+            description=spec.description,
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            handler=spec.handler,
+            code=lambda_.Code.from_asset(str(code_dir), exclude=CODE_EXCLUDES),
+            layers=self.layers,
+            timeout=Duration.seconds(spec.timeout_s),
+            memory_size=spec.memory_mb,
+            role=role,
+            log_group=log_group,
+            tracing=lambda_.Tracing.ACTIVE,
+            environment=self._environment(spec),
+        )
+        acknowledge(
+            function,
+            "AwsSolutions-L1",
+            f"{RUNTIME.name} on purpose: the dependencies layer is built from binary "
+            "wheels for exactly this version (layers/build.py); both move together.",
+        )
+        self._grant(spec, role)
+        self.roles[spec.name] = role
+        for finding, reason in self._wildcard_reasons(spec).items():
+            acknowledge(role, "AwsSolutions-IAM5", reason, findings=[finding])
+        return function
+
+    def _environment(self, spec: resources.Function) -> dict[str, str]:
+        stage = self._stage
+        environment = {
+            "HAVEN_MODE": "aws",
+            "HAVEN_STAGE": stage.name,
+            resources.TABLE_PREFIX_ENV: stage.prefix,
+            resources.BUS_NAME_ENV: self._messaging.bus.event_bus_name,
+            "HAVEN_AUTH_ISSUER": self._identity.issuer,
+            "HAVEN_AUTH_AUDIENCE": self._identity.audience,
+            "HAVEN_AUTH_JWKS_URL": self._identity.jwks_url,
+            "HAVEN_SIGNING_KEY_SECRET_ARN": self.signing_key.secret_arn,
+            "POWERTOOLS_SERVICE_NAME": f"haven-{spec.name}",
+            "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+        }
+        for queue in spec.sends_to:
+            environment[resources.queue_env(queue)] = self._messaging.queues[queue].queue_url
+        for bucket in sorted({*spec.reads_buckets, *spec.writes_buckets}):
+            environment[resources.bucket_env(bucket)] = self._data.buckets[bucket].bucket_name
+        overlap = environment.keys() & spec.env.keys()
+        if overlap:
+            raise ValueError(f"function {spec.name}: catalog env overrides {sorted(overlap)}")
+        return {**environment, **spec.env}
+
+    def _grant(self, spec: resources.Function, role: iam.Role) -> None:
+        tables = self._data.tables
+        for table in sorted({*spec.reads, *spec.writes}):
+            if table in spec.reads and table in spec.writes:
+                tables[table].grant_read_write_data(role)
+            elif table in spec.reads:
+                tables[table].grant_read_data(role)
+            else:
+                tables[table].grant_write_data(role)
+        for queue in spec.sends_to:
+            self._messaging.queues[queue].grant_send_messages(role)
+        for bucket in spec.reads_buckets:
+            self._data.buckets[bucket].grant_read(role)
+        for bucket in spec.writes_buckets:
+            self._data.buckets[bucket].grant_put(role)
+        if spec.puts_events:
+            self._messaging.bus.grant_put_events_to(role)
+        self.signing_key.grant_read(role)
+
+    def _consume(self, queue: resources.Queue) -> None:
+        consumer = resources.function(queue.consumer)
+        if queue.visibility_timeout_s < consumer.timeout_s:
+            raise ValueError(
+                f"queue {queue.name}: visibility timeout {queue.visibility_timeout_s}s is "
+                f"shorter than {consumer.name}'s timeout {consumer.timeout_s}s"
+            )
+        window = queue.batching_window_s
+        self.functions[consumer.name].add_event_source(
+            event_sources.SqsEventSource(
+                self._messaging.queues[queue.name],
+                batch_size=queue.batch_size,
+                max_batching_window=Duration.seconds(window) if window else None,
+                report_batch_item_failures=True,
+            )
+        )
+
+    def _logical_id(self, construct: IConstruct) -> str:
+        """The CloudFormation logical id of an L2 construct's resource (as cdk-nag names it)."""
+        return Stack.of(self).get_logical_id(cast(CfnElement, construct.node.default_child))
+
+    @staticmethod
+    def _buckets_of(spec: resources.Function) -> list[resources.Bucket]:
+        names = {*spec.reads_buckets, *spec.writes_buckets}
+        return [bucket for bucket in resources.BUCKETS if bucket.name in names]
+
+    def _wildcard_reasons(self, spec: resources.Function) -> dict[str, str]:
+        """cdk-nag IAM5 findings of this role, each a wildcard that cannot be narrowed."""
+        reasons = {
+            "Resource::*": "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level "
+            "permissions (active tracing).",
+        }
+        for table in sorted({*spec.reads, *spec.writes}):
+            reasons[f"Resource::<{self._logical_id(self._data.tables[table])}.Arn>/index/*"] = (
+                f"Queries on the {table} table's own indexes (declared by its model)."
+            )
+        for bucket in sorted({*spec.reads_buckets, *spec.writes_buckets}):
+            reasons[f"Resource::<{self._logical_id(self._data.buckets[bucket])}.Arn>/*"] = (
+                f"Objects of the {bucket} bucket: keys are generated per upload."
+            )
+        if spec.reads_buckets:
+            reasons["Action::s3:GetObject*"] = "Read-only object actions (grant_read)."
+            reasons["Action::s3:GetBucket*"] = "Read-only bucket actions (grant_read)."
+            reasons["Action::s3:List*"] = "Listing the granted bucket only (grant_read)."
+        if spec.writes_buckets:
+            reasons["Action::s3:Abort*"] = "Aborting the function's own multipart uploads."
+        if any(bucket.kms for bucket in self._buckets_of(spec)):
+            reasons["Action::kms:GenerateDataKey*"] = (
+                "Data keys of the bucket's own KMS key, to write objects encrypted with it."
+            )
+            reasons["Action::kms:ReEncrypt*"] = (
+                "Re-encryption under the bucket's own KMS key only (S3 copies and uploads)."
+            )
+        return reasons

@@ -1,0 +1,123 @@
+"""Asynchronous work: SQS queues with their DLQs, the custom event bus, rules and schedules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aws_cdk import Duration
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from haven import resources
+from infra.nag import acknowledge
+from infra.stage import StageConfig, pascal
+
+#: How long a poison message waits in a DLQ for someone to look at it (the SQS maximum).
+DLQ_RETENTION = Duration.days(14)
+#: How long the bus archive keeps events for replay.
+ARCHIVE_RETENTION = Duration.days(365)
+#: Every event Haven publishes has a source ``haven.<domain>`` (see DESIGN.md, Events).
+EVENT_SOURCE_PREFIX = "haven."
+
+
+class Messaging(Construct):
+    """Catalog queues (each with its own DLQ), the ``haven-<stage>`` bus and its rules."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, stage: StageConfig) -> None:
+        super().__init__(scope, construct_id)
+        self._stage = stage
+        self.dead_letter_queues: dict[str, sqs.Queue] = {}
+        self.queues: dict[str, sqs.Queue] = {}
+        for spec in resources.QUEUES:
+            self.dead_letter_queues[spec.name] = self._dead_letter_queue(spec.name, f"{spec.name}-dlq")
+            self.queues[spec.name] = self._queue(spec)
+
+        self.bus = events.EventBus(self, "Bus", event_bus_name=stage.prefix)
+        self.bus.archive(
+            "Archive",
+            archive_name=f"{stage.prefix}-events",
+            description=f"Every Haven event on {stage.prefix}, for replay",
+            event_pattern=events.EventPattern(source=events.Match.prefix(EVENT_SOURCE_PREFIX)),
+            retention=ARCHIVE_RETENTION,
+        )
+        for rule in resources.RULES:
+            self._rule(rule)
+
+    def _dead_letter_queue(self, owner: str, name: str) -> sqs.Queue:
+        queue = sqs.Queue(
+            self,
+            f"{pascal(owner)}DeadLetterQueue",
+            queue_name=self._stage.physical_name(name),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=DLQ_RETENTION,
+        )
+        acknowledge(
+            queue,
+            "AwsSolutions-SQS3",
+            "This queue is itself a dead-letter queue; an alarm fires on its first message.",
+        )
+        return queue
+
+    def _queue(self, spec: resources.Queue) -> sqs.Queue:
+        return sqs.Queue(
+            self,
+            f"{pascal(spec.name)}Queue",
+            queue_name=self._stage.physical_name(spec.name),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(spec.visibility_timeout_s),
+            retention_period=Duration.days(spec.retention_days),
+            dead_letter_queue=sqs.DeadLetterQueue(
+                queue=self.dead_letter_queues[spec.name],
+                max_receive_count=spec.max_receive_count,
+            ),
+        )
+
+    def _rule(self, spec: resources.Rule) -> events.Rule:
+        return events.Rule(
+            self,
+            f"{pascal(spec.name)}Rule",
+            rule_name=self._stage.physical_name(spec.name),
+            event_bus=self.bus,
+            event_pattern=events.EventPattern(
+                source=events.Match.prefix(EVENT_SOURCE_PREFIX),
+                detail_type=list(spec.detail_types),
+            ),
+            targets=[
+                targets.SqsQueue(
+                    self.queues[spec.target_queue],
+                    # An event EventBridge cannot deliver lands where the queue's poison
+                    # messages do, and raises the same alarm.
+                    dead_letter_queue=self.dead_letter_queues[spec.target_queue],
+                    retry_attempts=8,
+                    max_event_age=Duration.hours(24),
+                )
+            ],
+        )
+
+    def add_schedules(self, functions: Mapping[str, lambda_.IFunction]) -> None:
+        """EventBridge schedules (on the default bus, as schedules must be) invoking functions."""
+        if not resources.SCHEDULES:
+            return
+        failed_invocations = self._dead_letter_queue("schedules", "schedules-dlq")
+        self.dead_letter_queues["schedules"] = failed_invocations
+        for spec in resources.SCHEDULES:
+            events.Rule(
+                self,
+                f"{pascal(spec.name)}Schedule",
+                rule_name=self._stage.physical_name(spec.name),
+                description=f"Invokes {spec.function} every {spec.every_minutes} min",
+                schedule=events.Schedule.rate(Duration.minutes(spec.every_minutes)),
+                targets=[
+                    targets.LambdaFunction(
+                        functions[spec.function],
+                        dead_letter_queue=failed_invocations,
+                        retry_attempts=2,
+                        max_event_age=Duration.minutes(max(spec.every_minutes, 1)),
+                    )
+                ],
+            )

@@ -1,0 +1,1 @@
+"""How Haven's Lambda layers are built (see ``layers/build.py``)."""

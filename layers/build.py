@@ -1,0 +1,179 @@
+"""Build Haven's two Lambda layers into ``build/layers/``.
+
+``deps``
+    The runtime dependencies (``requirements/runtime.txt``, pinned by
+    ``requirements/constraints.txt``) as wheels for Lambda's Python 3.13 on arm64. Chalice is
+    installed without its dependencies: a function only needs its runtime module
+    (``chalice.app``), not the CLI's click, PyYAML, inquirer and friends. The build is skipped
+    when a stamp records the same inputs, so a synth works offline once the layer exists.
+``haven``
+    A copy of the ``shared/haven`` package, rebuilt on every call (it is small and changes often).
+
+Run ``python layers/build.py``, or import :func:`build_layers` (the CDK app does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RUNTIME_REQUIREMENTS = REPO_ROOT / "requirements" / "runtime.txt"
+CONSTRAINTS = REPO_ROOT / "requirements" / "constraints.txt"
+HAVEN_PACKAGE = REPO_ROOT / "shared" / "haven"
+BUILD_DIR = REPO_ROOT / "build" / "layers"
+
+#: The Lambda runtime the layers target (must match the functions in ``infra/``).
+PYTHON_VERSION = "3.13"
+PLATFORM = "manylinux2014_aarch64"
+IMPLEMENTATION = "cp"
+
+#: Requirements installed with ``--no-deps`` (only their runtime module is used).
+NO_DEPS = frozenset({"chalice"})
+
+_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_JUNK_DIRS = ("__pycache__",)
+#: Top-level folders that wheels install beside the packages but nothing imports at run time
+#: (console scripts, C headers, static libraries and their cmake/pkg-config files).
+_NOT_IMPORTED = ("bin", "include", "lib", "lib64", "share")
+
+
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _requirement_name(line: str) -> str | None:
+    """The project name of a requirements line, or None for blanks, comments and options."""
+    text = line.split("#", 1)[0].strip()
+    if not text or text.startswith("-"):
+        return None
+    match = _NAME.match(text)
+    return _normalize(match.group(1)) if match else None
+
+
+def deps_fingerprint() -> str:
+    """sha256 over everything that decides the content of the ``deps`` layer."""
+    digest = hashlib.sha256()
+    for part in (RUNTIME_REQUIREMENTS.read_bytes(), CONSTRAINTS.read_bytes()):
+        digest.update(part)
+        digest.update(b"\0")
+    digest.update(f"{PLATFORM}|{IMPLEMENTATION}|{PYTHON_VERSION}|{sorted(NO_DEPS)}".encode())
+    return digest.hexdigest()
+
+
+def _pip_install(target: Path, args: list[str]) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "--upgrade",
+        "--platform",
+        PLATFORM,
+        "--only-binary=:all:",
+        "--python-version",
+        PYTHON_VERSION,
+        "--implementation",
+        IMPLEMENTATION,
+        "--target",
+        str(target),
+        "--constraint",
+        str(CONSTRAINTS),
+        *args,
+    ]
+    subprocess.run(command, check=True)
+
+
+def _strip(root: Path) -> None:
+    for name in _NOT_IMPORTED:
+        if (root / name).is_dir():
+            shutil.rmtree(root / name)
+    for junk in _JUNK_DIRS:
+        for path in sorted(root.rglob(junk), reverse=True):
+            if path.is_dir():
+                shutil.rmtree(path)
+    for compiled in root.rglob("*.py[co]"):
+        compiled.unlink()
+
+
+def build_deps_layer(build_dir: Path = BUILD_DIR, *, force: bool = False) -> Path:
+    """Install the runtime dependencies into ``<build_dir>/deps/python`` unless up to date."""
+    layer_dir = build_dir / "deps"
+    stamp = build_dir / "deps.sha256"
+    fingerprint = deps_fingerprint()
+    site = layer_dir / "python"
+    if not force and site.is_dir() and stamp.is_file() and stamp.read_text().strip() == fingerprint:
+        print(f"deps layer up to date ({fingerprint[:12]})")
+        return layer_dir
+
+    if layer_dir.exists():
+        shutil.rmtree(layer_dir)
+    stamp.unlink(missing_ok=True)
+    site.mkdir(parents=True)
+
+    with_deps: list[str] = []
+    without_deps: list[str] = []
+    for line in RUNTIME_REQUIREMENTS.read_text().splitlines():
+        name = _requirement_name(line)
+        if name is None:
+            continue
+        requirement = line.split("#", 1)[0].strip()
+        (without_deps if name in NO_DEPS else with_deps).append(requirement)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        requirements = Path(tmp) / "requirements.txt"
+        requirements.write_text("\n".join(with_deps) + "\n")
+        _pip_install(site, ["--requirement", str(requirements)])
+    if without_deps:
+        _pip_install(site, ["--no-deps", *without_deps])
+
+    _strip(site)
+    stamp.write_text(fingerprint + "\n")
+    return layer_dir
+
+
+def build_haven_layer(build_dir: Path = BUILD_DIR) -> Path:
+    """Copy ``shared/haven`` into ``<build_dir>/haven/python/haven`` (always rebuilt)."""
+    layer_dir = build_dir / "haven"
+    if layer_dir.exists():
+        shutil.rmtree(layer_dir)
+    shutil.copytree(
+        HAVEN_PACKAGE,
+        layer_dir / "python" / "haven",
+        ignore=shutil.ignore_patterns(*_JUNK_DIRS, "*.pyc", "*.pyo"),
+    )
+    return layer_dir
+
+
+def directory_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def build_layers(build_dir: Path = BUILD_DIR, *, force: bool = False) -> dict[str, Path]:
+    """Build both layers; returns layer name → directory to use as the layer's code asset."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    layers = {
+        "deps": build_deps_layer(build_dir, force=force),
+        "haven": build_haven_layer(build_dir),
+    }
+    for name, path in layers.items():
+        print(f"layer {name}: {directory_size(path) / 1_048_576:.1f} MiB unzipped ({path})")
+    return layers
+
+
+def main(argv: list[str]) -> int:
+    force = "--force" in argv
+    build_layers(force=force)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

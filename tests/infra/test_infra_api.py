@@ -1,0 +1,194 @@
+"""API Gateway has exactly the Chalice app's routes, proxied to the api function."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk.assertions import Match, Template
+from chalice import Chalice
+
+from infra.constructs.api import Api
+from infra.routes import route_table
+from infra.stage import StageConfig
+from tests.infra.cfn_template import api_methods, resources_of_type, route_problems, single_ref
+from tests.infra.synthesis import Synthesized
+
+
+def _small_chalice_app() -> Chalice:
+    app = Chalice(app_name="route-table-sample")
+
+    @app.route("/", methods=["GET"])
+    def index() -> dict[str, str]:
+        return {}
+
+    @app.route("/v1/reports", methods=["POST"])
+    def submit() -> dict[str, str]:
+        return {}
+
+    @app.route("/v1/reports/{report_id}", methods=["GET"])
+    def status(report_id: str) -> dict[str, str]:
+        return {}
+
+    @app.route("/v1/ops/incidents/{incident_id}", methods=["GET", "PATCH"])
+    def incident(incident_id: str) -> dict[str, str]:
+        return {}
+
+    @app.route("/v1/partner/referrals/{referral_id}/ack", methods=["POST"])
+    def ack(referral_id: str) -> dict[str, str]:
+        return {}
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def small_api() -> tuple[dict[str, Any], dict[str, frozenset[str]]]:
+    routes = route_table(_small_chalice_app().routes)
+    app = cdk.App()
+    stack = cdk.Stack(app, "RouteTable")
+    handler = lambda_.Function(
+        stack,
+        "Handler",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="app.handler",
+        code=lambda_.Code.from_inline("def handler(event, context):\n    return {}\n"),
+    )
+    Api(stack, "Api", stage=StageConfig.for_stage("test"), handler=handler, routes=routes)
+    return Template.from_stack(stack).to_json(), routes
+
+
+def test_small_app_routes_become_methods_on_their_full_paths(small_api: Any) -> None:
+    template_json, routes = small_api
+    assert route_problems(template_json, routes) == []
+    assert ("/v1/ops/incidents/{incident_id}", "PATCH") in api_methods(template_json)
+    assert ("/v1/partner/referrals/{referral_id}/ack", "ANY") in api_methods(template_json)
+    assert ("/", "GET") in api_methods(template_json)
+
+
+def test_a_missing_route_is_detected(small_api: Any) -> None:
+    template_json, routes = small_api
+    broken = copy.deepcopy(template_json)
+    methods = resources_of_type(broken, "AWS::ApiGateway::Method")
+    patch = next(k for k, m in methods.items() if m["Properties"]["HttpMethod"] == "PATCH")
+    del broken["Resources"][patch]
+    assert route_problems(broken, routes) == ["missing PATCH /v1/ops/incidents/{incident_id}"]
+    unrouted = {**routes, "/v1/alerts": frozenset({"GET"})}
+    assert route_problems(template_json, unrouted) == ["missing ANY /v1/alerts", "missing GET /v1/alerts"]
+
+
+def test_intermediate_resources_have_no_methods(small_api: Any) -> None:
+    template_json, routes = small_api
+    paths = {path for path, _ in api_methods(template_json)}
+    assert paths == set(routes)
+
+
+def test_real_app_routes_are_all_deployed(synthesized: Synthesized) -> None:
+    assert synthesized.routes, "the Chalice app has no route"
+    assert route_problems(synthesized.template_json, synthesized.routes) == []
+
+
+def test_every_method_proxies_to_the_api_function(template_json: dict[str, Any]) -> None:
+    functions = {
+        function["Properties"]["FunctionName"]: logical_id
+        for logical_id, function in resources_of_type(template_json, "AWS::Lambda::Function").items()
+    }
+    api_function = functions["haven-dev-api"]
+    methods = resources_of_type(template_json, "AWS::ApiGateway::Method")
+    for logical_id, method in methods.items():
+        properties = method["Properties"]
+        assert properties["Integration"]["Type"] == "AWS_PROXY", logical_id
+        assert api_function in json.dumps(properties["Integration"]["Uri"]), logical_id
+        assert properties["AuthorizationType"] == "NONE", logical_id
+    permissions = resources_of_type(template_json, "AWS::Lambda::Permission")
+    assert len(permissions) == 1, "one invoke permission for the whole API"
+    assert single_ref(next(iter(permissions.values()))["Properties"]["FunctionName"]) == (api_function)
+
+
+def test_unknown_route_is_a_problem_json_404(template: Template) -> None:
+    template.has_resource_properties(
+        "AWS::ApiGateway::GatewayResponse",
+        {
+            "ResponseType": "MISSING_AUTHENTICATION_TOKEN",
+            "StatusCode": "404",
+            "ResponseParameters": Match.object_like(
+                {"gatewayresponse.header.Content-Type": "'application/problem+json'"}
+            ),
+        },
+    )
+    responses = template.find_resources(
+        "AWS::ApiGateway::GatewayResponse",
+        {"Properties": {"ResponseType": "MISSING_AUTHENTICATION_TOKEN"}},
+    )
+    (response,) = responses.values()
+    (body,) = response["Properties"]["ResponseTemplates"].values()
+    assert json.loads(body) == {
+        "type": "https://haven.example.org/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "no such route",
+    }
+
+
+@pytest.mark.parametrize(
+    ("response_type", "status"),
+    [("THROTTLED", "429"), ("DEFAULT_4XX", None), ("DEFAULT_5XX", None)],
+)
+def test_gateway_errors_are_problem_json(template: Template, response_type: str, status: str | None) -> None:
+    responses = template.find_resources(
+        "AWS::ApiGateway::GatewayResponse", {"Properties": {"ResponseType": response_type}}
+    )
+    (response,) = responses.values()
+    properties = response["Properties"]
+    assert properties.get("StatusCode") == status
+    content_type = properties["ResponseParameters"]["gatewayresponse.header.Content-Type"]
+    assert content_type == "'application/problem+json'"
+    (body,) = properties["ResponseTemplates"].values()
+    assert '"type":"https://haven.example.org/problems/' in body
+
+
+def test_stage_is_throttled_traced_and_access_logged(template: Template) -> None:
+    template.has_resource_properties(
+        "AWS::ApiGateway::Stage",
+        {
+            "TracingEnabled": True,
+            "AccessLogSetting": {"DestinationArn": Match.any_value(), "Format": Match.any_value()},
+            "MethodSettings": Match.array_with(
+                [
+                    Match.object_like(
+                        {
+                            "ThrottlingRateLimit": Match.any_value(),
+                            "ThrottlingBurstLimit": Match.any_value(),
+                        }
+                    )
+                ]
+            ),
+        },
+    )
+    stage = next(iter(template.find_resources("AWS::ApiGateway::Stage").values()))
+    access_log = json.loads(stage["Properties"]["AccessLogSetting"]["Format"])
+    assert "requestId" in access_log
+    assert not {"ip", "caller", "user", "userAgent"} & set(access_log), "personal data in logs"
+
+
+def test_user_pool_groups_and_attributes(template: Template) -> None:
+    template.has_resource_properties(
+        "AWS::Cognito::UserPool",
+        {
+            "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+            "MfaConfiguration": Match.any_value(),
+            "Schema": Match.array_with(
+                [
+                    Match.object_like({"Name": "org_id"}),
+                    Match.object_like({"Name": "partner_id"}),
+                ]
+            ),
+        },
+    )
+    groups = template.find_resources("AWS::Cognito::UserPoolGroup")
+    names = {group["Properties"]["GroupName"] for group in groups.values()}
+    assert names == {"responder", "auditor", "admin", "recruiter", "partner"}
+    template.resource_count_is("AWS::Cognito::UserPoolClient", 1)

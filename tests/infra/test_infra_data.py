@@ -1,0 +1,156 @@
+"""Tables match their PynamoDB models exactly; buckets are private, TLS-only and versioned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Match, Template
+
+from haven import resources
+from infra.constructs.data import BUCKET_TAG, ttl_attribute
+from tests.infra.cfn_template import referenced_ids, resources_of_type
+
+STAGE_PREFIX = "haven-dev"
+MODELS = resources.table_models()
+
+
+def _table(template_json: dict[str, Any], logical: str) -> dict[str, Any]:
+    tables = [
+        table["Properties"]
+        for table in resources_of_type(template_json, "AWS::DynamoDB::Table").values()
+        if table["Properties"]["TableName"] == f"{STAGE_PREFIX}-{logical}"
+    ]
+    assert len(tables) == 1, f"table {logical}: {len(tables)} found"
+    return tables[0]
+
+
+def _key_schema(keys: list[dict[str, str]]) -> list[tuple[str, str]]:
+    """HASH first, then RANGE (PynamoDB does not order index keys)."""
+    pairs = [(k["AttributeName"], k["KeyType"]) for k in keys]
+    return sorted(pairs, key=lambda pair: pair[1] != "HASH")
+
+
+def _attribute_definitions(definitions: list[dict[str, str]]) -> set[tuple[str, str]]:
+    return {(d["AttributeName"], d["AttributeType"]) for d in definitions}
+
+
+def _projection(projection: dict[str, Any]) -> tuple[str, frozenset[str]]:
+    return projection["ProjectionType"], frozenset(projection.get("NonKeyAttributes", []))
+
+
+def test_only_catalog_tables_exist(template_json: dict[str, Any]) -> None:
+    names = {
+        table["Properties"]["TableName"]
+        for table in resources_of_type(template_json, "AWS::DynamoDB::Table").values()
+    }
+    assert names == {f"{STAGE_PREFIX}-{logical}" for logical in resources.TABLES}
+
+
+@pytest.mark.parametrize("logical", resources.TABLES)
+def test_table_keys_and_indexes_are_the_models(template_json: dict[str, Any], logical: str) -> None:
+    schema = MODELS[logical]._get_schema()
+    table = _table(template_json, logical)
+
+    assert _key_schema(table["KeySchema"]) == _key_schema(schema["key_schema"])
+    assert _attribute_definitions(table["AttributeDefinitions"]) == _attribute_definitions(
+        schema["attribute_definitions"]
+    )
+    expected_indexes = {
+        index["index_name"]: (_key_schema(index["key_schema"]), _projection(index["projection"]))
+        for index in schema["global_secondary_indexes"]
+    }
+    actual_indexes = {
+        index["IndexName"]: (_key_schema(index["KeySchema"]), _projection(index["Projection"]))
+        for index in table.get("GlobalSecondaryIndexes", [])
+    }
+    assert actual_indexes == expected_indexes
+    assert not schema["local_secondary_indexes"] or "LocalSecondaryIndexes" in table
+
+
+@pytest.mark.parametrize("logical", resources.TABLES)
+def test_table_is_on_demand_recoverable_encrypted(template_json: dict[str, Any], logical: str) -> None:
+    table = _table(template_json, logical)
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert table["SSESpecification"]["SSEEnabled"] is True
+
+
+@pytest.mark.parametrize("logical", resources.TABLES)
+def test_ttl_where_the_model_has_a_ttl_attribute(template_json: dict[str, Any], logical: str) -> None:
+    table = _table(template_json, logical)
+    expected = ttl_attribute(MODELS[logical])
+    if expected is None:
+        assert "TimeToLiveSpecification" not in table
+    else:
+        assert table["TimeToLiveSpecification"] == {"AttributeName": expected, "Enabled": True}
+
+
+def test_the_models_that_expire_data_have_ttl() -> None:
+    assert ttl_attribute(MODELS["idempotency"]) == "expires_at"
+    assert ttl_attribute(MODELS["incidents"]) is None
+
+
+def _bucket_ids_by_name(template_json: dict[str, Any]) -> dict[str, str]:
+    found = {}
+    for logical_id, bucket in resources_of_type(template_json, "AWS::S3::Bucket").items():
+        for tag in bucket["Properties"].get("Tags", []):
+            if tag["Key"] == BUCKET_TAG:
+                found[tag["Value"]] = logical_id
+    return found
+
+
+def test_every_catalog_bucket_exists(template_json: dict[str, Any]) -> None:
+    assert set(_bucket_ids_by_name(template_json)) == {b.name for b in resources.BUCKETS}
+
+
+def test_every_bucket_is_private_versioned_encrypted_and_tls_only(
+    template: Template, template_json: dict[str, Any]
+) -> None:
+    buckets = resources_of_type(template_json, "AWS::S3::Bucket")
+    assert len(buckets) == len(resources.BUCKETS) + 1  # + the access log bucket
+    tls_only = set()
+    for policy in resources_of_type(template_json, "AWS::S3::BucketPolicy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            if statement["Effect"] == "Deny" and statement.get("Condition") == {
+                "Bool": {"aws:SecureTransport": "false"}
+            }:
+                tls_only |= referenced_ids(policy["Properties"]["Bucket"])
+    for logical_id, bucket in buckets.items():
+        properties = bucket["Properties"]
+        assert properties["PublicAccessBlockConfiguration"] == {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        }, logical_id
+        assert properties["VersioningConfiguration"] == {"Status": "Enabled"}, logical_id
+        assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"], logical_id
+        assert logical_id in tls_only, f"{logical_id} accepts plain HTTP"
+
+
+@pytest.mark.parametrize("spec", resources.BUCKETS, ids=lambda b: b.name)
+def test_bucket_follows_its_catalog_entry(template_json: dict[str, Any], spec: resources.Bucket) -> None:
+    bucket_id = _bucket_ids_by_name(template_json)[spec.name]
+    properties = template_json["Resources"][bucket_id]["Properties"]
+    encryption = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    algorithm = encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"]
+    assert algorithm == ("aws:kms" if spec.kms else "AES256")
+    assert properties["LoggingConfiguration"]["LogFilePrefix"] == f"{spec.name}/"
+    expirations = [
+        rule["ExpirationInDays"]
+        for rule in properties.get("LifecycleConfiguration", {}).get("Rules", [])
+        if "ExpirationInDays" in rule
+    ]
+    assert expirations == ([spec.expire_days] if spec.expire_days else [])
+    cors = properties.get("CorsConfiguration", {}).get("CorsRules", [])
+    assert bool(cors) == spec.accepts_uploads
+    if spec.accepts_uploads:
+        assert cors[0]["AllowedMethods"] == ["PUT"]
+
+
+def test_server_access_logs_go_to_the_log_bucket(template: Template) -> None:
+    template.has_resource_properties(
+        "AWS::S3::Bucket",
+        {"LoggingConfiguration": {"DestinationBucketName": {"Ref": Match.string_like_regexp("AccessLogs")}}},
+    )

@@ -1,0 +1,194 @@
+"""Each function: its catalog settings, its environment, its own least-privilege role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from haven import resources
+from infra.constructs.data import BUCKET_TAG
+from tests.infra.cfn_template import Grant, referenced_ids, resources_of_type, role_grants, targets_with
+
+STAGE_PREFIX = "haven-dev"
+
+TABLE_WRITES = ("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
+TABLE_READS = ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem")
+
+
+def _function(template_json: dict[str, Any], name: str) -> dict[str, Any]:
+    matches = [
+        function["Properties"]
+        for function in resources_of_type(template_json, "AWS::Lambda::Function").values()
+        if function["Properties"].get("FunctionName") == f"{STAGE_PREFIX}-{name}"
+    ]
+    assert len(matches) == 1, name
+    return matches[0]
+
+
+def _role_id(template_json: dict[str, Any], name: str) -> str:
+    return _function(template_json, name)["Role"]["Fn::GetAtt"][0]
+
+
+def _grants(template_json: dict[str, Any], name: str) -> list[Grant]:
+    return role_grants(template_json, _role_id(template_json, name))
+
+
+def _ids_by_physical_name(template_json: dict[str, Any], resource_type: str, key: str) -> dict:
+    return {
+        resource["Properties"][key].removeprefix(f"{STAGE_PREFIX}-"): logical_id
+        for logical_id, resource in resources_of_type(template_json, resource_type).items()
+        if key in resource["Properties"]
+    }
+
+
+def _tables(template_json: dict[str, Any]) -> dict[str, str]:
+    return _ids_by_physical_name(template_json, "AWS::DynamoDB::Table", "TableName")
+
+
+def _queues(template_json: dict[str, Any]) -> dict[str, str]:
+    return _ids_by_physical_name(template_json, "AWS::SQS::Queue", "QueueName")
+
+
+def _buckets(template_json: dict[str, Any]) -> dict[str, str]:
+    return {
+        tag["Value"]: logical_id
+        for logical_id, bucket in resources_of_type(template_json, "AWS::S3::Bucket").items()
+        for tag in bucket["Properties"].get("Tags", [])
+        if tag["Key"] == BUCKET_TAG
+    }
+
+
+def _names(ids: set[str], by_name: dict[str, str]) -> set[str]:
+    return {name for name, logical_id in by_name.items() if logical_id in ids}
+
+
+FUNCTIONS = pytest.mark.parametrize("spec", resources.FUNCTIONS, ids=lambda f: f.name)
+
+
+@FUNCTIONS
+def test_function_follows_its_catalog_entry(template_json: dict[str, Any], spec: resources.Function) -> None:
+    function = _function(template_json, spec.name)
+    assert function["Runtime"] == "python3.13"
+    assert function["Architectures"] == ["arm64"]
+    assert function["Handler"] == spec.handler
+    assert function["Timeout"] == spec.timeout_s
+    assert function["MemorySize"] == spec.memory_mb
+    assert function["TracingConfig"] == {"Mode": "Active"}
+    layers = {
+        layer_id
+        for layer_id in referenced_ids(function["Layers"])
+        if template_json["Resources"][layer_id]["Type"] == "AWS::Lambda::LayerVersion"
+    }
+    assert len(layers) == 2
+
+
+@FUNCTIONS
+def test_function_environment(template_json: dict[str, Any], spec: resources.Function) -> None:
+    environment = _function(template_json, spec.name)["Environment"]["Variables"]
+    assert environment["HAVEN_MODE"] == "aws"
+    assert environment["HAVEN_STAGE"] == "dev"
+    assert environment[resources.TABLE_PREFIX_ENV] == STAGE_PREFIX
+    assert environment["POWERTOOLS_SERVICE_NAME"] == f"haven-{spec.name}"
+    assert environment["POWERTOOLS_METRICS_NAMESPACE"] == "Haven"
+    for name in (
+        resources.BUS_NAME_ENV,
+        "HAVEN_AUTH_ISSUER",
+        "HAVEN_AUTH_AUDIENCE",
+        "HAVEN_AUTH_JWKS_URL",
+        "HAVEN_SIGNING_KEY_SECRET_ARN",
+    ):
+        assert environment[name], name
+    assert "/.well-known/jwks.json" in str(environment["HAVEN_AUTH_JWKS_URL"])
+
+    queues = _queues(template_json)
+    queue_vars = {k for k in environment if k.startswith("HAVEN_QUEUE_")}
+    assert queue_vars == {resources.queue_env(q) for q in spec.sends_to}
+    for queue in spec.sends_to:
+        assert referenced_ids(environment[resources.queue_env(queue)]) == {queues[queue]}
+
+    buckets = _buckets(template_json)
+    touched = {*spec.reads_buckets, *spec.writes_buckets}
+    bucket_vars = {k for k in environment if k.startswith("HAVEN_BUCKET_")}
+    assert bucket_vars == {resources.bucket_env(b) for b in touched}
+    for bucket in touched:
+        assert referenced_ids(environment[resources.bucket_env(bucket)]) == {buckets[bucket]}
+
+
+def test_each_function_has_its_own_role_without_managed_policies(
+    template_json: dict[str, Any],
+) -> None:
+    roles = [_role_id(template_json, f.name) for f in resources.FUNCTIONS]
+    assert len(set(roles)) == len(roles)
+    for role_id in roles:
+        assert "ManagedPolicyArns" not in template_json["Resources"][role_id]["Properties"]
+
+
+@FUNCTIONS
+def test_role_reaches_only_the_catalogs_tables(
+    template_json: dict[str, Any], spec: resources.Function
+) -> None:
+    grants = _grants(template_json, spec.name)
+    tables = _tables(template_json)
+    reached = _names({t for t, _ in targets_with(grants, "dynamodb:")}, tables)
+    written = _names({t for t, _ in targets_with(grants, *TABLE_WRITES)}, tables)
+    read = _names({t for t, _ in targets_with(grants, *TABLE_READS)}, tables)
+    assert reached == {*spec.reads, *spec.writes}
+    assert written == set(spec.writes)
+    assert read == set(spec.reads)
+
+
+@FUNCTIONS
+def test_role_reaches_only_the_catalogs_queues_and_buckets(
+    template_json: dict[str, Any], spec: resources.Function
+) -> None:
+    grants = _grants(template_json, spec.name)
+    queues = _queues(template_json)
+    sends = _names({t for t, _ in targets_with(grants, "sqs:SendMessage")}, queues)
+    assert sends == set(spec.sends_to)
+    consumed = {q.name for q in resources.QUEUES if q.consumer == spec.name}
+    receives = _names({t for t, _ in targets_with(grants, "sqs:ReceiveMessage")}, queues)
+    assert receives == consumed
+
+    buckets = _buckets(template_json)
+    reads = _names({t for t, _ in targets_with(grants, "s3:GetObject")}, buckets)
+    writes = _names({t for t, _ in targets_with(grants, "s3:PutObject")}, buckets)
+    reached = _names({t for t, _ in targets_with(grants, "s3:")}, buckets)
+    assert reads == set(spec.reads_buckets)
+    assert writes == set(spec.writes_buckets)
+    assert reached == {*spec.reads_buckets, *spec.writes_buckets}
+
+
+@FUNCTIONS
+def test_role_puts_events_only_when_the_catalog_says_so(
+    template_json: dict[str, Any], spec: resources.Function
+) -> None:
+    grants = _grants(template_json, spec.name)
+    assert bool(list(targets_with(grants, "events:PutEvents"))) == spec.puts_events
+
+
+@FUNCTIONS
+def test_role_has_no_wildcard_beyond_xray(template_json: dict[str, Any], spec: resources.Function) -> None:
+    for grant in _grants(template_json, spec.name):
+        assert grant.effect == "Allow"
+        assert not any(action.endswith(":*") or action == "*" for action in grant.actions)
+        if grant.wildcard:
+            assert all(action.startswith("xray:") for action in grant.actions), grant
+
+
+def test_triage_cannot_write_the_idempotency_table(template_json: dict[str, Any]) -> None:
+    grants = _grants(template_json, "triage")
+    idempotency = _tables(template_json)["idempotency"]
+    assert not [a for t, a in targets_with(grants, "dynamodb:") if t == idempotency]
+
+
+def test_signing_key_secret_is_generated_and_readable(template_json: dict[str, Any]) -> None:
+    secrets = resources_of_type(template_json, "AWS::SecretsManager::Secret")
+    assert len(secrets) == 1
+    secret_id, secret = next(iter(secrets.items()))
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] == 48
+    for spec in resources.FUNCTIONS:
+        readable = {
+            t for t, _ in targets_with(_grants(template_json, spec.name), "secretsmanager:GetSecretValue")
+        }
+        assert readable == {secret_id}

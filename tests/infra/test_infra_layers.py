@@ -1,0 +1,68 @@
+"""The layers built by layers/build.py: arm64 CPython 3.13 wheels, and the haven package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infra.constructs.functions import ARCHITECTURE, RUNTIME
+from layers import build
+from tests.infra.synthesis import Synthesized
+
+
+@pytest.fixture(scope="module")
+def deps_site(synthesized: Synthesized) -> Path:
+    return synthesized.layer_dirs["deps"] / "python"
+
+
+def test_deps_layer_has_arm64_cp313_extensions(deps_site: Path) -> None:
+    extensions = list((deps_site / "pydantic_core").glob("*.so"))
+    assert extensions
+    assert all("cpython-313-aarch64-linux-gnu" in so.name for so in extensions)
+
+
+def test_deps_layer_has_chalice_runtime_without_its_cli_dependencies(deps_site: Path) -> None:
+    assert (deps_site / "chalice" / "app.py").is_file()
+    for cli_only in ("click", "yaml", "inquirer"):
+        assert not (deps_site / cli_only).exists(), cli_only
+
+
+def test_layers_hold_no_bytecode_or_scripts(synthesized: Synthesized) -> None:
+    for layer in synthesized.layer_dirs.values():
+        assert not list(layer.rglob("__pycache__"))
+        assert not (layer / "python" / "bin").exists()
+
+
+def test_haven_layer_is_the_shared_package(synthesized: Synthesized) -> None:
+    copied = synthesized.layer_dirs["haven"] / "python" / "haven"
+    source = build.HAVEN_PACKAGE
+    assert (copied / "resources.py").read_bytes() == (source / "resources.py").read_bytes()
+    sources = {p.relative_to(source) for p in source.rglob("*.py") if "__pycache__" not in p.parts}
+    assert {p.relative_to(copied) for p in copied.rglob("*.py")} == sources
+
+
+def test_deps_build_is_cached_by_a_stamp_of_the_requirements() -> None:
+    stamp = build.BUILD_DIR / "deps.sha256"
+    assert stamp.read_text().strip() == build.deps_fingerprint()
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("chalice==1.34.0", "chalice"),
+        ("PyJWT[crypto]==2.15.1", "pyjwt"),
+        ("aws_lambda_powertools==3.37.0  # comment", "aws-lambda-powertools"),
+        ("# a comment", None),
+        ("-r runtime.txt", None),
+        ("", None),
+    ],
+)
+def test_requirement_names(line: str, name: str | None) -> None:
+    assert build._requirement_name(line) == name
+
+
+def test_layers_and_functions_target_the_same_python() -> None:
+    assert RUNTIME.name == f"python{build.PYTHON_VERSION}"
+    assert build.PLATFORM.endswith("aarch64")
+    assert ARCHITECTURE.name == "arm64"

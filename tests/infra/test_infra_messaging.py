@@ -1,0 +1,145 @@
+"""Queues have their own encrypted DLQ, consumers report partial batch failures, DLQs alarm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Match, Template
+
+from haven import resources
+from tests.infra.cfn_template import referenced_ids, resources_of_type, single_ref
+
+STAGE_PREFIX = "haven-dev"
+FOURTEEN_DAYS = 14 * 24 * 3600
+
+
+def _queue_id(template_json: dict[str, Any], name: str) -> str:
+    ids = [
+        logical_id
+        for logical_id, queue in resources_of_type(template_json, "AWS::SQS::Queue").items()
+        if queue["Properties"].get("QueueName") == f"{STAGE_PREFIX}-{name}"
+    ]
+    assert len(ids) == 1, f"queue {name}: {ids}"
+    return ids[0]
+
+
+def _function_id(template_json: dict[str, Any], name: str) -> str:
+    ids = [
+        logical_id
+        for logical_id, function in resources_of_type(template_json, "AWS::Lambda::Function").items()
+        if function["Properties"].get("FunctionName") == f"{STAGE_PREFIX}-{name}"
+    ]
+    assert len(ids) == 1, f"function {name}: {ids}"
+    return ids[0]
+
+
+@pytest.mark.parametrize("spec", resources.QUEUES, ids=lambda q: q.name)
+def test_queue_has_its_own_encrypted_dlq(template_json: dict[str, Any], spec: resources.Queue) -> None:
+    queue = template_json["Resources"][_queue_id(template_json, spec.name)]["Properties"]
+    assert queue["SqsManagedSseEnabled"] is True
+    assert queue["VisibilityTimeout"] == spec.visibility_timeout_s
+    redrive = queue["RedrivePolicy"]
+    assert redrive["maxReceiveCount"] == spec.max_receive_count
+
+    dlq_id = single_ref(redrive["deadLetterTargetArn"])
+    assert dlq_id == _queue_id(template_json, f"{spec.name}-dlq")
+    dlq = template_json["Resources"][dlq_id]["Properties"]
+    assert dlq["SqsManagedSseEnabled"] is True
+    assert dlq["MessageRetentionPeriod"] == FOURTEEN_DAYS
+    other_redrives = [
+        q["Properties"]["RedrivePolicy"]
+        for logical_id, q in resources_of_type(template_json, "AWS::SQS::Queue").items()
+        if "RedrivePolicy" in q["Properties"] and logical_id != _queue_id(template_json, spec.name)
+    ]
+    assert all(dlq_id not in referenced_ids(r) for r in other_redrives), "shared DLQ"
+
+
+def test_every_queue_is_encrypted(template_json: dict[str, Any]) -> None:
+    for logical_id, queue in resources_of_type(template_json, "AWS::SQS::Queue").items():
+        assert queue["Properties"].get("SqsManagedSseEnabled") is True, logical_id
+
+
+def test_every_event_source_mapping_reports_batch_item_failures(
+    template_json: dict[str, Any],
+) -> None:
+    mappings = resources_of_type(template_json, "AWS::Lambda::EventSourceMapping")
+    assert mappings
+    for logical_id, mapping in mappings.items():
+        assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"], logical_id
+
+
+@pytest.mark.parametrize("spec", resources.QUEUES, ids=lambda q: q.name)
+def test_consumer_reads_its_queue_with_the_catalog_batching(
+    template_json: dict[str, Any], spec: resources.Queue
+) -> None:
+    queue_id = _queue_id(template_json, spec.name)
+    function_id = _function_id(template_json, spec.consumer)
+    mappings = [
+        m["Properties"]
+        for m in resources_of_type(template_json, "AWS::Lambda::EventSourceMapping").values()
+        if queue_id in referenced_ids(m["Properties"]["EventSourceArn"])
+    ]
+    assert len(mappings) == 1
+    mapping = mappings[0]
+    assert single_ref(mapping["FunctionName"]) == function_id
+    assert mapping["BatchSize"] == spec.batch_size
+    assert mapping.get("MaximumBatchingWindowInSeconds", 0) == spec.batching_window_s
+
+
+def test_every_dlq_has_an_alarm(template_json: dict[str, Any]) -> None:
+    dlq_ids = {
+        single_ref(q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
+        for q in resources_of_type(template_json, "AWS::SQS::Queue").values()
+        if "RedrivePolicy" in q["Properties"]
+    }
+    assert len(dlq_ids) == len(resources.QUEUES)
+    alarmed = set()
+    for alarm in resources_of_type(template_json, "AWS::CloudWatch::Alarm").values():
+        properties = alarm["Properties"]
+        if properties.get("MetricName") != "ApproximateNumberOfMessagesVisible":
+            continue
+        assert properties["Threshold"] == 1
+        assert properties["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        assert properties["AlarmActions"], "an alarm nobody hears"
+        alarmed |= referenced_ids(properties["Dimensions"])
+    assert dlq_ids <= alarmed
+
+
+def test_functions_and_api_have_alarms(template: Template) -> None:
+    for function in resources.FUNCTIONS:
+        for metric in ("Errors", "Throttles"):
+            template.has_resource_properties(
+                "AWS::CloudWatch::Alarm",
+                {
+                    "MetricName": metric,
+                    "Namespace": "AWS/Lambda",
+                    "AlarmName": f"{STAGE_PREFIX}-{function.name}-{metric.lower()}",
+                },
+            )
+    template.has_resource_properties(
+        "AWS::CloudWatch::Alarm", {"MetricName": "5XXError", "Namespace": "AWS/ApiGateway"}
+    )
+
+
+def test_alarm_topic_is_encrypted(template: Template) -> None:
+    template.has_resource_properties(
+        "AWS::SNS::Topic",
+        {"TopicName": f"{STAGE_PREFIX}-alarms", "KmsMasterKeyId": Match.any_value()},
+    )
+
+
+def test_custom_bus_with_archive(template: Template) -> None:
+    template.has_resource_properties("AWS::Events::EventBus", {"Name": STAGE_PREFIX})
+    template.has_resource_properties(
+        "AWS::Events::Archive",
+        {"SourceArn": {"Fn::GetAtt": [Match.string_like_regexp("Bus"), "Arn"]}},
+    )
+
+
+def test_catalog_rules_and_schedules(template_json: dict[str, Any]) -> None:
+    rules = resources_of_type(template_json, "AWS::Events::Rule")
+    names = {rule["Properties"].get("Name") for rule in rules.values()}
+    expected = {f"{STAGE_PREFIX}-{r.name}" for r in resources.RULES}
+    expected |= {f"{STAGE_PREFIX}-{s.name}" for s in resources.SCHEDULES}
+    assert names == expected
