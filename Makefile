@@ -13,7 +13,7 @@ HAVEN_PORT ?= 8000
 ROLE ?= responder
 STAGE ?= dev
 
-.PHONY: run test bench synth lint format token deploy clean venv test-fast
+.PHONY: run test bench synth lint format token outbox deploy clean venv
 
 $(STAMP): requirements/runtime.txt requirements/dev.txt requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(STAMP) lint
 token: $(STAMP)
 	@$(BIN)/python -m local.tokens --role $(ROLE) \
 		$(if $(ORG_ID),--org-id $(ORG_ID)) $(if $(PARTNER_ID),--partner-id $(PARTNER_ID))
+
+## make outbox: the SMS, e-mail and push messages local mode would have sent
+outbox: $(STAMP)
+	@$(BIN)/python -m local.outbox
 
 ## make bench: side-by-side ratios against bare boto3 on the same embedded AWS
 bench: $(STAMP)

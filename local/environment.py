@@ -31,6 +31,10 @@ def _persistent_secret(name: str) -> str:
     return path.read_text().strip()
 
 
+def outbox_path() -> Path:
+    return state_dir() / "outbox.jsonl"
+
+
 def queue_name(logical: str) -> str:
     return f"{PREFIX}-{logical}"
 
@@ -65,6 +69,7 @@ def function_environment(aws_endpoint: str) -> dict[str, str]:
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_REGION": REGION,
         "AWS_DEFAULT_REGION": REGION,
+        "HAVEN_OUTBOX_FILE": str(outbox_path()),
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_DISABLED": "true",
         "POWERTOOLS_LOG_LEVEL": os.environ.get("HAVEN_LOG_LEVEL", "WARNING"),

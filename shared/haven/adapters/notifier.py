@@ -1,0 +1,73 @@
+"""Notifier adapters: SNS/SES in AWS, the local outbox file in local mode."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from functools import cache
+from pathlib import Path
+
+from haven import clock, ids
+from haven.adapters.aws import client
+from haven.config import get_settings
+from haven.notifications import Message, Notifier
+
+OUTBOX_ENV = "HAVEN_OUTBOX_FILE"
+_lock = threading.Lock()
+
+
+class AwsNotifier:
+    def send(self, message: Message) -> str:
+        if message.channel == "sms":
+            return str(client("sns").publish(PhoneNumber=message.to, Message=message.body)["MessageId"])
+        if message.channel == "push":
+            return str(client("sns").publish(TargetArn=message.to, Message=message.body)["MessageId"])
+        response = client("sesv2").send_email(
+            FromEmailAddress=os.environ["HAVEN_EMAIL_FROM"],
+            Destination={"ToAddresses": [message.to]},
+            Content={
+                "Simple": {"Subject": {"Data": message.subject}, "Body": {"Text": {"Data": message.body}}}
+            },
+        )
+        return str(response["MessageId"])
+
+
+class OutboxNotifier:
+    """Appends each message to a JSON-lines file: what a person would have received."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def send(self, message: Message) -> str:
+        message_id = ids.new_id()
+        line = json.dumps(
+            {
+                "id": message_id,
+                "at": clock.iso(clock.now()),
+                "channel": message.channel,
+                "to": message.to,
+                "subject": message.subject,
+                "body": message.body,
+                "ref": message.ref,
+            },
+            ensure_ascii=False,
+        )
+        with _lock:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            with self._path.open("a", encoding="utf-8") as out:
+                out.write(line + "\n")
+        return message_id
+
+
+def read_outbox(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@cache
+def notifier() -> Notifier:
+    if get_settings().is_local:
+        return OutboxNotifier(Path(os.environ.get(OUTBOX_ENV, ".local-state/outbox.jsonl")))
+    return AwsNotifier()

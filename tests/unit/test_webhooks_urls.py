@@ -1,0 +1,104 @@
+"""Standard Webhooks signing (checked by a verifier written from the spec) and URL policy."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+
+import pytest
+
+from haven import webhooks
+from haven.errors import ValidationFailed
+from haven.urls import check_url
+
+
+def reference_verify(secret: str, headers: dict[str, str], body: bytes, now: int) -> bool:
+    """Independent of haven.webhooks: straight from the Standard Webhooks specification."""
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    msg_id, ts = headers["webhook-id"], headers["webhook-timestamp"]
+    if abs(now - int(ts)) > 300:
+        return False
+    expected = base64.b64encode(
+        hmac.new(key, f"{msg_id}.{ts}.".encode() + body, hashlib.sha256).digest()
+    ).decode()
+    return any(
+        part.split(",", 1)[0] == "v1" and hmac.compare_digest(part.split(",", 1)[1], expected)
+        for part in headers["webhook-signature"].split(" ")
+    )
+
+
+def test_signature_matches_the_reference_verifier() -> None:
+    secret = webhooks.new_secret()
+    body = webhooks.cloudevent(
+        event_id="01J0",
+        source="haven",
+        event_type="org.haven.test",
+        subject="x",
+        time_iso="2026-11-28T00:00:00Z",
+        data={"a": 1},
+    )
+    headers = webhooks.sign([secret], "msg_1", body, timestamp=1_800_000_000)
+    assert reference_verify(secret, headers, body, now=1_800_000_010)
+    assert json.loads(body)["specversion"] == "1.0"
+    webhooks.verify(secret, headers, body, now=1_800_000_010)
+
+
+def test_tampered_replayed_or_foreign_deliveries_are_rejected() -> None:
+    secret, other = webhooks.new_secret(), webhooks.new_secret()
+    body = b'{"a":1}'
+    headers = webhooks.sign([secret], "msg_1", body, timestamp=1_800_000_000)
+    assert not reference_verify(secret, headers, b'{"a":2}', now=1_800_000_000)
+    assert not reference_verify(secret, headers, body, now=1_800_000_000 + 301)
+    assert not reference_verify(other, headers, body, now=1_800_000_000)
+    with pytest.raises(webhooks.InvalidSignature):
+        webhooks.verify(secret, headers, b'{"a":2}', now=1_800_000_000)
+    with pytest.raises(webhooks.InvalidSignature):
+        webhooks.verify(secret, headers, body, now=1_800_000_000 + 301)
+    with pytest.raises(webhooks.InvalidSignature):
+        webhooks.verify(secret, {**headers, "webhook-id": "msg_2"}, body, now=1_800_000_000)
+
+
+def test_rotation_signs_with_both_secrets() -> None:
+    old, new = webhooks.new_secret(), webhooks.new_secret()
+    headers = webhooks.sign([new, old], "m", b"{}", timestamp=1_800_000_000)
+    assert reference_verify(old, headers, b"{}", now=1_800_000_000)
+    assert reference_verify(new, headers, b"{}", now=1_800_000_000)
+
+
+def _resolver(table: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+    return lambda host: table[host]
+
+
+@pytest.mark.parametrize(
+    ("url", "addresses"),
+    [
+        ("http://partner.example.org/hook", ["93.184.216.34"]),  # not https
+        ("https://internal.example.org/hook", ["10.0.0.5"]),
+        ("https://meta.example.org/", ["169.254.169.254"]),
+        ("https://loop.example.org/", ["127.0.0.1"]),
+        ("https://mixed.example.org/", ["93.184.216.34", "192.168.1.1"]),
+        ("https://v6.example.org/", ["fd00::1"]),
+        ("https://user:pw@partner.example.org/", ["93.184.216.34"]),
+        ("http://127.0.0.1:9000/hook", ["127.0.0.1"]),  # loopback only in local mode
+    ],
+)
+def test_private_targets_are_refused_in_aws_mode(url: str, addresses: list[str]) -> None:
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    with pytest.raises(ValidationFailed) as caught:
+        check_url(url, local_mode=False, field="webhook_url", resolver=_resolver({host: addresses}))
+    assert caught.value.errors[0].field == "webhook_url"
+
+
+def test_public_https_and_local_loopback_are_allowed() -> None:
+    assert check_url(
+        "https://partner.example.org/h",
+        local_mode=False,
+        resolver=_resolver({"partner.example.org": ["93.184.216.34"]}),
+    )
+    assert check_url("http://127.0.0.1:9000/hook", local_mode=True)
+    with pytest.raises(ValidationFailed):
+        check_url("http://10.1.2.3/hook", local_mode=True, resolver=_resolver({"10.1.2.3": ["10.1.2.3"]}))
