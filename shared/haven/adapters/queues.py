@@ -24,3 +24,21 @@ class IntakeQueue(SqsQueue):
 
     def enqueue(self, report_id: str) -> None:
         self.send({"report_id": report_id})
+
+
+def backoff_seconds(receive_count: int, base: int = 10, cap: int = 900) -> int:
+    """Exponential backoff for the n-th failed delivery: base, 2·base, 4·base, ... up to cap."""
+    return int(min(cap, base * 2 ** max(0, receive_count - 1)))
+
+
+def retry_later(queue: str, receipt_handle: str, receive_count: int, retry_after: int | None = None) -> int:
+    """Delay the redelivery of a failed SQS record (exponential, or the receiver's Retry-After).
+
+    The record must then be reported as a batch item failure; SQS redelivers it after the delay
+    and moves it to the DLQ once the queue's ``maxReceiveCount`` is reached.
+    """
+    delay = max(backoff_seconds(receive_count), min(retry_after or 0, 900))
+    client("sqs").change_message_visibility(
+        QueueUrl=queue_url(queue), ReceiptHandle=receipt_handle, VisibilityTimeout=delay
+    )
+    return delay
