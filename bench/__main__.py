@@ -19,6 +19,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -353,6 +354,111 @@ def clustering_cost(sizes: tuple[int, ...], probes: int) -> None:
     )
 
 
+def fanout_cost(inside: int, outside: int) -> None:
+    """Fan-out of one alert: subscribers stored elsewhere must not cost anything.
+
+    The alert covers a circle holding ``inside`` subscribers; the same alert is fanned out with
+    no other subscriptions stored, then with ``outside`` more stored elsewhere. The Queries
+    (one per cell of the alert's area) and the items they read must be the same.
+    """
+    import random
+
+    import boto3
+    from moto import mock_aws
+
+    from haven.adapters.aws import reset_clients
+    from haven.adapters.dynamo.alerts import DynamoSubscriberIndex
+    from haven.adapters.dynamo.models import SubscriptionCell
+    from haven.adapters.queues import AlertDeliveryQueue
+    from haven.alerts.alerts import StoredMessage
+    from haven.alerts.cap import MsgType
+    from haven.alerts.fanout import fan_out
+    from haven.alerts.geometry import Circle, area_to_dict
+    from haven.geo import Point
+    from haven.resources import queue_env
+    from local.provision import create_tables
+
+    centre = Point(-1.29, 36.82)
+    alert_area = Circle(centre, 20)
+    message = StoredMessage(
+        message_id="bench-1",
+        alert_id="bench-1",
+        msg_type=MsgType.ALERT,
+        sent=datetime(2026, 11, 28, tzinfo=UTC),
+        status="Actual",
+        xml="",
+        infos=(),
+        summary={
+            "severity": "Severe",
+            "languages": ["en"],
+            "areas": [{"description": "x", "shapes": [area_to_dict(alert_area)]}],
+        },
+    )
+    counter = CallCounter()
+    rows = []
+    results: dict[int, tuple[float, int, int]] = {}
+    saved = os.environ.pop("AWS_ENDPOINT_URL", None)
+    try:
+        for others in (0, outside):
+            rng = random.Random(11)
+            with mock_aws():
+                reset_clients()
+                SubscriptionCell._connection = None
+                create_tables(boto3.client("dynamodb"))
+                os.environ[queue_env("alert-delivery")] = boto3.client("sqs").create_queue(
+                    QueueName="bench-delivery"
+                )["QueueUrl"]
+                with SubscriptionCell.batch_write() as batch:
+                    for n in range(inside + others):
+                        if n < inside:
+                            p = Point(
+                                centre.lat + rng.uniform(-0.1, 0.1), centre.lon + rng.uniform(-0.1, 0.1)
+                            )
+                        else:
+                            p = Point(rng.uniform(30, 60), rng.uniform(-10, 40))  # Europe: elsewhere
+                        area = Circle(p, 1)
+                        entry = {"area": area_to_dict(area), "languages": [], "min_severity": "Minor"}
+                        for cell in area.cells():
+                            batch.save(SubscriptionCell(cell=cell, subscription_id=f"s{n:07d}", entry=entry))
+                counter.calls.clear()
+                counter.scanned = 0
+                started = time.perf_counter()
+                matched = fan_out(message, index=DynamoSubscriberIndex(), queue=AlertDeliveryQueue())
+                elapsed = time.perf_counter() - started
+                queries = counter.calls["Query"]
+                results[others] = (elapsed, queries, counter.scanned)
+                rows.append(
+                    [
+                        f"{inside:,} inside + {others:,} elsewhere",
+                        str(len(matched)),
+                        str(queries),
+                        str(counter.scanned),
+                        str(counter.calls["SendMessageBatch"]),
+                        f"{elapsed * 1000:.0f}",
+                    ]
+                )
+    finally:
+        if saved is not None:
+            os.environ["AWS_ENDPOINT_URL"] = saved
+        reset_clients()
+    base, loaded = results[0], results[outside]
+    rows.append(
+        [
+            "ratio (with / without elsewhere)",
+            "",
+            f"{loaded[1] / base[1]:.2f}",
+            f"{loaded[2] / base[2]:.2f}",
+            "",
+            f"{loaded[0] / base[0]:.2f}",
+        ]
+    )
+    _table(
+        "Alert fan-out: one Severe alert over a 20 km circle",
+        ["stored subscriptions", "matched", "Query calls", "items read", "SendMessageBatch", "emulator ms"],
+        rows,
+    )
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     os.environ.setdefault("HAVEN_STATE_DIR", str(REPO / "build" / "bench-state"))
@@ -373,6 +479,7 @@ def main() -> None:
         platform.stop()
     # In-process mocks patch botocore for the whole process: only once the platform is down.
     clustering_cost((1_000, 10_000) if quick else (1_000, 100_000), 5 if quick else 10)
+    fanout_cost(1_000 if quick else 10_000, 10_000 if quick else 100_000)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 import boto3
+from pynamodb.attributes import TTLAttribute
 
 from haven.resources import BUCKETS, QUEUES, RULES, table_models
 from local.environment import ACCOUNT, REGION, bucket_name, bus_name, dlq_name, queue_name
@@ -26,44 +27,46 @@ def queue_arn(name: str) -> str:
     return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
 
 
-def provision(endpoint: str) -> None:
-    """Idempotent: creating what exists already is a no-op."""
-    dynamodb = _client("dynamodb", endpoint)
+def table_request(model: Any) -> dict[str, Any]:
+    """CreateTable parameters from a PynamoDB model: its keys and indexes, on demand."""
+    schema = model._get_schema()
+    request: dict[str, Any] = {
+        "TableName": model.Meta.table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [
+            {"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in schema["key_schema"]
+        ],
+        "AttributeDefinitions": [
+            {"AttributeName": a["AttributeName"], "AttributeType": a["AttributeType"]}
+            for a in schema["attribute_definitions"]
+        ],
+    }
+    if schema["global_secondary_indexes"]:
+        request["GlobalSecondaryIndexes"] = [
+            {"IndexName": g["index_name"], "KeySchema": g["key_schema"], "Projection": g["projection"]}
+            for g in schema["global_secondary_indexes"]
+        ]
+    return request
+
+
+def create_tables(dynamodb: Any) -> None:
+    """Every catalog table, with TTL where the model has one; existing tables are left alone."""
     existing = set(dynamodb.list_tables()["TableNames"])
     for model in table_models().values():
-        name = model.Meta.table_name
-        if name in existing:
+        if model.Meta.table_name in existing:
             continue
-        schema = model._get_schema()
-        request: dict[str, Any] = {
-            "TableName": name,
-            "BillingMode": "PAY_PER_REQUEST",
-            "KeySchema": [
-                {"AttributeName": k["AttributeName"], "KeyType": k["KeyType"]} for k in schema["key_schema"]
-            ],
-            "AttributeDefinitions": [
-                {"AttributeName": a["AttributeName"], "AttributeType": a["AttributeType"]}
-                for a in schema["attribute_definitions"]
-            ],
-        }
-        if schema["global_secondary_indexes"]:
-            request["GlobalSecondaryIndexes"] = [
-                {
-                    "IndexName": g["index_name"],
-                    "KeySchema": g["key_schema"],
-                    "Projection": g["projection"],
-                }
-                for g in schema["global_secondary_indexes"]
-            ]
-        dynamodb.create_table(**request)
-        ttl = next(
-            (n for n, a in model.get_attributes().items() if type(a).__name__ == "TTLAttribute"),
-            None,
-        )
+        dynamodb.create_table(**table_request(model))
+        ttl = next((n for n, a in model.get_attributes().items() if isinstance(a, TTLAttribute)), None)
         if ttl:
             dynamodb.update_time_to_live(
-                TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl}
+                TableName=model.Meta.table_name,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl},
             )
+
+
+def provision(endpoint: str) -> None:
+    """Idempotent: creating what exists already is a no-op."""
+    create_tables(_client("dynamodb", endpoint))
 
     sqs = _client("sqs", endpoint)
     visibility_override = os.environ.get("HAVEN_LOCAL_VISIBILITY_TIMEOUT")

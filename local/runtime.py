@@ -46,6 +46,7 @@ class LocalPlatform:
         from moto.server import ThreadedMotoServer
 
         os.environ.update(environment.function_environment(self.aws_endpoint))
+        os.environ["HAVEN_PUBLIC_URL"] = f"http://127.0.0.1:{self.api_port}"
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the embedded AWS logs every call
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.aws_port, verbose=False)
         self._moto.start()

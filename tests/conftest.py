@@ -59,10 +59,11 @@ def _create_resources() -> None:
     import boto3
 
     from haven.resources import BUCKETS, QUEUES, bucket_env, queue_env, table_models
+    from local.provision import create_tables
 
     for model in table_models().values():
         model._connection = None  # a fresh connection inside this mock
-        model.create_table(billing_mode="PAY_PER_REQUEST", wait=False)
+    create_tables(boto3.client("dynamodb"))
     sqs = boto3.client("sqs")
     for q in QUEUES:
         url = sqs.create_queue(QueueName=f"haven-test-{q.name}")["QueueUrl"]

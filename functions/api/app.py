@@ -15,7 +15,19 @@ from aws_lambda_powertools.logging import correlation_paths
 from chalice import Chalice, Response
 from chalice.app import Request
 
-from chalicelib import health, incidents, reports
+from chalicelib import (
+    accreditation,
+    alerts,
+    complaints,
+    evidence,
+    guidance,
+    health,
+    incidents,
+    partners,
+    reports,
+    roster,
+    safety,
+)
 from chalicelib.http import problem_response
 from haven.adapters import observability
 from haven.config import get_settings
@@ -28,7 +40,19 @@ metrics = observability.metrics("api")
 
 app = Chalice(app_name="haven-api")
 
-for blueprint in (health.bp, reports.bp, incidents.bp):
+for blueprint in (
+    health.bp,
+    reports.bp,
+    incidents.bp,
+    alerts.bp,
+    complaints.bp,
+    partners.bp,
+    accreditation.bp,
+    roster.bp,
+    safety.bp,
+    guidance.bp,
+    evidence.bp,
+):
     app.register_blueprint(blueprint)
 
 _CHALICE_ERRORS = {

@@ -157,9 +157,18 @@ class Functions(Construct):
             "POWERTOOLS_SERVICE_NAME": f"haven-{spec.name}",
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
         }
-        for queue in spec.sends_to:
+        if spec.sends_notifications:
+            environment["HAVEN_EMAIL_FROM"] = str(
+                self.node.try_get_context("email_from") or "alerts@haven.example.org"
+            )
+        public_url = self.node.try_get_context("public_url")
+        if public_url:
+            environment["HAVEN_PUBLIC_URL"] = str(public_url)
+        # A consumer knows its own queue too: it delays failed records' redelivery (retry_later).
+        consumed = [q.name for q in resources.QUEUES if q.consumer == spec.name]
+        for queue in sorted({*spec.sends_to, *consumed}):
             environment[resources.queue_env(queue)] = self._messaging.queues[queue].queue_url
-        for bucket in sorted({*spec.reads_buckets, *spec.writes_buckets}):
+        for bucket in sorted({*spec.reads_buckets, *spec.writes_buckets, *spec.deletes_buckets}):
             environment[resources.bucket_env(bucket)] = self._data.buckets[bucket].bucket_name
         overlap = environment.keys() & spec.env.keys()
         if overlap:
@@ -181,8 +190,19 @@ class Functions(Construct):
             self._data.buckets[bucket].grant_read(role)
         for bucket in spec.writes_buckets:
             self._data.buckets[bucket].grant_put(role)
+        for bucket in spec.deletes_buckets:
+            self._data.buckets[bucket].grant_delete(role)
         if spec.puts_events:
             self._messaging.bus.grant_put_events_to(role)
+        if spec.sends_notifications:
+            stack = Stack.of(self)
+            role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["ses:SendEmail"],
+                    resources=[f"arn:{stack.partition}:ses:{stack.region}:{stack.account}:identity/*"],
+                )
+            )
         self.signing_key.grant_read(role)
 
     def _consume(self, queue: resources.Queue) -> None:
@@ -208,20 +228,25 @@ class Functions(Construct):
 
     @staticmethod
     def _buckets_of(spec: resources.Function) -> list[resources.Bucket]:
-        names = {*spec.reads_buckets, *spec.writes_buckets}
+        names = {*spec.reads_buckets, *spec.writes_buckets, *spec.deletes_buckets}
         return [bucket for bucket in resources.BUCKETS if bucket.name in names]
 
     def _wildcard_reasons(self, spec: resources.Function) -> dict[str, str]:
         """cdk-nag IAM5 findings of this role, each a wildcard that cannot be narrowed."""
         reasons = {
             "Resource::*": "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level "
-            "permissions (active tracing).",
+            "permissions (active tracing)."
+            + (" SNS Publish to a phone number (SMS) has no resource ARN." * spec.sends_notifications),
         }
+        if spec.sends_notifications:
+            reasons["Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*"] = (
+                "E-mail is sent from the deployment's verified SES identities."
+            )
         for table in sorted({*spec.reads, *spec.writes}):
             reasons[f"Resource::<{self._logical_id(self._data.tables[table])}.Arn>/index/*"] = (
                 f"Queries on the {table} table's own indexes (declared by its model)."
             )
-        for bucket in sorted({*spec.reads_buckets, *spec.writes_buckets}):
+        for bucket in sorted({*spec.reads_buckets, *spec.writes_buckets, *spec.deletes_buckets}):
             reasons[f"Resource::<{self._logical_id(self._data.buckets[bucket])}.Arn>/*"] = (
                 f"Objects of the {bucket} bucket: keys are generated per upload."
             )
@@ -231,6 +256,8 @@ class Functions(Construct):
             reasons["Action::s3:List*"] = "Listing the granted bucket only (grant_read)."
         if spec.writes_buckets:
             reasons["Action::s3:Abort*"] = "Aborting the function's own multipart uploads."
+        if spec.deletes_buckets:
+            reasons["Action::s3:DeleteObject*"] = "Deleting objects of the granted bucket (grant_delete)."
         if any(bucket.kms for bucket in self._buckets_of(spec)):
             reasons["Action::kms:GenerateDataKey*"] = (
                 "Data keys of the bucket's own KMS key, to write objects encrypted with it."

@@ -44,6 +44,26 @@ class Settings(BaseSettings):
     page_size_max: int = Field(default=100, ge=1, le=1000)
     #: Reports (with any contact a reporter left) are deleted this long after receipt (TTL).
     report_retention_days: int = Field(default=180, ge=1, le=3650)
+    #: Person records, their notes and photos are purged this long after entry (TTL + sweep).
+    safety_retention_days: int = Field(default=40, ge=1, le=365)
+    #: Name searches one client may make per minute.
+    safety_search_per_minute: int = Field(default=30, ge=1, le=10_000)
+    #: Domain of this repository in PFIF record ids (``<domain>/person.<id>``).
+    pfif_domain: str = Field(default="haven.example.org", pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
+    #: Displacement evidence cells with fewer contributing reports than this are suppressed.
+    displacement_min_reports: int = Field(default=5, ge=1, le=1000)
+    #: First delay of the exponential redelivery backoff of failed SQS records (doubles each try).
+    retry_base_seconds: int = Field(default=10, ge=0, le=900)
+    #: Days a partner has to acknowledge a referral before it is escalated (a partner may differ).
+    referral_sla_days: int = Field(default=7, ge=1, le=365)
+    #: Where notices to administrators (escalated referrals) go; none: the complaint timeline only.
+    admin_notice_email: str | None = None
+    #: Where the public API is reached: links in alert messages and CAP feeds.
+    public_url: str = "http://127.0.0.1:8000"
+    #: The CAP ``sender`` of alerts this deployment issues (no spaces, commas, < or &).
+    cap_sender: str = Field(default="alerts@haven.example.org", pattern=r"^[^\s,<&]+$")
+    #: Years an accreditation is valid unless the auditor sets another term (1-5).
+    accreditation_term_years: int = Field(default=3, ge=1, le=5)
     log_level: str = "INFO"
 
     @model_validator(mode="after")

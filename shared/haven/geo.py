@@ -46,17 +46,22 @@ def distance_km(a: Point, b: Point) -> float:
 
 def rings_for_radius(radius_km: float, resolution: int) -> int:
     """How many rings of cells around a centre cell are needed to cover ``radius_km``."""
-    # Centre-to-centre distance between neighbours is about sqrt(3) * edge length.
-    step = math.sqrt(3) * _EDGE_KM[resolution]
+    # Centre-to-centre distance between neighbours is about sqrt(3) * edge length; cells can be
+    # smaller than average (down to about 0.7 of the average edge), so count with the short one.
+    step = 0.7 * math.sqrt(3) * _EDGE_KM[resolution]
     return int(max(1, math.ceil(radius_km / step) + 1))
 
 
 def cells_within(point: Point, radius_km: float, resolution: int) -> list[str]:
     """The cells to Query to find every item within ``radius_km`` of ``point``.
 
-    A superset: callers filter candidates by :func:`distance_km`.
+    Cells of the disk whose centre is within the radius plus a cell's circumradius (a hexagon's
+    circumradius is its edge; 1.3 covers H3's larger cells): a superset of the cells the circle
+    touches, tight even for circles much smaller than a cell. Callers filter by exact distance.
     """
-    return sorted(h3.grid_disk(cell(point, resolution), rings_for_radius(radius_km, resolution)))
+    reach = radius_km + 1.3 * _EDGE_KM[resolution]
+    disk = h3.grid_disk(cell(point, resolution), rings_for_radius(radius_km, resolution))
+    return sorted(c for c in disk if distance_km(point, cell_center(c)) <= reach)
 
 
 def coarsen(point: Point, resolution: int = 7) -> Point:

@@ -75,6 +75,9 @@ class Function:
     sends_to: tuple[str, ...] = ()
     reads_buckets: tuple[str, ...] = ()
     writes_buckets: tuple[str, ...] = ()
+    deletes_buckets: tuple[str, ...] = ()
+    #: Sends SMS and push through SNS and e-mail through SES (haven.adapters.notifier).
+    sends_notifications: bool = False
     puts_events: bool = False
     env: dict[str, str] = field(default_factory=dict)
 
@@ -91,18 +94,78 @@ class Function:
 # --- the catalog ------------------------------------------------------------------------------
 
 #: Logical table names; the keys and indexes are the PynamoDB models' (see ``table_models``).
-TABLES: tuple[str, ...] = ("idempotency", "reports", "incidents")
+TABLES: tuple[str, ...] = (
+    "idempotency",
+    "reports",
+    "incidents",
+    "alerts",
+    "alert-messages",
+    "subscriptions",
+    "subscription-cells",
+    "alert-deliveries",
+    "complaints",
+    "partners",
+    "referrals",
+    "safety",
+    "evidence",
+    "accreditation",
+    "accreditation-audit",
+    "roster",
+)
 
 BUCKETS: tuple[Bucket, ...] = (
     Bucket("media", expire_days=90, accepts_uploads=True),
     Bucket("exports", expire_days=30),
+    # Photos of person records: deleted by the safety sweep when their record expires; the
+    # lifecycle rule is a backstop beyond the longest retention a deployment may set.
+    Bucket("safety-photos", expire_days=400, accepts_uploads=True),
+    Bucket("complaint-evidence", kms=True, accepts_uploads=True),
+    # Accreditation documents (licences, contracts, fee policies): kept for the audit trail.
+    Bucket("evidence", kms=True, accepts_uploads=True),
 )
 
-QUEUES: tuple[Queue, ...] = (Queue("report-intake", consumer="triage", batch_size=10, max_receive_count=5),)
+QUEUES: tuple[Queue, ...] = (
+    Queue(
+        "alert-fanout", consumer="alert-fanout", batch_size=1, max_receive_count=5, visibility_timeout_s=360
+    ),
+    # Deliveries back off exponentially (10 s, 20 s, ... up to 15 min) before their DLQ.
+    Queue(
+        "alert-delivery",
+        consumer="alert-delivery",
+        batch_size=10,
+        max_receive_count=6,
+        visibility_timeout_s=120,
+    ),
+    Queue("displacement-aggregation", consumer="evidence-aggregator", batch_size=10),
+    Queue("report-intake", consumer="triage", batch_size=10, max_receive_count=5),
+    Queue(
+        "referral-delivery",
+        consumer="referral-delivery",
+        batch_size=5,
+        max_receive_count=5,
+        visibility_timeout_s=120,
+    ),
+)
 
-RULES: tuple[Rule, ...] = ()
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "alert-messages",
+        detail_types=("alert.issued", "alert.updated", "alert.cancelled"),
+        target_queue="alert-fanout",
+    ),
+    Rule(
+        "displacement-evidence",
+        detail_types=("incident.opened", "incident.updated"),
+        target_queue="displacement-aggregation",
+    ),
+    Rule("complaint-referred", detail_types=("complaint.referred",), target_queue="referral-delivery"),
+)
 
-SCHEDULES: tuple[Schedule, ...] = ()
+SCHEDULES: tuple[Schedule, ...] = (
+    Schedule("safety-photo-sweep", every_minutes=60, function="safety-sweep"),
+    Schedule("referral-escalation", every_minutes=60, function="referral-escalation"),
+    Schedule("accreditation-jobs", every_minutes=60, function="accreditation-jobs"),
+)
 
 FUNCTIONS: tuple[Function, ...] = (
     Function(
@@ -112,12 +175,45 @@ FUNCTIONS: tuple[Function, ...] = (
         description="REST API (Chalice app): every public, ops, admin and partner route",
         timeout_s=29,
         memory_mb=1024,
-        reads=("idempotency", "reports", "incidents"),
-        writes=("idempotency", "reports", "incidents"),
+        reads=(
+            "idempotency",
+            "reports",
+            "incidents",
+            "alerts",
+            "alert-messages",
+            "subscriptions",
+            "alert-deliveries",
+            "complaints",
+            "partners",
+            "referrals",
+            "safety",
+            "evidence",
+            "accreditation",
+            "accreditation-audit",
+            "roster",
+        ),
+        writes=(
+            "idempotency",
+            "reports",
+            "incidents",
+            "alerts",
+            "alert-messages",
+            "subscriptions",
+            "subscription-cells",
+            "complaints",
+            "partners",
+            "referrals",
+            "safety",
+            "accreditation",
+            "accreditation-audit",
+            "roster",
+        ),
         sends_to=("report-intake",),
-        reads_buckets=("media",),
-        writes_buckets=("media",),
+        reads_buckets=("media", "complaint-evidence", "safety-photos", "evidence"),
+        writes_buckets=("media", "complaint-evidence", "safety-photos", "evidence"),
+        deletes_buckets=("safety-photos",),
         puts_events=True,
+        sends_notifications=True,
     ),
     Function(
         "triage",
@@ -128,6 +224,74 @@ FUNCTIONS: tuple[Function, ...] = (
         reads=("reports", "incidents"),
         writes=("reports", "incidents"),
         puts_events=True,
+    ),
+    Function(
+        "alert-fanout",
+        path="functions/alert_fanout",
+        handler="handler.handler",
+        description="Finds the subscribers of an alert message by H3 cell and queues one delivery each",
+        timeout_s=60,
+        reads=("alert-messages", "subscription-cells"),
+        sends_to=("alert-delivery",),
+    ),
+    Function(
+        "alert-delivery",
+        path="functions/alert_delivery",
+        handler="handler.handler",
+        description="Delivers an alert message to one subscriber (SMS, e-mail, push or signed webhook), once",
+        timeout_s=30,
+        reads=("alert-messages", "subscriptions", "alert-deliveries"),
+        writes=("alert-deliveries",),
+        sends_notifications=True,
+    ),
+    Function(
+        "referral-delivery",
+        path="functions/referral_delivery",
+        handler="handler.handler",
+        description="Delivers referred complaints to partner webhooks (signed CloudEvents)",
+        timeout_s=60,
+        reads=("referrals", "partners"),
+        writes=("referrals",),
+    ),
+    Function(
+        "referral-escalation",
+        path="functions/referral_escalation",
+        handler="handler.handler",
+        description="Escalates referrals not acknowledged within their SLA",
+        timeout_s=60,
+        reads=("referrals", "complaints"),
+        writes=("referrals", "complaints"),
+        puts_events=True,
+        sends_notifications=True,
+    ),
+    Function(
+        "safety-sweep",
+        path="functions/safety_sweep",
+        handler="handler.handler",
+        description="Deletes the photos of expired person records (the records expire by TTL)",
+        timeout_s=120,
+        reads_buckets=("safety-photos",),
+        deletes_buckets=("safety-photos",),
+    ),
+    Function(
+        "evidence-aggregator",
+        path="functions/evidence_aggregator",
+        handler="handler.handler",
+        description="Keeps the displacement evidence counters up to date from incident events",
+        timeout_s=30,
+        reads=("evidence",),
+        writes=("evidence",),
+    ),
+    Function(
+        "accreditation-jobs",
+        path="functions/accreditation_jobs",
+        handler="handler.handler",
+        description="Renewal notices, expiry, lapse of deferrals and end of suspensions (idempotent)",
+        timeout_s=300,
+        reads=("accreditation", "accreditation-audit", "roster"),
+        writes=("accreditation", "accreditation-audit", "roster"),
+        puts_events=True,
+        sends_notifications=True,
     ),
 )
 

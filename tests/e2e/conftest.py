@@ -54,6 +54,7 @@ def _env(state_dir: Path) -> dict[str, str]:
         {
             "HAVEN_STATE_DIR": str(state_dir),
             "HAVEN_LOCAL_VISIBILITY_TIMEOUT": "2",
+            "HAVEN_RETRY_BASE_SECONDS": "1",
             "PYTHONPATH": os.pathsep.join(str(REPO / p) for p in ("shared", "functions/api", ".")),
         }
     )

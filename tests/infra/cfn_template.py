@@ -104,7 +104,12 @@ def role_grants(template: Template, role_id: str) -> list[Grant]:
     """Every statement of the inline and attached policies of a role."""
     role = template["Resources"][role_id]["Properties"]
     documents = [p["PolicyDocument"] for p in role.get("Policies", [])]
-    for policy in resources_of_type(template, "AWS::IAM::Policy").values():
+    # CDK moves what does not fit a role's inline policy into overflow managed policies.
+    attached = [
+        *resources_of_type(template, "AWS::IAM::Policy").values(),
+        *resources_of_type(template, "AWS::IAM::ManagedPolicy").values(),
+    ]
+    for policy in attached:
         if role_id in referenced_ids(policy["Properties"].get("Roles", [])):
             documents.append(policy["Properties"]["PolicyDocument"])
     grants = []

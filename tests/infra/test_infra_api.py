@@ -103,7 +103,11 @@ def test_every_method_proxies_to_the_api_function(template_json: dict[str, Any])
         assert properties["Integration"]["Type"] == "AWS_PROXY", logical_id
         assert api_function in json.dumps(properties["Integration"]["Uri"]), logical_id
         assert properties["AuthorizationType"] == "NONE", logical_id
-    permissions = resources_of_type(template_json, "AWS::Lambda::Permission")
+    permissions = {
+        logical_id: permission
+        for logical_id, permission in resources_of_type(template_json, "AWS::Lambda::Permission").items()
+        if permission["Properties"]["Principal"] == "apigateway.amazonaws.com"  # not the schedules'
+    }
     assert len(permissions) == 1, "one invoke permission for the whole API"
     assert single_ref(next(iter(permissions.values()))["Properties"]["FunctionName"]) == (api_function)
 

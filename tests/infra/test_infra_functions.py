@@ -103,12 +103,13 @@ def test_function_environment(template_json: dict[str, Any], spec: resources.Fun
 
     queues = _queues(template_json)
     queue_vars = {k for k in environment if k.startswith("HAVEN_QUEUE_")}
-    assert queue_vars == {resources.queue_env(q) for q in spec.sends_to}
-    for queue in spec.sends_to:
+    consumed = {q.name for q in resources.QUEUES if q.consumer == spec.name}
+    assert queue_vars == {resources.queue_env(q) for q in {*spec.sends_to, *consumed}}
+    for queue in {*spec.sends_to, *consumed}:
         assert referenced_ids(environment[resources.queue_env(queue)]) == {queues[queue]}
 
     buckets = _buckets(template_json)
-    touched = {*spec.reads_buckets, *spec.writes_buckets}
+    touched = {*spec.reads_buckets, *spec.writes_buckets, *spec.deletes_buckets}
     bucket_vars = {k for k in environment if k.startswith("HAVEN_BUCKET_")}
     assert bucket_vars == {resources.bucket_env(b) for b in touched}
     for bucket in touched:
@@ -153,10 +154,12 @@ def test_role_reaches_only_the_catalogs_queues_and_buckets(
     buckets = _buckets(template_json)
     reads = _names({t for t, _ in targets_with(grants, "s3:GetObject")}, buckets)
     writes = _names({t for t, _ in targets_with(grants, "s3:PutObject")}, buckets)
+    deletes = _names({t for t, _ in targets_with(grants, "s3:DeleteObject")}, buckets)
     reached = _names({t for t, _ in targets_with(grants, "s3:")}, buckets)
     assert reads == set(spec.reads_buckets)
     assert writes == set(spec.writes_buckets)
-    assert reached == {*spec.reads_buckets, *spec.writes_buckets}
+    assert deletes == set(spec.deletes_buckets)
+    assert reached == {*spec.reads_buckets, *spec.writes_buckets, *spec.deletes_buckets}
 
 
 @FUNCTIONS
@@ -168,12 +171,23 @@ def test_role_puts_events_only_when_the_catalog_says_so(
 
 
 @FUNCTIONS
-def test_role_has_no_wildcard_beyond_xray(template_json: dict[str, Any], spec: resources.Function) -> None:
+def test_role_has_no_wildcard_beyond_xray_and_sms(template_json: dict[str, Any], spec: resources.Function) -> None:
+    """Only X-Ray, and SNS Publish for functions that send SMS (a phone number has no ARN)."""
+    allowed = {"sns:Publish"} if spec.sends_notifications else set()
     for grant in _grants(template_json, spec.name):
         assert grant.effect == "Allow"
         assert not any(action.endswith(":*") or action == "*" for action in grant.actions)
         if grant.wildcard:
-            assert all(action.startswith("xray:") for action in grant.actions), grant
+            assert all(action.startswith("xray:") or action in allowed for action in grant.actions), grant
+
+
+@FUNCTIONS
+def test_role_sends_notifications_only_when_the_catalog_says_so(
+    template_json: dict[str, Any], spec: resources.Function
+) -> None:
+    actions = {action for grant in _grants(template_json, spec.name) for action in grant.actions}
+    assert ("sns:Publish" in actions) == spec.sends_notifications
+    assert ("ses:SendEmail" in actions) == spec.sends_notifications
 
 
 def test_triage_cannot_write_the_idempotency_table(template_json: dict[str, Any]) -> None:

@@ -52,3 +52,22 @@ def test_polygon_cells_and_point_in_ring() -> None:
     assert geo.cell(Point(0.5, 0.5), 6) in cells
     assert geo.point_in_ring(Point(0.5, 0.5), ring)
     assert not geo.point_in_ring(Point(1.5, 0.5), ring)
+
+
+def test_cells_within_cover_every_sampled_point_of_random_circles() -> None:
+    import math
+    import random
+
+    rng = random.Random(5)
+    for _ in range(300):
+        centre = Point(rng.uniform(-80, 80), rng.uniform(-180, 180))
+        radius = rng.choice([0.5, 2.0, 10.0, 40.0])
+        resolution = rng.choice([3, 4, 5, 7])
+        cover = set(geo.cells_within(centre, radius, resolution))
+        for k in range(24):  # points on the circle's edge, where a missed cell would show
+            bearing = 2 * math.pi * k / 24
+            dlat = radius / 111.2 * math.cos(bearing)
+            dlon = radius / (111.2 * math.cos(math.radians(centre.lat))) * math.sin(bearing)
+            lon = (centre.lon + dlon + 180) % 360 - 180
+            p = Point(max(-90, min(90, centre.lat + dlat)), lon)
+            assert geo.cell(p, resolution) in cover, (centre, radius, resolution)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from functools import cache
@@ -71,3 +72,15 @@ def notifier() -> Notifier:
     if get_settings().is_local:
         return OutboxNotifier(Path(os.environ.get(OUTBOX_ENV, ".local-state/outbox.jsonl")))
     return AwsNotifier()
+
+
+class BestEffortNotifier:
+    """For notices sent after the change they announce is committed: a failure must not turn
+    a done change into an error. It is logged (by reference only, never content) and dropped."""
+
+    def send(self, message: Message) -> str:
+        try:
+            return notifier().send(message)
+        except Exception:
+            logging.getLogger("haven.notifier").exception("notice %s not sent", message.ref)
+            return ""

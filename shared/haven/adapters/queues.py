@@ -6,6 +6,7 @@ import json
 
 from haven.adapters.aws import client
 from haven.adapters.names import queue_url
+from haven.config import get_settings
 
 
 class SqsQueue:
@@ -37,8 +38,29 @@ def retry_later(queue: str, receipt_handle: str, receive_count: int, retry_after
     The record must then be reported as a batch item failure; SQS redelivers it after the delay
     and moves it to the DLQ once the queue's ``maxReceiveCount`` is reached.
     """
-    delay = max(backoff_seconds(receive_count), min(retry_after or 0, 900))
+    base = get_settings().retry_base_seconds
+    delay = max(backoff_seconds(receive_count, base=base), min(retry_after or 0, 900))
     client("sqs").change_message_visibility(
         QueueUrl=queue_url(queue), ReceiptHandle=receipt_handle, VisibilityTimeout=delay
     )
     return delay
+
+
+class AlertDeliveryQueue(SqsQueue):
+    def __init__(self) -> None:
+        super().__init__("alert-delivery")
+
+    def enqueue(self, deliveries: list[dict[str, str]]) -> None:
+        """In batches of ten; a delivery the queue refused fails the fan-out (it is retried)."""
+        url = queue_url(self._queue)
+        for start in range(0, len(deliveries), 10):
+            chunk = deliveries[start : start + 10]
+            response = client("sqs").send_message_batch(
+                QueueUrl=url,
+                Entries=[
+                    {"Id": str(n), "MessageBody": json.dumps(d, separators=(",", ":"))}
+                    for n, d in enumerate(chunk)
+                ],
+            )
+            if response.get("Failed"):
+                raise RuntimeError(f"{len(response['Failed'])} deliveries were not queued")

@@ -1,0 +1,55 @@
+"""Alert fan-out worker: one alert message event → one queued delivery per matching subscriber.
+
+Fed by the EventBridge rule on alert.issued / alert.updated / alert.cancelled. A redelivered
+event queues the deliveries again; each delivery is claimed before it is sent, so nobody gets a
+message twice.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from haven.adapters import observability
+from haven.adapters.dynamo.alerts import DynamoAlerts, DynamoSubscriberIndex
+from haven.adapters.queues import AlertDeliveryQueue
+from haven.alerts.fanout import fan_out
+from haven.config import get_settings
+
+settings = get_settings()
+logger = observability.logger("alert-fanout")
+tracer = observability.tracer("alert-fanout")
+metrics = observability.metrics("alert-fanout")
+
+processor = BatchProcessor(event_type=EventType.SQS)
+alerts = DynamoAlerts()
+index = DynamoSubscriberIndex()
+queue = AlertDeliveryQueue()
+
+
+class UnknownMessage(ValueError):
+    pass
+
+
+@tracer.capture_method
+def record_handler(record: SQSRecord) -> None:
+    event = json.loads(record.body)
+    message_id = event["detail"]["message_id"]
+    message = alerts.message(message_id)
+    if message is None:
+        raise UnknownMessage(message_id)
+    matched = fan_out(message, index=index, queue=queue)
+    logger.info("fanned out", extra={"message_id": message_id, "deliveries": len(matched)})
+    metrics.add_metric(name="AlertDeliveriesQueued", unit="Count", value=len(matched))
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

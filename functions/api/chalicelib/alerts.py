@@ -1,0 +1,379 @@
+"""Alerts: responders issue, update and cancel CAP alerts; the public reads them and subscribes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from email.utils import format_datetime
+from typing import Annotated, Any, Literal
+from xml.sax.saxutils import escape
+
+from chalice import Response
+from pydantic import AwareDatetime, Field, HttpUrl, model_validator
+
+from chalicelib.http import HavenBlueprint, Strict, caller, json_response, parse_body, parse_query
+from haven import clock
+from haven.adapters.crypto import AesGcmSealer
+from haven.adapters.dynamo.alerts import (
+    DynamoAlerts,
+    DynamoDeliveryLog,
+    DynamoSubscriptions,
+)
+from haven.adapters.events import EventBridgePublisher
+from haven.adapters.notifier import notifier
+from haven.adapters.webhook_client import post
+from haven.alerts import alerts as use_cases
+from haven.alerts import subscriptions as subs
+from haven.alerts.cap import (
+    CAP_XML,
+    CATEGORIES,
+    CERTAINTIES,
+    RESPONSE_TYPES,
+    SEVERITIES,
+    STATUSES,
+    URGENCIES,
+    AreaBlock,
+    Info,
+)
+from haven.alerts.geometry import Area, Circle, GeometryError, Polygon
+from haven.auth import Role, require
+from haven.config import get_settings
+from haven.errors import FieldError, NotFound, ValidationFailed
+from haven.geo import Point
+from haven.urls import check_url
+from haven.webhooks import new_secret
+
+bp = HavenBlueprint(__name__)
+
+_alerts = DynamoAlerts()
+_subscriptions = DynamoSubscriptions()
+_deliveries = DynamoDeliveryLog()
+_events = EventBridgePublisher()
+_sealer = AesGcmSealer("subscription-address")
+
+Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+LatLon = tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]]
+
+
+class CircleIn(Strict):
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    radius_km: float = Field(gt=0, le=1000, allow_inf_nan=False)
+
+
+class AreaIn(Strict):
+    description: str = Field(min_length=1, max_length=500)
+    polygons: list[list[LatLon]] = Field(default_factory=list, max_length=20)
+    circles: list[CircleIn] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _some_shape(self) -> AreaIn:
+        if not self.polygons and not self.circles:
+            raise ValueError("an area needs at least one polygon or circle")
+        return self
+
+
+class TextIn(Strict):
+    language: Language
+    headline: str = Field(min_length=1, max_length=160)
+    description: str = Field(min_length=1, max_length=5000)
+    instruction: str | None = Field(default=None, max_length=2000)
+
+
+class AlertIn(Strict):
+    status: Literal[STATUSES] = "Actual"  # type: ignore[valid-type]
+    event: str = Field(min_length=1, max_length=120)
+    categories: list[Literal[CATEGORIES]] = Field(min_length=1, max_length=12)  # type: ignore[valid-type]
+    response_types: list[Literal[RESPONSE_TYPES]] = Field(default_factory=list, max_length=9)  # type: ignore[valid-type]
+    urgency: Literal[URGENCIES]  # type: ignore[valid-type]
+    severity: Literal[SEVERITIES]  # type: ignore[valid-type]
+    certainty: Literal[CERTAINTIES]  # type: ignore[valid-type]
+    effective: AwareDatetime | None = None
+    onset: AwareDatetime | None = None
+    expires: AwareDatetime
+    sender_name: str | None = Field(default=None, max_length=200)
+    contact: str | None = Field(default=None, max_length=200)
+    web: HttpUrl | None = None
+    note: str | None = Field(default=None, max_length=500)
+    texts: list[TextIn] = Field(min_length=1, max_length=10)
+    areas: list[AreaIn] = Field(min_length=1, max_length=10)
+
+
+class ContinueIn(AlertIn):
+    expected_version: int = Field(ge=1)
+
+
+class CancelIn(Strict):
+    expected_version: int = Field(ge=1)
+    note: str | None = Field(default=None, max_length=500)
+
+
+def _area_blocks(areas: list[AreaIn]) -> tuple[AreaBlock, ...]:
+    blocks = []
+    for n, area in enumerate(areas):
+        polygons = []
+        for m, ring in enumerate(area.polygons):
+            try:
+                polygons.append(Polygon(tuple(Point(lat, lon) for lat, lon in ring)))
+            except GeometryError as error:
+                raise ValidationFailed([FieldError(f"areas.{n}.polygons.{m}", str(error))]) from None
+        circles = [Circle(Point(c.lat, c.lon), c.radius_km) for c in area.circles]
+        blocks.append(AreaBlock(area.description, tuple(polygons), tuple(circles)))
+    return tuple(blocks)
+
+
+def _draft(body: AlertIn) -> use_cases.AlertDraft:
+    blocks = _area_blocks(body.areas)
+    infos = tuple(
+        Info(
+            language=text.language,
+            categories=tuple(dict.fromkeys(body.categories)),
+            event=body.event,
+            urgency=body.urgency,
+            severity=body.severity,
+            certainty=body.certainty,
+            expires=body.expires,
+            headline=text.headline,
+            description=text.description,
+            areas=blocks,
+            response_types=tuple(dict.fromkeys(body.response_types)),
+            effective=body.effective,
+            onset=body.onset,
+            sender_name=body.sender_name,
+            instruction=text.instruction,
+            web=str(body.web) if body.web else None,
+            contact=body.contact,
+        )
+        for text in body.texts
+    )
+    return use_cases.AlertDraft(status=body.status, infos=infos, note=body.note)
+
+
+def _context() -> dict[str, Any]:
+    settings = get_settings()
+    return {"sender": settings.cap_sender, "stage": settings.stage, "alerts": _alerts, "events": _events}
+
+
+def _thread_json(thread: use_cases.AlertThread) -> dict[str, Any]:
+    return {
+        "alert_id": thread.alert_id,
+        "state": thread.state,
+        "status": thread.status,
+        "version": thread.version,
+        "current_message_id": thread.current_message_id,
+        "updated_at": clock.iso(thread.updated_at),
+        **{k: v for k, v in thread.summary.items() if k != "msg_type"},
+        "msg_type": thread.summary["msg_type"],
+        "cap_url": f"/v1/alerts/{thread.alert_id}",
+    }
+
+
+@bp.route("/v1/ops/alerts", methods=["POST"], idempotent=True)
+def issue() -> Response:
+    require(caller(bp.current_request), Role.RESPONDER)
+    body = parse_body(bp.current_request, AlertIn)
+    thread, _ = use_cases.issue_alert(_draft(body), **_context())
+    return json_response(
+        _thread_json(thread), status=201, headers={"Location": f"/v1/alerts/{thread.alert_id}"}
+    )
+
+
+@bp.route("/v1/ops/alerts/{alert_id}/update", methods=["POST"], idempotent=True)
+def update(alert_id: str) -> Response:
+    require(caller(bp.current_request), Role.RESPONDER)
+    body = parse_body(bp.current_request, ContinueIn)
+    thread, _ = use_cases.update_alert(
+        alert_id, _draft(body), expected_version=body.expected_version, **_context()
+    )
+    return json_response(_thread_json(thread))
+
+
+@bp.route("/v1/ops/alerts/{alert_id}/cancel", methods=["POST"], idempotent=True)
+def cancel(alert_id: str) -> Response:
+    require(caller(bp.current_request), Role.RESPONDER)
+    body = parse_body(bp.current_request, CancelIn)
+    thread, _ = use_cases.cancel_alert(
+        alert_id, note=body.note, expected_version=body.expected_version, **_context()
+    )
+    return json_response(_thread_json(thread))
+
+
+class DeliveriesQuery(Strict):
+    message_id: str | None = Field(default=None, max_length=80)
+    limit: int = Field(default=100, ge=1, le=500)
+
+
+@bp.route("/v1/ops/alerts/{alert_id}/deliveries", methods=["GET"])
+def deliveries(alert_id: str) -> Response:
+    require(caller(bp.current_request), Role.RESPONDER)
+    query = parse_query(bp.current_request, DeliveriesQuery)
+    thread = _alerts.thread(alert_id)
+    if thread is None:
+        raise NotFound("no such alert")
+    message_id = query.message_id or thread.current_message_id
+    if message_id not in {r.identifier for r in thread.references}:
+        raise NotFound("no such message in this alert")
+    items, _ = _deliveries.of_message(message_id, query.limit, None)
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item["state"]] = counts.get(item["state"], 0) + 1
+    return json_response({"message_id": message_id, "counts": counts, "items": items})
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+def _cacheable(body: str | bytes, content_type: str, last_modified: datetime, *parts: str) -> Response:
+    tag = use_cases.etag(*parts)
+    request = bp.current_request
+    headers = {
+        "Content-Type": content_type,
+        "ETag": tag,
+        "Last-Modified": format_datetime(last_modified.astimezone(clock.now().tzinfo), usegmt=True),
+        "Cache-Control": "public, max-age=60",
+        "Vary": "Accept",
+    }
+    if request.headers.get("if-none-match") == tag:
+        return Response(body="", status_code=304, headers=headers)
+    return Response(body=body, status_code=200, headers=headers)
+
+
+def _active() -> list[use_cases.AlertThread]:
+    now = clock.now()
+    return [t for t in _alerts.active(limit=200) if use_cases.is_public(t, now)]
+
+
+@bp.route("/v1/alerts", methods=["GET"])
+def active_alerts() -> Response:
+    threads = _active()
+    body = {"items": [_thread_json(t) for t in threads]}
+    latest = max((t.updated_at for t in threads), default=datetime(2026, 1, 1, tzinfo=clock.now().tzinfo))
+    return _cacheable(
+        json.dumps(body), "application/json", latest, *(f"{t.alert_id}:{t.version}" for t in threads)
+    )
+
+
+@bp.route("/v1/alerts/{alert_id}", methods=["GET"])
+def one_alert(alert_id: str) -> Response:
+    thread = _alerts.thread(alert_id)
+    if thread is None or thread.status == "Draft":
+        raise NotFound("no such alert")
+    accept = bp.current_request.headers.get("accept", "")
+    if CAP_XML in accept or "application/xml" in accept:
+        message = _alerts.message(thread.current_message_id)
+        if message is None:  # pragma: no cover - written with the thread
+            raise NotFound("no such alert")
+        return _cacheable(message.xml, CAP_XML, thread.updated_at, message.message_id, "xml")
+    return _cacheable(
+        json.dumps(_thread_json(thread)),
+        "application/json",
+        thread.updated_at,
+        f"{thread.alert_id}:{thread.version}",
+    )
+
+
+@bp.route("/v1/alerts/feed.atom", methods=["GET"])
+def atom_feed() -> Response:
+    threads = _active()
+    base = get_settings().public_url
+    updated = max((t.updated_at for t in threads), default=datetime(2026, 1, 1, tzinfo=clock.now().tzinfo))
+    entries = "".join(
+        "<entry>"
+        f"<id>{escape(base)}/v1/alerts/{escape(t.alert_id)}</id>"
+        f"<title>{escape(next(iter(t.summary['texts'].values()))['headline'])}</title>"
+        f"<updated>{clock.iso(t.updated_at)}</updated>"
+        f"<summary>{escape(t.summary['severity'])} {escape(t.summary['event'])}</summary>"
+        f'<link rel="alternate" type="{CAP_XML}" href="{escape(base)}/v1/alerts/{escape(t.alert_id)}"/>'
+        "</entry>"
+        for t in threads
+    )
+    feed = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<id>{escape(base)}/v1/alerts/feed.atom</id><title>Haven public alerts</title>"
+        f"<updated>{clock.iso(updated)}</updated>"
+        f'<link rel="self" href="{escape(base)}/v1/alerts/feed.atom"/>'
+        f"<author><name>{escape(get_settings().cap_sender)}</name></author>"
+        f"{entries}</feed>"
+    )
+    return _cacheable(feed, "application/atom+xml", updated, *(f"{t.alert_id}:{t.version}" for t in threads))
+
+
+# --- subscriptions ----------------------------------------------------------------------------
+
+
+class SubscriptionAreaIn(Strict):
+    type: Literal["circle", "polygon"]
+    lat: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
+    lon: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
+    radius_km: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False)
+    points: list[LatLon] | None = Field(default=None, max_length=100)
+
+    def area(self) -> Area:
+        try:
+            if self.type == "circle":
+                if self.lat is None or self.lon is None or self.radius_km is None:
+                    raise GeometryError("a circle needs lat, lon and radius_km")
+                return Circle(Point(self.lat, self.lon), self.radius_km)
+            return Polygon(tuple(Point(lat, lon) for lat, lon in self.points or []))
+        except GeometryError as error:
+            raise ValidationFailed([FieldError("area", str(error))]) from None
+
+
+class SubscriptionIn(Strict):
+    area: SubscriptionAreaIn
+    channel: Literal["sms", "email", "push", "webhook"]
+    address: str = Field(min_length=3, max_length=2048)
+    languages: list[Language] = Field(default_factory=list, max_length=10)
+    min_severity: Literal["Minor", "Moderate", "Severe", "Extreme"] = "Moderate"
+
+
+class CodeIn(Strict):
+    code: str = Field(pattern=r"^\d{6}$")
+
+
+class TokenQuery(Strict):
+    token: str = Field(min_length=16, max_length=128)
+
+
+@bp.route("/v1/subscriptions", methods=["POST"], idempotent=True)
+def subscribe() -> Response:
+    body = parse_body(bp.current_request, SubscriptionIn)
+    settings = get_settings()
+    address = subs.validate_address(
+        body.channel, body.address, lambda url: check_url(url, local_mode=settings.is_local, field="address")
+    )
+    created = subs.subscribe(
+        area=body.area.area(),
+        channel=body.channel,
+        address=address,
+        languages=tuple(lang.split("-")[0] for lang in body.languages),
+        min_severity=body.min_severity,
+        webhook_secret=new_secret() if body.channel == "webhook" else None,
+        sealer=_sealer,
+        subscriptions=_subscriptions,
+        confirmations=subs.ChannelConfirmations(notifier(), post, settings.public_url),
+    )
+    response: dict[str, Any] = {
+        "subscription_id": created.subscription_id,
+        "status": "pending_confirmation",
+        "token": created.token,
+        "confirm_url": f"/v1/subscriptions/{created.subscription_id}/confirm",
+    }
+    if created.webhook_secret:
+        response["webhook_secret"] = created.webhook_secret
+    return json_response(response, status=201)
+
+
+@bp.route("/v1/subscriptions/{subscription_id}/confirm", methods=["POST"])
+def confirm(subscription_id: str) -> Response:
+    body = parse_body(bp.current_request, CodeIn)
+    subscription = subs.confirm(subscription_id, body.code, subscriptions=_subscriptions)
+    return json_response({"subscription_id": subscription.subscription_id, "status": subscription.state})
+
+
+@bp.route("/v1/subscriptions/{subscription_id}", methods=["DELETE"])
+def unsubscribe(subscription_id: str) -> Response:
+    query = parse_query(bp.current_request, TokenQuery)
+    subs.unsubscribe(subscription_id, query.token, subscriptions=_subscriptions)
+    return Response(body="", status_code=204, headers={})

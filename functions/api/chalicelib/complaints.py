@@ -1,0 +1,209 @@
+"""Complaints: filing and tracking (public), triage, referral and closing (auditor, admin)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from chalice import Response
+from pydantic import Field, model_validator
+
+from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
+from haven import clock
+from haven.adapters.dynamo.complaints import DynamoComplaints, DynamoPartners
+from haven.adapters.events import EventBridgePublisher
+from haven.adapters.uploads import S3UploadSigner
+from haven.auth import Role, require
+from haven.complaints import complaints as use_cases
+from haven.complaints.countries import check_countries
+from haven.config import get_settings
+from haven.errors import NotFound
+from haven.ids import is_id
+
+bp = HavenBlueprint(__name__)
+
+_complaints = DynamoComplaints()
+_partners = DynamoPartners()
+_evidence = S3UploadSigner("complaint-evidence")
+_events = EventBridgePublisher()
+
+CategoryName = Literal[tuple(c.value for c in use_cases.Category)]  # type: ignore[valid-type]
+Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+
+
+class RecruiterIn(Strict):
+    recruiter_id: str | None = Field(default=None, pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")
+    name: str | None = Field(default=None, min_length=2, max_length=200)
+    country: Country | None = None
+    licence_number: str | None = Field(default=None, min_length=1, max_length=64)
+
+    @model_validator(mode="after")
+    def _identified(self) -> RecruiterIn:
+        if self.recruiter_id is None and self.name is None:
+            raise ValueError("give recruiter_id, or at least the recruiter's name")
+        check_countries(self.country)
+        return self
+
+
+class FeesIn(Strict):
+    amount: float = Field(ge=0, le=1_000_000_000, allow_inf_nan=False)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class ContactIn(Strict):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    phone: str | None = Field(default=None, min_length=3, max_length=40)
+    email: str | None = Field(default=None, min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+
+
+class EvidenceIn(Strict):
+    content_type: Literal["image/jpeg", "image/png", "application/pdf"]
+    size_bytes: int = Field(gt=0, le=use_cases.MAX_EVIDENCE_BYTES)
+
+
+class ComplaintIn(Strict):
+    recruiter: RecruiterIn
+    categories: list[CategoryName] = Field(min_length=1, max_length=len(use_cases.Category))
+    description: str = Field(min_length=10, max_length=10_000)
+    occurred_on: date | None = None
+    fees: FeesIn | None = None
+    origin_country: Country
+    destination_country: Country
+    contact: ContactIn | None = None
+    anonymous: bool = False
+    consent_share_identity: Literal["yes", "no"]
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=use_cases.MAX_EVIDENCE_ITEMS)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ComplaintIn:
+        check_countries(self.origin_country, self.destination_country)
+        if self.occurred_on is not None and self.occurred_on > clock.now().date():
+            raise ValueError("occurred_on must not be in the future")
+        return self
+
+
+class TransitionIn(Strict):
+    action: Literal["triage", "refer", "close"]
+    expected_version: int = Field(ge=1)
+    categories: list[CategoryName] | None = Field(default=None, min_length=1)
+    priority: Literal["low", "normal", "high", "urgent"] | None = None
+    add_partners: list[Annotated[str, Field(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")]] = Field(
+        default_factory=list, max_length=50
+    )
+    remove_partners: list[str] = Field(default_factory=list, max_length=50)
+    reason: str | None = Field(default=None, min_length=3, max_length=2000)
+
+
+class ComplaintListQuery(Strict):
+    status: Literal["filed", "triaged", "referred", "closed"] = "filed"
+    cursor: str | None = Field(default=None, max_length=2048)
+    limit: int = Field(default=50, ge=1, le=100)
+
+
+@bp.route("/v1/complaints", methods=["POST"], idempotent=True)
+def file_complaint() -> Response:
+    body = parse_body(bp.current_request, ComplaintIn)
+    filed = use_cases.file_complaint(
+        use_cases.NewComplaint(
+            recruiter=use_cases.Recruiter(**body.recruiter.model_dump()),
+            categories=tuple(use_cases.Category(c) for c in dict.fromkeys(body.categories)),
+            description=body.description,
+            origin_country=body.origin_country,
+            destination_country=body.destination_country,
+            consent_share_identity=body.consent_share_identity == "yes",
+            occurred_on=body.occurred_on,
+            fees_amount=body.fees.amount if body.fees else None,
+            fees_currency=body.fees.currency if body.fees else None,
+            contact=body.contact.model_dump(exclude_none=True) if body.contact else None,
+            anonymous=body.anonymous,
+            language=body.language,
+            evidence=tuple(use_cases.Evidence(e.content_type, e.size_bytes) for e in body.evidence),
+        ),
+        complaints=_complaints,
+        uploads=_evidence,
+        events=_events,
+    )
+    return json_response(
+        {
+            "complaint_id": filed.complaint_id,
+            "tracking_code": filed.tracking_code,
+            "uploads": [
+                {
+                    "method": "POST",
+                    "url": u.url,
+                    "fields": u.fields,
+                    "content_type": u.content_type,
+                    "max_bytes": u.max_bytes,
+                    "expires_at": clock.iso(u.expires_at),
+                }
+                for u in filed.uploads
+            ],
+        },
+        status=201,
+    )
+
+
+@bp.route("/v1/complaints/track/{code}", methods=["GET"])
+def track_complaint(code: str) -> Response:
+    if not 16 <= len(code) <= 40:
+        raise NotFound("no complaint with this tracking code")
+    return json_response(use_cases.track(code, complaints=_complaints))
+
+
+@bp.route("/v1/admin/complaints", methods=["GET"])
+def list_complaints() -> Response:
+    require(caller(bp.current_request), Role.AUDITOR)
+    query = parse_query(bp.current_request, ComplaintListQuery)
+    items, cursor = paginate(
+        "admin/complaints",
+        {"status": query.status},
+        query.cursor,
+        lambda position: _complaints.page_by_status(query.status, query.limit, position),
+    )
+    return json_response({"items": [use_cases.staff_view(c) for c in items], "cursor": cursor})
+
+
+@bp.route("/v1/admin/complaints/{complaint_id}", methods=["GET"])
+def get_complaint(complaint_id: str) -> Response:
+    require(caller(bp.current_request), Role.AUDITOR)
+    complaint = _complaints.get(complaint_id) if is_id(complaint_id) else None
+    if complaint is None:
+        raise NotFound("no such complaint")
+    view = use_cases.staff_view(complaint)
+    view["evidence"] = [
+        {**e, "url": _evidence.presign_get(e["key"], expires_in=300)} for e in complaint["evidence"]
+    ]
+    return json_response(view, headers={"ETag": f'"{complaint["version"]}"'})
+
+
+@bp.route("/v1/admin/complaints/{complaint_id}/transitions", methods=["POST"])
+def transition_complaint(complaint_id: str) -> Response:
+    actor = require(caller(bp.current_request), Role.AUDITOR)
+    body = parse_body(bp.current_request, TransitionIn)
+    if not is_id(complaint_id):
+        raise NotFound("no such complaint")
+    result = use_cases.transition(
+        complaint_id,
+        use_cases.Transition(
+            action=use_cases.Action(body.action),
+            expected_version=body.expected_version,
+            categories=tuple(use_cases.Category(c) for c in body.categories) if body.categories else None,
+            priority=use_cases.Priority(body.priority) if body.priority else None,
+            add_partners=tuple(body.add_partners),
+            remove_partners=tuple(body.remove_partners),
+            reason=body.reason,
+        ),
+        actor=actor,
+        complaints=_complaints,
+        partners=_partners,
+        events=_events,
+        default_sla_days=get_settings().referral_sla_days,
+    )
+    body_out = {
+        **use_cases.staff_view(result.complaint),
+        "referred": [
+            {"referral_id": r["referral_id"], "partner_id": r["partner_id"]} for r in result.referrals
+        ],
+    }
+    return json_response(body_out, headers={"ETag": f'"{result.complaint["version"]}"'})

@@ -1,0 +1,67 @@
+"""Displacement evidence as open data (public): JSON, or CSV with HXL hashtags."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from chalice import Response
+from pydantic import Field, field_validator
+
+from chalicelib.http import HavenBlueprint, Strict, json_response, parse_query
+from haven.adapters.dynamo.evidence import DynamoEvidenceStore
+from haven.config import get_settings
+from haven.evidence import displacement as use_cases
+
+bp = HavenBlueprint(__name__)
+
+_store = DynamoEvidenceStore()
+
+MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class DisplacementQuery(Strict):
+    from_: str | None = Field(default=None, alias="from", pattern=MONTH)
+    to: str | None = Field(default=None, pattern=MONTH)
+    group_by: str = Field(default="hazard,country,month", max_length=40)
+    format: Literal["json", "csv"] = "json"
+
+    @field_validator("group_by")
+    @classmethod
+    def _dimensions(cls, value: str) -> str:
+        parts = value.split(",")
+        if not parts or any(p not in use_cases.DIMENSIONS for p in parts) or len(set(parts)) != len(parts):
+            raise ValueError(f"a comma-separated list of distinct {', '.join(use_cases.DIMENSIONS)}")
+        return value
+
+
+@bp.route("/v1/evidence/displacement", methods=["GET"])
+def displacement() -> Response:
+    query = parse_query(bp.current_request, DisplacementQuery)
+    today = datetime.now(UTC).date()
+    last = use_cases.parse_month(query.to, "to") if query.to else today.replace(day=1)
+    first = (
+        use_cases.parse_month(query.from_, "from")
+        if query.from_
+        else last.replace(year=last.year - 1 if last.month < 12 else last.year, month=last.month % 12 + 1)
+    )
+    group_by = query.group_by.split(",")
+    minimum = get_settings().displacement_min_reports
+    rows = use_cases.displacement(first, last, group_by, store=_store, min_reports=minimum)
+    headers = {"Cache-Control": "public, max-age=300"}
+    if query.format == "csv":
+        return Response(
+            body=use_cases.to_csv(rows, group_by),
+            status_code=200,
+            headers={**headers, "Content-Type": "text/csv; charset=utf-8"},
+        )
+    return json_response(
+        {
+            "from": first.isoformat()[:7],
+            "to": last.isoformat()[:7],
+            "group_by": group_by,
+            "min_reports": minimum,
+            "items": rows,
+        },
+        headers=headers,
+    )

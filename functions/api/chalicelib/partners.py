@@ -1,0 +1,230 @@
+"""Partner authorities: administered by admins; they pull and acknowledge their referrals."""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+from typing import Annotated, Literal
+
+from chalice import Response
+from pydantic import AwareDatetime, Field, model_validator
+
+from chalicelib.complaints import CategoryName, Country
+from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
+from haven import clock
+from haven.adapters.dynamo.complaints import DynamoComplaints, DynamoPartners, DynamoReferrals
+from haven.adapters.events import EventBridgePublisher
+from haven.auth import Role, require
+from haven.complaints import partners as use_cases
+from haven.complaints import referrals
+from haven.complaints.countries import check_countries
+from haven.config import get_settings
+from haven.crisis.incidents import collect
+from haven.errors import NotFound
+from haven.ids import is_id
+from haven.urls import check_url
+
+bp = HavenBlueprint(__name__)
+
+_partners = DynamoPartners()
+_referrals = DynamoReferrals()
+_complaints = DynamoComplaints()
+_events = EventBridgePublisher()
+
+Countries = list[Country]
+
+
+class JurisdictionsIn(Strict):
+    origin: Countries = Field(default_factory=list, max_length=250)
+    destination: Countries = Field(default_factory=list, max_length=250)
+
+    @model_validator(mode="after")
+    def _known(self) -> JurisdictionsIn:
+        check_countries(*self.origin, *self.destination)
+        if not self.origin and not self.destination:
+            raise ValueError("name at least one origin or destination country")
+        return self
+
+
+class PartnerContactIn(Strict):
+    name: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")
+    phone: str | None = Field(default=None, max_length=40)
+
+
+class PartnerIn(Strict):
+    name: str = Field(min_length=2, max_length=200)
+    jurisdictions: JurisdictionsIn
+    categories: list[CategoryName] = Field(min_length=1)
+    webhook_url: str | None = Field(default=None, max_length=2048)
+    contact: PartnerContactIn | None = None
+    active: bool = True
+    sla_days: int | None = Field(default=None, ge=1, le=365)
+
+
+class PartnerPatch(Strict):
+    expected_version: int = Field(ge=1)
+    name: str | None = Field(default=None, min_length=2, max_length=200)
+    jurisdictions: JurisdictionsIn | None = None
+    categories: list[CategoryName] | None = Field(default=None, min_length=1)
+    webhook_url: str | None = Field(default=None, max_length=2048)
+    contact: PartnerContactIn | None = None
+    active: bool | None = None
+    sla_days: int | None = Field(default=None, ge=1, le=365)
+    rotate_secret: bool = False
+    #: How long the previous secret keeps signing beside the new one.
+    overlap_hours: int = Field(default=24, ge=0, le=168)
+
+
+class PartnerListQuery(Strict):
+    active: bool = True
+
+
+class ReferralQuery(Strict):
+    status: Literal["referred", "received", "accepted", "rejected", "in_progress", "resolved"] | None = None
+    since: AwareDatetime | None = None
+    cursor: str | None = Field(default=None, max_length=2048)
+    limit: int = Field(default=50, ge=1, le=100)
+
+
+class OutcomeIn(Strict):
+    substantiated: bool
+    remedy: str | None = Field(default=None, min_length=1, max_length=2000)
+
+
+class AckIn(Strict):
+    status: Literal["received", "accepted", "rejected", "in_progress", "resolved"]
+    reason: str | None = Field(default=None, min_length=3, max_length=2000)
+    outcome: OutcomeIn | None = None
+    note: Annotated[str, Field(min_length=1, max_length=2000)] | None = None
+
+
+def _url_check() -> use_cases.UrlCheck:
+    return functools.partial(check_url, local_mode=get_settings().is_local, field="webhook_url")
+
+
+def _fields(body: PartnerIn | PartnerPatch) -> use_cases.PartnerFields:
+    j = body.jurisdictions
+    return use_cases.PartnerFields(
+        name=body.name,
+        origin=tuple(j.origin) if j else None,
+        destination=tuple(j.destination) if j else None,
+        categories=tuple(body.categories) if body.categories else None,
+        webhook_url=body.webhook_url,
+        contact=body.contact.model_dump(exclude_none=True) if body.contact else None,
+        active=body.active,
+        sla_days=body.sla_days,
+    )
+
+
+def _identity(partner_id: str) -> dict[str, str]:
+    """The claim a partner's sign-in carries (Cognito group ``partner``, ``custom:partner_id``)."""
+    return {"role": Role.PARTNER.value, "partner_id": partner_id, "claim": "custom:partner_id"}
+
+
+# --- admin ------------------------------------------------------------------------------------
+
+
+@bp.route("/v1/admin/partners", methods=["GET"])
+def list_partners() -> Response:
+    require(caller(bp.current_request), Role.AUDITOR)
+    query = parse_query(bp.current_request, PartnerListQuery)
+    return json_response({"items": [use_cases.admin_view(p) for p in _partners.listed(query.active)]})
+
+
+@bp.route("/v1/admin/partners", methods=["POST"])
+def create_partner() -> Response:
+    """Not idempotent on purpose: a replay would store the signing secret with the response."""
+    require(caller(bp.current_request), Role.ADMIN)
+    body = parse_body(bp.current_request, PartnerIn)
+    partner, secret = use_cases.create_partner(
+        _fields(body),
+        partners=_partners,
+        check_url=_url_check(),
+        default_sla_days=get_settings().referral_sla_days,
+    )
+    return json_response(
+        {
+            **use_cases.admin_view(partner),
+            "signing_secret": secret,
+            "identity": _identity(partner["partner_id"]),
+        },
+        status=201,
+        headers={"Location": f"/v1/admin/partners/{partner['partner_id']}"},
+    )
+
+
+@bp.route("/v1/admin/partners/{partner_id}", methods=["PATCH"])
+def patch_partner(partner_id: str) -> Response:
+    require(caller(bp.current_request), Role.ADMIN)
+    body = parse_body(bp.current_request, PartnerPatch)
+    if not is_id(partner_id):
+        raise NotFound("no such partner")
+    partner, secret = use_cases.update_partner(
+        partner_id,
+        _fields(body),
+        expected_version=body.expected_version,
+        rotate_overlap=timedelta(hours=body.overlap_hours) if body.rotate_secret else None,
+        partners=_partners,
+        check_url=_url_check(),
+    )
+    view = use_cases.admin_view(partner)
+    if secret is not None:
+        view["signing_secret"] = secret
+    return json_response(view, headers={"ETag": f'"{partner["version"]}"'})
+
+
+# --- partners ---------------------------------------------------------------------------------
+
+
+@bp.route("/v1/partner/referrals", methods=["GET"])
+def partner_referrals() -> Response:
+    partner = require(caller(bp.current_request), Role.PARTNER)
+    partner_id = str(partner.partner_id)
+    query = parse_query(bp.current_request, ReferralQuery)
+    since = clock.iso(query.since) if query.since else None
+    items, cursor = paginate(
+        "partner/referrals",
+        {"partner_id": partner_id, "status": query.status, "since": since},
+        query.cursor,
+        lambda position: collect(
+            lambda pos: _referrals.page_for_partner(partner_id, since, query.limit, pos),
+            lambda item: query.status is None or item["status"] == query.status,
+            query.limit,
+            position,
+        ),
+    )
+    return json_response({"items": [referrals.partner_view(r) for r in items], "cursor": cursor})
+
+
+@bp.route("/v1/partner/referrals/{referral_id}", methods=["GET"])
+def partner_referral(referral_id: str) -> Response:
+    partner = require(caller(bp.current_request), Role.PARTNER)
+    if not is_id(referral_id):
+        raise NotFound("no such referral")
+    return json_response(
+        referrals.partner_view(referrals.own_referral(referral_id, str(partner.partner_id), _referrals))
+    )
+
+
+@bp.route("/v1/partner/referrals/{referral_id}/ack", methods=["POST"])
+def acknowledge_referral(referral_id: str) -> Response:
+    partner = require(caller(bp.current_request), Role.PARTNER)
+    body = parse_body(bp.current_request, AckIn)
+    if not is_id(referral_id):
+        raise NotFound("no such referral")
+    updated = referrals.acknowledge(
+        referral_id,
+        referrals.Ack(
+            status=referrals.AckStatus(body.status),
+            reason=body.reason,
+            substantiated=body.outcome.substantiated if body.outcome else None,
+            remedy=body.outcome.remedy if body.outcome else None,
+            note=body.note,
+        ),
+        partner_id=str(partner.partner_id),
+        referrals=_referrals,
+        complaints=_complaints,
+        events=_events,
+    )
+    return json_response(referrals.partner_view(updated))

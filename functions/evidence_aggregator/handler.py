@@ -1,0 +1,80 @@
+"""Evidence aggregator: consumes incident events (EventBridge rule → SQS) into the counters.
+
+Each record is an EventBridge event ``incident.opened`` or ``incident.updated``. Applying one is
+idempotent per (incident, version); a record that races another event of the same incident
+fails (partial batch response) and is retried after a backoff, then dead-lettered.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from haven.adapters import observability
+from haven.adapters.dynamo.evidence import DynamoEvidenceStore
+from haven.adapters.queues import retry_later
+from haven.config import get_settings
+from haven.errors import Conflict
+from haven.evidence.countries import country_of
+from haven.evidence.displacement import record_incident
+
+settings = get_settings()
+logger = observability.logger("evidence-aggregator")
+tracer = observability.tracer("evidence-aggregator")
+metrics = observability.metrics("evidence-aggregator")
+
+processor = BatchProcessor(event_type=EventType.SQS)
+store = DynamoEvidenceStore()
+INCIDENT_EVENTS = ("incident.opened", "incident.updated")
+QUEUE = "displacement-aggregation"
+
+
+class MalformedMessage(ValueError):
+    pass
+
+
+def incident_detail(record: SQSRecord) -> dict[str, Any]:
+    try:
+        event = json.loads(record.body)
+    except ValueError:
+        raise MalformedMessage("body is not JSON") from None
+    if not isinstance(event, dict) or event.get("detail-type") not in INCIDENT_EVENTS:
+        raise MalformedMessage("not an incident event")
+    detail = event.get("detail")
+    if not isinstance(detail, dict):
+        raise MalformedMessage("event has no detail")
+    return detail
+
+
+@tracer.capture_method
+def record_handler(record: SQSRecord) -> None:
+    try:
+        applied = record_incident(incident_detail(record), store=store, locate=country_of)
+    except Conflict:
+        # Another event of the incident was applied meanwhile: retry after it, with backoff.
+        retry_later(QUEUE, record.receipt_handle, int(record.attributes.approximate_receive_count))
+        raise
+    except Exception as error:
+        logger.warning(
+            "aggregation failed", extra={"message_id": record.message_id, "reason": type(error).__name__}
+        )
+        raise
+    metrics.add_metric(
+        name="IncidentEventsApplied" if applied else "IncidentEventsSkipped", unit="Count", value=1
+    )
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,42 @@
+"""Accreditation documents in S3 (the KMS-encrypted ``evidence`` bucket)."""
+
+from __future__ import annotations
+
+from botocore.exceptions import ClientError
+
+from haven.adapters.aws import client
+from haven.adapters.names import bucket
+from haven.adapters.uploads import S3UploadSigner
+from haven.crisis.reports import Upload
+from haven.recruitment.applications import StoredObject
+
+
+class S3Documents:
+    def __init__(self, bucket_name: str = "evidence") -> None:
+        self._bucket = bucket_name
+        self._signer = S3UploadSigner(bucket_name)
+
+    def presign_upload(
+        self, key: str, content_type: str, max_bytes: int, sha256_hex: str, expires_in: int
+    ) -> Upload:
+        return self._signer.presign(key, content_type, max_bytes, expires_in, sha256_hex=sha256_hex)
+
+    def stat(self, key: str) -> StoredObject | None:
+        try:
+            head = client("s3").head_object(Bucket=bucket(self._bucket), Key=key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+        return StoredObject(
+            size_bytes=int(head["ContentLength"]),
+            content_type=str(head.get("ContentType", "")),
+            etag=str(head.get("ETag", "")).strip('"'),
+            version_id=head.get("VersionId"),
+        )
+
+    def download_url(self, key: str, version_id: str | None) -> str:
+        params = {"Bucket": bucket(self._bucket), "Key": key}
+        if version_id:
+            params["VersionId"] = version_id
+        return str(client("s3").generate_presigned_url("get_object", Params=params, ExpiresIn=300))

@@ -1,0 +1,159 @@
+"""Fan-out of an alert message to its subscribers, and delivery to each, once.
+
+The fan-out Queries the subscription index on each H3 cell covering the alert's areas, applies
+the exact tests (geometry, severity, language) and enqueues one delivery per subscriber. Each
+delivery claims a record (alert message, subscription) with a conditional write before sending:
+a redelivered fan-out or delivery message finds the claim and sends nothing again. Only
+``Actual`` messages reach the public; ``Test``, ``Exercise`` and ``Draft`` ones are not sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from haven import clock, webhooks
+from haven.alerts.alerts import StoredMessage
+from haven.alerts.geometry import Area, area_from_dict
+from haven.alerts.subscriptions import Sealer, Subscription, matches, pick_language
+from haven.notifications import Message, Notifier
+
+
+class SubscriberIndex(Protocol):
+    def in_cell(self, cell: str) -> Iterable[tuple[str, dict[str, Any]]]:
+        """(subscription id, index entry) of the active subscriptions covering ``cell``."""
+        ...
+
+
+class DeliveryQueue(Protocol):
+    def enqueue(self, deliveries: list[dict[str, str]]) -> None: ...
+
+
+class DeliveryLog(Protocol):
+    def claim(self, message_id: str, subscription_id: str, channel: str) -> bool:
+        """True if this delivery is ours to make; False if it was made (or is being made)."""
+        ...
+
+    def delivered(self, message_id: str, subscription_id: str, provider_id: str) -> None: ...
+
+    def failed(self, message_id: str, subscription_id: str, error: str) -> None: ...
+
+
+class MessageSource(Protocol):
+    def message(self, message_id: str) -> StoredMessage | None: ...
+
+
+class SubscriptionSource(Protocol):
+    def get(self, subscription_id: str) -> Subscription | None: ...
+
+
+class WebhookSender(Protocol):
+    def __call__(self, url: str, body: bytes, headers: dict[str, str]) -> Any: ...
+
+
+class DeliveryFailed(Exception):
+    def __init__(self, reason: str, retry_after: int | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+def alert_areas(message: StoredMessage) -> list[Area]:
+    return [area_from_dict(shape) for block in message.summary["areas"] for shape in block["shapes"]]
+
+
+def fan_out(message: StoredMessage, *, index: SubscriberIndex, queue: DeliveryQueue) -> list[str]:
+    if message.status != "Actual":
+        return []
+    areas = alert_areas(message)
+    cells = sorted({cell for area in areas for cell in area.cells()})
+    matched: set[str] = set()
+    for cell in cells:
+        for subscription_id, entry in index.in_cell(cell):
+            if subscription_id in matched:
+                continue
+            if matches(entry, areas, message.summary["severity"], message.summary["languages"]):
+                matched.add(subscription_id)
+    ordered = sorted(matched)
+    queue.enqueue([{"message_id": message.message_id, "subscription_id": s} for s in ordered])
+    return ordered
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+
+
+def render(message: StoredMessage, language: str, public_url: str) -> Rendered:
+    texts = message.summary["texts"][language]
+    prefix = {"Update": "UPDATE: ", "Cancel": "CANCELLED: "}.get(message.msg_type.value, "")
+    subject = f"{prefix}[{message.summary['severity']}] {texts['headline']}"
+    parts = [subject, texts.get("instruction") or "", f"{public_url}/v1/alerts/{message.alert_id}"]
+    return Rendered(subject, "\n".join(p for p in parts if p))
+
+
+def deliver(
+    message_id: str,
+    subscription_id: str,
+    *,
+    messages: MessageSource,
+    subscriptions: SubscriptionSource,
+    log: DeliveryLog,
+    sealer: Sealer,
+    notifier: Notifier,
+    post_webhook: WebhookSender,
+    public_url: str,
+) -> bool:
+    """Send one alert message to one subscriber; False if there was nothing (more) to send."""
+    message = messages.message(message_id)
+    subscription = subscriptions.get(subscription_id)
+    if message is None or subscription is None or subscription.state != "active":
+        return False  # unsubscribed meanwhile, or expired: nothing to deliver
+    if not log.claim(message_id, subscription_id, subscription.channel):
+        return False
+    address = sealer.open(subscription.sealed_address, subscription.subscription_id)
+    language = pick_language(message.summary["languages"], list(subscription.languages))
+    try:
+        if subscription.channel == "webhook":
+            provider_id = _post(message, subscription, address, language, post_webhook, public_url)
+        else:
+            rendered = render(message, language, public_url)
+            ref = f"alert:{message.alert_id}"
+            provider_id = notifier.send(
+                Message(subscription.channel, address, rendered.subject, rendered.text, ref)
+            )
+    except DeliveryFailed as failure:
+        log.failed(message_id, subscription_id, str(failure))
+        raise
+    except Exception as error:  # the provider's failure: recorded, then retried by the queue
+        log.failed(message_id, subscription_id, type(error).__name__)
+        raise DeliveryFailed(type(error).__name__) from error
+    log.delivered(message_id, subscription_id, provider_id)
+    return True
+
+
+def _post(
+    message: StoredMessage,
+    subscription: Subscription,
+    url: str,
+    language: str,
+    post_webhook: WebhookSender,
+    public_url: str,
+) -> str:
+    """A CloudEvent signed with the subscription's secret; its webhook-id is stable per delivery."""
+    delivery_id = f"{message.message_id}:{subscription.subscription_id}"
+    data = {**message.summary, "alert_id": message.alert_id, "message_id": message.message_id}
+    body = webhooks.cloudevent(
+        event_id=delivery_id,
+        source=f"{public_url}/v1/alerts",
+        event_type=f"org.haven.alert.{message.msg_type.value.lower()}",
+        subject=message.alert_id,
+        time_iso=clock.iso(message.sent),
+        data={**data, "language": language},
+    )
+    assert subscription.webhook_secret is not None
+    result = post_webhook(url, body, webhooks.sign([subscription.webhook_secret], delivery_id, body))
+    if not result.ok:
+        raise DeliveryFailed(result.error or "failed", result.retry_after)
+    return f"HTTP {result.status}"

@@ -1,0 +1,1 @@
+"""Complaints of migrant workers and their referral to partner authorities (pure domain)."""

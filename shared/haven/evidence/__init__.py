@@ -1,0 +1,1 @@
+"""Evidence on displacement: privacy-safe aggregates of what triage learns about displacement."""

@@ -1,0 +1,183 @@
+"""The public roster: what job seekers see of accredited and suspended recruiters.
+
+Search is served by Queries, never a Scan. Each roster entry is written with *search terms*
+(see :func:`search_terms`) that a ``by_term`` index answers:
+
+- ``name#<first two characters of a token>`` sorted by the token: a name search Queries the
+  bucket of its longest word with ``begins_with`` and checks the other words on the result;
+- ``country#<CC>`` and ``corridor#<origin>><destination>`` sorted by the normalised name;
+- ``roster`` for the whole list, sorted by name.
+
+Names are normalised (:func:`normalise`): accents removed, case folded, punctuation dropped,
+so that ``Société Générale d'Emploi`` is found by ``societe generale demploi`` or ``GENERALE``.
+Licences are verified by one GetItem on the key ``<country>#<normalised number>``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from haven.errors import FieldError, ValidationFailed
+
+#: Index terms per recruiter are written in one transaction with the state change.
+MAX_NAME_TOKENS = 40
+MIN_QUERY_CHARS = 2
+_BUCKET_CHARS = 2
+_PUNCTUATION = re.compile(r"[^\w\s]|_", re.UNICODE)
+_SEPARATORS = re.compile(r"[\s\-/.,&+_]+", re.UNICODE)
+_WORD_PARTS = re.compile(r"[\W_]+", re.UNICODE)
+_LICENCE_NOISE = re.compile(r"[^0-9A-Z]")
+
+
+def fold(text: str) -> str:
+    """Accents removed and case folded (``Société`` → ``societe``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def normalise(text: str) -> str:
+    """Folded, punctuation dropped, single spaces: the form names are searched in."""
+    words = (_PUNCTUATION.sub("", word) for word in _SEPARATORS.split(fold(text)))
+    return " ".join(w for w in words if w)
+
+
+def name_tokens(names: list[str]) -> list[str]:
+    """Every word of every name, punctuation removed, and the word parts around punctuation
+    (``S.A.`` gives ``sa``; ``d'Emploi`` gives ``demploi`` and ``emploi``)."""
+    tokens: list[str] = []
+    for name in names:
+        for raw in fold(name).split():
+            candidates = [_PUNCTUATION.sub("", raw), *_WORD_PARTS.split(raw)]
+            tokens.extend(c for c in candidates if c and c not in tokens)
+    return tokens[:MAX_NAME_TOKENS]
+
+
+def licence_number(number: str) -> str:
+    """``POEA-123/2020`` and ``poea 1232020`` are the same licence."""
+    return _LICENCE_NOISE.sub("", fold(number).upper())
+
+
+def licence_key(country: str, number: str) -> str:
+    return f"{country.upper()}#{licence_number(number)}"
+
+
+def corridor_key(origin: str, destination: str) -> str:
+    return f"{origin.upper()}>{destination.upper()}"
+
+
+def _name_bucket(token: str) -> str:
+    return f"name#{token[:_BUCKET_CHARS]}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the roster shows of one recruiter (the same projection in every index entry)."""
+
+    recruiter_id: str
+    application_id: str
+    legal_name: str
+    trading_names: list[str]
+    status: str
+    countries: list[str]
+    corridors: list[dict[str, str]]
+    licences: list[dict[str, str]]
+    valid_from: str
+    valid_until: str
+    updated_at: str
+
+    @property
+    def sort_name(self) -> str:
+        return normalise(self.legal_name)
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "recruiter_id": self.recruiter_id,
+            "legal_name": self.legal_name,
+            "trading_names": self.trading_names,
+            "status": self.status,
+            "suspended": self.status == "suspended",
+            "countries": self.countries,
+            "corridors": self.corridors,
+            "licences": self.licences,
+            "valid_from": self.valid_from,
+            "valid_until": self.valid_until,
+            "updated_at": self.updated_at,
+        }
+
+    def search_terms(self) -> list[tuple[str, str]]:
+        """(term, sort key) pairs under which the ``by_term`` index finds this entry."""
+        tail = f"#{self.recruiter_id}"
+        terms = [("roster", self.sort_name + tail)]
+        terms += [(_name_bucket(t), t + tail) for t in name_tokens([self.legal_name, *self.trading_names])]
+        terms += [(f"country#{c}", self.sort_name + tail) for c in self.countries]
+        terms += [
+            (f"corridor#{corridor_key(c['origin'], c['destination'])}", self.sort_name + tail)
+            for c in self.corridors
+        ]
+        return terms
+
+    def licence_keys(self) -> list[str]:
+        return sorted({licence_key(lic["country"], lic["number"]) for lic in self.licences})
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """The one index Query a roster search runs, and the checks left for each result."""
+
+    term: str
+    prefix: str | None
+    words: tuple[str, ...]
+    country: str | None
+    corridor: str | None
+    status: str | None
+
+    def accepts(self, entry: dict[str, Any]) -> bool:
+        """Whether a roster entry (its public form) matches the whole search."""
+        if self.status and entry["status"] != self.status:
+            return False
+        if self.country and self.country not in entry["countries"]:
+            return False
+        if self.corridor and self.corridor not in {
+            corridor_key(c["origin"], c["destination"]) for c in entry["corridors"]
+        }:
+            return False
+        tokens = name_tokens([entry["legal_name"], *entry["trading_names"]])
+        return all(any(t.startswith(w) for t in tokens) for w in self.words)
+
+
+def plan_search(
+    q: str | None, country: str | None, corridor: tuple[str, str] | None, status: str | None
+) -> SearchPlan:
+    """Query the most selective term: a name word, else the corridor, else the country."""
+    words = tuple(w for w in (_PUNCTUATION.sub("", raw) for raw in fold(q or "").split()) if w)
+    corridor_term = corridor_key(*corridor) if corridor else None
+    country_term = country.upper() if country else None
+    if q is not None:
+        if not words or max(len(w) for w in words) < MIN_QUERY_CHARS:
+            raise ValidationFailed([FieldError("q", f"give at least {MIN_QUERY_CHARS} letters or digits")])
+        longest = max(words, key=len)
+        return SearchPlan(_name_bucket(longest), longest, words, country_term, corridor_term, status)
+    if corridor_term:
+        return SearchPlan(f"corridor#{corridor_term}", None, (), country_term, corridor_term, status)
+    if country_term:
+        return SearchPlan(f"country#{country_term}", None, (), country_term, None, status)
+    return SearchPlan("roster", None, (), None, None, status)
+
+
+def verification(key: str, entry: Entry | None, now_iso: str) -> dict[str, Any]:
+    """The answer to "does this licence belong to an accredited recruiter?"."""
+    if entry is None:
+        return {"licence": key, "accredited": False, "status": "not_found"}
+    lapsed = entry.valid_until <= now_iso
+    return {
+        "licence": key,
+        "accredited": entry.status == "accredited" and not lapsed,
+        "status": "expired" if lapsed else entry.status,
+        "recruiter_id": entry.recruiter_id,
+        "legal_name": entry.legal_name,
+        "valid_from": entry.valid_from,
+        "valid_until": entry.valid_until,
+    }

@@ -1,0 +1,1 @@
+"""Safety check-ins and missing persons (PFIF-style person finder)."""

@@ -1,0 +1,392 @@
+"""Alerts end to end on mocked AWS: CAP messages, public views, subscriptions, fan-out, delivery."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import xmlschema
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+from chalice.test import Client
+from defusedxml import ElementTree as SafeET
+
+from haven import webhooks
+from local import tokens
+from local.dispatcher import sqs_event
+from local.lambda_context import LambdaContext
+from tests.support import WebhookReceiver, published_events
+
+SCHEMA = xmlschema.XMLSchema(str(Path(__file__).resolve().parents[2] / "standards" / "CAP-v1.2.xsd"))
+NS = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
+RESPONDER = {
+    "Authorization": f"Bearer {tokens.mint('responder', subject='resp-1')}",
+    "Content-Type": "application/json",
+}
+
+
+def alert_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "status": "Actual",
+        "event": "Flood warning",
+        "categories": ["Met"],
+        "response_types": ["Evacuate"],
+        "urgency": "Immediate",
+        "severity": "Severe",
+        "certainty": "Observed",
+        "expires": (datetime.now(UTC) + timedelta(hours=6)).isoformat(),
+        "sender_name": "River Authority",
+        "texts": [
+            {
+                "language": "en",
+                "headline": "Flood warning",
+                "description": "The river is rising.",
+                "instruction": "Go uphill.",
+            },
+            {"language": "fr", "headline": "Alerte crue", "description": "La rivière monte."},
+        ],
+        "areas": [
+            {
+                "description": "River district",
+                "polygons": [
+                    [[51.50, -0.13], [51.50, -0.10], [51.52, -0.10], [51.52, -0.13], [51.50, -0.13]]
+                ],
+                "circles": [{"lat": 51.51, "lon": -0.11, "radius_km": 2.5}],
+            }
+        ],
+    }
+    body.update(changes)
+    return body
+
+
+@pytest.fixture
+def client(aws: None) -> Iterator[Any]:
+    import app as api
+
+    with Client(api.app) as c:
+        yield c
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    r = WebhookReceiver()
+    yield r
+    r.close()
+
+
+def _issue(client: Any, **changes: Any) -> dict[str, Any]:
+    response = client.http.post("/v1/ops/alerts", headers=RESPONDER, body=json.dumps(alert_body(**changes)))
+    assert response.status_code == 201, response.body
+    return response.json_body  # type: ignore[no-any-return]
+
+
+def test_issue_update_cancel_produce_valid_linked_cap(client: Any) -> None:
+    alert = _issue(client)
+    first = client.http.get(f"/v1/alerts/{alert['alert_id']}", headers={"Accept": "application/cap+xml"})
+    assert first.headers["Content-Type"] == "application/cap+xml"
+    SCHEMA.validate(first.body.decode())
+
+    updated = client.http.post(
+        f"/v1/ops/alerts/{alert['alert_id']}/update",
+        headers=RESPONDER,
+        body=json.dumps({**alert_body(severity="Extreme"), "expected_version": 1}),
+    )
+    assert updated.status_code == 200, updated.body
+    assert updated.json_body["version"] == 2
+    stale = client.http.post(
+        f"/v1/ops/alerts/{alert['alert_id']}/update",
+        headers=RESPONDER,
+        body=json.dumps({**alert_body(), "expected_version": 1}),
+    )
+    assert stale.status_code == 409
+    cancelled = client.http.post(
+        f"/v1/ops/alerts/{alert['alert_id']}/cancel",
+        headers=RESPONDER,
+        body=json.dumps({"expected_version": 2}),
+    )
+    assert cancelled.status_code == 200
+    assert cancelled.json_body["state"] == "cancelled"
+
+    xml = client.http.get(f"/v1/alerts/{alert['alert_id']}", headers={"Accept": "application/cap+xml"}).body
+    SCHEMA.validate(xml.decode())
+    root = SafeET.fromstring(xml)
+    assert root.find("cap:msgType", NS).text == "Cancel"
+    references = root.find("cap:references", NS).text.split(" ")
+    assert len(references) == 2
+    assert references[0].split(",")[1] == alert["alert_id"]
+    assert client.http.get("/v1/alerts").json_body["items"] == []  # cancelled is not active
+
+    kinds = [e["detail-type"] for e in published_events()]
+    assert kinds == ["alert.issued", "alert.updated", "alert.cancelled"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"severity": "Terrible"}, "severity"),
+        ({"status": "System"}, "status"),
+        ({"expires": "2020-01-01T00:00:00+00:00"}, "expires"),
+        ({"areas": [{"description": "x", "polygons": [[[0, 0], [0, 1], [1, 1]]]}]}, "areas.0.polygons.0"),
+        (
+            {"areas": [{"description": "x", "polygons": [[[0, 0], [1, 1], [0, 1], [1, 0], [0, 0]]]}]},
+            "areas.0.polygons.0",
+        ),
+        (
+            {"areas": [{"description": "x", "polygons": [[[0, 0], [0, 1], [1, 1], [1, 0]]]}]},
+            "areas.0.polygons.0",
+        ),
+        (
+            {"areas": [{"description": "x", "circles": [{"lat": 0, "lon": 0, "radius_km": 0}]}]},
+            "areas.0.circles.0.radius_km",
+        ),
+        ({"areas": [{"description": "nothing"}]}, "areas.0"),
+        ({"texts": []}, "texts"),
+    ],
+)
+def test_invalid_alerts_name_the_field(client: Any, change: dict[str, Any], field: str) -> None:
+    response = client.http.post("/v1/ops/alerts", headers=RESPONDER, body=json.dumps(alert_body(**change)))
+    assert response.status_code == 422, response.body
+    assert field in {e["field"] for e in response.json_body["errors"]}
+
+
+def test_alerts_need_the_responder_role(client: Any) -> None:
+    auditor = {"Authorization": f"Bearer {tokens.mint('auditor')}", "Content-Type": "application/json"}
+    assert (
+        client.http.post("/v1/ops/alerts", headers=auditor, body=json.dumps(alert_body())).status_code == 403
+    )
+    assert client.http.post("/v1/ops/alerts", body=json.dumps(alert_body())).status_code == 401
+
+
+def test_public_views_are_cacheable_and_drafts_stay_private(client: Any) -> None:
+    alert = _issue(client)
+    draft = _issue(client, status="Draft")
+    listed = client.http.get("/v1/alerts")
+    assert [a["alert_id"] for a in listed.json_body["items"]] == [alert["alert_id"]]
+    assert client.http.get(f"/v1/alerts/{draft['alert_id']}").status_code == 404
+    again = client.http.get("/v1/alerts", headers={"If-None-Match": listed.headers["ETag"]})
+    assert again.status_code == 304
+    assert "Last-Modified" in listed.headers
+    feed = client.http.get("/v1/alerts/feed.atom")
+    assert feed.headers["Content-Type"] == "application/atom+xml"
+    root = SafeET.fromstring(feed.body)
+    links = root.findall("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}link")
+    assert [link.get("type") for link in links] == ["application/cap+xml"]
+
+
+def _subscribe(
+    client: Any, receiver: WebhookReceiver, lat: float, lon: float, **extra: Any
+) -> dict[str, Any]:
+    body = {
+        "area": {"type": "circle", "lat": lat, "lon": lon, "radius_km": 1},
+        "channel": "webhook",
+        "address": receiver.url,
+        **extra,
+    }
+    response = client.http.post(
+        "/v1/subscriptions", headers={"Content-Type": "application/json"}, body=json.dumps(body)
+    )
+    assert response.status_code == 201, response.body
+    created = response.json_body
+    headers, raw = receiver.deliveries[-1]
+    webhooks.verify(created["webhook_secret"], headers, raw)
+    code = json.loads(raw)["data"]["code"]
+    confirmed = client.http.post(
+        f"/v1/subscriptions/{created['subscription_id']}/confirm",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({"code": code}),
+    )
+    assert confirmed.json_body["status"] == "active"
+    return created  # type: ignore[no-any-return]
+
+
+def _drain(queue: str, handler: Any) -> list[dict[str, Any]]:
+    sqs = boto3.client("sqs")
+    url = os.environ[f"HAVEN_QUEUE_{queue.upper().replace('-', '_')}"]
+    results = []
+    while True:
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get(
+            "Messages", []
+        )
+        if not messages:
+            return results
+        results.append(
+            handler(sqs_event(messages, f"arn:aws:sqs:eu-west-1:123456789012:{queue}"), LambdaContext(queue))
+        )
+        sqs.delete_message_batch(
+            QueueUrl=url,
+            Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
+        )
+
+
+def _fanout_event(alert_id: str, message_id: str) -> dict[str, Any]:
+    body = json.dumps(
+        {"detail-type": "alert.issued", "detail": {"alert_id": alert_id, "message_id": message_id}}
+    )
+    return {
+        "Records": [
+            {
+                "messageId": "m1",
+                "receiptHandle": "r1",
+                "body": body,
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:x",
+                "awsRegion": "eu-west-1",
+                "md5OfBody": "",
+            }
+        ]
+    }
+
+
+def test_fan_out_reaches_subscribers_inside_once(client: Any) -> None:
+    from functions.alert_delivery import handler as delivery
+    from functions.alert_fanout import handler as fanout
+
+    inside_a, inside_b, outside = WebhookReceiver(), WebhookReceiver(), WebhookReceiver()
+    try:
+        sub_a = _subscribe(client, inside_a, 51.51, -0.115)
+        _subscribe(client, inside_b, 51.505, -0.12, languages=["fr"])
+        _subscribe(client, outside, 48.85, 2.35)
+        for r in (inside_a, inside_b, outside):
+            r.deliveries.clear()
+        alert = _issue(client)
+        event = _fanout_event(alert["alert_id"], alert["current_message_id"])
+        assert fanout.handler(event, LambdaContext("alert-fanout")) == {"batchItemFailures": []}
+        assert fanout.handler(event, LambdaContext("alert-fanout")) == {
+            "batchItemFailures": []
+        }  # redelivered
+        _drain("alert-delivery", delivery.handler)
+        assert len(inside_a.deliveries) == 1
+        assert len(inside_b.deliveries) == 1
+        assert outside.deliveries == []
+        headers, raw = inside_a.deliveries[0]
+        webhooks.verify(sub_a["webhook_secret"], headers, raw)
+        data = json.loads(raw)
+        assert data["type"] == "org.haven.alert.alert"
+        assert data["data"]["alert_id"] == alert["alert_id"]
+        assert json.loads(inside_b.deliveries[0][1])["data"]["language"] == "fr"
+        status = client.http.get(
+            f"/v1/ops/alerts/{alert['alert_id']}/deliveries", headers=RESPONDER
+        ).json_body
+        assert status["counts"] == {"delivered": 2}
+        assert "address" not in json.dumps(status)
+    finally:
+        for r in (inside_a, inside_b, outside):
+            r.close()
+
+
+def test_failed_delivery_is_recorded_and_retried(client: Any) -> None:
+    from functions.alert_delivery import handler as delivery
+    from functions.alert_fanout import handler as fanout
+
+    flaky = WebhookReceiver()
+    try:
+        _subscribe(client, flaky, 51.51, -0.115)
+        flaky.deliveries.clear()
+        flaky.fail_first = 1
+        alert = _issue(client)
+        fanout.handler(
+            _fanout_event(alert["alert_id"], alert["current_message_id"]), LambdaContext("alert-fanout")
+        )
+        sqs = boto3.client("sqs")
+        url = os.environ["HAVEN_QUEUE_ALERT_DELIVERY"]
+        messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"])[
+            "Messages"
+        ]
+        # Every record of the batch failed: Powertools fails the whole batch (SQS retries it).
+        with pytest.raises(BatchProcessingError):
+            delivery.handler(sqs_event(messages, "arn:x"), LambdaContext("alert-delivery"))
+        status = client.http.get(
+            f"/v1/ops/alerts/{alert['alert_id']}/deliveries", headers=RESPONDER
+        ).json_body
+        assert status["items"][0]["state"] == "failed"
+        assert status["items"][0]["last_error"] == "HTTP 503"
+        second = delivery.handler(sqs_event(messages, "arn:x"), LambdaContext("alert-delivery"))
+        assert second == {"batchItemFailures": []}
+        assert len(flaky.deliveries) == 1
+    finally:
+        flaky.close()
+
+
+def test_subscriptions_validate_and_unsubscribe(client: Any, receiver: WebhookReceiver) -> None:
+    bad = client.http.post(
+        "/v1/subscriptions",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps(
+            {
+                "area": {"type": "circle", "lat": 0, "lon": 0, "radius_km": 1},
+                "channel": "sms",
+                "address": "12345",
+            }
+        ),
+    )
+    assert bad.status_code == 422
+    assert bad.json_body["errors"][0]["field"] == "address"
+    private = client.http.post(
+        "/v1/subscriptions",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps(
+            {
+                "area": {"type": "circle", "lat": 0, "lon": 0, "radius_km": 1},
+                "channel": "webhook",
+                "address": "http://10.0.0.1/x",
+            }
+        ),
+    )
+    assert private.status_code == 422
+    created = _subscribe(client, receiver, 10, 10)
+    wrong = client.http.delete(f"/v1/subscriptions/{created['subscription_id']}?token={'x' * 32}")
+    assert wrong.status_code == 404
+    gone = client.http.delete(f"/v1/subscriptions/{created['subscription_id']}?token={created['token']}")
+    assert gone.status_code == 204
+    from haven.adapters.dynamo.models import Subscription, SubscriptionCell
+
+    assert list(Subscription.scan()) == []
+    assert list(SubscriptionCell.scan()) == []
+
+
+def test_sms_subscription_code_goes_to_the_outbox_and_address_is_sealed(
+    client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haven.adapters import notifier as notifier_module
+    from haven.adapters.dynamo.models import Subscription
+
+    monkeypatch.setenv("HAVEN_OUTBOX_FILE", str(tmp_path / "outbox.jsonl"))
+    notifier_module.notifier.cache_clear()
+    body = {
+        "area": {"type": "circle", "lat": 1, "lon": 1, "radius_km": 1},
+        "channel": "sms",
+        "address": "+447700900123",
+    }
+    created = client.http.post(
+        "/v1/subscriptions", headers={"Content-Type": "application/json"}, body=json.dumps(body)
+    ).json_body
+    [message] = notifier_module.read_outbox(tmp_path / "outbox.jsonl")
+    assert message["to"] == "+447700900123"
+    assert "+447700900123" not in json.dumps(
+        Subscription.get(created["subscription_id"]).attribute_values, default=str
+    )
+    for _ in range(5):
+        wrong = client.http.post(
+            f"/v1/subscriptions/{created['subscription_id']}/confirm",
+            headers={"Content-Type": "application/json"},
+            body='{"code": "000000"}',
+        )
+        assert (
+            wrong.status_code in (422, 200)
+            if message["body"].find("000000") >= 0
+            else wrong.status_code == 422
+        )
+    locked = client.http.post(
+        f"/v1/subscriptions/{created['subscription_id']}/confirm",
+        headers={"Content-Type": "application/json"},
+        body='{"code": "000001"}',
+    )
+    assert locked.status_code == 429
+    notifier_module.notifier.cache_clear()
