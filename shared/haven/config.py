@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     cap_sender: str = Field(default="alerts@haven.example.org", pattern=r"^[^\s,<&]+$")
     #: Years an accreditation is valid unless the auditor sets another term (1-5).
     accreditation_term_years: int = Field(default=3, ge=1, le=5)
+    #: Incidents at or above this severity notify the responders subscribed to their area.
+    responder_alert_min_severity: Literal["Minor", "Moderate", "Severe", "Extreme"] = "Severe"
     log_level: str = "INFO"
 
     @model_validator(mode="after")

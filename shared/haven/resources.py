@@ -125,6 +125,7 @@ BUCKETS: tuple[Bucket, ...] = (
 )
 
 QUEUES: tuple[Queue, ...] = (
+    Queue("incident-alerts", consumer="responder-alerts", batch_size=10, visibility_timeout_s=120),
     Queue(
         "alert-fanout", consumer="alert-fanout", batch_size=1, max_receive_count=5, visibility_timeout_s=360
     ),
@@ -148,6 +149,11 @@ QUEUES: tuple[Queue, ...] = (
 )
 
 RULES: tuple[Rule, ...] = (
+    Rule(
+        "responder-alerts",
+        detail_types=("incident.opened", "incident.updated"),
+        target_queue="incident-alerts",
+    ),
     Rule(
         "alert-messages",
         detail_types=("alert.issued", "alert.updated", "alert.cancelled"),
@@ -233,6 +239,16 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_s=60,
         reads=("alert-messages", "subscription-cells"),
         sends_to=("alert-delivery",),
+    ),
+    Function(
+        "responder-alerts",
+        path="functions/responder_alerts",
+        handler="handler.handler",
+        description="Notifies responders subscribed to the area and hazard of a severe incident",
+        timeout_s=60,
+        reads=("subscription-cells", "subscriptions", "alert-deliveries"),
+        writes=("alert-deliveries",),
+        sends_notifications=True,
     ),
     Function(
         "alert-delivery",

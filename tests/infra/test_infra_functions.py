@@ -171,7 +171,9 @@ def test_role_puts_events_only_when_the_catalog_says_so(
 
 
 @FUNCTIONS
-def test_role_has_no_wildcard_beyond_xray_and_sms(template_json: dict[str, Any], spec: resources.Function) -> None:
+def test_role_has_no_wildcard_beyond_xray_and_sms(
+    template_json: dict[str, Any], spec: resources.Function
+) -> None:
     """Only X-Ray, and SNS Publish for functions that send SMS (a phone number has no ARN)."""
     allowed = {"sns:Publish"} if spec.sends_notifications else set()
     for grant in _grants(template_json, spec.name):

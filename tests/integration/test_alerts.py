@@ -390,3 +390,91 @@ def test_sms_subscription_code_goes_to_the_outbox_and_address_is_sealed(
     )
     assert locked.status_code == 429
     notifier_module.notifier.cache_clear()
+
+
+def _incident_event(
+    severity: str, hazard: str = "flood", lat: float = 51.51, lon: float = -0.115
+) -> dict[str, Any]:
+    detail = {
+        "id": "01JDQ7W9A1B2C3D4E5F6G7H8J9",
+        "occurred_at": "2026-11-28T14:02:12Z",
+        "schema_version": "1",
+        "incident_id": "01JDQ7W9A1B2C3D4E5F6G7H8J9",
+        "version": 3,
+        "hazard": hazard,
+        "category": "other_relevant_information",
+        "status": "new",
+        "severity": severity,
+        "report_count": 12,
+        "people_affected": 150,
+        "credibility": 0.6,
+        "location": {"lat": lat, "lon": lon},
+        "radius_km": 0.5,
+    }
+    body = json.dumps({"detail-type": "incident.updated", "detail": detail})
+    record = {
+        "messageId": "m1",
+        "receiptHandle": "r1",
+        "body": body,
+        "attributes": {"ApproximateReceiveCount": "1"},
+        "messageAttributes": {},
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:x",
+        "awsRegion": "eu-west-1",
+        "md5OfBody": "",
+    }
+    return {"Records": [record]}
+
+
+def test_responders_hear_of_severe_incidents_in_their_area_once(client: Any) -> None:
+    from functions.responder_alerts import handler as responders
+
+    flood_team, fire_team, public = WebhookReceiver(), WebhookReceiver(), WebhookReceiver()
+    try:
+        for receiver, hazards in ((flood_team, ["flood"]), (fire_team, ["fire"])):
+            body = {
+                "area": {"type": "circle", "lat": 51.51, "lon": -0.12, "radius_km": 5},
+                "channel": "webhook",
+                "address": receiver.url,
+                "hazards": hazards,
+            }
+            created = client.http.post(
+                "/v1/ops/subscriptions", headers=RESPONDER, body=json.dumps(body)
+            ).json_body
+            code = json.loads(receiver.deliveries.pop()[1])["data"]["code"]
+            client.http.post(
+                f"/v1/subscriptions/{created['subscription_id']}/confirm",
+                headers={"Content-Type": "application/json"},
+                body=json.dumps({"code": code}),
+            )
+        _subscribe(client, public, 51.51, -0.115)
+        public.deliveries.clear()
+
+        assert responders.handler(_incident_event("Moderate"), LambdaContext("r")) == {
+            "batchItemFailures": []
+        }
+        assert flood_team.deliveries == []  # below the threshold (Severe)
+        responders.handler(_incident_event("Severe"), LambdaContext("r"))
+        responders.handler(_incident_event("Severe"), LambdaContext("r"))  # redelivered
+        responders.handler(_incident_event("Severe", lat=-33.9, lon=151.2), LambdaContext("r"))  # elsewhere
+        assert len(flood_team.deliveries) == 1
+        assert json.loads(flood_team.deliveries[0][1])["type"] == "org.haven.incident.severe"
+        responders.handler(_incident_event("Extreme"), LambdaContext("r"))  # severity rose
+        assert len(flood_team.deliveries) == 2
+        assert fire_team.deliveries == []  # another hazard
+        assert public.deliveries == []  # the public index is separate
+    finally:
+        for r in (flood_team, fire_team, public):
+            r.close()
+
+
+def test_responder_subscriptions_need_the_role(client: Any) -> None:
+    body = {
+        "area": {"type": "circle", "lat": 0, "lon": 0, "radius_km": 5},
+        "channel": "sms",
+        "address": "+447700900123",
+    }
+    response = client.http.post(
+        "/v1/ops/subscriptions", headers={"Content-Type": "application/json"}, body=json.dumps(body)
+    )
+    assert response.status_code == 401

@@ -38,6 +38,7 @@ from haven.alerts.cap import (
 from haven.alerts.geometry import Area, Circle, GeometryError, Polygon
 from haven.auth import Role, require
 from haven.config import get_settings
+from haven.crisis.taxonomy import Hazard
 from haven.errors import FieldError, NotFound, ValidationFailed
 from haven.geo import Point
 from haven.urls import check_url
@@ -328,6 +329,11 @@ class SubscriptionIn(Strict):
     min_severity: Literal["Minor", "Moderate", "Severe", "Extreme"] = "Moderate"
 
 
+class ResponderSubscriptionIn(SubscriptionIn):
+    hazards: list[Literal[tuple(h.value for h in Hazard)]] = Field(default_factory=list, max_length=7)  # type: ignore[valid-type]
+    min_severity: Literal["Minor", "Moderate", "Severe", "Extreme"] = "Severe"
+
+
 class CodeIn(Strict):
     code: str = Field(pattern=r"^\d{6}$")
 
@@ -338,7 +344,18 @@ class TokenQuery(Strict):
 
 @bp.route("/v1/subscriptions", methods=["POST"], idempotent=True)
 def subscribe() -> Response:
-    body = parse_body(bp.current_request, SubscriptionIn)
+    return _subscribe(parse_body(bp.current_request, SubscriptionIn), audience="public", hazards=())
+
+
+@bp.route("/v1/ops/subscriptions", methods=["POST"], idempotent=True)
+def subscribe_responder() -> Response:
+    """A responder's subscription to severe incidents in an area (confirmed like any other)."""
+    require(caller(bp.current_request), Role.RESPONDER)
+    body = parse_body(bp.current_request, ResponderSubscriptionIn)
+    return _subscribe(body, audience="responders", hazards=tuple(body.hazards))
+
+
+def _subscribe(body: SubscriptionIn, *, audience: str, hazards: tuple[str, ...]) -> Response:
     settings = get_settings()
     address = subs.validate_address(
         body.channel, body.address, lambda url: check_url(url, local_mode=settings.is_local, field="address")
@@ -353,6 +370,8 @@ def subscribe() -> Response:
         sealer=_sealer,
         subscriptions=_subscriptions,
         confirmations=subs.ChannelConfirmations(notifier(), post, settings.public_url),
+        audience=audience,
+        hazards=hazards,
     )
     response: dict[str, Any] = {
         "subscription_id": created.subscription_id,

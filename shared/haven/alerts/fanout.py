@@ -114,46 +114,82 @@ def deliver(
         return False
     address = sealer.open(subscription.sealed_address, subscription.subscription_id)
     language = pick_language(message.summary["languages"], list(subscription.languages))
-    try:
-        if subscription.channel == "webhook":
-            provider_id = _post(message, subscription, address, language, post_webhook, public_url)
-        else:
-            rendered = render(message, language, public_url)
-            ref = f"alert:{message.alert_id}"
-            provider_id = notifier.send(
-                Message(subscription.channel, address, rendered.subject, rendered.text, ref)
-            )
-    except DeliveryFailed as failure:
-        log.failed(message_id, subscription_id, str(failure))
-        raise
-    except Exception as error:  # the provider's failure: recorded, then retried by the queue
-        log.failed(message_id, subscription_id, type(error).__name__)
-        raise DeliveryFailed(type(error).__name__) from error
-    log.delivered(message_id, subscription_id, provider_id)
-    return True
-
-
-def _post(
-    message: StoredMessage,
-    subscription: Subscription,
-    url: str,
-    language: str,
-    post_webhook: WebhookSender,
-    public_url: str,
-) -> str:
-    """A CloudEvent signed with the subscription's secret; its webhook-id is stable per delivery."""
-    delivery_id = f"{message.message_id}:{subscription.subscription_id}"
-    data = {**message.summary, "alert_id": message.alert_id, "message_id": message.message_id}
-    body = webhooks.cloudevent(
-        event_id=delivery_id,
+    rendered = render(message, language, public_url)
+    event = Event(
+        event_id=f"{message_id}:{subscription_id}",
         source=f"{public_url}/v1/alerts",
         event_type=f"org.haven.alert.{message.msg_type.value.lower()}",
         subject=message.alert_id,
         time_iso=clock.iso(message.sent),
-        data={**data, "language": language},
+        data={
+            **message.summary,
+            "alert_id": message.alert_id,
+            "message_id": message_id,
+            "language": language,
+        },
     )
-    assert subscription.webhook_secret is not None
-    result = post_webhook(url, body, webhooks.sign([subscription.webhook_secret], delivery_id, body))
-    if not result.ok:
-        raise DeliveryFailed(result.error or "failed", result.retry_after)
-    return f"HTTP {result.status}"
+    send(
+        subscription,
+        address,
+        rendered,
+        event,
+        log=log,
+        notifier=notifier,
+        post_webhook=post_webhook,
+        ref=message_id,
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class Event:
+    """What a webhook subscriber receives, as a CloudEvent."""
+
+    event_id: str
+    source: str
+    event_type: str
+    subject: str
+    time_iso: str
+    data: dict[str, Any]
+
+
+def send(
+    subscription: Subscription,
+    address: str,
+    rendered: Rendered,
+    event: Event,
+    *,
+    log: DeliveryLog,
+    notifier: Notifier,
+    post_webhook: WebhookSender,
+    ref: str,
+) -> None:
+    """Send on the subscription's channel and record the outcome (the delivery is claimed)."""
+    try:
+        if subscription.channel == "webhook":
+            body = webhooks.cloudevent(
+                event_id=event.event_id,
+                source=event.source,
+                event_type=event.event_type,
+                subject=event.subject,
+                time_iso=event.time_iso,
+                data=event.data,
+            )
+            assert subscription.webhook_secret is not None
+            result = post_webhook(
+                address, body, webhooks.sign([subscription.webhook_secret], event.event_id, body)
+            )
+            if not result.ok:
+                raise DeliveryFailed(result.error or "failed", result.retry_after)
+            provider_id = f"HTTP {result.status}"
+        else:
+            provider_id = notifier.send(
+                Message(subscription.channel, address, rendered.subject, rendered.text, event.subject)
+            )
+    except DeliveryFailed as failure:
+        log.failed(ref, subscription.subscription_id, str(failure))
+        raise
+    except Exception as error:  # the provider's failure: recorded, then retried by the queue
+        log.failed(ref, subscription.subscription_id, type(error).__name__)
+        raise DeliveryFailed(type(error).__name__) from error
+    log.delivered(ref, subscription.subscription_id, provider_id)

@@ -50,6 +50,10 @@ class Subscription:
     created_at: datetime
     webhook_secret: str | None = None
     version: int = 1
+    #: ``public`` subscriptions hear CAP alerts; ``responders`` ones hear severe incidents.
+    audience: str = "public"
+    #: Responders may narrow their subscription to some hazards (empty: every hazard).
+    hazards: tuple[str, ...] = ()
 
     def index_entry(self) -> dict[str, Any]:
         """What the fan-out needs to decide, stored with each cell of the index."""
@@ -57,7 +61,16 @@ class Subscription:
             "area": area_to_dict(self.area),
             "languages": list(self.languages),
             "min_severity": self.min_severity,
+            "hazards": list(self.hazards),
         }
+
+    def index_keys(self) -> list[str]:
+        return [index_key(self.audience, cell) for cell in self.cells]
+
+
+def index_key(audience: str, cell: str) -> str:
+    """Index partition of a cell: the public and responders never share one."""
+    return cell if audience == "public" else f"{audience}#{cell}"
 
 
 @dataclass(frozen=True)
@@ -122,6 +135,8 @@ def subscribe(
     sealer: Sealer,
     subscriptions: SubscriptionRepository,
     confirmations: ConfirmationSender,
+    audience: str = "public",
+    hazards: tuple[str, ...] = (),
 ) -> NewSubscription:
     cells = tuple(area.cells())
     if len(cells) > MAX_INDEX_CELLS:
@@ -145,6 +160,8 @@ def subscribe(
         attempts=0,
         created_at=clock.now(),
         webhook_secret=webhook_secret,
+        audience=audience,
+        hazards=hazards,
     )
     subscriptions.add(subscription, expires_at=clock.now() + PENDING_FOR)
     confirmations.send_code(subscription, address, code)

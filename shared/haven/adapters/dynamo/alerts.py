@@ -138,6 +138,8 @@ def _subscription(item: SubscriptionItem) -> Subscription:
         created_at=datetime.fromisoformat(item.created_at),
         webhook_secret=item.webhook_secret,
         version=int(item.version or 1),
+        audience=item.audience or "public",
+        hazards=tuple(str(h) for h in item.hazards or ()),
     )
 
 
@@ -156,6 +158,8 @@ class DynamoSubscriptions:
             code_hash=subscription.code_hash,
             attempts=0,
             webhook_secret=subscription.webhook_secret,
+            audience=subscription.audience,
+            hazards=list(subscription.hazards),
             created_at=subscription.created_at.astimezone(UTC).isoformat(),
             expires_at=expires_at,
         ).save(condition=SubscriptionItem.subscription_id.does_not_exist())
@@ -190,15 +194,15 @@ class DynamoSubscriptions:
         # The index is written after the state: a crash in between leaves an active subscription
         # without index items, which confirming again repairs (writes are idempotent puts).
         with SubscriptionCell.batch_write() as batch:
-            for cell in subscription.cells:
+            for key in subscription.index_keys():
                 batch.save(
-                    SubscriptionCell(cell=cell, subscription_id=subscription.subscription_id, entry=entry)
+                    SubscriptionCell(cell=key, subscription_id=subscription.subscription_id, entry=entry)
                 )
 
     def remove(self, subscription: Subscription) -> None:
         with SubscriptionCell.batch_write() as batch:
-            for cell in subscription.cells:
-                batch.delete(SubscriptionCell(cell=cell, subscription_id=subscription.subscription_id))
+            for key in subscription.index_keys():
+                batch.delete(SubscriptionCell(cell=key, subscription_id=subscription.subscription_id))
         try:
             SubscriptionItem(
                 subscription_id=subscription.subscription_id, version=subscription.version

@@ -429,12 +429,17 @@ class Subscription(Model):
     attempts = NumberAttribute(default=0)
     webhook_secret = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
+    audience = UnicodeAttribute(default="public")  # public | responders
+    hazards = ListAttribute(of=UnicodeAttribute, default=list)
     version = VersionAttribute()
     expires_at = TTLAttribute(null=True)  # pending subscriptions lapse after a day
 
 
 class SubscriptionCell(Model):
-    """The subscription index: one item per H3 cell (resolution 4) covering an active area."""
+    """The subscription index: one item per H3 cell (resolution 4) covering an active area.
+
+    ``cell`` is the cell id for public subscriptions, ``responders#<cell>`` for responders'.
+    """
 
     class Meta(HavenMeta):
         table_name = table_name("subscription-cells")
