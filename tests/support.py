@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def published_events() -> list[dict[str, object]]:
@@ -63,3 +68,14 @@ class WebhookReceiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def wait_for(check: Callable[[], T], seconds: float = 30, interval: float = 0.2) -> T:
+    """Poll ``check`` until it returns something truthy (work done by the local workers)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {seconds} s")

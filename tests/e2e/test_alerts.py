@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,20 +11,11 @@ import pytest
 import requests
 
 from haven import webhooks
-from tests.support import WebhookReceiver
+from tests.support import WebhookReceiver, wait_for
 
 from .conftest import Platform
 
 pytestmark = pytest.mark.e2e
-
-
-def _wait(check: Callable[[], Any], seconds: float = 20) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := check():
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def _subscribe(platform: Platform, receiver: WebhookReceiver, lat: float, lon: float) -> dict[str, Any]:
@@ -77,7 +67,7 @@ def test_two_subscribers_inside_get_one_signed_delivery_each(platform: Platform)
             timeout=10,
         )
         assert alert.status_code == 201, alert.text
-        _wait(lambda: receivers[0].deliveries and receivers[1].deliveries)
+        wait_for(lambda: receivers[0].deliveries and receivers[1].deliveries)
         time.sleep(3)  # anything repeated or misrouted would arrive by now
         assert len(receivers[0].deliveries) == 1
         assert len(receivers[1].deliveries) == 1
@@ -98,7 +88,7 @@ def test_two_subscribers_inside_get_one_signed_delivery_each(platform: Platform)
         receivers.append(WebhookReceiver())
         _subscribe(platform, receivers[3], -33.872, 151.212)
         _redeliver(platform, alert.json())
-        _wait(lambda: receivers[3].deliveries)
+        wait_for(lambda: receivers[3].deliveries)
         time.sleep(2)
         assert [len(r.deliveries) for r in receivers] == [1, 1, 0, 1]
     finally:

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 import requests
 
+from tests.support import wait_for
+
 from .conftest import Platform
 
 pytestmark = pytest.mark.e2e
-
-
-def _wait_for(check: Any, seconds: float = 20) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError("condition not met in time")
 
 
 def test_three_nearby_flood_reports_become_one_incident(platform: Platform) -> None:
@@ -51,7 +42,7 @@ def test_three_nearby_flood_reports_become_one_incident(platform: Platform) -> N
         ).json()["items"]
         return items if items and items[0]["report_count"] == 3 else None
 
-    [incident] = _wait_for(one_incident_with_three)
+    [incident] = wait_for(one_incident_with_three)
     assert incident["hazard"] == "flood"
     assert incident["people_affected"] == 12
 

@@ -15,21 +15,12 @@ import boto3
 import pytest
 import requests
 
+from tests.support import wait_for
 from tests.webhook_receiver import Receiver, receiver, reference_verify
 
 from .conftest import Platform
 
 pytestmark = pytest.mark.e2e
-
-
-def _wait_for(check: Any, seconds: float = 60) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.3)
-    raise AssertionError("condition not met in time")
 
 
 def _call(platform: Platform, method: str, path: str, role: str | None = None, **kwargs: Any) -> Any:
@@ -103,7 +94,7 @@ def test_one_signed_delivery_per_referral_and_ack_reaches_tracking(platform: Pla
     with receiver() as hook:
         partner = _partner(platform, hook, "NP")
         complaint, referral_id = _file_and_refer(platform, "NP")
-        _wait_for(lambda: hook.deliveries)
+        wait_for(lambda: hook.deliveries)
         time.sleep(3)  # anything more would be a duplicate
     [delivery] = hook.deliveries
     assert reference_verify(partner["signing_secret"], delivery.headers, delivery.body, now=int(time.time()))
@@ -131,7 +122,7 @@ def test_a_receiver_failing_three_times_gets_it_after_retries(platform: Platform
     with receiver(script=[500, 503, 500]) as hook:
         partner = _partner(platform, hook, "BD")
         _, referral_id = _file_and_refer(platform, "BD")
-        _wait_for(lambda: hook.deliveries, seconds=60)
+        wait_for(lambda: hook.deliveries, seconds=60)
     assert hook.attempts == 4
     [delivery] = hook.deliveries
     assert reference_verify(partner["signing_secret"], delivery.headers, delivery.body, now=int(time.time()))
@@ -161,7 +152,7 @@ def test_a_receiver_always_failing_leaves_it_in_the_dlq_and_pullable(platform: P
                 if json.loads(m["Body"])["detail"]["referral_id"] == referral_id
             ]
 
-        _wait_for(dead_lettered, seconds=90)
+        wait_for(dead_lettered, seconds=90)
     assert hook.deliveries == []
     assert hook.attempts == 5
     [item] = _pulled(platform, partner)

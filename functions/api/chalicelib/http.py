@@ -151,8 +151,8 @@ class HavenBlueprint(Blueprint):
         key = validate_key(request.headers["idempotency-key"])
         who = caller(request)
         scope = scoped_key(f"{request.method} {path}", who.subject if who else "public", key)
-        print_ = fingerprint(request.method, request.path, request.raw_body or b"")
-        replay = store.begin(scope, print_, get_settings().idempotency_ttl_seconds)
+        request_print = fingerprint(request.method, request.path, request.raw_body or b"")
+        replay = store.begin(scope, request_print, get_settings().idempotency_ttl_seconds)
         if replay is not None:
             return Response(
                 body=replay.body,
