@@ -20,9 +20,11 @@ from chalicelib import (
     alerts,
     complaints,
     evidence,
+    feeds,
     guidance,
     health,
     incidents,
+    openapi,
     partners,
     reports,
     roster,
@@ -52,6 +54,8 @@ for blueprint in (
     safety.bp,
     guidance.bp,
     evidence.bp,
+    feeds.bp,
+    openapi.bp,
 ):
     app.register_blueprint(blueprint)
 

@@ -111,6 +111,8 @@ TABLES: tuple[str, ...] = (
     "accreditation",
     "accreditation-audit",
     "roster",
+    "feed-sources",
+    "feed-items",
 )
 
 BUCKETS: tuple[Bucket, ...] = (
@@ -122,6 +124,8 @@ BUCKETS: tuple[Bucket, ...] = (
     Bucket("complaint-evidence", kms=True, accepts_uploads=True),
     # Accreditation documents (licences, contracts, fee policies): kept for the audit trail.
     Bucket("evidence", kms=True, accepts_uploads=True),
+    # Raw feed payloads as fetched: kept briefly to debug connectors and replay a poll.
+    Bucket("feed-raw", expire_days=14),
 )
 
 QUEUES: tuple[Queue, ...] = (
@@ -146,6 +150,8 @@ QUEUES: tuple[Queue, ...] = (
         max_receive_count=5,
         visibility_timeout_s=120,
     ),
+    # One message per poll of one source; failures are recorded on the source, not retried here.
+    Queue("feed-poll", consumer="feed-poller", batch_size=5, max_receive_count=3, visibility_timeout_s=360),
 )
 
 RULES: tuple[Rule, ...] = (
@@ -171,6 +177,7 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule("safety-photo-sweep", every_minutes=60, function="safety-sweep"),
     Schedule("referral-escalation", every_minutes=60, function="referral-escalation"),
     Schedule("accreditation-jobs", every_minutes=60, function="accreditation-jobs"),
+    Schedule("feed-schedule", every_minutes=2, function="feed-scheduler"),
 )
 
 FUNCTIONS: tuple[Function, ...] = (
@@ -197,6 +204,7 @@ FUNCTIONS: tuple[Function, ...] = (
             "accreditation",
             "accreditation-audit",
             "roster",
+            "feed-sources",
         ),
         writes=(
             "idempotency",
@@ -213,8 +221,9 @@ FUNCTIONS: tuple[Function, ...] = (
             "accreditation",
             "accreditation-audit",
             "roster",
+            "feed-sources",
         ),
-        sends_to=("report-intake",),
+        sends_to=("report-intake", "feed-poll"),
         reads_buckets=("media", "complaint-evidence", "safety-photos", "evidence"),
         writes_buckets=("media", "complaint-evidence", "safety-photos", "evidence"),
         deletes_buckets=("safety-photos",),
@@ -308,6 +317,27 @@ FUNCTIONS: tuple[Function, ...] = (
         writes=("accreditation", "accreditation-audit", "roster"),
         puts_events=True,
         sends_notifications=True,
+    ),
+    Function(
+        "feed-scheduler",
+        path="functions/feed_scheduler",
+        handler="handler.handler",
+        description="Queues a poll of every enabled feed source that is due (idempotent)",
+        timeout_s=60,
+        reads=("feed-sources",),
+        writes=("feed-sources",),
+        sends_to=("feed-poll",),
+    ),
+    Function(
+        "feed-poller",
+        path="functions/feed_poller",
+        handler="handler.handler",
+        description="Polls one feed source: fetch, parse, dedupe, relevant items to triage as reports",
+        timeout_s=300,
+        reads=("feed-sources", "feed-items"),
+        writes=("feed-sources", "feed-items", "reports"),
+        sends_to=("report-intake",),
+        writes_buckets=("feed-raw",),
     ),
 )
 

@@ -27,6 +27,7 @@ from haven.errors import (
     FieldError,
     HavenError,
     MalformedRequest,
+    NotFound,
     PayloadTooLarge,
     Problem,
     ValidationFailed,
@@ -35,6 +36,8 @@ from haven.idempotency import StoredResponse, fingerprint, scoped_key, validate_
 
 PROBLEM_JSON = "application/problem+json"
 JSON = "application/json"
+#: Longest path parameter a view is given; longer ids exist nowhere (and exceed DynamoDB keys).
+MAX_PATH_PARAMETER = 128
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -132,6 +135,8 @@ class HavenBlueprint(Blueprint):
             def wrapped(*args: Any, **view_kwargs: Any) -> Response:
                 request = self.current_request
                 try:
+                    if any(len(value) > MAX_PATH_PARAMETER for value in view_kwargs.values()):
+                        raise NotFound("no such resource")
                     if idempotent and request.headers.get("idempotency-key"):
                         return self._idempotent(request, path, view, args, view_kwargs)
                     return _as_response(view(*args, **view_kwargs))

@@ -20,12 +20,12 @@ class DeliveryResult:
     retry_after: int | None = None
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
+class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: object, **kwargs: object) -> None:
         return None  # a redirect could lead to a private address: treat it as a failure
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+_opener = urllib.request.build_opener(NoRedirect)
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> DeliveryResult:

@@ -1,0 +1,438 @@
+"""The API's contract: OpenAPI 3.1, built from the Chalice route table and the request models.
+
+Every route is described once, in :data:`OPERATIONS`: who may call it, the pydantic models
+of its body and query, its success status and media type. Paths, path parameters, schemas and
+the error answers are derived, never written by hand. Tests fail when a route of the app is not
+described here, when a description names a route that does not exist, when a model differs
+from the one the view parses, and when ``docs/openapi.json`` is stale (``make openapi``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from chalice import Response
+from chalice.app import RouteEntry
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+import haven
+from chalicelib import (
+    accreditation,
+    alerts,
+    complaints,
+    evidence,
+    feeds,
+    guidance,
+    incidents,
+    partners,
+    reports,
+    roster,
+    safety,
+)
+from chalicelib.http import JSON, MAX_PATH_PARAMETER, PROBLEM_JSON, HavenBlueprint
+from haven.auth import Principal, Role
+from haven.errors import Problem
+
+bp = HavenBlueprint(__name__)
+
+OPENAPI_PATH = "/v1/openapi.json"
+XML = "application/xml"
+_PARAMETER = re.compile(r"{([^}]+)}")
+_SCHEMAS = "#/components/schemas/{model}"
+
+#: Whose resources a route serves: another organisation's or partner's is answered 404.
+Tenant = Literal["org", "partner"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One route's contract. No ``roles``: public; a token is then ignored unless ``optional_auth``."""
+
+    summary: str
+    roles: tuple[Role, ...] = ()
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    status: int = 200
+    media: str = JSON
+    tenant: Tenant | None = None
+    #: Public, but a token grants more (e.g. a responder may report a person believed dead).
+    optional_auth: bool = False
+    example: Mapping[str, Any] | None = None
+
+    def allowed_roles(self) -> tuple[Role, ...]:
+        """Every role that passes ``require`` (admin holds the staff roles)."""
+        return tuple(
+            role
+            for role in Role
+            if Principal("contract", frozenset({role}), org_id="org", partner_id="partner").has(*self.roles)
+        )
+
+
+R, A, AD, RC, P = Role.RESPONDER, Role.AUDITOR, Role.ADMIN, Role.RECRUITER, Role.PARTNER
+_VERSION = {"expected_version": 1}
+
+OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("GET", "/health"): Operation("Liveness: status, version and mode; no AWS call"),
+    ("GET", OPENAPI_PATH): Operation("This OpenAPI document"),
+    ("POST", "/v1/reports"): Operation(
+        "Submit a crisis report",
+        body=reports.ReportIn,
+        status=202,
+        example={
+            "category": "unknown",
+            "description": "Water is rising fast in the street",
+            "location": {"lat": 51.5072, "lon": -0.1276},
+            "people_affected": 12,
+        },
+    ),
+    ("GET", "/v1/reports/{report_id}"): Operation(
+        "The reporter's view of a report", query=reports.TokenQuery
+    ),
+    ("GET", "/v1/incidents"): Operation(
+        "Verified incidents as GeoJSON, coarsened", query=incidents.AreaQuery, media="application/geo+json"
+    ),
+    ("GET", "/v1/ops/incidents"): Operation("Incidents by status", (R,), query=incidents.OpsIncidentQuery),
+    ("GET", "/v1/ops/incidents/{incident_id}"): Operation("One incident with its reports", (R,)),
+    ("PATCH", "/v1/ops/incidents/{incident_id}"): Operation(
+        "Change an incident's status, assignee or notes",
+        (R,),
+        body=incidents.IncidentPatch,
+        example={**_VERSION, "status": "verified"},
+    ),
+    ("GET", "/v1/ops/reports"): Operation("Reports by status", (R,), query=incidents.OpsReportQuery),
+    ("POST", "/v1/safety/people"): Operation(
+        "Register a person (safe, or sought)",
+        body=safety.PersonIn,
+        status=201,
+        example={"full_name": "María José García López", "author": {"name": "Ana García"}},
+    ),
+    ("GET", "/v1/safety/people"): Operation("Search people by name", query=safety.SearchQuery),
+    ("POST", "/v1/safety/people/{person_id}/notes"): Operation(
+        "Add a PFIF note to a person record",
+        body=safety.NoteIn,
+        status=201,
+        optional_auth=True,
+        example={"author": {"name": "Ana García"}, "text": "Seen at the shelter", "status": "believed_alive"},
+    ),
+    ("DELETE", "/v1/safety/people/{person_id}"): Operation(
+        "Delete one's own person record", query=safety.TokenQuery, status=204
+    ),
+    ("GET", "/v1/ops/safety/pfif"): Operation("PFIF 1.4 export", (R,), query=safety.PfifQuery, media=XML),
+    ("GET", "/v1/guidance"): Operation("Guidance for an audience", query=guidance.GuidanceQuery),
+    ("GET", "/v1/evidence/displacement"): Operation(
+        "Displacement counts, small cells suppressed", query=evidence.DisplacementQuery
+    ),
+    ("POST", "/v1/ops/alerts"): Operation("Issue a CAP 1.2 alert", (R,), body=alerts.AlertIn, status=201),
+    ("POST", "/v1/ops/alerts/{alert_id}/update"): Operation(
+        "Update an alert (CAP Update)", (R,), body=alerts.ContinueIn
+    ),
+    ("POST", "/v1/ops/alerts/{alert_id}/cancel"): Operation(
+        "Cancel an alert (CAP Cancel)", (R,), body=alerts.CancelIn, example=_VERSION
+    ),
+    ("GET", "/v1/ops/alerts/{alert_id}/deliveries"): Operation(
+        "Delivery status of an alert message", (R,), query=alerts.DeliveriesQuery
+    ),
+    ("GET", "/v1/alerts"): Operation("Active public alerts"),
+    ("GET", "/v1/alerts/{alert_id}"): Operation("One alert (JSON, or CAP XML on Accept)"),
+    ("GET", "/v1/alerts/feed.atom"): Operation("Atom feed of active alerts", media="application/atom+xml"),
+    ("POST", "/v1/subscriptions"): Operation(
+        "Subscribe an area to alerts",
+        body=alerts.SubscriptionIn,
+        status=201,
+        example={
+            "area": {"type": "circle", "lat": 51.5, "lon": -0.12, "radius_km": 5},
+            "channel": "email",
+            "address": "someone@example.org",
+        },
+    ),
+    ("POST", "/v1/ops/subscriptions"): Operation(
+        "Subscribe a responder to severe incidents in an area",
+        (R,),
+        body=alerts.ResponderSubscriptionIn,
+        status=201,
+    ),
+    ("POST", "/v1/subscriptions/{subscription_id}/confirm"): Operation(
+        "Confirm a subscription with its code", body=alerts.CodeIn, example={"code": "123456"}
+    ),
+    ("DELETE", "/v1/subscriptions/{subscription_id}"): Operation(
+        "Unsubscribe", query=alerts.TokenQuery, status=204
+    ),
+    ("POST", "/v1/complaints"): Operation(
+        "File a complaint",
+        body=complaints.ComplaintIn,
+        status=201,
+        example={
+            "recruiter": {"name": "Fast Jobs Ltd", "country": "NP"},
+            "categories": ["recruitment_fees"],
+            "description": "The agent charged me 3000 USD.",
+            "origin_country": "NP",
+            "destination_country": "QA",
+            "consent_share_identity": "no",
+        },
+    ),
+    ("GET", "/v1/complaints/track/{code}"): Operation("Track a complaint by its code"),
+    ("GET", "/v1/admin/complaints"): Operation(
+        "Complaints by status", (A,), query=complaints.ComplaintListQuery
+    ),
+    ("GET", "/v1/admin/complaints/{complaint_id}"): Operation("One complaint with its timeline", (A,)),
+    ("POST", "/v1/admin/complaints/{complaint_id}/transitions"): Operation(
+        "Triage, refer or close a complaint",
+        (A,),
+        body=complaints.TransitionIn,
+        example={**_VERSION, "action": "close", "reason": "duplicate"},
+    ),
+    ("GET", "/v1/admin/partners"): Operation("Partner authorities", (A,), query=partners.PartnerListQuery),
+    ("POST", "/v1/admin/partners"): Operation(
+        "Create a partner authority", (AD,), body=partners.PartnerIn, status=201
+    ),
+    ("PATCH", "/v1/admin/partners/{partner_id}"): Operation(
+        "Change a partner, or rotate its secret", (AD,), body=partners.PartnerPatch, example=_VERSION
+    ),
+    ("GET", "/v1/partner/referrals"): Operation(
+        "The partner's own referrals", (P,), query=partners.ReferralQuery, tenant="partner"
+    ),
+    ("GET", "/v1/partner/referrals/{referral_id}"): Operation("One own referral", (P,), tenant="partner"),
+    ("POST", "/v1/partner/referrals/{referral_id}/ack"): Operation(
+        "Acknowledge a referral", (P,), body=partners.AckIn, tenant="partner", example={"status": "received"}
+    ),
+    ("POST", "/v1/accreditation/applications"): Operation(
+        "Create an accreditation application (draft)",
+        (RC,),
+        body=accreditation.ApplicationIn,
+        status=201,
+        tenant="org",
+        example={},
+    ),
+    ("GET", "/v1/accreditation/applications"): Operation(
+        "Own applications (recruiter) or by state (staff)",
+        (RC, A),
+        query=accreditation.ListQuery,
+        tenant="org",
+    ),
+    ("GET", "/v1/accreditation/applications/{application_id}"): Operation(
+        "One application", (RC, A), tenant="org"
+    ),
+    ("PATCH", "/v1/accreditation/applications/{application_id}"): Operation(
+        "Edit a draft or deferred application",
+        (RC,),
+        body=accreditation.ApplicationPatch,
+        tenant="org",
+        example=_VERSION,
+    ),
+    ("POST", "/v1/accreditation/applications/{application_id}/documents"): Operation(
+        "Add a document: a presigned upload",
+        (RC,),
+        body=accreditation.DocumentIn,
+        status=201,
+        tenant="org",
+        example={
+            "kind": "licence",
+            "content_type": "application/pdf",
+            "size_bytes": 1000,
+            "sha256": "0" * 64,
+            "filename": "licence.pdf",
+        },
+    ),
+    ("POST", "/v1/accreditation/applications/{application_id}/submit"): Operation(
+        "Submit an application", (RC,), body=accreditation.SubmitIn, tenant="org", example=_VERSION
+    ),
+    ("POST", "/v1/accreditation/applications/{application_id}/transitions"): Operation(
+        "Move an application through the workflow",
+        (A,),
+        body=accreditation.TransitionIn,
+        example={**_VERSION, "action": "start_review", "reason": "complete file"},
+    ),
+    ("GET", "/v1/ops/feeds"): Operation("Feed sources", (R,), query=feeds.FeedListQuery),
+    ("POST", "/v1/ops/feeds"): Operation("Register a feed source", (R,), body=feeds.FeedIn, status=201),
+    ("PATCH", "/v1/ops/feeds/{source_id}"): Operation(
+        "Change a feed source", (R,), body=feeds.FeedPatch, example=_VERSION
+    ),
+    ("DELETE", "/v1/ops/feeds/{source_id}"): Operation("Stop polling and forget a source", (R,), status=204),
+    ("POST", "/v1/ops/feeds/{source_id}/poll"): Operation("Queue a poll now", (R,), status=202),
+    ("GET", "/v1/roster"): Operation("Search accredited recruiters", query=roster.RosterQuery),
+    ("GET", "/v1/roster/verify"): Operation("Verify a licence", query=roster.VerifyQuery),
+    ("GET", "/v1/roster/{recruiter_id}"): Operation("One recruiter of the roster"),
+    ("GET", "/v1/portal/articles"): Operation("Rights articles in a language", query=roster.LangQuery),
+    ("GET", "/v1/portal/articles/{slug}"): Operation("One rights article", query=roster.LangQuery),
+}
+
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri", "examples": [Problem.TYPE_BASE + "validation"]},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+    "additionalProperties": True,
+}
+
+_ERRORS = {
+    "400": "Malformed request (the body is not JSON)",
+    "401": "Missing, expired or invalid bearer token",
+    "403": "The token lacks the role",
+    "404": "No such resource, or not the caller's",
+    "413": "Body too large",
+    "422": "Validation failed; `errors` names each field",
+    "429": "Too many requests",
+}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+def _error_statuses(path: str, operation: Operation) -> list[str]:
+    statuses = ["429"]
+    if operation.body is not None:
+        statuses += ["400", "413", "422"]
+    if operation.query is not None:
+        statuses.append("422")
+    if operation.roles or operation.optional_auth:
+        statuses.append("401")
+    if operation.roles:
+        statuses.append("403")
+    if _PARAMETER.search(path) or operation.tenant:
+        statuses.append("404")
+    return sorted(set(statuses))
+
+
+def _security(operation: Operation) -> list[dict[str, list[str]]]:
+    roles = [role.value for role in operation.allowed_roles()] if operation.roles else []
+    if not operation.roles:
+        return [{}, {"bearer": []}] if operation.optional_auth else []
+    return [{"bearer": roles}]
+
+
+def _parameters(path: str, operation: Operation, query_schema: dict[str, Any] | None) -> list[dict[str, Any]]:
+    parameters: list[dict[str, Any]] = [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string", "maxLength": MAX_PATH_PARAMETER},
+        }
+        for name in _PARAMETER.findall(path)
+    ]
+    if query_schema is not None:
+        required = set(query_schema.get("required", ()))
+        for name, schema in query_schema["properties"].items():
+            parameter = {"name": name, "in": "query", "required": name in required, "schema": schema}
+            if "description" in schema:
+                parameter["description"] = schema["description"]
+            parameters.append(parameter)
+    return parameters
+
+
+def _operation_id(entry: RouteEntry) -> str:
+    view = entry.view_function
+    return f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
+
+
+def _success(operation: Operation) -> dict[str, Any]:
+    if operation.status == 204:
+        return {"description": "Done; no content"}
+    return {"description": operation.summary, "content": {operation.media: {"schema": {}}}}
+
+
+def build(routes: Mapping[str, Mapping[str, RouteEntry]]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``routes`` (``chalice_app.routes``) as described in OPERATIONS."""
+    described = [
+        (method, path, entry, OPERATIONS[method, path])
+        for path, methods in sorted(routes.items())
+        for method, entry in sorted(methods.items())
+    ]
+    models = sorted(
+        {m for *_, op in described for m in (op.body, op.query) if m is not None},
+        key=lambda m: (m.__module__, m.__qualname__),
+    )
+    keys, definitions = models_json_schema([(m, "validation") for m in models], ref_template=_SCHEMAS)
+    schemas = {**definitions.get("$defs", {}), "Problem": _PROBLEM_SCHEMA}
+    paths: dict[str, dict[str, Any]] = {}
+    for method, path, entry, operation in described:
+        query_schema = _resolve(keys[operation.query, "validation"], schemas) if operation.query else None
+        document: dict[str, Any] = {
+            "operationId": _operation_id(entry),
+            "summary": operation.summary,
+            "tags": [entry.view_function.__module__.rsplit(".", 1)[-1]],
+            "security": _security(operation),
+            "parameters": _parameters(path, operation, query_schema),
+            "responses": {
+                str(operation.status): _success(operation),
+                **{status: _problem(_ERRORS[status]) for status in _error_statuses(path, operation)},
+                "default": _problem("Unexpected error"),
+            },
+        }
+        if operation.body is not None:
+            content: dict[str, Any] = {"schema": keys[operation.body, "validation"]}
+            if operation.example is not None:
+                content["example"] = dict(operation.example)
+            document["requestBody"] = {"required": True, "content": {JSON: content}}
+        paths.setdefault(path, {})[method.lower()] = document
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Haven API",
+            "version": haven.__version__,
+            "description": "Crisis reporting, recruitment integrity and displacement evidence. "
+            "Errors are RFC 9457 problem details; lists take an opaque signed `cursor`.",
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "bearerFormat": "JWT",
+                    "description": "Cognito ID token; roles from `cognito:groups` (the scopes listed per "
+                    "operation), `custom:org_id` and `custom:partner_id`.",
+                }
+            },
+        },
+    }
+
+
+def _resolve(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+    """A query model's schema itself (its parameters are listed one by one), not a reference."""
+    name = schema["$ref"].rsplit("/", 1)[-1]
+    return schemas[name]  # type: ignore[no-any-return]
+
+
+def render(routes: Mapping[str, Mapping[str, RouteEntry]]) -> str:
+    """The document as published in ``docs/openapi.json``: stable key order, one trailing newline."""
+    return json.dumps(build(routes), indent=2, ensure_ascii=False) + "\n"
+
+
+@cache
+def _served() -> str:
+    return render(bp.current_app.routes)
+
+
+@bp.route(OPENAPI_PATH, methods=["GET"])
+def openapi() -> Response:
+    return Response(
+        body=_served(),
+        status_code=200,
+        headers={"Content-Type": JSON, "Cache-Control": "public, max-age=300"},
+    )

@@ -1,0 +1,59 @@
+"""Feed poll worker: consumes the feed-poll queue, one source per record.
+
+A failed fetch or an unreadable payload is recorded on the source (backoff, health) and the
+record succeeds; only a storage conflict (the source changed during the poll) fails the record,
+which SQS redelivers. Logs carry counts, never item text.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from haven.adapters import observability
+from haven.adapters.dynamo.feeds import DynamoFeedStore
+from haven.adapters.feeds import HttpFetcher, S3RawArchive, SecretsManagerCredentials
+from haven.adapters.queues import IntakeQueue
+from haven.config import get_settings
+from haven.crisis.classifier import LexiconClassifier
+from haven.feeds.polling import Poller, outcome_summary
+
+settings = get_settings()
+logger = observability.logger("feed-poller")
+tracer = observability.tracer("feed-poller")
+metrics = observability.metrics("feed-poller")
+
+processor = BatchProcessor(event_type=EventType.SQS)
+poller = Poller(
+    store=DynamoFeedStore(),
+    fetcher=HttpFetcher(),
+    archive=S3RawArchive(),
+    intake=IntakeQueue(),
+    classifier=LexiconClassifier(),
+    credentials=SecretsManagerCredentials(),
+    report_retention=timedelta(days=settings.report_retention_days),
+)
+
+
+@tracer.capture_method
+def record_handler(record: SQSRecord) -> None:
+    source_id = json.loads(record.body)["source_id"]
+    outcome = poller.poll(source_id)
+    if outcome is None:
+        return
+    logger.info("feed polled", extra=outcome_summary(outcome))
+    metrics.add_metric(name="FeedPolls" if outcome.ok else "FeedPollFailures", unit="Count", value=1)
+    metrics.add_metric(name="FeedReports", unit="Count", value=len(outcome.reports))
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

@@ -1,0 +1,153 @@
+"""Feed sources over the API, the schedule and the poll worker, on mocked AWS and a real
+loopback HTTP feed: items reach triage and an incident."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from chalice.test import Client
+
+from local import tokens
+from local.dispatcher import sqs_event
+from local.lambda_context import LambdaContext
+
+USGS = (Path(__file__).parents[1] / "unit" / "feeds" / "samples" / "usgs.geojson").read_bytes()
+
+
+@pytest.fixture
+def feed() -> Iterator[dict[str, Any]]:
+    served: dict[str, Any] = {"body": USGS, "status": 200, "hits": 0}
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+        def do_GET(self) -> None:
+            served["hits"] += 1
+            self.send_response(served["status"])
+            self.send_header("Content-Type", "application/geo+json")
+            self.send_header("Content-Length", str(len(served["body"])))
+            self.end_headers()
+            self.wfile.write(served["body"])
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    served["url"] = f"http://127.0.0.1:{server.server_address[1]}/summary.geojson"
+    yield served
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def client(aws: None) -> Iterator[Any]:
+    import app as api
+
+    with Client(api.app) as c:
+        yield c
+
+
+def _auth() -> dict[str, str]:
+    return {
+        "Authorization": f"Bearer {tokens.mint('responder', subject='responder-1')}",
+        "Content-Type": "application/json",
+    }
+
+
+def _drain(queue_env: str, module: Any, name: str) -> dict[str, Any]:
+    sqs = boto3.client("sqs")
+    messages = sqs.receive_message(
+        QueueUrl=os.environ[queue_env], MaxNumberOfMessages=10, AttributeNames=["All"]
+    ).get("Messages", [])
+    if not messages:
+        return {"count": 0, "batchItemFailures": []}
+    result: dict[str, Any] = module.handler(
+        sqs_event(messages, f"arn:aws:sqs:eu-west-1:123456789012:{name}"), LambdaContext(name)
+    )
+    for m in messages:
+        sqs.delete_message(QueueUrl=os.environ[queue_env], ReceiptHandle=m["ReceiptHandle"])
+    return {"count": len(messages), **result}
+
+
+def _register(client: Any, url: str, **extra: Any) -> dict[str, Any]:
+    response = client.http.post(
+        "/v1/ops/feeds", headers=_auth(), body=json.dumps({"type": "usgs", "url": url, **extra})
+    )
+    assert response.status_code == 201, response.body
+    return response.json_body  # type: ignore[no-any-return]
+
+
+def test_a_polled_feed_reaches_triage_and_opens_incidents(client: Any, feed: dict[str, Any]) -> None:
+    from functions.feed_poller import handler as poller
+    from functions.feed_scheduler import handler as scheduler
+    from functions.triage import handler as triage
+
+    source = _register(client, feed["url"])
+    assert scheduler.handler({}, LambdaContext("feed-scheduler")) == {"queued": 1}
+    assert scheduler.handler({}, LambdaContext("feed-scheduler")) == {"queued": 0}  # claimed
+    assert _drain("HAVEN_QUEUE_FEED_POLL", poller, "feed-poll")["batchItemFailures"] == []
+    triaged = _drain("HAVEN_QUEUE_REPORT_INTAKE", triage, "report-intake")
+    assert triaged["count"] == 2
+    assert triaged["batchItemFailures"] == []
+    incidents = client.http.get("/v1/ops/incidents?hazard=earthquake", headers=_auth()).json_body["items"]
+    assert len(incidents) == 2
+    reports = client.http.get("/v1/ops/reports?status=linked", headers=_auth()).json_body["items"]
+    assert {r["source"] for r in reports} == {"feed:usgs"}
+
+    # Polling again on demand: the same items are repeats, nothing new reaches triage.
+    assert client.http.post(f"/v1/ops/feeds/{source['source_id']}/poll", headers=_auth()).status_code == 202
+    _drain("HAVEN_QUEUE_FEED_POLL", poller, "feed-poll")
+    assert _drain("HAVEN_QUEUE_REPORT_INTAKE", triage, "report-intake")["count"] == 0
+    listed = client.http.get("/v1/ops/feeds", headers=_auth()).json_body["items"]
+    assert listed[0]["health"]["consecutive_failures"] == 0
+    assert listed[0]["health"]["last_success_at"] is not None
+
+
+def test_a_broken_feed_is_recorded_and_moves_no_cursor(client: Any, feed: dict[str, Any]) -> None:
+    from functions.feed_poller import handler as poller
+
+    source = _register(client, feed["url"])
+    feed["body"] = USGS[:300]
+    client.http.post(f"/v1/ops/feeds/{source['source_id']}/poll", headers=_auth())
+    _drain("HAVEN_QUEUE_FEED_POLL", poller, "feed-poll")
+    (listed,) = client.http.get("/v1/ops/feeds", headers=_auth()).json_body["items"]
+    assert listed["cursor"] is None
+    assert listed["health"]["consecutive_failures"] == 1
+    assert "FeedFormatError" in listed["health"]["last_error"]
+    assert _drain("HAVEN_QUEUE_REPORT_INTAKE", poller, "report-intake")["count"] == 0
+
+
+def test_sources_are_validated_locked_and_deleted(client: Any, feed: dict[str, Any]) -> None:
+    bad = client.http.post(
+        "/v1/ops/feeds",
+        headers=_auth(),
+        body=json.dumps({"type": "x", "url": "http://10.0.0.1/feed", "query": "flood"}),
+    )
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json_body["errors"]} == {"url", "credentials_ref"}
+    source = _register(client, feed["url"], area={"bbox": [20, 35, 30, 42]})
+    path = f"/v1/ops/feeds/{source['source_id']}"
+    changed = client.http.patch(
+        path, headers=_auth(), body=json.dumps({"expected_version": 1, "enabled": False})
+    )
+    assert changed.status_code == 200
+    assert changed.json_body["enabled"] is False
+    stale = client.http.patch(
+        path, headers=_auth(), body=json.dumps({"expected_version": 1, "interval_minutes": 9})
+    )
+    assert stale.status_code == 409
+    assert stale.json_body["current_version"] == 2
+    assert client.http.get("/v1/ops/feeds?enabled=false", headers=_auth()).json_body["items"][0]["area"] == {
+        "bbox": [20.0, 35.0, 30.0, 42.0]
+    }
+    assert client.http.delete(path, headers=_auth()).status_code == 204
+    assert client.http.post(f"{path}/poll", headers=_auth()).status_code == 404
+    anonymous = client.http.get("/v1/ops/feeds")
+    assert anonymous.status_code == 401
