@@ -69,3 +69,28 @@ def load_route_table(repo_root: Path) -> dict[str, frozenset[str]]:
     if Path(answer["file"]).resolve() != api_dir / "app.py":
         raise ImportError(f"'app' resolved to {answer['file']}, not {api_dir / 'app.py'}")
     return {path: frozenset(methods) for path, methods in answer["routes"].items()}
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+#: Public reads that find a record by a secret the caller holds (a tracking token or code):
+#: throttled like public writes, so that guessing stays slow.
+SECRET_LOOKUPS = frozenset({("/v1/reports/{report_id}", "GET"), ("/v1/complaints/track/{code}", "GET")})
+
+
+def strictly_throttled(contract: Path, routes: RouteTable) -> frozenset[tuple[str, str]]:
+    """(path, method) of the public writes and secret lookups, from the published OpenAPI document.
+
+    An operation is public when the contract lists no security for it; the contract is kept in
+    step with the app by the tests, so the classes here follow the routes without a list to keep.
+    """
+    document = json.loads(contract.read_text())
+    strict = set()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            verb = method.upper()
+            if verb not in routes.get(path, ()) or operation.get("security"):
+                continue
+            if verb in WRITE_METHODS or (path, verb) in SECRET_LOOKUPS:
+                strict.add((path, verb))
+    return frozenset(strict)

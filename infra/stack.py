@@ -16,7 +16,7 @@ from infra.constructs.functions import Functions
 from infra.constructs.identity import Identity
 from infra.constructs.messaging import Messaging
 from infra.constructs.monitoring import Monitoring
-from infra.routes import RouteTable
+from infra.routes import RouteTable, strictly_throttled
 from infra.stage import StageConfig
 
 #: The function API Gateway invokes (the Chalice app).
@@ -67,6 +67,7 @@ class HavenStack(Stack):
             stage=stage,
             handler=self.functions.functions[API_FUNCTION],
             routes=routes,
+            strictly_throttled=strictly_throttled(source_root / "docs" / "openapi.json", routes),
         )
         self.monitoring = Monitoring(
             self,

@@ -20,6 +20,9 @@ class StageConfig:
     #: API Gateway stage throttling: steady requests per second and burst.
     throttle_rate: float
     throttle_burst: int
+    #: Stricter throttling of public writes and secret lookups (anyone can send them).
+    public_write_rate: float
+    public_write_burst: int
     log_retention: logs.RetentionDays
     #: Protects tables and the user pool from deletion (and the stack from termination).
     protect_data: bool
@@ -33,6 +36,8 @@ class StageConfig:
                 name=name,
                 throttle_rate=200,
                 throttle_burst=400,
+                public_write_rate=50,
+                public_write_burst=100,
                 log_retention=logs.RetentionDays.THREE_MONTHS,
                 protect_data=True,
             )
@@ -40,6 +45,8 @@ class StageConfig:
             name=name,
             throttle_rate=20,
             throttle_burst=40,
+            public_write_rate=5,
+            public_write_burst=10,
             log_retention=logs.RetentionDays.TWO_WEEKS,
             protect_data=False,
         )

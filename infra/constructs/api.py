@@ -134,6 +134,7 @@ class Api(Construct):
         stage: StageConfig,
         handler: lambda_.IFunction,
         routes: RouteTable,
+        strictly_throttled: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         super().__init__(scope, construct_id)
         if not routes:
@@ -155,6 +156,13 @@ class Api(Construct):
                 stage_name=stage.name,
                 throttling_rate_limit=stage.throttle_rate,
                 throttling_burst_limit=stage.throttle_burst,
+                method_options={
+                    f"{path}/{method}": apigateway.MethodDeploymentOptions(
+                        throttling_rate_limit=stage.public_write_rate,
+                        throttling_burst_limit=stage.public_write_burst,
+                    )
+                    for path, method in sorted(strictly_throttled)
+                },
                 tracing_enabled=True,
                 metrics_enabled=True,
                 logging_level=apigateway.MethodLoggingLevel.ERROR,

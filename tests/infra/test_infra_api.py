@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -196,3 +197,30 @@ def test_user_pool_groups_and_attributes(template: Template) -> None:
     names = {group["Properties"]["GroupName"] for group in groups.values()}
     assert names == {"responder", "auditor", "admin", "recruiter", "partner"}
     template.resource_count_is("AWS::Cognito::UserPoolClient", 1)
+
+
+def test_public_writes_and_secret_lookups_are_throttled_harder(template_json: dict[str, Any]) -> None:
+    """Anyone may send these: they get a stricter rate than the stage's default."""
+    from infra.routes import SECRET_LOOKUPS, WRITE_METHODS
+
+    contract = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
+    expected = {
+        (path, method.upper())
+        for path, operations in contract["paths"].items()
+        for method, operation in operations.items()
+        if not operation.get("security")
+        and (method.upper() in WRITE_METHODS or (path, method.upper()) in SECRET_LOOKUPS)
+    }
+    assert ("/v1/reports", "POST") in expected
+    assert ("/v1/complaints/track/{code}", "GET") in expected
+    [stage] = resources_of_type(template_json, "AWS::ApiGateway::Stage").values()
+    settings = {
+        (s["ResourcePath"][1:].replace("~1", "/"), s["HttpMethod"]): s
+        for s in stage["Properties"]["MethodSettings"]
+        if s["ResourcePath"] != "/*"
+    }
+    default = next(s for s in stage["Properties"]["MethodSettings"] if s["ResourcePath"] == "/*")
+    assert set(settings) == expected
+    for setting in settings.values():
+        assert setting["ThrottlingRateLimit"] < default["ThrottlingRateLimit"]
+        assert setting["ThrottlingBurstLimit"] < default["ThrottlingBurstLimit"]
