@@ -6,20 +6,18 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+import yaml
 from aws_cdk import aws_sqs as sqs
 from cfnlint.api import ManualArgs, lint_file
 
 from infra.nag import acknowledge, add_checks
 from tests.infra.synthesis import Synthesized
 
-#: cfn-lint warnings that are switched off, each with its reason.
-ALLOWED_CFN_LINT_WARNINGS = {
-    # CDK writes an explicit DependsOn from each function to its role *and* the role's
-    # default policy, so that the policy exists before the first invocation; the role half
-    # duplicates the GetAtt. Harmless, and not ours to change.
-    "W3005",
-}
-REGIONS = ["eu-west-1", "us-east-1"]
+#: cfn-lint's settings for `make synth`: the switched-off warnings (each with its reason there)
+#: and the regions, shared with this test.
+CFN_LINT_CONFIG = yaml.safe_load((Path(__file__).resolve().parents[2] / ".cfnlintrc.yaml").read_text())
+ALLOWED_CFN_LINT_WARNINGS = set(CFN_LINT_CONFIG["ignore_checks"])
+REGIONS = CFN_LINT_CONFIG["regions"]
 
 
 def test_cdk_nag_reports_nothing_unacknowledged(synthesized: Synthesized) -> None:
