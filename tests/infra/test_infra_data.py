@@ -1,4 +1,8 @@
-"""Tables match their PynamoDB models exactly; buckets are private, TLS-only and versioned."""
+"""Tables match their PynamoDB models exactly; buckets are private, TLS-only and versioned.
+
+Retention: a table expires items by its model's ``TTLAttribute``, and a bucket with ``expire_days``
+deletes its objects (and their old versions) after exactly that many days.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import Any
 
 import pytest
 from aws_cdk.assertions import Match, Template
+from pynamodb.attributes import TTLAttribute
 
 from haven import resources
 from infra.constructs.data import BUCKET_TAG, ttl_attribute
@@ -76,19 +81,36 @@ def test_table_is_on_demand_recoverable_encrypted(template_json: dict[str, Any],
     assert table["SSESpecification"]["SSEEnabled"] is True
 
 
+def _declared_ttl(model: type) -> list[str]:
+    """The stored names of a model's TTLAttributes, read from its classes (not from infra)."""
+    return sorted(
+        {
+            value.attr_name
+            for klass in model.__mro__
+            for value in vars(klass).values()
+            if isinstance(value, TTLAttribute)
+        }
+    )
+
+
 @pytest.mark.parametrize("logical", resources.TABLES)
 def test_ttl_where_the_model_has_a_ttl_attribute(template_json: dict[str, Any], logical: str) -> None:
     table = _table(template_json, logical)
-    expected = ttl_attribute(MODELS[logical])
-    if expected is None:
-        assert "TimeToLiveSpecification" not in table
+    declared = _declared_ttl(MODELS[logical])
+    assert len(declared) <= 1, f"{logical}: DynamoDB expires items by one attribute only"
+    assert ttl_attribute(MODELS[logical]) == (declared[0] if declared else None)
+    if declared:
+        assert table["TimeToLiveSpecification"] == {"AttributeName": declared[0], "Enabled": True}
     else:
-        assert table["TimeToLiveSpecification"] == {"AttributeName": expected, "Enabled": True}
+        assert "TimeToLiveSpecification" not in table
 
 
 def test_the_models_that_expire_data_have_ttl() -> None:
-    assert ttl_attribute(MODELS["idempotency"]) == "expires_at"
-    assert ttl_attribute(MODELS["incidents"]) is None
+    expiring = {logical: _declared_ttl(model) for logical, model in MODELS.items() if _declared_ttl(model)}
+    # Reports and person records are deleted after the retention the README documents.
+    assert {"idempotency", "reports", "safety", "alert-deliveries", "feed-items"} <= set(expiring)
+    assert all(names == ["expires_at"] for names in expiring.values()), expiring
+    assert "incidents" not in expiring
 
 
 def _bucket_ids_by_name(template_json: dict[str, Any]) -> dict[str, str]:
@@ -137,12 +159,22 @@ def test_bucket_follows_its_catalog_entry(template_json: dict[str, Any], spec: r
     algorithm = encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"]
     assert algorithm == ("aws:kms" if spec.kms else "AES256")
     assert properties["LoggingConfiguration"]["LogFilePrefix"] == f"{spec.name}/"
-    expirations = [
-        rule["ExpirationInDays"]
+    expiring = [
+        rule
         for rule in properties.get("LifecycleConfiguration", {}).get("Rules", [])
-        if "ExpirationInDays" in rule
+        if "ExpirationInDays" in rule or "NoncurrentVersionExpiration" in rule
     ]
-    assert expirations == ([spec.expire_days] if spec.expire_days else [])
+    if spec.expire_days is None:
+        assert expiring == []
+    else:
+        # One enabled rule over the whole bucket (no prefix, tag or size filter); the bucket is
+        # versioned, so the expired (noncurrent) versions must go as well.
+        [rule] = expiring
+        assert {k: v for k, v in rule.items() if k != "Id"} == {
+            "ExpirationInDays": spec.expire_days,
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+            "Status": "Enabled",
+        }
     cors = properties.get("CorsConfiguration", {}).get("CorsRules", [])
     assert bool(cors) == spec.accepts_uploads
     if spec.accepts_uploads:

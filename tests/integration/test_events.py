@@ -1,8 +1,12 @@
-"""Every event Haven publishes validates against its JSON Schema in events/schemas/."""
+"""Every event Haven publishes validates against its JSON Schema in events/schemas/.
+
+The catalog agrees with itself: every schema has a sample that validates and a README row.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,33 @@ def _validator(detail_type: str) -> Draft202012Validator:
 def test_schemas_are_valid_json_schemas() -> None:
     for path in SCHEMAS.glob("*.json"):
         Draft202012Validator.check_schema(json.loads(path.read_text()))
+
+
+def _catalog_rows() -> dict[str, tuple[str, str, str]]:
+    """detail-type → (schema link, source, sample link) of each row of events/README.md."""
+    rows = re.findall(
+        r"^\| \[`([a-z]+\.[a-z]+)`\]\(([^)]+)\) \| `([a-z.]+)` \| [^|]+ \| \[sample\]\(([^)]+)\) \|$",
+        (SCHEMAS.parent / "README.md").read_text(),
+        re.M,
+    )
+    return {detail_type: (schema, source, sample) for detail_type, schema, source, sample in rows}
+
+
+def test_every_schema_has_a_sample_and_a_catalog_row_and_nothing_else_does() -> None:
+    schemas = {path.stem for path in SCHEMAS.glob("*.json")}
+    assert {path.stem for path in (SCHEMAS.parent / "samples").glob("*.json")} == schemas
+    assert set(_catalog_rows()) == schemas
+
+
+@pytest.mark.parametrize("detail_type", sorted(path.stem for path in SCHEMAS.glob("*.json")))
+def test_catalog_row_links_a_sample_that_validates(detail_type: str) -> None:
+    schema_link, source, sample_link = _catalog_rows()[detail_type]
+    assert schema_link == f"schemas/{detail_type}.json"
+    assert sample_link == f"samples/{detail_type}.json"
+    sample = json.loads((SCHEMAS.parent / sample_link).read_text())
+    assert (sample["detail-type"], sample["source"]) == (detail_type, source)
+    errors = list(_validator(detail_type).iter_errors(sample["detail"]))
+    assert errors == [], [e.message for e in errors]
 
 
 def test_crisis_events_match_their_schemas(aws: None) -> None:
