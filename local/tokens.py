@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 import uuid
 from pathlib import Path
@@ -32,24 +33,39 @@ def jwks_path() -> Path:
 
 
 def ensure_keys() -> rsa.RSAPrivateKey:
+    """The local signing key, created once; safe when several processes start at once.
+
+    The first process to link its key into place wins; the others load the winner's, so every
+    token and every verifier on this state folder agree.
+    """
     path = _key_path()
-    if path.exists():
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        assert isinstance(key, rsa.RSAPrivateKey)
-        return key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        candidate = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(
+            candidate.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
         )
-    )
-    path.chmod(0o600)
-    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
-    public.update({"kid": _KID, "alg": "RS256", "use": "sig"})
-    (path.parent / "jwks.json").write_text(json.dumps({"keys": [public]}, indent=2))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)  # atomic; fails if another process got there first
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    jwks = path.parent / "jwks.json"
+    if not jwks.exists():
+        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+        public.update({"kid": _KID, "alg": "RS256", "use": "sig"})
+        tmp_jwks = jwks.with_name(f"jwks.{os.getpid()}.tmp")
+        tmp_jwks.write_text(json.dumps({"keys": [public]}, indent=2))
+        os.replace(tmp_jwks, jwks)  # every writer derives it from the same key
     return key
 
 

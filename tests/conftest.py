@@ -46,10 +46,12 @@ def aws() -> Iterator[None]:
     from moto import mock_aws
 
     from haven.adapters.aws import reset_clients
+    from haven.adapters.dynamo.connection import connection
 
     os.environ.pop("AWS_ENDPOINT_URL", None)
     with mock_aws():
         reset_clients()
+        connection.cache_clear()
         _create_resources()
         yield
     reset_clients()

@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from haven import clock
+from haven.adapters.dynamo.connection import transaction
 from haven.adapters.dynamo.models import Alert as AlertItem
 from haven.adapters.dynamo.models import AlertDelivery, SubscriptionCell
 from haven.adapters.dynamo.models import AlertMessage as MessageItem
@@ -74,23 +73,19 @@ def _message_item(message: StoredMessage) -> MessageItem:
     )
 
 
-def _transaction(token: str) -> TransactWrite:
-    return TransactWrite(connection=Connection(region=AlertItem.Meta.region), client_request_token=token)
-
-
 class DynamoAlerts:
     def create(self, thread: AlertThread, message: StoredMessage) -> None:
-        with _transaction(message.message_id) as transaction:
-            transaction.save(_thread_item(thread), condition=AlertItem.alert_id.does_not_exist())
-            transaction.save(_message_item(message), condition=MessageItem.message_id.does_not_exist())
+        with transaction(message.message_id) as writes:
+            writes.save(_thread_item(thread), condition=AlertItem.alert_id.does_not_exist())
+            writes.save(_message_item(message), condition=MessageItem.message_id.does_not_exist())
 
     def append(self, thread: AlertThread, message: StoredMessage, expected_version: int) -> None:
         item = _thread_item(thread)
         item.version = expected_version
         try:
-            with _transaction(message.message_id) as transaction:
-                transaction.save(item)  # version-checked: expected_version, then incremented
-                transaction.save(_message_item(message), condition=MessageItem.message_id.does_not_exist())
+            with transaction(message.message_id) as writes:
+                writes.save(item)  # version-checked: expected_version, then incremented
+                writes.save(_message_item(message), condition=MessageItem.message_id.does_not_exist())
         except TransactWriteError as error:
             if _failed_condition(error):
                 raise Conflict("the alert changed since you read it") from None

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from pynamodb.attributes import MapAttribute
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
+from haven.adapters.dynamo.connection import transaction
 from haven.adapters.dynamo.models import Complaint, DeliveryAttempt, Partner, Referral
 from haven.crisis.incidents import Page, StaleVersion
 
@@ -86,12 +85,12 @@ class DynamoComplaints:
     ) -> dict[str, Any]:
         complaint = Complaint(complaint_id=complaint_id, version=expected_version)
         try:
-            with TransactWrite(connection=Connection(region=Complaint.Meta.region)) as transaction:
-                transaction.update(
+            with transaction() as writes:
+                writes.update(
                     complaint, actions=_actions(Complaint, changes), condition=Complaint.complaint_id.exists()
                 )
                 for referral in referrals:
-                    transaction.save(Referral(**referral), condition=Referral.referral_id.does_not_exist())
+                    writes.save(Referral(**referral), condition=Referral.referral_id.does_not_exist())
         except TransactWriteError as error:
             if _CONDITION_FAILED in str(error.cancellation_reasons or ""):
                 raise StaleVersion(self.get(complaint_id)) from None

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
+from haven.adapters.dynamo.connection import transaction
 from haven.adapters.dynamo.models import EvidenceRecord
 from haven.errors import Conflict
 from haven.evidence.displacement import Applied, Contribution
@@ -52,10 +51,10 @@ class DynamoEvidenceStore:
             else EvidenceRecord.version == previous.version
         )
         try:
-            with TransactWrite(connection=Connection(region=EvidenceRecord.Meta.region)) as transaction:
-                transaction.save(record, condition=condition)
+            with transaction() as writes:
+                writes.save(record, condition=condition)
                 for (pk, sk), (incidents, reports, people) in sorted(_deltas(previous, new).items()):
-                    transaction.update(
+                    writes.update(
                         EvidenceRecord(pk, sk),
                         actions=[
                             EvidenceRecord.incidents.add(incidents),

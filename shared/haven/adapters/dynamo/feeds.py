@@ -14,10 +14,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
 
+from haven.adapters.dynamo.connection import transaction
 from haven.adapters.dynamo.models import FeedItem as ItemRow
 from haven.adapters.dynamo.models import FeedSource as SourceRow
 from haven.adapters.dynamo.models import Report as ReportRow
@@ -200,16 +199,16 @@ class DynamoFeedStore(DynamoFeedSources):
         self, source: FeedSource, version: int, items: list[StoredItem], reports: list[Report]
     ) -> None:
         try:
-            with TransactWrite(connection=Connection(region=SourceRow.Meta.region)) as transaction:
-                transaction.save(to_row(source, version))
+            with transaction() as writes:
+                writes.save(to_row(source, version))
                 for stored in items:
                     row = _item_row(stored)
-                    transaction.save(
+                    writes.save(
                         row,
                         condition=ItemRow.native_id.does_not_exist() | (ItemRow.updated_at < row.updated_at),
                     )
                 for report in reports:
-                    transaction.save(report_row(report), condition=ReportRow.report_id.does_not_exist())
+                    writes.save(report_row(report), condition=ReportRow.report_id.does_not_exist())
         except TransactWriteError as error:
             reasons = getattr(error, "cancellation_reasons", None) or []
             if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):

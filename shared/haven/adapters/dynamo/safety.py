@@ -10,10 +10,9 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
+from haven.adapters.dynamo.connection import transaction
 from haven.adapters.dynamo.models import SafetyRecord
 from haven.errors import NotFound
 from haven.safety.people import Author, Candidate, EntryPage, Note, Person, Status
@@ -72,23 +71,23 @@ def note_of(item: SafetyRecord) -> Note:
     return Note(**_restore(item.data))
 
 
+def person_items(person: Person, keys: set[str]) -> tuple[SafetyRecord, list[SafetyRecord]]:
+    """The person's item and its name index entries (one per key), as they are stored."""
+    tokens, expires_at = person.tokens, person.expires_at
+    entries = [
+        SafetyRecord(f"name#{key}", person.person_id, kind="name", tokens=tokens, expires_at=expires_at)
+        for key in sorted(keys)
+    ]
+    return _entry_record(_person_pk(person.person_id), "person", person, person.person_id), entries
+
+
 class DynamoSafetyStore:
     def add_person(self, person: Person, keys: set[str]) -> None:
-        _entry_record(_person_pk(person.person_id), "person", person, person.person_id).save(
-            condition=SafetyRecord.pk.does_not_exist()
-        )
-        tokens = person.tokens
+        record, entries = person_items(person, keys)
+        record.save(condition=SafetyRecord.pk.does_not_exist())
         with SafetyRecord.batch_write() as batch:
-            for key in sorted(keys):
-                batch.save(
-                    SafetyRecord(
-                        f"name#{key}",
-                        person.person_id,
-                        kind="name",
-                        tokens=tokens,
-                        expires_at=person.expires_at,
-                    )
-                )
+            for entry in entries:
+                batch.save(entry)
 
     def get_person(self, person_id: str) -> Person | None:
         try:
@@ -100,14 +99,14 @@ class DynamoSafetyStore:
         record = _entry_record(_person_pk(note.person_id), f"note#{note.note_id}", note, note.note_id)
         person = SafetyRecord(_person_pk(note.person_id), "person")
         try:
-            with TransactWrite(connection=Connection(region=SafetyRecord.Meta.region)) as transaction:
-                transaction.save(record, condition=SafetyRecord.pk.does_not_exist())
+            with transaction() as writes:
+                writes.save(record, condition=SafetyRecord.pk.does_not_exist())
                 if note.status is None:
-                    transaction.condition_check(
+                    writes.condition_check(
                         SafetyRecord, person.pk, person.sk, condition=SafetyRecord.pk.exists()
                     )
                 else:
-                    transaction.update(
+                    writes.update(
                         person,
                         actions=[SafetyRecord.latest_status.set(note.status.value)],
                         condition=SafetyRecord.pk.exists(),

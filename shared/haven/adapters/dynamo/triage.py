@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from haven import clock
+from haven.adapters.dynamo.connection import transaction
 from haven.adapters.dynamo.models import Incident as IncidentItem
 from haven.adapters.dynamo.models import Report as ReportItem
 from haven.adapters.dynamo.reports import DynamoReports
@@ -120,19 +119,16 @@ class DynamoTriageStore:
                 updated_at=now,
             )
         try:
-            with TransactWrite(
-                connection=Connection(region=ReportItem.Meta.region),
-                client_request_token=f"triage-{report.report_id}",
-            ) as transaction:
-                transaction.update(
+            with transaction(f"triage-{report.report_id}") as writes:
+                writes.update(
                     ReportItem(report_id=report.report_id, version=report.version),
                     actions=report_actions,
                     condition=ReportItem.status == ReportStatus.RECEIVED.value,
                 )
                 if incident is not None and update is not None and update.opened:
-                    transaction.save(incident, condition=IncidentItem.incident_id.does_not_exist())
+                    writes.save(incident, condition=IncidentItem.incident_id.does_not_exist())
                 elif incident is not None and update is not None:
-                    transaction.update(
+                    writes.update(
                         IncidentItem(incident_id=update.incident_id, version=decision.incident_version),
                         actions=[
                             IncidentItem.hazard_cell.set(update.cell_key),

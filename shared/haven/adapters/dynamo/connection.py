@@ -1,0 +1,30 @@
+"""One PynamoDB connection per process for transactions.
+
+A ``Connection`` builds its own botocore client on first use (over 100 ms); making one per
+transaction paid that on every request. The models keep their own connections; transactions
+share this one.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pynamodb.connection import Connection
+from pynamodb.transactions import TransactWrite
+
+from haven.adapters.dynamo.models import HavenMeta
+
+
+@cache
+def connection() -> Connection:
+    return Connection(
+        region=HavenMeta.region,
+        max_retry_attempts=HavenMeta.max_retry_attempts,
+        connect_timeout_seconds=HavenMeta.connect_timeout_seconds,
+        read_timeout_seconds=HavenMeta.read_timeout_seconds,
+    )
+
+
+def transaction(client_request_token: str | None = None) -> TransactWrite:
+    """A TransactWrite on the shared connection; the token makes a retried commit idempotent."""
+    return TransactWrite(connection=connection(), client_request_token=client_request_token)
