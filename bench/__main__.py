@@ -65,9 +65,13 @@ def cold_start(env: dict[str, str]) -> None:
 
 
 class CallCounter:
-    """Counts AWS API calls made through botocore (boto3 and PynamoDB alike)."""
+    """Counts AWS API calls made through botocore (boto3 and PynamoDB alike).
 
-    def __init__(self) -> None:
+    Only this thread's calls unless ``every_thread`` (for code that calls from a pool of its
+    own, on the in-process mocks, which have no threads making calls of their own).
+    """
+
+    def __init__(self, every_thread: bool = False) -> None:
         import botocore.endpoint
 
         self.calls: Counter[str] = Counter()
@@ -75,12 +79,14 @@ class CallCounter:
         self.thread = threading.get_ident()
         original = botocore.endpoint.Endpoint.make_request
         counter = self
+        lock = threading.Lock()
 
         def counting(endpoint: Any, operation_model: Any, request_dict: Any) -> Any:
             result = original(endpoint, operation_model, request_dict)
-            if threading.get_ident() == counter.thread:  # not the embedded AWS's own threads
-                counter.calls[operation_model.name] += 1
-                counter.scanned += int(result[1].get("ScannedCount", 0))
+            if every_thread or threading.get_ident() == counter.thread:  # not the embedded AWS's
+                with lock:
+                    counter.calls[operation_model.name] += 1
+                    counter.scanned += int(result[1].get("ScannedCount", 0))
             return result
 
         botocore.endpoint.Endpoint.make_request = counting  # type: ignore[method-assign]
@@ -485,6 +491,14 @@ def main() -> None:
         fanout_cost(10_000, 100_000)
     else:
         fanout_cost(500 if quick else 2_000, 5_000 if quick else 20_000)
+    from bench.roster import roster_cost  # not at the top: it imports this module's helpers
+
+    roster_cost(5_000 if quick else 50_000, 50 if quick else 20)
+    from bench.referrals import referral_throughput
+    from bench.safety import name_search_cost
+
+    referral_throughput(300 if quick else 2_000)
+    name_search_cost(10_000 if quick else 100_000, 10 if quick else 5)
 
 
 if __name__ == "__main__":

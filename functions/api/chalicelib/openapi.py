@@ -256,6 +256,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("DELETE", "/v1/ops/feeds/{source_id}"): Operation("Stop polling and forget a source", (R,), status=204),
     ("POST", "/v1/ops/feeds/{source_id}/poll"): Operation("Queue a poll now", (R,), status=202),
     ("GET", "/v1/roster"): Operation("Search accredited recruiters", query=roster.RosterQuery),
+    ("GET", "/v1/roster/export"): Operation(
+        "The whole roster as JSON, or CSV with ?format=csv", query=roster.ExportQuery
+    ),
     ("GET", "/v1/roster/verify"): Operation("Verify a licence", query=roster.VerifyQuery),
     ("GET", "/v1/roster/{recruiter_id}"): Operation("One recruiter of the roster"),
     ("GET", "/v1/portal/articles"): Operation("Rights articles in a language", query=roster.LangQuery),

@@ -13,7 +13,7 @@ from haven.adapters.dynamo.accreditation import DynamoRoster
 from haven.crisis.incidents import Page, collect
 from haven.errors import NotFound
 from haven.recruitment import portal
-from haven.recruitment.roster import plan_search, verification
+from haven.recruitment.roster import ExportFormat, export, plan_search, verification
 
 bp = HavenBlueprint(__name__)
 
@@ -22,6 +22,7 @@ _roster = DynamoRoster()
 #: Public answers may be cached briefly by browsers, apps and CDNs.
 ROSTER_CACHE = "public, max-age=60"
 PORTAL_CACHE = "public, max-age=300"
+CSV = "text/csv; charset=utf-8"
 
 
 class RosterQuery(Strict):
@@ -36,6 +37,10 @@ class RosterQuery(Strict):
 class VerifyQuery(Strict):
     licence_number: str = Field(min_length=1, max_length=64)
     country: str = Field(pattern=r"^[A-Za-z]{2}$")
+
+
+class ExportQuery(Strict):
+    format: ExportFormat = "json"
 
 
 class LangQuery(Strict):
@@ -72,6 +77,25 @@ def verify_licence() -> Response:
     now = clock.iso(clock.now())
     answer = verification(f"{query.country.upper()}#{query.licence_number}", entry, now)
     return _public({**answer, "checked_at": now}, ROSTER_CACHE)
+
+
+@bp.route("/v1/roster/export", methods=["GET"])
+def export_roster() -> Response:
+    request = bp.current_request
+    query = parse_query(request, ExportQuery)
+    exported = export(_roster)
+    tag = exported.etag(query.format)
+    headers = {
+        "Cache-Control": ROSTER_CACHE,
+        "ETag": tag,
+        "Roster-Truncated": str(exported.truncated).lower(),
+    }
+    if tag in {t.strip() for t in (request.headers.get("if-none-match") or "").split(",")}:
+        return Response(body="", status_code=304, headers=headers)
+    if query.format == "csv":
+        csv_headers = {"Content-Type": CSV, "Content-Disposition": 'attachment; filename="roster.csv"'}
+        return Response(body=exported.as_csv(), status_code=200, headers={**headers, **csv_headers})
+    return json_response(exported.as_json(clock.iso(clock.now())), headers=headers)
 
 
 @bp.route("/v1/roster/{recruiter_id}", methods=["GET"])

@@ -11,14 +11,19 @@ Search is served by Queries, never a Scan. Each roster entry is written with *se
 Names are normalised (:func:`normalise`): accents removed, case folded, punctuation dropped,
 so that ``Société Générale d'Emploi`` is found by ``societe generale demploi`` or ``GENERALE``.
 Licences are verified by one GetItem on the key ``<country>#<normalised number>``.
+The export (:func:`export`) pages through the ``roster`` term: every listed recruiter, by name.
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from haven.errors import FieldError, ValidationFailed
 
@@ -30,6 +35,13 @@ _PUNCTUATION = re.compile(r"[^\w\s]|_", re.UNICODE)
 _SEPARATORS = re.compile(r"[\s\-/.,&+_]+", re.UNICODE)
 _WORD_PARTS = re.compile(r"[\W_]+", re.UNICODE)
 _LICENCE_NOISE = re.compile(r"[^0-9A-Z]")
+#: An export is one HTTP answer (a Lambda answers at most 6 MB): at most this many recruiters.
+MAX_EXPORT = 5_000
+_EXPORT_PAGE = 500
+#: A spreadsheet would run a cell starting with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+ExportFormat = Literal["csv", "json"]
 
 
 def fold(text: str) -> str:
@@ -181,3 +193,82 @@ def verification(key: str, entry: Entry | None, now_iso: str) -> dict[str, Any]:
         "valid_from": entry.valid_from,
         "valid_until": entry.valid_until,
     }
+
+
+class RosterPages(Protocol):
+    def page(
+        self, plan: SearchPlan, limit: int, position: dict[str, Any] | None
+    ) -> tuple[list[Entry], Any]: ...
+
+
+EXPORT_COLUMNS = (
+    "recruiter_id",
+    "legal_name",
+    "trading_names",
+    "status",
+    "suspended",
+    "countries",
+    "corridors",
+    "licences",
+    "valid_from",
+    "valid_until",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True)
+class Export:
+    """The listed recruiters in their public form, by name; ``truncated`` past the cap."""
+
+    items: list[dict[str, Any]]
+    truncated: bool
+
+    def etag(self, fmt: ExportFormat) -> str:
+        """Weak: the JSON form also carries the time it was generated."""
+        content = json.dumps([fmt, self.truncated, self.items], sort_keys=True, separators=(",", ":"))
+        return f'W/"{hashlib.sha256(content.encode()).hexdigest()[:32]}"'
+
+    def as_json(self, generated_at: str) -> dict[str, Any]:
+        return {"items": self.items, "truncated": self.truncated, "generated_at": generated_at}
+
+    def as_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(EXPORT_COLUMNS)
+        writer.writerows([_cell(value) for value in _csv_row(item)] for item in self.items)
+        return out.getvalue()
+
+
+def _csv_row(item: dict[str, Any]) -> list[str]:
+    """One cell per column; lists joined with ``; ``, corridors as ``PH-QA``, licences ``PH DOFE-42``."""
+    return [
+        item["recruiter_id"],
+        item["legal_name"],
+        "; ".join(item["trading_names"]),
+        item["status"],
+        "true" if item["suspended"] else "false",
+        "; ".join(item["countries"]),
+        "; ".join(f"{c['origin']}-{c['destination']}" for c in item["corridors"]),
+        "; ".join(f"{lic['country']} {lic['number']}" for lic in item["licences"]),
+        item["valid_from"],
+        item["valid_until"],
+        item["updated_at"],
+    ]
+
+
+def _cell(value: str) -> str:
+    """Names come from applicants: never let a spreadsheet evaluate one (CSV injection)."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def export(roster: RosterPages, cap: int = MAX_EXPORT) -> Export:
+    """Every accredited and suspended recruiter, by name, in pages of the ``roster`` term."""
+    plan = plan_search(None, None, None, None)
+    entries: list[Entry] = []
+    position: dict[str, Any] | None = None
+    while len(entries) <= cap:
+        page, position = roster.page(plan, min(_EXPORT_PAGE, cap + 1 - len(entries)), position)
+        entries.extend(page)
+        if position is None:
+            break
+    return Export([e.public() for e in entries[:cap]], truncated=len(entries) > cap)

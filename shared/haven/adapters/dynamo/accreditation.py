@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from haven.adapters.dynamo.connection import transaction
 from haven.adapters.dynamo.models import AccreditationApplication as ApplicationItem
 from haven.adapters.dynamo.models import AccreditationAuditEntry as AuditItem
 from haven.adapters.dynamo.models import RosterItem
@@ -104,8 +104,8 @@ def _entry_of(item: RosterItem) -> Entry:
     return Entry(**item.entry)
 
 
-def _roster_items(entry: Entry) -> tuple[RosterItem, list[RosterItem], list[RosterItem]]:
-    """The profile, its search entries and its licence items."""
+def roster_items(entry: Entry) -> tuple[RosterItem, list[RosterItem], list[RosterItem]]:
+    """The profile, its search entries and its licence items (what a transaction writes)."""
     data = entry.__dict__.copy()
 
     def item(pk: str, sk: str, term: str | None = None, sort: str | None = None) -> RosterItem:
@@ -164,13 +164,13 @@ class DynamoApplications:
         )
         licence_keys: list[str] = []
         try:
-            with TransactWrite(connection=Connection(region=ApplicationItem.Meta.region)) as transaction:
-                transaction.save(application)
-                transaction.save(audit, condition=AuditItem.seq.does_not_exist())
+            with transaction() as writes:
+                writes.save(application)
+                writes.save(audit, condition=AuditItem.seq.does_not_exist())
                 if change.roster_remove is not None:
-                    self._remove(transaction, change.roster_remove)
+                    self._remove(writes, change.roster_remove)
                 if change.roster_upsert is not None:
-                    licence_keys = self._upsert(transaction, change.roster_upsert)
+                    licence_keys = self._upsert(writes, change.roster_upsert)
         except TransactWriteError as error:
             reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
             if reasons and reasons[0] == _CONDITION_FAILED:
@@ -183,23 +183,23 @@ class DynamoApplications:
             raise LicenceTaken(taken[0] if taken else f"recruiter {change.after.org_id}") from None
 
     @staticmethod
-    def _upsert(transaction: TransactWrite, entry: Entry) -> list[str]:
+    def _upsert(writes: TransactWrite, entry: Entry) -> list[str]:
         """Write the roster items of ``entry``; a recruiter or licence held by another
         application (another accredited organisation) cancels the transaction."""
-        profile, terms, licences = _roster_items(entry)
+        profile, terms, licences = roster_items(entry)
         mine = RosterItem.application_id == entry.application_id
-        transaction.save(profile, condition=RosterItem.pk.does_not_exist() | mine)
+        writes.save(profile, condition=RosterItem.pk.does_not_exist() | mine)
         for item in terms:
-            transaction.save(item)
+            writes.save(item)
         for item in licences:
-            transaction.save(item, condition=RosterItem.pk.does_not_exist() | mine)
+            writes.save(item, condition=RosterItem.pk.does_not_exist() | mine)
         return entry.licence_keys()
 
     @staticmethod
-    def _remove(transaction: TransactWrite, entry: Entry) -> None:
-        profile, terms, licences = _roster_items(entry)
+    def _remove(writes: TransactWrite, entry: Entry) -> None:
+        profile, terms, licences = roster_items(entry)
         for item in [profile, *terms, *licences]:
-            transaction.delete(item)
+            writes.delete(item)
 
     def history(self, application_id: str) -> list[AuditEntry]:
         return [_audit_from(i) for i in AuditItem.query(application_id, consistent_read=True)]

@@ -47,6 +47,7 @@ roster
   - GetItem ``recruiter#<id>``/``profile``: one recruiter.
   - Query ``by_term`` (term, term_sort) with ``begins_with`` for names: ``name#<2 chars>``
     (token#id), ``country#<CC>``, ``corridor#<O>><D>``, ``roster`` (name#id): search and lists.
+  - Query ``by_term`` = ``roster`` page after page: the export (every listed recruiter, capped).
 complaints
   - GetItem by ``complaint_id`` (staff view, transitions, acks, escalation notes).
   - Query ``by_tracking`` (tracking_hash): the complainant's tracking page (the code's SHA-256).
