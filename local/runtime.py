@@ -122,6 +122,10 @@ def main() -> None:
     port = int(os.environ.get("HAVEN_PORT", "8000"))
     aws_port = int(os.environ.get("HAVEN_AWS_PORT", "0")) or None
     platform = LocalPlatform(api_port=port, aws_port=aws_port)
+    # Installed first: a Ctrl-C while starting still stops cleanly, once started.
+    done = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: done.set())
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
     try:
         platform.start()
     except OSError as error:
@@ -140,9 +144,6 @@ def main() -> None:
         f"Ctrl-C stops everything.",
         flush=True,
     )
-    done = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: done.set())
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
     done.wait()
     print("stopping: saving state...", flush=True)
     platform.stop()
