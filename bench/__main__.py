@@ -499,6 +499,9 @@ def main() -> None:
 
     referral_throughput(300 if quick else 2_000)
     name_search_cost(10_000 if quick else 100_000, 10 if quick else 5)
+    from bench.feeds import feed_ingest_rate
+
+    feed_ingest_rate(2_000 if quick else 10_000)
 
 
 if __name__ == "__main__":

@@ -194,6 +194,13 @@ class Functions(Construct):
             self._data.buckets[bucket].grant_delete(role)
         if spec.puts_events:
             self._messaging.bus.grant_put_events_to(role)
+        if spec.reads_secrets:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["secretsmanager:GetSecretValue"],
+                    resources=[self._secrets_arn(prefix) for prefix in spec.reads_secrets],
+                )
+            )
         if spec.sends_notifications:
             stack = Stack.of(self)
             role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
@@ -204,6 +211,14 @@ class Functions(Construct):
                 )
             )
         self.signing_key.grant_read(role)
+
+    def _secrets_arn(self, prefix: str) -> str:
+        """The stage's secrets named ``<prefix>...`` (haven.adapters.names.secret_name)."""
+        stack = Stack.of(self)
+        return (
+            f"arn:{stack.partition}:secretsmanager:{stack.region}:{stack.account}"
+            f":secret:{self._stage.prefix}/{prefix}*"
+        )
 
     def _consume(self, queue: resources.Queue) -> None:
         consumer = resources.function(queue.consumer)
@@ -241,6 +256,12 @@ class Functions(Construct):
         if spec.sends_notifications:
             reasons["Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*"] = (
                 "E-mail is sent from the deployment's verified SES identities."
+            )
+        for prefix in spec.reads_secrets:
+            secrets = f"secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:{self._stage.prefix}/{prefix}*"
+            reasons[f"Resource::arn:<AWS::Partition>:{secrets}"] = (
+                f"This stage's secrets under {prefix}: their names are chosen by responders when "
+                "they register a source (its credentials reference)."
             )
         for table in sorted({*spec.reads, *spec.writes}):
             reasons[f"Resource::<{self._logical_id(self._data.tables[table])}.Arn>/index/*"] = (

@@ -79,6 +79,9 @@ class Function:
     #: Sends SMS and push through SNS and e-mail through SES (haven.adapters.notifier).
     sends_notifications: bool = False
     puts_events: bool = False
+    #: Secrets Manager name prefixes it reads (``"feeds/"``), under the stage's own prefix:
+    #: ``haven-<stage>/feeds/*`` (haven.adapters.names.secret_name).
+    reads_secrets: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -338,6 +341,7 @@ FUNCTIONS: tuple[Function, ...] = (
         writes=("feed-sources", "feed-items", "reports"),
         sends_to=("report-intake",),
         writes_buckets=("feed-raw",),
+        reads_secrets=("feeds/",),
     ),
 )
 

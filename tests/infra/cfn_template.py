@@ -94,10 +94,22 @@ class Grant:
     actions: frozenset[str]
     targets: frozenset[str]
     wildcard: bool
+    #: Resources written as strings (``Fn::Join``), references as ``${Ref}``.
+    patterns: frozenset[str] = frozenset()
 
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def _pattern(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        rendered = [f"${{{p['Ref']}}}" if isinstance(p, dict) and "Ref" in p else p for p in parts]
+        return separator.join(rendered) if all(isinstance(r, str) for r in rendered) else None
+    return None
 
 
 def role_grants(template: Template, role_id: str) -> list[Grant]:
@@ -122,6 +134,7 @@ def role_grants(template: Template, role_id: str) -> list[Grant]:
                     actions=frozenset(_as_list(statement["Action"])),
                     targets=frozenset(referenced_ids(resources)),
                     wildcard="*" in resources,
+                    patterns=frozenset(p for p in map(_pattern, resources) if p and p != "*"),
                 )
             )
     return grants

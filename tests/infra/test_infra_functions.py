@@ -205,6 +205,30 @@ def test_signing_key_secret_is_generated_and_readable(template_json: dict[str, A
     assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] == 48
     for spec in resources.FUNCTIONS:
         readable = {
-            t for t, _ in targets_with(_grants(template_json, spec.name), "secretsmanager:GetSecretValue")
+            t
+            for t, _ in targets_with(_grants(template_json, spec.name), "secretsmanager:GetSecretValue")
+            if not t.startswith("AWS::")  # the partition, region and account of reads_secrets
         }
         assert readable == {secret_id}
+
+
+def test_only_the_feed_poller_reads_feed_credentials() -> None:
+    assert {spec.name: spec.reads_secrets for spec in resources.FUNCTIONS if spec.reads_secrets} == {
+        "feed-poller": ("feeds/",)
+    }
+
+
+@FUNCTIONS
+def test_role_reads_only_its_stages_secrets_under_the_catalogs_prefixes(
+    template_json: dict[str, Any], spec: resources.Function
+) -> None:
+    read = {
+        pattern
+        for grant in _grants(template_json, spec.name)
+        if "secretsmanager:GetSecretValue" in grant.actions
+        for pattern in grant.patterns
+    }
+    assert read == {
+        f"arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{STAGE_PREFIX}/{prefix}*"
+        for prefix in spec.reads_secrets
+    }

@@ -151,3 +151,12 @@ def test_sources_are_validated_locked_and_deleted(client: Any, feed: dict[str, A
     assert client.http.post(f"{path}/poll", headers=_auth()).status_code == 404
     anonymous = client.http.get("/v1/ops/feeds")
     assert anonymous.status_code == 401
+
+
+def test_credentials_references_are_read_as_this_stages_secrets(aws: None) -> None:
+    from haven.adapters.feeds import SecretsManagerCredentials
+
+    secrets = boto3.client("secretsmanager")
+    secrets.create_secret(Name=f"{os.environ['HAVEN_TABLE_PREFIX']}/feeds/x-token", SecretString="stage")
+    secrets.create_secret(Name="feeds/x-token", SecretString="another deployment's")
+    assert SecretsManagerCredentials().bearer_token("feeds/x-token") == "stage"

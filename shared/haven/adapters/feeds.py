@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 from haven import clock
 from haven.adapters.aws import client
-from haven.adapters.names import bucket
+from haven.adapters.names import bucket, secret_name
 from haven.adapters.queues import SqsQueue
 from haven.adapters.webhook_client import NoRedirect
 from haven.config import get_settings
@@ -69,8 +69,11 @@ class S3RawArchive:
 
 
 class SecretsManagerCredentials:
-    def bearer_token(self, secret_name: str) -> str:
-        return str(client("secretsmanager").get_secret_value(SecretId=secret_name)["SecretString"])
+    """A source's ``credentials_ref`` (``feeds/...``) is a secret of this stage."""
+
+    def bearer_token(self, credentials_ref: str) -> str:
+        secret = client("secretsmanager").get_secret_value(SecretId=secret_name(credentials_ref))
+        return str(secret["SecretString"])
 
 
 class FeedPollQueue(SqsQueue):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from haven.resources import BUS_NAME_ENV, bucket_env, queue_env
+from haven.resources import BUS_NAME_ENV, TABLE_PREFIX_ENV, bucket_env, queue_env
 
 
 class MissingResource(RuntimeError):
@@ -32,3 +32,9 @@ def bucket(name: str) -> str:
 
 def event_bus() -> str:
     return _env(BUS_NAME_ENV)
+
+
+def secret_name(name: str) -> str:
+    """The stage's secret ``name`` (``feeds/x`` → ``haven-<stage>/feeds/x``): each stage reads
+    only its own secrets (resources.Function.reads_secrets)."""
+    return f"{_env(TABLE_PREFIX_ENV)}/{name}"

@@ -15,6 +15,7 @@ SAMPLES = Path(__file__).parent / "samples"
 SAMPLE_OF = {
     "usgs": "usgs.geojson",
     "gdacs": "gdacs.xml",
+    "gdacs_events": "gdacs_events.geojson",
     "ea_floods": "ea_floods.json",
     "cap": "cap.atom",
     "rss": "rss.xml",
@@ -62,6 +63,27 @@ def test_gdacs_reads_its_fields_and_identifies_events_across_episodes() -> None:
     assert flood.text.startswith("flood. Orange flood alert in Mozambique")
     assert quake.native_id == "EQ1500001"
     assert quake.point is None
+
+
+def test_gdacs_events_are_identified_like_the_rss_and_revised_by_their_episodes() -> None:
+    page = CONNECTORS["gdacs_events"].parse(sample("gdacs_events"), {}, None)
+    quake, flood = page.items
+    assert quake.native_id == "EQ1500123"
+    assert quake.updated_at == datetime(2026, 1, 2, 10, 40, tzinfo=UTC)  # datemodified
+    assert quake.text == "earthquake. Green alert. Earthquake in Turkey. Magnitude 5.8M, Depth:10km"
+    assert quake.point is not None
+    assert (quake.point.lat, quake.point.lon) == (39.49, 26.35)
+    assert quake.places == ("Turkey",)
+    assert quake.link == "https://www.gdacs.org/report.aspx?eventid=1500123&episodeid=1650456&eventtype=EQ"
+    assert flood.native_id == "FL1102900"
+    assert flood.updated_at == datetime(2026, 1, 3, 10, 30, tzinfo=UTC)  # todate
+    assert flood.places == ("Mozambique", "Malawi")
+    assert page.cursor == flood.updated_at.isoformat()
+
+
+def test_gdacs_event_without_an_id_is_a_format_error() -> None:
+    with pytest.raises(FeedFormatError, match="eventid"):
+        CONNECTORS["gdacs_events"].parse((SAMPLES / "gdacs_events_malformed.geojson").read_bytes(), {}, None)
 
 
 def test_ea_flood_warnings_are_places_without_coordinates() -> None:
@@ -157,7 +179,7 @@ def test_truncated_payloads_are_format_errors(kind: str) -> None:
 
 @pytest.mark.parametrize("kind", sorted(CONNECTORS))
 def test_other_formats_are_format_errors(kind: str) -> None:
-    other = sample("rss") if SAMPLE_OF[kind].endswith(".json") or kind in ("usgs", "geojson") else sample("x")
+    other = sample("rss") if SAMPLE_OF[kind].endswith((".json", ".geojson")) else sample("x")
     with pytest.raises(FeedFormatError):
         CONNECTORS[kind].parse(other, {}, None)
 
@@ -175,6 +197,10 @@ def test_other_formats_are_format_errors(kind: str) -> None:
         ("bluesky", b'{"posts":[{"uri":"https://not-at","record":{}}]}'),
         ("x", b'{"data":[{"text":"no id"}],"meta":{}}'),
         ("gdacs", b"<rss><channel><item><title>no event id</title></item></channel></rss>"),
+        (
+            "gdacs_events",
+            b'{"type":"FeatureCollection","features":[{"properties":{"eventtype":"EQ","eventid":1,"todate":"x"}}]}',
+        ),
         ("cap", b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>1</id></entry></feed>'),
     ],
 )

@@ -25,14 +25,14 @@ from haven.feeds.connectors._formats import (
 )
 
 
-def _features(body: bytes) -> list[dict[str, Any]]:
+def feature_collection(body: bytes) -> list[dict[str, Any]]:
     document = json_object(body, "type", "features")
     if document["type"] != "FeatureCollection":
         raise FeedFormatError("not a FeatureCollection")
     return json_list(document, "features")
 
 
-def _properties(feature: dict[str, Any]) -> dict[str, Any]:
+def feature_properties(feature: dict[str, Any]) -> dict[str, Any]:
     properties = feature.get("properties")
     if not isinstance(properties, dict):
         raise FeedFormatError("a feature has no properties")
@@ -51,10 +51,10 @@ class GeoJsonConnector:
         return Request(query.url, {"Accept": "application/geo+json, application/json"})
 
     def parse(self, body: bytes, headers: Mapping[str, str], cursor: str | None) -> Page:
-        return newer_than([self.item(f) for f in _features(body)], cursor)
+        return newer_than([self.item(f) for f in feature_collection(body)], cursor)
 
     def item(self, feature: dict[str, Any]) -> FeedItem:
-        properties = _properties(feature)
+        properties = feature_properties(feature)
         native_id = feature.get("id") or properties.get("id")
         if not isinstance(native_id, str | int) or native_id == "":
             raise FeedFormatError("a feature has no id")
