@@ -35,7 +35,9 @@ from chalicelib import (
     roster,
     safety,
 )
+from chalicelib import responses as out
 from chalicelib.http import JSON, MAX_PATH_PARAMETER, PROBLEM_JSON, HavenBlueprint
+from haven.alerts.cap import CAP_XML
 from haven.auth import Principal, Role
 from haven.errors import Problem
 
@@ -43,6 +45,8 @@ bp = HavenBlueprint(__name__)
 
 OPENAPI_PATH = "/v1/openapi.json"
 XML = "application/xml"
+CSV = "text/csv"
+MARKDOWN = "text/markdown"
 _PARAMETER = re.compile(r"{([^}]+)}")
 _SCHEMAS = "#/components/schemas/{model}"
 
@@ -60,6 +64,12 @@ class Operation:
     query: type[BaseModel] | None = None
     status: int = 200
     media: str = JSON
+    #: The model of the success body (JSON media only); none: its shape is not documented.
+    response: type[BaseModel] | None = None
+    #: Other media types the route answers with on ``Accept`` or a query parameter.
+    also: tuple[str, ...] = ()
+    #: Answers ``304 Not Modified`` to a matching ``If-None-Match``.
+    conditional: bool = False
     tenant: Tenant | None = None
     #: Public, but a token grants more (e.g. a responder may report a person believed dead).
     optional_auth: bool = False
@@ -78,12 +88,13 @@ R, A, AD, RC, P = Role.RESPONDER, Role.AUDITOR, Role.ADMIN, Role.RECRUITER, Role
 _VERSION = {"expected_version": 1}
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
-    ("GET", "/health"): Operation("Liveness: status, version and mode; no AWS call"),
+    ("GET", "/health"): Operation("Liveness: status, version and mode; no AWS call", response=out.Health),
     ("GET", OPENAPI_PATH): Operation("This OpenAPI document"),
     ("POST", "/v1/reports"): Operation(
         "Submit a crisis report",
         body=reports.ReportIn,
         status=202,
+        response=out.ReportAccepted,
         example={
             "category": "unknown",
             "description": "Water is rising fast in the street",
@@ -92,12 +103,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         },
     ),
     ("GET", "/v1/reports/{report_id}"): Operation(
-        "The reporter's view of a report", query=reports.TokenQuery
+        "The reporter's view of a report", query=reports.TokenQuery, response=out.ReportView
     ),
     ("GET", "/v1/incidents"): Operation(
-        "Verified incidents as GeoJSON, coarsened", query=incidents.AreaQuery, media="application/geo+json"
+        "Verified incidents as GeoJSON, coarsened",
+        query=incidents.AreaQuery,
+        media="application/geo+json",
+        response=out.IncidentMap,
     ),
-    ("GET", "/v1/ops/incidents"): Operation("Incidents by status", (R,), query=incidents.OpsIncidentQuery),
+    ("GET", "/v1/ops/incidents"): Operation(
+        "Incidents by status", (R,), query=incidents.OpsIncidentQuery, response=out.IncidentPage
+    ),
     ("GET", "/v1/ops/incidents/{incident_id}"): Operation("One incident with its reports", (R,)),
     ("PATCH", "/v1/ops/incidents/{incident_id}"): Operation(
         "Change an incident's status, assignee or notes",
@@ -124,11 +140,15 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "Delete one's own person record", query=safety.TokenQuery, status=204
     ),
     ("GET", "/v1/ops/safety/pfif"): Operation("PFIF 1.4 export", (R,), query=safety.PfifQuery, media=XML),
-    ("GET", "/v1/guidance"): Operation("Guidance for an audience", query=guidance.GuidanceQuery),
+    ("GET", "/v1/guidance"): Operation(
+        "Guidance for an audience", query=guidance.GuidanceQuery, also=(MARKDOWN,), conditional=True
+    ),
     ("GET", "/v1/evidence/displacement"): Operation(
         "Displacement counts, small cells suppressed", query=evidence.DisplacementQuery
     ),
-    ("POST", "/v1/ops/alerts"): Operation("Issue a CAP 1.2 alert", (R,), body=alerts.AlertIn, status=201),
+    ("POST", "/v1/ops/alerts"): Operation(
+        "Issue a CAP 1.2 alert", (R,), body=alerts.AlertIn, status=201, response=out.Alert
+    ),
     ("POST", "/v1/ops/alerts/{alert_id}/update"): Operation(
         "Update an alert (CAP Update)", (R,), body=alerts.ContinueIn
     ),
@@ -138,13 +158,18 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/v1/ops/alerts/{alert_id}/deliveries"): Operation(
         "Delivery status of an alert message", (R,), query=alerts.DeliveriesQuery
     ),
-    ("GET", "/v1/alerts"): Operation("Active public alerts"),
-    ("GET", "/v1/alerts/{alert_id}"): Operation("One alert (JSON, or CAP XML on Accept)"),
-    ("GET", "/v1/alerts/feed.atom"): Operation("Atom feed of active alerts", media="application/atom+xml"),
+    ("GET", "/v1/alerts"): Operation("Active public alerts", response=out.AlertList, conditional=True),
+    ("GET", "/v1/alerts/{alert_id}"): Operation(
+        "One alert (JSON, or CAP XML on Accept)", response=out.Alert, also=(CAP_XML,), conditional=True
+    ),
+    ("GET", "/v1/alerts/feed.atom"): Operation(
+        "Atom feed of active alerts", media="application/atom+xml", conditional=True
+    ),
     ("POST", "/v1/subscriptions"): Operation(
         "Subscribe an area to alerts",
         body=alerts.SubscriptionIn,
         status=201,
+        response=out.SubscriptionPending,
         example={
             "area": {"type": "circle", "lat": 51.5, "lon": -0.12, "radius_km": 5},
             "channel": "email",
@@ -167,6 +192,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "File a complaint",
         body=complaints.ComplaintIn,
         status=201,
+        response=out.ComplaintFiled,
         example={
             "recruiter": {"name": "Fast Jobs Ltd", "country": "NP"},
             "categories": ["recruitment_fees"],
@@ -176,7 +202,9 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
             "consent_share_identity": "no",
         },
     ),
-    ("GET", "/v1/complaints/track/{code}"): Operation("Track a complaint by its code"),
+    ("GET", "/v1/complaints/track/{code}"): Operation(
+        "Track a complaint by its code", response=out.ComplaintTracking
+    ),
     ("GET", "/v1/admin/complaints"): Operation(
         "Complaints by status", (A,), query=complaints.ComplaintListQuery
     ),
@@ -257,9 +285,14 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("POST", "/v1/ops/feeds/{source_id}/poll"): Operation("Queue a poll now", (R,), status=202),
     ("GET", "/v1/roster"): Operation("Search accredited recruiters", query=roster.RosterQuery),
     ("GET", "/v1/roster/export"): Operation(
-        "The whole roster as JSON, or CSV with ?format=csv", query=roster.ExportQuery
+        "The whole roster as JSON, or CSV with ?format=csv",
+        query=roster.ExportQuery,
+        also=(CSV,),
+        conditional=True,
     ),
-    ("GET", "/v1/roster/verify"): Operation("Verify a licence", query=roster.VerifyQuery),
+    ("GET", "/v1/roster/verify"): Operation(
+        "Verify a licence", query=roster.VerifyQuery, response=out.LicenceVerification
+    ),
     ("GET", "/v1/roster/{recruiter_id}"): Operation("One recruiter of the roster"),
     ("GET", "/v1/portal/articles"): Operation("Rights articles in a language", query=roster.LangQuery),
     ("GET", "/v1/portal/articles/{slug}"): Operation("One rights article", query=roster.LangQuery),
@@ -291,6 +324,8 @@ _ERRORS = {
     "401": "Missing, expired or invalid bearer token",
     "403": "The token lacks the role",
     "404": "No such resource, or not the caller's",
+    "409": "Conflict: a stale `expected_version`, a change the resource's state forbids, "
+    "or the same `Idempotency-Key` still in progress",
     "413": "Body too large",
     "422": "Validation failed; `errors` names each field",
     "429": "Too many requests",
@@ -304,8 +339,10 @@ def _problem(description: str) -> dict[str, Any]:
     }
 
 
-def _error_statuses(path: str, operation: Operation) -> list[str]:
+def _error_statuses(method: str, path: str, operation: Operation) -> list[str]:
     statuses = ["429"]
+    if method != "GET":
+        statuses.append("409")
     if operation.body is not None:
         statuses += ["400", "413", "422"]
     if operation.query is not None:
@@ -351,10 +388,21 @@ def _operation_id(entry: RouteEntry) -> str:
     return f"{view.__module__.rsplit('.', 1)[-1]}_{view.__name__}"
 
 
-def _success(operation: Operation) -> dict[str, Any]:
+def _success(operation: Operation, schema: dict[str, Any]) -> dict[str, Any]:
     if operation.status == 204:
         return {"description": "Done; no content"}
-    return {"description": operation.summary, "content": {operation.media: {"schema": {}}}}
+    content = {
+        operation.media: {"schema": schema},
+        **{media: {"schema": {"type": "string"}} for media in operation.also},
+    }
+    return {"description": operation.summary, "content": content}
+
+
+def _successes(operation: Operation, schema: dict[str, Any]) -> dict[str, Any]:
+    answers = {str(operation.status): _success(operation, schema)}
+    if operation.conditional:
+        answers["304"] = {"description": "Not modified: the `If-None-Match` tag is current"}
+    return answers
 
 
 def build(routes: Mapping[str, Mapping[str, RouteEntry]]) -> dict[str, Any]:
@@ -364,11 +412,11 @@ def build(routes: Mapping[str, Mapping[str, RouteEntry]]) -> dict[str, Any]:
         for path, methods in sorted(routes.items())
         for method, entry in sorted(methods.items())
     ]
-    models = sorted(
-        {m for *_, op in described for m in (op.body, op.query) if m is not None},
-        key=lambda m: (m.__module__, m.__qualname__),
+    requests = _sorted({m for *_, op in described for m in (op.body, op.query) if m is not None})
+    answers = _sorted({op.response for *_, op in described if op.response is not None})
+    keys, definitions = models_json_schema(
+        [(m, "validation") for m in requests] + [(m, "serialization") for m in answers], ref_template=_SCHEMAS
     )
-    keys, definitions = models_json_schema([(m, "validation") for m in models], ref_template=_SCHEMAS)
     schemas = {**definitions.get("$defs", {}), "Problem": _PROBLEM_SCHEMA}
     paths: dict[str, dict[str, Any]] = {}
     for method, path, entry, operation in described:
@@ -380,8 +428,10 @@ def build(routes: Mapping[str, Mapping[str, RouteEntry]]) -> dict[str, Any]:
             "security": _security(operation),
             "parameters": _parameters(path, operation, query_schema),
             "responses": {
-                str(operation.status): _success(operation),
-                **{status: _problem(_ERRORS[status]) for status in _error_statuses(path, operation)},
+                **_successes(
+                    operation, keys[operation.response, "serialization"] if operation.response else {}
+                ),
+                **{status: _problem(_ERRORS[status]) for status in _error_statuses(method, path, operation)},
                 "default": _problem("Unexpected error"),
             },
         }
@@ -414,6 +464,10 @@ def build(routes: Mapping[str, Mapping[str, RouteEntry]]) -> dict[str, Any]:
             },
         },
     }
+
+
+def _sorted(models: set[type[BaseModel]]) -> list[type[BaseModel]]:
+    return sorted(models, key=lambda m: (m.__module__, m.__qualname__))
 
 
 def _resolve(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
