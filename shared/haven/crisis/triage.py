@@ -24,6 +24,7 @@ from haven.crisis.clustering import (
 from haven.crisis.credibility import (
     Credibility,
     CredibilitySignals,
+    Source,
     category_hazard_consistent,
     credibility,
 )
@@ -87,6 +88,18 @@ class EventSink(Protocol):
     def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None: ...
 
 
+#: Feed types published by the agencies responsible for the hazard (``feed:<type>`` sources).
+OFFICIAL_FEEDS = frozenset({"usgs", "gdacs", "gdacs_events", "ea_floods", "cap"})
+
+
+def credibility_source(source: str) -> Source:
+    """The credibility prior of a report's source: citizen, official feed, or social media."""
+    if source == "citizen":
+        return "citizen"
+    kind = source.removeprefix("feed:")
+    return "official_feed" if kind in OFFICIAL_FEEDS else "social"
+
+
 def decide(report: Report, classification: Classification, candidates: list[Candidate]) -> TriageDecision:
     """The pure part: what triage does with a classified report, given the incidents near it."""
     category = classification.category if report.category == Category.UNKNOWN else Category(report.category)
@@ -98,7 +111,7 @@ def decide(report: Report, classification: Classification, candidates: list[Cand
         corroborating_reports=match.snapshot.report_count if match else 0,
         corroborating_feed_items=match.feed_item_count if match else 0,
         has_media=bool(report.media),
-        source="citizen" if report.source == "citizen" else "social",
+        source=credibility_source(report.source),
         reporter_history=None,
         category_hazard_consistent=category_hazard_consistent(category, hazard),
         classifier_confidence=classification.category_confidence,
