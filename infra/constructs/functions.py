@@ -161,6 +161,8 @@ class Functions(Construct):
             environment["HAVEN_EMAIL_FROM"] = str(
                 self.node.try_get_context("email_from") or "alerts@haven.example.org"
             )
+        if spec.provisions_logins:
+            environment["HAVEN_USER_POOL_ID"] = self._identity.user_pool.user_pool_id
         public_url = self.node.try_get_context("public_url")
         if public_url:
             environment["HAVEN_PUBLIC_URL"] = str(public_url)
@@ -209,6 +211,10 @@ class Functions(Construct):
                     actions=["ses:SendEmail"],
                     resources=[f"arn:{stack.partition}:ses:{stack.region}:{stack.account}:identity/*"],
                 )
+            )
+        if spec.provisions_logins:
+            self._identity.user_pool.grant(
+                role, "cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup"
             )
         self.signing_key.grant_read(role)
 

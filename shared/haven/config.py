@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     #: JWKS document URL (Cognito in AWS). Locally the JWKS is read from ``auth_jwks_file``.
     auth_jwks_url: str | None = None
     auth_jwks_file: str | None = None
+    #: Cognito user pool where partner and recruiter logins are created (AWS mode).
+    user_pool_id: str | None = None
 
     # --- secrets ----------------------------------------------------------------------------
     #: HMAC key for pagination cursors and tracking tokens (local mode / tests).

@@ -78,6 +78,8 @@ class Function:
     deletes_buckets: tuple[str, ...] = ()
     #: Sends SMS and push through SNS and e-mail through SES (haven.adapters.notifier).
     sends_notifications: bool = False
+    #: Creates sign-in identities in the user pool (haven.adapters.logins).
+    provisions_logins: bool = False
     puts_events: bool = False
     #: Secrets Manager name prefixes it reads (``"feeds/"``), under the stage's own prefix:
     #: ``haven-<stage>/feeds/*`` (haven.adapters.names.secret_name).
@@ -232,6 +234,7 @@ FUNCTIONS: tuple[Function, ...] = (
         deletes_buckets=("safety-photos",),
         puts_events=True,
         sends_notifications=True,
+        provisions_logins=True,
     ),
     Function(
         "triage",

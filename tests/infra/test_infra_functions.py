@@ -232,3 +232,14 @@ def test_role_reads_only_its_stages_secrets_under_the_catalogs_prefixes(
         f"arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{STAGE_PREFIX}/{prefix}*"
         for prefix in spec.reads_secrets
     }
+
+
+@FUNCTIONS
+def test_only_login_provisioners_may_create_users_in_the_pool(
+    template_json: dict[str, Any], spec: resources.Function
+) -> None:
+    grants = _grants(template_json, spec.name)
+    pools = set(resources_of_type(template_json, "AWS::Cognito::UserPool"))
+    created = {t for t, _ in targets_with(grants, "cognito-idp:AdminCreateUser")}
+    assert created == (pools if spec.provisions_logins else set())
+    assert not any(a.startswith("cognito-idp:") and grant.wildcard for grant in grants for a in grant.actions)

@@ -150,6 +150,7 @@ def test_partner_secret_is_shown_once_and_rotation_overlaps(client: Any) -> None
     assert created["identity"] == {
         "role": "partner",
         "partner_id": created["partner_id"],
+        "login": "complaints@dofe.example.org",  # the contact is invited (tests/integration/test_logins.py)
         "claim": "custom:partner_id",
     }
     listed = client.http.get("/v1/admin/partners", headers=_auth("auditor")).json_body["items"]

@@ -14,13 +14,14 @@ from chalicelib.http import HavenBlueprint, Strict, caller, json_response, pagin
 from haven import clock
 from haven.adapters.dynamo.complaints import DynamoComplaints, DynamoPartners, DynamoReferrals
 from haven.adapters.events import EventBridgePublisher
+from haven.adapters.logins import logins
 from haven.auth import Role, require
 from haven.complaints import partners as use_cases
 from haven.complaints import referrals
 from haven.complaints.countries import check_countries
 from haven.config import get_settings
 from haven.crisis.incidents import collect
-from haven.errors import NotFound
+from haven.errors import Conflict, NotFound
 from haven.ids import is_id
 from haven.urls import check_url
 
@@ -143,11 +144,21 @@ def create_partner() -> Response:
         check_url=_url_check(),
         default_sla_days=get_settings().referral_sla_days,
     )
+    identity = _identity(partner["partner_id"])
+    if body.contact and body.contact.email:
+        # After the partner exists: its signing secret is shown only in this answer, so a login
+        # that cannot be created is reported here rather than failing the whole request.
+        try:
+            identity["login"] = logins().invite(
+                email=body.contact.email, role=Role.PARTNER, partner_id=partner["partner_id"]
+            )
+        except Conflict as error:
+            identity["login_error"] = error.detail
     return json_response(
         {
             **use_cases.admin_view(partner),
             "signing_secret": secret,
-            "identity": _identity(partner["partner_id"]),
+            "identity": identity,
         },
         status=201,
         headers={"Location": f"/v1/admin/partners/{partner['partner_id']}"},
