@@ -155,6 +155,7 @@ QUEUES: tuple[Queue, ...] = (
         max_receive_count=5,
         visibility_timeout_s=120,
     ),
+    Queue("compliance-reviews", consumer="compliance-reviews", batch_size=10),
     # One message per poll of one source; failures are recorded on the source, not retried here.
     Queue("feed-poll", consumer="feed-poller", batch_size=5, max_receive_count=3, visibility_timeout_s=360),
 )
@@ -176,6 +177,7 @@ RULES: tuple[Rule, ...] = (
         target_queue="displacement-aggregation",
     ),
     Rule("complaint-referred", detail_types=("complaint.referred",), target_queue="referral-delivery"),
+    Rule("compliance-reviews", detail_types=("complaint.resolved",), target_queue="compliance-reviews"),
 )
 
 SCHEDULES: tuple[Schedule, ...] = (
@@ -323,6 +325,15 @@ FUNCTIONS: tuple[Function, ...] = (
         writes=("accreditation", "accreditation-audit", "roster"),
         puts_events=True,
         sends_notifications=True,
+    ),
+    Function(
+        "compliance-reviews",
+        path="functions/compliance_reviews",
+        handler="handler.handler",
+        description="Opens a compliance review on an accreditation per complaint substantiated against it",
+        timeout_s=60,
+        reads=("roster", "accreditation"),
+        writes=("accreditation", "accreditation-audit"),
     ),
     Function(
         "feed-scheduler",

@@ -86,6 +86,8 @@ class Application:
     valid_from: str | None = None
     valid_until: str | None = None
     suspended_until: str | None = None
+    #: Opened by :mod:`haven.recruitment.monitoring`, one per substantiated complaint.
+    compliance_reviews: list[dict[str, Any]] = field(default_factory=list)
     version: int = 0
 
     @property
@@ -414,16 +416,13 @@ def transition(
     moment = now or clock.now()
     after = _apply(application, action, rule, details, moment, workflow.default_term_years)
     after.version = expected_version + 1
-    entry = AuditEntry(
-        application_id=application.application_id,
-        seq=after.version,
-        at=after.updated_at,
+    entry = audit_entry(
+        application,
+        after,
         actor=principal.subject if principal else "scheduler",
         role=_role_name(principal, actor),
         action=action.value,
         reason=reason,
-        before=application.standing(),
-        after=after.standing(),
     )
     was, now_listed = ROSTER_STATUS.get(application.state), ROSTER_STATUS.get(after.state)
     change = Change(
@@ -446,6 +445,23 @@ def transition(
     workflow.events.publish("recruitment", "accreditation.changed", changed_event(entry, after))
     _notify(after, entry, workflow.notifier)
     return after
+
+
+def audit_entry(
+    before: Application, after: Application, *, actor: str, role: str, action: str, reason: str
+) -> AuditEntry:
+    """The append-only record of what moved ``before`` to ``after`` (at ``after.version``)."""
+    return AuditEntry(
+        application_id=after.application_id,
+        seq=after.version,
+        at=after.updated_at,
+        actor=actor,
+        role=role,
+        action=action,
+        reason=reason,
+        before=before.standing(),
+        after=after.standing(),
+    )
 
 
 def _check_legal(application: Application, action: Action, actor: Actor, expected_version: int) -> Rule:
@@ -641,6 +657,7 @@ def view(
         "questionnaire": application.questionnaire,
         "documents": [{k: v for k, v in d.items() if k != "key"} for d in application.documents],
         "audit": application.audit if actor == Actor.STAFF else None,
+        "compliance_reviews": application.compliance_reviews if actor == Actor.STAFF else None,
         "missing": [{"field": g.field, "message": g.message} for g in missing(application)]
         if application.state in EDITABLE
         else [],

@@ -50,6 +50,7 @@ def to_item(application: Application, version: int | None) -> ApplicationItem:
         valid_from=application.valid_from,
         valid_until=application.valid_until,
         suspended_until=application.suspended_until,
+        compliance_reviews=application.compliance_reviews,
         due_at=application.due_at,
     )
     if version is not None:
@@ -74,6 +75,7 @@ def from_item(item: ApplicationItem) -> Application:
         valid_from=item.valid_from,
         valid_until=item.valid_until,
         suspended_until=item.suspended_until,
+        compliance_reviews=item.compliance_reviews or [],
         version=int(item.version or 0),
     )
 

@@ -35,7 +35,8 @@ alert-deliveries
     ``message_id`` for the delivery status of one message.
 accreditation
   - GetItem by ``application_id``; conditional writes on ``version`` (TransactWrite with the
-    audit entry and the roster entries for a transition).
+    audit entry and the roster entries for a transition; with the audit entry alone when a
+    substantiated complaint opens a compliance review).
   - Query ``by_org`` (org_id, created_at): a recruiter's applications.
   - Query ``by_state`` (state, updated_at): the auditors' work lists.
   - Query ``by_due`` (state, due_at <= now): the scheduled jobs (renewal notice, expiry, lapse
@@ -587,6 +588,7 @@ class AccreditationApplication(Model):
     valid_from = UnicodeAttribute(null=True)
     valid_until = UnicodeAttribute(null=True)
     suspended_until = UnicodeAttribute(null=True)
+    compliance_reviews = JSONAttribute(default=list)
     due_at = UnicodeAttribute(null=True)
     version = VersionAttribute()
 
