@@ -9,13 +9,18 @@ Nothing may answer 5xx; every refusal is problem+json and names the field at fau
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
+import requests
 from chalice.test import Client
 
 from haven.config import get_settings
@@ -51,8 +56,47 @@ def document() -> dict[str, Any]:
     return build(api.app.routes)
 
 
-@pytest.fixture
-def client(aws: None) -> Iterator[Any]:
+@dataclass(frozen=True)
+class _Answer:
+    status_code: int
+    headers: Any
+    body: bytes
+
+
+class _OverHttp:
+    """The local stack over HTTP, with the same ``http.request`` as Chalice's test client."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = self
+        self.session = requests.Session()
+
+    def request(self, method: str, path: str, headers: dict[str, str], body: bytes) -> _Answer:
+        answer = self.session.request(method, self.url + path, headers=headers, data=body, timeout=30)
+        return _Answer(answer.status_code, answer.headers, answer.content)
+
+
+@pytest.fixture(scope="module")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_OverHttp]:
+    """``python -m local`` as ``make run`` starts it, with this process's signing keys so that
+    the tokens minted here verify there (its own state folder otherwise)."""
+    from tests.e2e.conftest import start_platform
+
+    tokens.ensure_keys()
+    state = tmp_path_factory.mktemp("fuzz-state")
+    shutil.copytree(Path(os.environ["HAVEN_STATE_DIR"]) / "auth", state / "auth")
+    platform = start_platform(state)
+    yield _OverHttp(platform.url)
+    platform.stop()
+
+
+@pytest.fixture(params=["handler", "local-stack"])
+def client(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Every case runs twice: on the handler (mocked AWS) and over HTTP on the local stack."""
+    if request.param == "local-stack":
+        yield request.getfixturevalue("local_stack")
+        return
+    request.getfixturevalue("aws")
     import app as api
 
     with Client(api.app) as c:
