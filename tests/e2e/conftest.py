@@ -45,7 +45,12 @@ class Platform:
         self.process.send_signal(signal.SIGINT)
         # Stopping saves a snapshot of every table and bucket: seconds normally, longer on a
         # loaded 2-core machine. A hang would still fail here.
-        out, _ = self.process.communicate(timeout=120)
+        try:
+            out, _ = self.process.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # never leave a platform running behind the tests
+            out, _ = self.process.communicate()
+            raise AssertionError(f"the local platform did not stop on Ctrl-C:\n{out[-2000:]}") from None
         return out
 
     def token(self, role: str, **claims: str) -> str:
