@@ -314,31 +314,22 @@ def test_failed_delivery_is_recorded_and_retried(client: Any) -> None:
         flaky.close()
 
 
-def test_subscriptions_validate_and_unsubscribe(client: Any, receiver: WebhookReceiver) -> None:
-    bad = client.http.post(
-        "/v1/subscriptions",
-        headers={"Content-Type": "application/json"},
-        body=json.dumps(
-            {
-                "area": {"type": "circle", "lat": 0, "lon": 0, "radius_km": 1},
-                "channel": "sms",
-                "address": "12345",
-            }
-        ),
+def _post_subscription(client: Any, channel: str, address: str) -> Any:
+    body = {
+        "area": {"type": "circle", "lat": 0, "lon": 0, "radius_km": 1},
+        "channel": channel,
+        "address": address,
+    }
+    return client.http.post(
+        "/v1/subscriptions", headers={"Content-Type": "application/json"}, body=json.dumps(body)
     )
+
+
+def test_subscriptions_validate_and_unsubscribe(client: Any, receiver: WebhookReceiver) -> None:
+    bad = _post_subscription(client, "sms", "12345")
     assert bad.status_code == 422
     assert bad.json_body["errors"][0]["field"] == "address"
-    private = client.http.post(
-        "/v1/subscriptions",
-        headers={"Content-Type": "application/json"},
-        body=json.dumps(
-            {
-                "area": {"type": "circle", "lat": 0, "lon": 0, "radius_km": 1},
-                "channel": "webhook",
-                "address": "http://10.0.0.1/x",
-            }
-        ),
-    )
+    private = _post_subscription(client, "webhook", "http://10.0.0.1/x")
     assert private.status_code == 422
     created = _subscribe(client, receiver, 10, 10)
     wrong = client.http.delete(f"/v1/subscriptions/{created['subscription_id']}?token={'x' * 32}")

@@ -157,14 +157,13 @@ def _context() -> dict[str, Any]:
 
 def _thread_json(thread: use_cases.AlertThread) -> dict[str, Any]:
     return {
+        **thread.summary,
         "alert_id": thread.alert_id,
         "state": thread.state,
         "status": thread.status,
         "version": thread.version,
         "current_message_id": thread.current_message_id,
         "updated_at": clock.iso(thread.updated_at),
-        **{k: v for k, v in thread.summary.items() if k != "msg_type"},
-        "msg_type": thread.summary["msg_type"],
         "cap_url": f"/v1/alerts/{thread.alert_id}",
     }
 
