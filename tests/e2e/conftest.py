@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 import requests
-from jsonschema import Draft202012Validator
+
+from tests import contract
 
 REPO = Path(__file__).resolve().parents[2]
 #: Every platform started in this process: the answers they give are checked against the contract.
@@ -113,60 +110,6 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
 # --- the contract: every answer of the platform as docs/openapi.json documents it -------------
 
 
-@cache
-def _document() -> dict[str, Any]:
-    return json.loads((REPO / "docs" / "openapi.json").read_text())  # type: ignore[no-any-return]
-
-
-@cache
-def _templates() -> list[tuple[re.Pattern[str], str]]:
-    """Path templates, literal segments before parameters (``/v1/alerts/feed.atom`` first)."""
-    paths = sorted(_document()["paths"], key=lambda path: (path.count("{"), path))
-    return [
-        (re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$"), path) for path in paths
-    ]
-
-
-def _media(response: requests.Response) -> str:
-    return response.headers.get("Content-Type", "").split(";")[0].strip()
-
-
-def _validate(schema: dict[str, Any], body: Any) -> list[str]:
-    rooted = {**schema, "components": _document()["components"]}
-    return [
-        f"{'/'.join(map(str, e.absolute_path)) or 'body'}: {e.message}"
-        for e in Draft202012Validator(rooted).iter_errors(body)
-    ]
-
-
-def _unrouted(response: requests.Response) -> list[str]:
-    """An undocumented method or path is refused as problem+json (405 / 404), nothing else."""
-    if response.status_code not in (404, 405) or _media(response) != "application/problem+json":
-        return [f"undocumented operation answered {response.status_code} {_media(response)}"]
-    return _validate({"$ref": "#/components/schemas/Problem"}, response.json())
-
-
-def contract_violations(response: requests.Response) -> list[str]:
-    """How ``response`` departs from the documented operation, status, media type and schema."""
-    path = urlsplit(response.url).path
-    template = next((t for pattern, t in _templates() if pattern.match(path)), None)
-    method = response.request.method or ""
-    operation = _document()["paths"][template].get(method.lower()) if template else None
-    if operation is None:
-        return _unrouted(response)
-    documented = operation["responses"].get(str(response.status_code))
-    if documented is None:
-        return [f"status {response.status_code} is not documented for {method} {template}"]
-    if "content" not in documented:
-        return [] if not response.content else [f"{response.status_code} must have no body"]
-    content = documented["content"].get(_media(response))
-    if content is None:
-        return [f"{response.status_code} {_media(response)!r} is not documented for {method} {template}"]
-    if _media(response).endswith("json"):
-        return _validate(content["schema"], response.json())
-    return []  # XML, Atom, CSV, Markdown: documented as text
-
-
 @pytest.fixture(autouse=True)
 def answers_follow_the_contract(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Collect every answer of a platform during the test; fail it on any that breaks the contract."""
@@ -181,9 +124,16 @@ def answers_follow_the_contract(monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
 
     monkeypatch.setattr(requests.Session, "send", recording_send)
     yield
-    broken = [
-        f"{r.request.method} {urlsplit(r.url).path} -> {r.status_code}: {violation}"
-        for r in answers
-        for violation in contract_violations(r)
-    ]
-    assert broken == [], "answers that break docs/openapi.json:\n" + "\n".join(broken)
+    broken = contract.report(
+        [
+            contract.Answer(
+                r.request.method or "",
+                r.url,
+                r.status_code,
+                r.headers.get("Content-Type", ""),
+                r.content,
+            )
+            for r in answers
+        ]
+    )
+    assert not broken, "answers that break docs/openapi.json:\n" + broken

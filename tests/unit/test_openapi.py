@@ -110,3 +110,21 @@ def test_operations_state_security_per_role(routes: Any) -> None:
     assert paths["/v1/reports"]["post"]["security"] == []
     problem = paths["/v1/reports"]["post"]["responses"]["422"]["content"]
     assert problem == {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+def test_every_json_answer_documents_its_schema() -> None:
+    from chalicelib.openapi import OPERATIONS
+
+    undocumented = [
+        f"{method} {path}"
+        for (method, path), operation in OPERATIONS.items()
+        if operation.status != 204 and operation.media.endswith("json") and operation.response is None
+    ]
+    assert undocumented == [], "give these operations a response model (chalicelib/responses.py)"
+
+
+def test_every_body_has_an_example() -> None:
+    from chalicelib.openapi import OPERATIONS
+
+    missing = [f"{m} {p}" for (m, p), op in OPERATIONS.items() if op.body is not None and op.example is None]
+    assert missing == []

@@ -86,10 +86,29 @@ class Operation:
 
 R, A, AD, RC, P = Role.RESPONDER, Role.AUDITOR, Role.ADMIN, Role.RECRUITER, Role.PARTNER
 _VERSION = {"expected_version": 1}
+_ALERT = {
+    "event": "Flood warning",
+    "categories": ["Met"],
+    "response_types": ["Evacuate"],
+    "urgency": "Immediate",
+    "severity": "Severe",
+    "certainty": "Likely",
+    "expires": "2026-12-01T18:00:00Z",
+    "texts": [
+        {
+            "language": "en",
+            "headline": "Flood warning for the river district",
+            "description": "The river is expected to overflow tonight.",
+            "instruction": "Move to higher ground now.",
+        }
+    ],
+    "areas": [{"description": "River district", "circles": [{"lat": 51.5, "lon": -0.12, "radius_km": 3}]}],
+}
+_AREA = {"type": "circle", "lat": 51.5, "lon": -0.12, "radius_km": 5}
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/health"): Operation("Liveness: status, version and mode; no AWS call", response=out.Health),
-    ("GET", OPENAPI_PATH): Operation("This OpenAPI document"),
+    ("GET", OPENAPI_PATH): Operation("This OpenAPI document", response=out.OpenApiDocument),
     ("POST", "/v1/reports"): Operation(
         "Submit a crisis report",
         body=reports.ReportIn,
@@ -114,25 +133,34 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/v1/ops/incidents"): Operation(
         "Incidents by status", (R,), query=incidents.OpsIncidentQuery, response=out.IncidentPage
     ),
-    ("GET", "/v1/ops/incidents/{incident_id}"): Operation("One incident with its reports", (R,)),
+    ("GET", "/v1/ops/incidents/{incident_id}"): Operation(
+        "One incident with its reports", (R,), response=out.IncidentWithReports
+    ),
     ("PATCH", "/v1/ops/incidents/{incident_id}"): Operation(
         "Change an incident's status, assignee or notes",
         (R,),
         body=incidents.IncidentPatch,
+        response=out.Incident,
         example={**_VERSION, "status": "verified"},
     ),
-    ("GET", "/v1/ops/reports"): Operation("Reports by status", (R,), query=incidents.OpsReportQuery),
+    ("GET", "/v1/ops/reports"): Operation(
+        "Reports by status", (R,), query=incidents.OpsReportQuery, response=out.ReportPage
+    ),
     ("POST", "/v1/safety/people"): Operation(
         "Register a person (safe, or sought)",
         body=safety.PersonIn,
         status=201,
+        response=out.PersonRegistered,
         example={"full_name": "María José García López", "author": {"name": "Ana García"}},
     ),
-    ("GET", "/v1/safety/people"): Operation("Search people by name", query=safety.SearchQuery),
+    ("GET", "/v1/safety/people"): Operation(
+        "Search people by name", query=safety.SearchQuery, response=out.PeopleFound
+    ),
     ("POST", "/v1/safety/people/{person_id}/notes"): Operation(
         "Add a PFIF note to a person record",
         body=safety.NoteIn,
         status=201,
+        response=out.NoteAdded,
         optional_auth=True,
         example={"author": {"name": "Ana García"}, "text": "Seen at the shelter", "status": "believed_alive"},
     ),
@@ -141,22 +169,33 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ),
     ("GET", "/v1/ops/safety/pfif"): Operation("PFIF 1.4 export", (R,), query=safety.PfifQuery, media=XML),
     ("GET", "/v1/guidance"): Operation(
-        "Guidance for an audience", query=guidance.GuidanceQuery, also=(MARKDOWN,), conditional=True
+        "Guidance for an audience",
+        query=guidance.GuidanceQuery,
+        response=out.Guidance,
+        also=(MARKDOWN,),
+        conditional=True,
     ),
     ("GET", "/v1/evidence/displacement"): Operation(
-        "Displacement counts, small cells suppressed", query=evidence.DisplacementQuery
+        "Displacement counts, small cells suppressed (JSON, or CSV with HXL tags with ?format=csv)",
+        query=evidence.DisplacementQuery,
+        response=out.Displacement,
+        also=(CSV,),
     ),
     ("POST", "/v1/ops/alerts"): Operation(
-        "Issue a CAP 1.2 alert", (R,), body=alerts.AlertIn, status=201, response=out.Alert
+        "Issue a CAP 1.2 alert", (R,), body=alerts.AlertIn, status=201, response=out.Alert, example=_ALERT
     ),
     ("POST", "/v1/ops/alerts/{alert_id}/update"): Operation(
-        "Update an alert (CAP Update)", (R,), body=alerts.ContinueIn
+        "Update an alert (CAP Update)",
+        (R,),
+        body=alerts.ContinueIn,
+        response=out.Alert,
+        example={**_ALERT, **_VERSION},
     ),
     ("POST", "/v1/ops/alerts/{alert_id}/cancel"): Operation(
-        "Cancel an alert (CAP Cancel)", (R,), body=alerts.CancelIn, example=_VERSION
+        "Cancel an alert (CAP Cancel)", (R,), body=alerts.CancelIn, response=out.Alert, example=_VERSION
     ),
     ("GET", "/v1/ops/alerts/{alert_id}/deliveries"): Operation(
-        "Delivery status of an alert message", (R,), query=alerts.DeliveriesQuery
+        "Delivery status of an alert message", (R,), query=alerts.DeliveriesQuery, response=out.Deliveries
     ),
     ("GET", "/v1/alerts"): Operation("Active public alerts", response=out.AlertList, conditional=True),
     ("GET", "/v1/alerts/{alert_id}"): Operation(
@@ -171,7 +210,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         status=201,
         response=out.SubscriptionPending,
         example={
-            "area": {"type": "circle", "lat": 51.5, "lon": -0.12, "radius_km": 5},
+            "area": _AREA,
             "channel": "email",
             "address": "someone@example.org",
         },
@@ -181,9 +220,14 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         (R,),
         body=alerts.ResponderSubscriptionIn,
         status=201,
+        response=out.SubscriptionPending,
+        example={"area": _AREA, "channel": "email", "address": "duty@example.org", "hazards": ["flood"]},
     ),
     ("POST", "/v1/subscriptions/{subscription_id}/confirm"): Operation(
-        "Confirm a subscription with its code", body=alerts.CodeIn, example={"code": "123456"}
+        "Confirm a subscription with its code",
+        body=alerts.CodeIn,
+        response=out.SubscriptionState,
+        example={"code": "123456"},
     ),
     ("DELETE", "/v1/subscriptions/{subscription_id}"): Operation(
         "Unsubscribe", query=alerts.TokenQuery, status=204
@@ -206,34 +250,66 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "Track a complaint by its code", response=out.ComplaintTracking
     ),
     ("GET", "/v1/admin/complaints"): Operation(
-        "Complaints by status", (A,), query=complaints.ComplaintListQuery
+        "Complaints by status", (A,), query=complaints.ComplaintListQuery, response=out.ComplaintPage
     ),
-    ("GET", "/v1/admin/complaints/{complaint_id}"): Operation("One complaint with its timeline", (A,)),
+    ("GET", "/v1/admin/complaints/{complaint_id}"): Operation(
+        "One complaint with its timeline", (A,), response=out.Complaint
+    ),
     ("POST", "/v1/admin/complaints/{complaint_id}/transitions"): Operation(
         "Triage, refer or close a complaint",
         (A,),
         body=complaints.TransitionIn,
+        response=out.ComplaintChanged,
         example={**_VERSION, "action": "close", "reason": "duplicate"},
     ),
-    ("GET", "/v1/admin/partners"): Operation("Partner authorities", (A,), query=partners.PartnerListQuery),
+    ("GET", "/v1/admin/partners"): Operation(
+        "Partner authorities", (A,), query=partners.PartnerListQuery, response=out.PartnerList
+    ),
     ("POST", "/v1/admin/partners"): Operation(
-        "Create a partner authority", (AD,), body=partners.PartnerIn, status=201
+        "Create a partner authority",
+        (AD,),
+        body=partners.PartnerIn,
+        status=201,
+        response=out.PartnerCreated,
+        example={
+            "name": "Department of Foreign Employment",
+            "jurisdictions": {"origin": ["NP"], "destination": []},
+            "categories": ["recruitment_fees", "contract_substitution"],
+            "contact": {"email": "referrals@example.org"},
+            "sla_days": 14,
+        },
     ),
     ("PATCH", "/v1/admin/partners/{partner_id}"): Operation(
-        "Change a partner, or rotate its secret", (AD,), body=partners.PartnerPatch, example=_VERSION
+        "Change a partner, or rotate its secret",
+        (AD,),
+        body=partners.PartnerPatch,
+        response=out.Partner,
+        example=_VERSION,
     ),
     ("GET", "/v1/partner/referrals"): Operation(
-        "The partner's own referrals", (P,), query=partners.ReferralQuery, tenant="partner"
+        "The partner's own referrals",
+        (P,),
+        query=partners.ReferralQuery,
+        response=out.ReferralPage,
+        tenant="partner",
     ),
-    ("GET", "/v1/partner/referrals/{referral_id}"): Operation("One own referral", (P,), tenant="partner"),
+    ("GET", "/v1/partner/referrals/{referral_id}"): Operation(
+        "One own referral", (P,), response=out.Referral, tenant="partner"
+    ),
     ("POST", "/v1/partner/referrals/{referral_id}/ack"): Operation(
-        "Acknowledge a referral", (P,), body=partners.AckIn, tenant="partner", example={"status": "received"}
+        "Acknowledge a referral",
+        (P,),
+        body=partners.AckIn,
+        response=out.Referral,
+        tenant="partner",
+        example={"status": "received"},
     ),
     ("POST", "/v1/accreditation/applications"): Operation(
         "Create an accreditation application (draft)",
         (RC,),
         body=accreditation.ApplicationIn,
         status=201,
+        response=out.Application,
         tenant="org",
         example={},
     ),
@@ -241,15 +317,17 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "Own applications (recruiter) or by state (staff)",
         (RC, A),
         query=accreditation.ListQuery,
+        response=out.ApplicationPage,
         tenant="org",
     ),
     ("GET", "/v1/accreditation/applications/{application_id}"): Operation(
-        "One application", (RC, A), tenant="org"
+        "One application", (RC, A), response=out.Application, tenant="org"
     ),
     ("PATCH", "/v1/accreditation/applications/{application_id}"): Operation(
         "Edit a draft or deferred application",
         (RC,),
         body=accreditation.ApplicationPatch,
+        response=out.Application,
         tenant="org",
         example=_VERSION,
     ),
@@ -258,6 +336,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         (RC,),
         body=accreditation.DocumentIn,
         status=201,
+        response=out.DocumentDeclared,
         tenant="org",
         example={
             "kind": "licence",
@@ -268,34 +347,62 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         },
     ),
     ("POST", "/v1/accreditation/applications/{application_id}/submit"): Operation(
-        "Submit an application", (RC,), body=accreditation.SubmitIn, tenant="org", example=_VERSION
+        "Submit an application",
+        (RC,),
+        body=accreditation.SubmitIn,
+        response=out.Application,
+        tenant="org",
+        example=_VERSION,
     ),
     ("POST", "/v1/accreditation/applications/{application_id}/transitions"): Operation(
         "Move an application through the workflow",
         (A,),
         body=accreditation.TransitionIn,
+        response=out.Application,
         example={**_VERSION, "action": "start_review", "reason": "complete file"},
     ),
-    ("GET", "/v1/ops/feeds"): Operation("Feed sources", (R,), query=feeds.FeedListQuery),
-    ("POST", "/v1/ops/feeds"): Operation("Register a feed source", (R,), body=feeds.FeedIn, status=201),
+    ("GET", "/v1/ops/feeds"): Operation(
+        "Feed sources", (R,), query=feeds.FeedListQuery, response=out.FeedPage
+    ),
+    ("POST", "/v1/ops/feeds"): Operation(
+        "Register a feed source",
+        (R,),
+        body=feeds.FeedIn,
+        status=201,
+        response=out.FeedSource,
+        example={
+            "type": "usgs",
+            "url": "https://earthquake.usgs.gov/earthquakes/feed/v1.0/summary/4.5_hour.geojson",
+            "interval_minutes": 5,
+        },
+    ),
     ("PATCH", "/v1/ops/feeds/{source_id}"): Operation(
-        "Change a feed source", (R,), body=feeds.FeedPatch, example=_VERSION
+        "Change a feed source", (R,), body=feeds.FeedPatch, response=out.FeedSource, example=_VERSION
     ),
     ("DELETE", "/v1/ops/feeds/{source_id}"): Operation("Stop polling and forget a source", (R,), status=204),
-    ("POST", "/v1/ops/feeds/{source_id}/poll"): Operation("Queue a poll now", (R,), status=202),
-    ("GET", "/v1/roster"): Operation("Search accredited recruiters", query=roster.RosterQuery),
+    ("POST", "/v1/ops/feeds/{source_id}/poll"): Operation(
+        "Queue a poll now", (R,), status=202, response=out.PollQueued
+    ),
+    ("GET", "/v1/roster"): Operation(
+        "Search accredited recruiters", query=roster.RosterQuery, response=out.RosterPage
+    ),
     ("GET", "/v1/roster/export"): Operation(
         "The whole roster as JSON, or CSV with ?format=csv",
         query=roster.ExportQuery,
+        response=out.RosterExport,
         also=(CSV,),
         conditional=True,
     ),
     ("GET", "/v1/roster/verify"): Operation(
         "Verify a licence", query=roster.VerifyQuery, response=out.LicenceVerification
     ),
-    ("GET", "/v1/roster/{recruiter_id}"): Operation("One recruiter of the roster"),
-    ("GET", "/v1/portal/articles"): Operation("Rights articles in a language", query=roster.LangQuery),
-    ("GET", "/v1/portal/articles/{slug}"): Operation("One rights article", query=roster.LangQuery),
+    ("GET", "/v1/roster/{recruiter_id}"): Operation("One recruiter of the roster", response=out.RosterEntry),
+    ("GET", "/v1/portal/articles"): Operation(
+        "Rights articles in a language", query=roster.LangQuery, response=out.ArticleList
+    ),
+    ("GET", "/v1/portal/articles/{slug}"): Operation(
+        "One rights article", query=roster.LangQuery, response=out.Article
+    ),
 }
 
 _PROBLEM_SCHEMA = {
@@ -349,7 +456,7 @@ def _error_statuses(method: str, path: str, operation: Operation) -> list[str]:
         statuses.append("422")
     if operation.roles or operation.optional_auth:
         statuses.append("401")
-    if operation.roles:
+    if operation.roles or operation.optional_auth:
         statuses.append("403")
     if _PARAMETER.search(path) or operation.tenant:
         statuses.append("404")

@@ -79,6 +79,27 @@ class IncidentMap(Out):
     cursor: str | None
 
 
+class IncidentNote(Out):
+    at: str
+    by: str
+    text: str
+
+
+class Change(Out):
+    from_: str | None = Field(alias="from")
+    to: str | None
+
+
+class IncidentChange(Out):
+    """One edit: what changed of the status and the assignee, and whether a note was added."""
+
+    at: str
+    by: str
+    status: Change | None = None
+    assignee: Change | None = None
+    note: bool | None = None
+
+
 class Incident(Out):
     incident_id: str
     version: int
@@ -97,8 +118,8 @@ class Incident(Out):
     last_report_at: str
     updated_at: str
     assignee: str | None
-    notes: list[dict[str, Any]]
-    history: list[dict[str, Any]]
+    notes: list[IncidentNote]
+    history: list[IncidentChange]
 
 
 class IncidentPage(Out):
@@ -179,3 +200,453 @@ class LicenceVerification(Out):
     legal_name: str | None = None
     valid_from: str | None = None
     valid_until: str | None = None
+
+
+class Page(Out):
+    """Base of paged lists: ``cursor`` is the opaque token of the next page, null on the last."""
+
+    cursor: str | None
+
+
+# --- crisis: responders' view -----------------------------------------------------------------
+
+
+class MediaLink(Out):
+    content_type: str
+    url: str = Field(description="A presigned download link, valid for 5 minutes")
+
+
+class TriageResult(Out):
+    """How the report was classified and scored; the details are the classifier's and the
+    credibility model's own (versioned by ``classifier_version`` and ``credibility.version``)."""
+
+    classification: dict[str, Any]
+    credibility: dict[str, Any]
+    triaged_at: str
+
+
+class OpsReport(Out):
+    """A report as responders see it: full detail, contact included."""
+
+    report_id: str
+    status: str
+    source: str
+    category: str
+    hazard: str | None
+    description: str
+    lat: float
+    lon: float
+    accuracy_m: float | None
+    occurred_at: str | None
+    received_at: str
+    people_affected: int | None
+    language: str | None
+    contact: str | None
+    anonymous: bool
+    media: list[MediaLink]
+    incident_id: str | None
+    triage: TriageResult | None
+
+
+class ReportPage(Page):
+    items: list[OpsReport]
+
+
+class IncidentWithReports(Incident):
+    reports: list[OpsReport] = Field(description="The incident's latest reports (at most 100)")
+
+
+# --- safety -------------------------------------------------------------------------------------
+
+
+class PersonRegistered(Out):
+    person_id: str
+    deletion_token: str = Field(description="Keep it: the only way to delete the record")
+    expires_at: str
+    photo_upload: Upload | None
+
+
+class PersonSummary(Out):
+    """What the public sees of a record: never contact details, age or description."""
+
+    person_id: str
+    full_name: str
+    home_city: str | None
+    latest_status: str | None
+
+
+class PeopleFound(Out):
+    items: list[PersonSummary]
+
+
+class NoteAdded(Out):
+    note_id: str
+    person_id: str
+    status: str | None
+    entry_date: str
+
+
+# --- guidance and evidence ----------------------------------------------------------------------
+
+
+class Guidance(Out):
+    audience: str
+    language: str
+    version: str
+    title: str
+    markdown: str
+    languages: list[str] = Field(description="Every language the guidance exists in")
+
+
+class DisplacementRow(Out):
+    """One group; its counts are null when ``suppressed`` (too few reports to publish)."""
+
+    hazard: str | None = None
+    country: str | None = None
+    month: str | None = None
+    incidents: int | None
+    reports: int | None
+    people_displaced: int | None
+    suppressed: bool
+
+
+class Displacement(Out):
+    from_: str = Field(alias="from")
+    to: str
+    group_by: list[str]
+    min_reports: int
+    items: list[DisplacementRow]
+
+
+# --- alerts and subscriptions -------------------------------------------------------------------
+
+
+class Delivery(Out):
+    subscription_id: str
+    channel: str
+    state: str
+    attempts: int
+    updated_at: str
+    last_error: str | None
+
+
+class Deliveries(Out):
+    message_id: str
+    counts: dict[str, int] = Field(description="Deliveries by state")
+    items: list[Delivery]
+
+
+class SubscriptionState(Out):
+    subscription_id: str
+    status: str
+
+
+# --- complaints, partners and referrals ---------------------------------------------------------
+
+
+class Evidence(Out):
+    key: str
+    content_type: str
+    size_bytes: int
+    url: str | None = Field(default=None, description="A presigned download link (one complaint only)")
+
+
+class TimelineEntry(Out):
+    """What happened and when; the other fields depend on the event (a triage's priority, a
+    referral's partner, an acknowledgement's status)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    at: str
+    event: str
+
+
+class ReferralRef(Out):
+    referral_id: str
+    partner_id: str
+
+
+class Complaint(Out):
+    """A complaint as auditors see it, contact included."""
+
+    complaint_id: str
+    version: int
+    status: str
+    public_status: str
+    filed_at: str
+    updated_at: str
+    recruiter: dict[str, str]
+    categories: list[str]
+    description: str
+    occurred_on: str | None
+    fees: dict[str, Any] | None
+    origin_country: str
+    destination_country: str
+    contact: dict[str, Any] | None
+    anonymous: bool
+    consent_share_identity: bool
+    language: str | None
+    evidence: list[Evidence]
+    priority: str | None
+    referrals: list[ReferralRef]
+    close_reason: str | None
+    timeline: list[TimelineEntry]
+    public_messages: list[PublicMessage]
+
+
+class ComplaintPage(Page):
+    items: list[Complaint]
+
+
+class ComplaintChanged(Complaint):
+    referred: list[ReferralRef] = Field(description="The referrals this change created")
+
+
+class SigningSecretInfo(Out):
+    created_at: str
+    retires_at: str | None
+
+
+class Jurisdictions(Out):
+    origin: list[str]
+    destination: list[str]
+
+
+class Partner(Out):
+    """A partner authority; its signing secrets only by when each one retires."""
+
+    partner_id: str
+    version: int
+    name: str
+    jurisdictions: Jurisdictions
+    categories: list[str]
+    webhook_url: str | None
+    contact: dict[str, Any] | None
+    active: bool
+    sla_days: int
+    created_at: str
+    updated_at: str
+    signing_secrets: list[SigningSecretInfo]
+    signing_secret: str | None = Field(
+        default=None, description="The new secret: only when created or rotated, shown once"
+    )
+
+
+class PartnerList(Out):
+    items: list[Partner]
+
+
+class PartnerIdentity(Out):
+    role: str
+    partner_id: str
+    claim: str
+    login: str | None = None
+    login_error: str | None = None
+
+
+class PartnerCreated(Partner):
+    identity: PartnerIdentity
+
+
+class ReferralDelivery(Out):
+    state: str
+    attempts: int
+
+
+class ReferralAck(Out):
+    at: str
+    status: str
+    reason: str | None = None
+    substantiated: bool | None = None
+    remedy: str | None = None
+    note: str | None = None
+
+
+class Referral(Out):
+    """A referral as its partner pulls it; ``data`` is the webhook's payload."""
+
+    referral_id: str
+    version: int
+    status: str
+    delivery: ReferralDelivery
+    created_at: str
+    updated_at: str
+    sla_due_at: str
+    type: str
+    data: dict[str, Any]
+    acks: list[ReferralAck]
+
+
+class ReferralPage(Page):
+    items: list[Referral]
+
+
+# --- accreditation, roster and portal -----------------------------------------------------------
+
+
+class ApplicationSummary(Out):
+    application_id: str
+    org_id: str
+    legal_name: str | None
+    state: str
+    version: int
+    created_at: str
+    updated_at: str
+    submitted_at: str | None
+    valid_from: str | None
+    valid_until: str | None
+    suspended_until: str | None
+
+
+class ApplicationPage(Page):
+    items: list[ApplicationSummary]
+
+
+class Document(Out):
+    document_id: str
+    kind: str
+    filename: str
+    content_type: str
+    declared_size_bytes: int
+    sha256: str
+    declared_at: str
+    uploaded: bool
+    size_bytes: int | None = None
+    etag: str | None = None
+    version_id: str | None = None
+    url: str | None = Field(default=None, description="A presigned download link, once uploaded")
+
+
+class FieldGap(Out):
+    field: str
+    message: str
+
+
+class HistoryEntry(Out):
+    """One transition; ``actor``, ``before`` and ``after`` are shown to staff only."""
+
+    seq: int
+    at: str
+    action: str
+    role: str
+    reason: str | None
+    from_state: str
+    to_state: str
+    actor: str | None = None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+class Application(ApplicationSummary):
+    organisation: dict[str, Any] | None
+    attestations: dict[str, Any]
+    questionnaire: dict[str, Any]
+    documents: list[Document]
+    audit: dict[str, Any] | None = Field(description="Staff only")
+    compliance_reviews: list[dict[str, Any]] | None = Field(description="Staff only")
+    missing: list[FieldGap] = Field(description="What keeps a draft from being submitted")
+    allowed_actions: list[str]
+    history: list[HistoryEntry]
+
+
+class DocumentDeclared(Out):
+    document: Document
+    version: int = Field(description="The application's version after the declaration")
+    upload: Upload
+
+
+class RosterEntry(Out):
+    recruiter_id: str
+    legal_name: str
+    trading_names: list[str]
+    status: str
+    suspended: bool
+    countries: list[str]
+    corridors: list[dict[str, str]]
+    licences: list[dict[str, str]]
+    valid_from: str | None
+    valid_until: str | None
+    updated_at: str
+
+
+class RosterPage(Page):
+    items: list[RosterEntry]
+
+
+class RosterExport(Out):
+    items: list[RosterEntry]
+    truncated: bool
+    generated_at: str
+
+
+class ArticleListed(Out):
+    slug: str
+    lang: str
+    title: str
+    summary: str
+    version: int
+    updated: str
+    translation: str
+    pending_review: bool = Field(description="A machine or draft translation not yet reviewed")
+
+
+class ArticleList(Out):
+    lang: str
+    languages: list[str]
+    items: list[ArticleListed]
+
+
+class Article(ArticleListed):
+    format: Literal["markdown"]
+    body: str
+    requested_lang: str
+    languages: list[str] = Field(description="Every language the article exists in")
+
+
+# --- feeds --------------------------------------------------------------------------------------
+
+
+class FeedHealth(Out):
+    last_success_at: str | None
+    last_error: str | None
+    last_error_at: str | None
+    consecutive_failures: int
+    unhealthy: bool
+
+
+class FeedSource(Out):
+    source_id: str
+    version: int
+    type: str
+    url: str | None
+    query: str | None
+    keywords: list[str]
+    area: dict[str, Any] | None
+    interval_minutes: int
+    enabled: bool
+    credentials_ref: str | None
+    cursor: str | None
+    next_poll_at: str
+    health: FeedHealth
+    created_at: str
+    updated_at: str
+
+
+class FeedPage(Page):
+    items: list[FeedSource]
+
+
+class PollQueued(Out):
+    source_id: str
+    status: Literal["queued"]
+
+
+class OpenApiDocument(Out):
+    """This very document (OpenAPI 3.1)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    openapi: Literal["3.1.0"]
+    info: dict[str, Any]
+    paths: dict[str, Any]
+    components: dict[str, Any]

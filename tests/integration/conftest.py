@@ -1,0 +1,32 @@
+"""Every answer the API gives through Chalice's test client must follow docs/openapi.json."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from chalice.test import TestHTTPClient
+
+from tests import contract
+
+
+@pytest.fixture(autouse=True)
+def answers_follow_the_contract(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[contract.Answer]]:
+    """Record every answer of the handler during the test; fail the test on any that breaks the
+    contract (status, media type or body schema)."""
+    answers: list[contract.Answer] = []
+    send = TestHTTPClient.request
+
+    def recording(client: TestHTTPClient, method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        response = send(client, method, path, *args, **kwargs)
+        content_type = next((v for k, v in response.headers.items() if k.lower() == "content-type"), "")
+        answers.append(
+            contract.Answer(method.upper(), path, response.status_code, content_type, response.body)
+        )
+        return response
+
+    monkeypatch.setattr(TestHTTPClient, "request", recording)
+    yield answers
+    broken = contract.report(answers)
+    assert not broken, "answers that break docs/openapi.json:\n" + broken
