@@ -48,7 +48,7 @@ class HavenStack(Stack):
         Tags.of(self).add("stage", stage.name)
 
         self.data = Data(self, "Data", stage=stage, models=resources.table_models())
-        self.messaging = Messaging(self, "Messaging", stage=stage)
+        self.messaging = Messaging(self, "Messaging", stage=stage, buckets=self.data.buckets)
         self.identity = Identity(self, "Identity", stage=stage)
         self.functions = Functions(
             self,

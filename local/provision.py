@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 from pynamodb.attributes import TTLAttribute
 
-from haven.resources import BUCKETS, QUEUES, RULES, table_models
+from haven.resources import BUCKETS, QUEUES, RULES, STORAGE_RULES, notifying_buckets, table_models
 from local.environment import ACCOUNT, REGION, bucket_name, bus_name, dlq_name, queue_name
 
 
@@ -95,6 +95,11 @@ def provision(endpoint: str) -> None:
                 Bucket=bucket_name(b.name),
                 CreateBucketConfiguration={"LocationConstraint": REGION},
             )
+    for name in sorted(notifying_buckets()):
+        # As in AWS: the embedded S3 then sends "Object Created" events (presigned POSTs too).
+        s3.put_bucket_notification_configuration(
+            Bucket=bucket_name(name), NotificationConfiguration={"EventBridgeConfiguration": {}}
+        )
 
     events = _client("events", endpoint)
     if bus_name() not in {b["Name"] for b in events.list_event_buses()["EventBuses"]}:
@@ -110,4 +115,24 @@ def provision(endpoint: str) -> None:
             Rule=f"{bus_name()}-{rule.name}",
             EventBusName=bus_name(),
             Targets=[{"Id": rule.target_queue, "Arn": queue_arn(queue_name(rule.target_queue))}],
+        )
+    for storage_rule in STORAGE_RULES:
+        # On the default bus, where S3 sends its events in AWS (the embedded S3 sends them to the
+        # rules of every bus).
+        events.put_rule(
+            Name=f"{bus_name()}-{storage_rule.name}",
+            EventPattern=json.dumps(
+                {
+                    "source": [storage_rule.SOURCE],
+                    "detail-type": [storage_rule.DETAIL_TYPE],
+                    "detail": {"bucket": {"name": [bucket_name(b) for b in storage_rule.buckets]}},
+                }
+            ),
+            State="ENABLED",
+        )
+        events.put_targets(
+            Rule=f"{bus_name()}-{storage_rule.name}",
+            Targets=[
+                {"Id": storage_rule.target_queue, "Arn": queue_arn(queue_name(storage_rule.target_queue))}
+            ],
         )

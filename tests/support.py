@@ -2,12 +2,49 @@
 
 from __future__ import annotations
 
+import base64
 import os
+import struct
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
+
+
+def _jpeg_segment(marker: int, payload: bytes) -> bytes:
+    return bytes((0xFF, marker)) + struct.pack(">H", len(payload) + 2) + payload
+
+
+#: A genuine 1×1 grey baseline JPEG: JFIF header, a flat quantisation table, one-code Huffman
+#: tables, and one block whose DC difference and first AC code are both 0.
+JPEG = (
+    b"\xff\xd8"
+    + _jpeg_segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
+    + _jpeg_segment(0xDB, b"\x00" + b"\x01" * 64)
+    + _jpeg_segment(0xC0, b"\x08\x00\x01\x00\x01\x01\x01\x11\x00")
+    + _jpeg_segment(0xC4, b"\x00\x01" + b"\x00" * 15 + b"\x00")
+    + _jpeg_segment(0xC4, b"\x10\x01" + b"\x00" * 15 + b"\x00")
+    + _jpeg_segment(0xDA, b"\x01\x01\x00\x00\x3f\x00")
+    + b"\x3f\xff\xd9"
+)
+
+#: A file of each type the upload buckets accept, as upload screening (haven.uploads) checks
+#: them: whatever a test uploads must be what it declares, or screening deletes it.
+UPLOAD_SAMPLES: dict[str, bytes] = {
+    "image/jpeg": JPEG,
+    # 1×1 transparent PNG and 1×1 lossless WebP.
+    "image/png": base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+    ),
+    "image/webp": base64.b64decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA=="),
+    # The ``ftyp`` box an MP4 file opens with.
+    "video/mp4": b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2",
+    "application/pdf": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n%%EOF\n",
+}
+
+#: What a browser would render: the content screening must catch under an image's name.
+HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 
 
 def published_events() -> list[dict[str, object]]:

@@ -210,4 +210,21 @@ class Data(Construct):
         )
         # Bucket names are generated (they are global); the tag says which catalog bucket it is.
         Tags.of(bucket).add(BUCKET_TAG, spec.name)
+        if spec.name in resources.notifying_buckets():
+            self._send_events_to_eventbridge(bucket)
         return bucket
+
+    @staticmethod
+    def _send_events_to_eventbridge(bucket: s3.Bucket) -> None:
+        """S3 sends every object event of the bucket to the default bus (storage rules).
+
+        Set on the bucket resource itself: ``event_bridge_enabled`` of the L2 bucket would add a
+        custom resource, and with it a Lambda function and a role with wildcard permissions, to
+        do what CloudFormation does natively.
+        """
+        cfn_bucket = cast(s3.CfnBucket, bucket.node.default_child)
+        cfn_bucket.notification_configuration = s3.CfnBucket.NotificationConfigurationProperty(
+            event_bridge_configuration=s3.CfnBucket.EventBridgeConfigurationProperty(
+                event_bridge_enabled=True
+            )
+        )

@@ -8,6 +8,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -24,9 +25,12 @@ EVENT_SOURCE_PREFIX = "haven."
 
 
 class Messaging(Construct):
-    """Catalog queues (each with its own DLQ), the ``haven-<stage>`` bus and its rules."""
+    """Catalog queues (each with its own DLQ), the ``haven-<stage>`` bus and its rules, and the
+    storage rules on the default bus (where S3 sends the events of ``buckets``)."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, stage: StageConfig) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, stage: StageConfig, buckets: Mapping[str, s3.IBucket]
+    ) -> None:
         super().__init__(scope, construct_id)
         self._stage = stage
         self.dead_letter_queues: dict[str, sqs.Queue] = {}
@@ -45,6 +49,8 @@ class Messaging(Construct):
         )
         for rule in resources.RULES:
             self._rule(rule)
+        for storage_rule in resources.STORAGE_RULES:
+            self._storage_rule(storage_rule, buckets)
 
     def _dead_letter_queue(self, owner: str, name: str) -> sqs.Queue:
         queue = sqs.Queue(
@@ -87,16 +93,32 @@ class Messaging(Construct):
                 source=events.Match.prefix(EVENT_SOURCE_PREFIX),
                 detail_type=list(spec.detail_types),
             ),
-            targets=[
-                targets.SqsQueue(
-                    self.queues[spec.target_queue],
-                    # An event EventBridge cannot deliver lands where the queue's poison
-                    # messages do, and raises the same alarm.
-                    dead_letter_queue=self.dead_letter_queues[spec.target_queue],
-                    retry_attempts=8,
-                    max_event_age=Duration.hours(24),
-                )
-            ],
+            targets=[self._queue_target(spec.target_queue)],
+        )
+
+    def _storage_rule(self, spec: resources.StorageRule, buckets: Mapping[str, s3.IBucket]) -> events.Rule:
+        """On the default bus: S3 sends its events nowhere else."""
+        return events.Rule(
+            self,
+            f"{pascal(spec.name)}StorageRule",
+            rule_name=self._stage.physical_name(spec.name),
+            description=f"Objects created in {', '.join(spec.buckets)} -> {spec.target_queue}",
+            event_pattern=events.EventPattern(
+                source=[spec.SOURCE],
+                detail_type=[spec.DETAIL_TYPE],
+                detail={"bucket": {"name": [buckets[name].bucket_name for name in spec.buckets]}},
+            ),
+            targets=[self._queue_target(spec.target_queue)],
+        )
+
+    def _queue_target(self, queue: str) -> targets.SqsQueue:
+        return targets.SqsQueue(
+            self.queues[queue],
+            # An event EventBridge cannot deliver lands where the queue's poison messages do,
+            # and raises the same alarm.
+            dead_letter_queue=self.dead_letter_queues[queue],
+            retry_attempts=8,
+            max_event_age=Duration.hours(24),
         )
 
     def add_schedules(self, functions: Mapping[str, lambda_.IFunction]) -> None:

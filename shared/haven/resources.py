@@ -9,6 +9,7 @@ variables named here (see :mod:`haven.adapters.names`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 BUS_NAME_ENV = "HAVEN_EVENT_BUS"
 TABLE_PREFIX_ENV = "HAVEN_TABLE_PREFIX"
@@ -52,6 +53,21 @@ class Rule:
     name: str
     detail_types: tuple[str, ...]
     target_queue: str
+
+
+@dataclass(frozen=True)
+class StorageRule:
+    """An EventBridge rule on the account's default bus, where S3 sends the events of buckets with
+    EventBridge notifications: objects created in ``buckets`` are routed to a queue. The buckets
+    it names are the ones that get those notifications."""
+
+    name: str
+    buckets: tuple[str, ...]
+    target_queue: str
+
+    #: What S3 puts in ``source`` and ``detail-type`` of the events it sends to EventBridge.
+    SOURCE: ClassVar[str] = "aws.s3"
+    DETAIL_TYPE: ClassVar[str] = "Object Created"
 
 
 @dataclass(frozen=True)
@@ -133,6 +149,9 @@ BUCKETS: tuple[Bucket, ...] = (
     Bucket("feed-raw", expire_days=14),
 )
 
+#: The buckets browsers and apps upload to: every object they receive is screened.
+UPLOAD_BUCKETS: tuple[str, ...] = tuple(b.name for b in BUCKETS if b.accepts_uploads)
+
 QUEUES: tuple[Queue, ...] = (
     Queue("incident-alerts", consumer="responder-alerts", batch_size=10, visibility_timeout_s=120),
     Queue(
@@ -158,6 +177,7 @@ QUEUES: tuple[Queue, ...] = (
     Queue("compliance-reviews", consumer="compliance-reviews", batch_size=10),
     # One message per poll of one source; failures are recorded on the source, not retried here.
     Queue("feed-poll", consumer="feed-poller", batch_size=5, max_receive_count=3, visibility_timeout_s=360),
+    Queue("upload-screening", consumer="upload-screening", batch_size=10),
 )
 
 RULES: tuple[Rule, ...] = (
@@ -178,6 +198,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("complaint-referred", detail_types=("complaint.referred",), target_queue="referral-delivery"),
     Rule("compliance-reviews", detail_types=("complaint.resolved",), target_queue="compliance-reviews"),
+)
+
+STORAGE_RULES: tuple[StorageRule, ...] = (
+    StorageRule("upload-screening", buckets=UPLOAD_BUCKETS, target_queue="upload-screening"),
 )
 
 SCHEDULES: tuple[Schedule, ...] = (
@@ -357,7 +381,22 @@ FUNCTIONS: tuple[Function, ...] = (
         writes_buckets=("feed-raw",),
         reads_secrets=("feeds/",),
     ),
+    Function(
+        "upload-screening",
+        path="functions/upload_screening",
+        handler="handler.handler",
+        description="Deletes uploads whose size, type or first bytes break their bucket's policy",
+        timeout_s=30,
+        reads_buckets=UPLOAD_BUCKETS,
+        deletes_buckets=UPLOAD_BUCKETS,
+        puts_events=True,
+    ),
 )
+
+
+def notifying_buckets() -> frozenset[str]:
+    """The buckets that send their object events to EventBridge: those a storage rule names."""
+    return frozenset(name for rule in STORAGE_RULES for name in rule.buckets)
 
 
 def function(name: str) -> Function:

@@ -179,6 +179,19 @@ def test_bucket_follows_its_catalog_entry(template_json: dict[str, Any], spec: r
     assert bool(cors) == spec.accepts_uploads
     if spec.accepts_uploads:
         assert cors[0]["AllowedMethods"] == ["PUT"]
+    # Every upload is screened once it lands: S3 sends its events to EventBridge (storage rules).
+    notifies = properties.get("NotificationConfiguration")
+    if spec.accepts_uploads:
+        assert notifies == {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}
+    else:
+        assert notifies is None
+
+
+def test_bucket_notifications_are_cloudformation_not_a_custom_resource(template_json: dict[str, Any]) -> None:
+    """No function of CDK's own (and its role with wildcards) configures the notifications."""
+    types = {resource["Type"] for resource in template_json["Resources"].values()}
+    assert "Custom::S3BucketNotifications" not in types
+    assert len(resources_of_type(template_json, "AWS::Lambda::Function")) == len(resources.FUNCTIONS)
 
 
 def test_server_access_logs_go_to_the_log_bucket(template: Template) -> None:

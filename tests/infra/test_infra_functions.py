@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from fnmatch import fnmatch
 from typing import Any
 
 import pytest
 
 from haven import resources
 from infra.constructs.data import BUCKET_TAG
-from tests.infra.cfn_template import Grant, referenced_ids, resources_of_type, role_grants, targets_with
+from tests.infra.cfn_template import (
+    Grant,
+    referenced_ids,
+    resources_of_type,
+    role_grants,
+    single_ref,
+    targets_with,
+)
 
 STAGE_PREFIX = "haven-dev"
 
@@ -190,6 +198,35 @@ def test_role_sends_notifications_only_when_the_catalog_says_so(
     actions = {action for grant in _grants(template_json, spec.name) for action in grant.actions}
     assert ("sns:Publish" in actions) == spec.sends_notifications
     assert ("ses:SendEmail" in actions) == spec.sends_notifications
+
+
+def test_upload_screening_reads_and_deletes_object_versions_of_the_upload_buckets_only(
+    template_json: dict[str, Any],
+) -> None:
+    grants = _grants(template_json, "upload-screening")
+    buckets = _buckets(template_json)
+    uploads = {b.name for b in resources.BUCKETS if b.accepts_uploads}
+    # HEAD and ranged GET of one version, DeleteObjectVersion: covered by these wildcards.
+    for needed, granted in (
+        ("s3:GetObjectVersion", "s3:GetObject*"),
+        ("s3:DeleteObjectVersion", "s3:DeleteObject*"),
+    ):
+        assert fnmatch(needed, granted)
+        assert _names({t for t, a in targets_with(grants, "s3:") if a == granted}, buckets) == uploads
+    assert not list(targets_with(grants, "s3:PutObject", "s3:DeleteBucket", "s3:PutBucket"))
+    # Decrypts with the keys of the KMS-encrypted upload buckets, and no other key.
+    keys = {
+        name: single_ref(
+            template_json["Resources"][buckets[name]]["Properties"]["BucketEncryption"][
+                "ServerSideEncryptionConfiguration"
+            ][0]["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]
+        )
+        for name in uploads
+        if any(b.name == name and b.kms for b in resources.BUCKETS)
+    }
+    assert set(keys) == {"complaint-evidence", "evidence"}
+    assert {t for t, _ in targets_with(grants, "kms:Decrypt")} == set(keys.values())
+    assert not list(targets_with(grants, "dynamodb:", "sqs:SendMessage", "sns:", "ses:"))
 
 
 def test_triage_cannot_write_the_idempotency_table(template_json: dict[str, Any]) -> None:

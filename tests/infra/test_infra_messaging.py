@@ -8,6 +8,7 @@ import pytest
 from aws_cdk.assertions import Match, Template
 
 from haven import resources
+from infra.constructs.data import BUCKET_TAG
 from tests.infra.cfn_template import referenced_ids, resources_of_type, single_ref
 
 STAGE_PREFIX = "haven-dev"
@@ -141,5 +142,70 @@ def test_catalog_rules_and_schedules(template_json: dict[str, Any]) -> None:
     rules = resources_of_type(template_json, "AWS::Events::Rule")
     names = {rule["Properties"].get("Name") for rule in rules.values()}
     expected = {f"{STAGE_PREFIX}-{r.name}" for r in resources.RULES}
+    expected |= {f"{STAGE_PREFIX}-{r.name}" for r in resources.STORAGE_RULES}
     expected |= {f"{STAGE_PREFIX}-{s.name}" for s in resources.SCHEDULES}
     assert names == expected
+
+
+def _rule(template_json: dict[str, Any], name: str) -> dict[str, Any]:
+    [rule] = [
+        rule["Properties"]
+        for rule in resources_of_type(template_json, "AWS::Events::Rule").values()
+        if rule["Properties"].get("Name") == f"{STAGE_PREFIX}-{name}"
+    ]
+    return rule
+
+
+@pytest.mark.parametrize("spec", resources.RULES, ids=lambda r: r.name)
+def test_catalog_rule_on_the_haven_bus(template_json: dict[str, Any], spec: resources.Rule) -> None:
+    rule = _rule(template_json, spec.name)
+    bus = single_ref(rule["EventBusName"])
+    assert template_json["Resources"][bus]["Type"] == "AWS::Events::EventBus"
+    assert rule["EventPattern"] == {"source": [{"prefix": "haven."}], "detail-type": list(spec.detail_types)}
+
+
+def _bucket_ids(template_json: dict[str, Any]) -> dict[str, str]:
+    return {
+        tag["Value"]: logical_id
+        for logical_id, bucket in resources_of_type(template_json, "AWS::S3::Bucket").items()
+        for tag in bucket["Properties"].get("Tags", [])
+        if tag["Key"] == BUCKET_TAG
+    }
+
+
+@pytest.mark.parametrize("spec", resources.STORAGE_RULES, ids=lambda r: r.name)
+def test_storage_rule_routes_objects_created_in_its_buckets_from_the_default_bus(
+    template_json: dict[str, Any], spec: resources.StorageRule
+) -> None:
+    rule = _rule(template_json, spec.name)
+    assert "EventBusName" not in rule, "S3 sends its events to the default bus only"
+    pattern = rule["EventPattern"]
+    assert pattern["source"] == ["aws.s3"]
+    assert pattern["detail-type"] == ["Object Created"]
+    assert set(pattern) == {"source", "detail-type", "detail"}
+    names = pattern["detail"]["bucket"]["name"]
+    buckets = _bucket_ids(template_json)
+    assert [single_ref(name) for name in names] == [buckets[b] for b in spec.buckets]
+    assert set(spec.buckets) == {b.name for b in resources.BUCKETS if b.accepts_uploads}
+
+    [target] = rule["Targets"]
+    assert single_ref(target["Arn"]) == _queue_id(template_json, spec.target_queue)
+    assert single_ref(target["DeadLetterConfig"]["Arn"]) == _queue_id(
+        template_json, f"{spec.target_queue}-dlq"
+    )
+
+    # The queue lets EventBridge send only this rule's events.
+    rule_id = next(
+        logical_id
+        for logical_id, r in resources_of_type(template_json, "AWS::Events::Rule").items()
+        if r["Properties"].get("Name") == f"{STAGE_PREFIX}-{spec.name}"
+    )
+    queue_id = _queue_id(template_json, spec.target_queue)
+    sources = [
+        statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+        for policy in resources_of_type(template_json, "AWS::SQS::QueuePolicy").values()
+        if queue_id in referenced_ids(policy["Properties"]["Queues"])
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if statement.get("Principal") == {"Service": "events.amazonaws.com"}
+    ]
+    assert [single_ref(source) for source in sources] == [rule_id]

@@ -16,6 +16,7 @@ from defusedxml import ElementTree as SafeET
 from haven import clock
 from haven.safety import pfif
 from local import tokens
+from tests.support import UPLOAD_SAMPLES
 
 JSON = {"Content-Type": "application/json"}
 
@@ -135,11 +136,12 @@ def test_pfif_pages_with_a_cursor(client: Any) -> None:
 
 
 def test_delete_with_token_removes_record_notes_index_and_photo(client: Any) -> None:
-    created = _person(client, "Amina Diallo", photo={"content_type": "image/jpeg", "size_bytes": 1000})
+    photo = UPLOAD_SAMPLES["image/jpeg"]
+    created = _person(client, "Amina Diallo", photo={"content_type": "image/jpeg", "size_bytes": len(photo)})
     upload = created["photo_upload"]
     s3 = boto3.client("s3")
     bucket = os.environ["HAVEN_BUCKET_SAFETY_PHOTOS"]
-    s3.put_object(Bucket=bucket, Key=upload["fields"]["key"], Body=b"jpeg")
+    s3.put_object(Bucket=bucket, Key=upload["fields"]["key"], Body=photo, ContentType="image/jpeg")
     pid = created["person_id"]
     _note(client, pid)
     wrong = client.http.delete(f"/v1/safety/people/{pid}?token={'x' * 32}")
@@ -154,12 +156,15 @@ def test_delete_with_token_removes_record_notes_index_and_photo(client: Any) -> 
 def test_expired_record_is_not_served_and_the_sweep_removes_its_photo(
     client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    created = _person(client, "Olga Petrova", photo={"content_type": "image/png", "size_bytes": 10})
-    keep = _person(client, "Olga Petrenko", photo={"content_type": "image/png", "size_bytes": 10})
+    photo = UPLOAD_SAMPLES["image/png"]
+    declared = {"content_type": "image/png", "size_bytes": len(photo)}
+    created = _person(client, "Olga Petrova", photo=declared)
+    keep = _person(client, "Olga Petrenko", photo=declared)
     s3 = boto3.client("s3")
     bucket = os.environ["HAVEN_BUCKET_SAFETY_PHOTOS"]
     for record in (created, keep):
-        s3.put_object(Bucket=bucket, Key=record["photo_upload"]["fields"]["key"], Body=b"png")
+        key = record["photo_upload"]["fields"]["key"]
+        s3.put_object(Bucket=bucket, Key=key, Body=photo, ContentType="image/png")
     from functions.safety_sweep import handler as sweep
     from local.lambda_context import LambdaContext
 

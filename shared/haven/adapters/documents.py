@@ -6,7 +6,7 @@ from botocore.exceptions import ClientError
 
 from haven.adapters.aws import client
 from haven.adapters.names import bucket
-from haven.adapters.uploads import S3UploadSigner
+from haven.adapters.uploads import S3UploadSigner, is_missing
 from haven.crisis.reports import Upload
 from haven.recruitment.applications import StoredObject
 
@@ -25,7 +25,7 @@ class S3Documents:
         try:
             head = client("s3").head_object(Bucket=bucket(self._bucket), Key=key)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            if is_missing(error):
                 return None
             raise
         return StoredObject(

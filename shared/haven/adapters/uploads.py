@@ -1,13 +1,28 @@
-"""Presigned S3 uploads bounded in type and size (signed locally: no AWS call)."""
+"""Presigned S3 uploads bounded in type and size (signed locally: no AWS call), and the uploaded
+objects as screening reads and deletes them (:mod:`haven.uploads`)."""
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from botocore.exceptions import ClientError
 
 from haven.adapters.aws import client
 from haven.adapters.names import bucket
 from haven.crisis.reports import Upload
+from haven.uploads import ObjectVersion, StoredUpload
+
+#: The version id S3 reports for an object of a bucket without versioning (local mode's buckets).
+UNVERSIONED = "null"
+#: Error codes of an object, or of a version of it, that does not exist (HEAD answers a bare 404).
+_MISSING = frozenset({"404", "NotFound", "NoSuchKey", "NoSuchVersion"})
+
+
+def is_missing(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") in _MISSING
 
 
 class S3UploadSigner:
@@ -45,3 +60,51 @@ class S3UploadSigner:
                 ExpiresIn=expires_in,
             )
         )
+
+
+class UnknownBucket(LookupError):
+    """An S3 event of a bucket this function was not given: the storage rule and the function's
+    grants disagree (a configuration error, left to the DLQ and its alarm)."""
+
+
+class S3Uploads:
+    """The objects of the upload buckets, each addressed by its exact version: the buckets are
+    versioned, so deleting a key would only hide the object behind a delete marker."""
+
+    def __init__(self, bucket_names: Iterable[str]) -> None:
+        self._buckets = tuple(bucket_names)
+
+    def announced(self, physical_bucket: str, key: str, version_id: str | None) -> ObjectVersion:
+        """The object version an S3 ``Object Created`` event names (physical bucket name)."""
+        logical = {bucket(name): name for name in self._buckets}.get(physical_bucket)
+        if logical is None:
+            raise UnknownBucket(physical_bucket)
+        return ObjectVersion(logical, key, None if version_id in (None, UNVERSIONED) else version_id)
+
+    def stat(self, version: ObjectVersion) -> StoredUpload | None:
+        try:
+            head = client("s3").head_object(**self._address(version))
+        except ClientError as error:
+            if is_missing(error):
+                return None
+            raise
+        return StoredUpload(version, int(head["ContentLength"]), str(head.get("ContentType", "")))
+
+    def first_bytes(self, version: ObjectVersion, count: int) -> bytes | None:
+        try:
+            got = client("s3").get_object(**self._address(version), Range=f"bytes=0-{count - 1}")
+        except ClientError as error:
+            if is_missing(error):
+                return None
+            raise
+        return bytes(got["Body"].read())
+
+    def delete(self, version: ObjectVersion) -> None:
+        client("s3").delete_object(**self._address(version))
+
+    @staticmethod
+    def _address(version: ObjectVersion) -> dict[str, Any]:
+        address = {"Bucket": bucket(version.bucket), "Key": version.key}
+        if version.version_id is not None:
+            address["VersionId"] = version.version_id
+        return address
