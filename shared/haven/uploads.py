@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from haven import clock
 from haven.complaints.complaints import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES
 from haven.crisis.reports import ALLOWED_MEDIA_TYPES, max_bytes_for
-from haven.recruitment.applications import DOCUMENT_TYPES
+from haven.recruitment.documents import DOCUMENT_TYPES
 from haven.safety.people import MAX_PHOTO_BYTES, PHOTO_TYPES
 
 #: How many leading bytes are read: enough for every signature below (WebP and MP4 need 12).

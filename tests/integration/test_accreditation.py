@@ -22,7 +22,7 @@ from tests.integration.accreditation_support import (
     post,
     recruiter,
 )
-from tests.support import published_events
+from tests.support import HTML, UPLOAD_SAMPLES, published_events
 
 APPS = "/v1/accreditation/applications"
 SCHEMA = Path(__file__).resolve().parents[2] / "events" / "schemas" / "accreditation.changed.json"
@@ -46,13 +46,14 @@ def client(aws: None, outbox: Path) -> Any:
         yield c
 
 
-def _upload(upload: dict[str, Any], data: bytes = PDF) -> None:
-    """What the app does with the presigned POST (here straight into the mocked bucket)."""
-    boto3.client("s3").put_object(
+def _upload(upload: dict[str, Any], data: bytes = PDF, content_type: str | None = None) -> dict[str, Any]:
+    """What the app does with the presigned POST (here straight into the mocked bucket, which,
+    like local mode's S3, holds it to neither the type nor the size it was signed for)."""
+    return boto3.client("s3").put_object(  # type: ignore[no-any-return]
         Bucket=os.environ["HAVEN_BUCKET_EVIDENCE"],
         Key=upload["fields"]["key"],
         Body=data,
-        ContentType=upload["content_type"],
+        ContentType=content_type or upload["content_type"],
     )
 
 
@@ -129,6 +130,96 @@ def test_documents_are_bounded_and_only_uploaded_ones_count(client: Any) -> None
     assert "key" not in declared["document"]
     view = client.http.get(f"{APPS}/{application['application_id']}", headers=recruiter()).json_body
     assert "documents.licence" in {m["field"] for m in view["missing"]}  # declared, not uploaded
+
+
+def _all_but_the_licence_uploaded(client: Any) -> str:
+    """The path of a draft complete but for its licence document."""
+    application = draft(client)
+    path = f"{APPS}/{application['application_id']}"
+    for kind in ("registration", "contract_template", "fee_policy"):
+        _upload(post(client, f"{path}/documents", document(kind), recruiter()).json_body["upload"])
+    return path
+
+
+@pytest.mark.parametrize(
+    ("stored", "content_type", "declared_size", "message"),
+    [
+        (HTML, None, len(HTML), "the uploaded licence is not a PDF: upload it again"),
+        (
+            PDF + b"%%EOF\n",
+            None,
+            len(PDF),
+            f"the uploaded licence is {len(PDF) + 6} bytes, {len(PDF)} were declared: upload it again",
+        ),
+        (b"", None, len(PDF), f"the uploaded licence is 0 bytes, {len(PDF)} were declared: upload it again"),
+        (
+            UPLOAD_SAMPLES["image/png"],
+            "image/png",
+            len(UPLOAD_SAMPLES["image/png"]),
+            "the uploaded licence was sent as image/png, application/pdf was declared: upload it again",
+        ),
+    ],
+    ids=["html-declared-pdf", "size-not-declared", "empty", "type-not-declared"],
+)
+def test_submit_refuses_an_upload_unlike_its_declaration_and_pins_nothing(
+    client: Any, stored: bytes, content_type: str | None, declared_size: int, message: str
+) -> None:
+    """Screening deletes such an upload seconds after it lands: pinned, it would leave a broken
+    link behind. Submit refuses it instead, and deletes nothing (screening owns deletion)."""
+    path = _all_but_the_licence_uploaded(client)
+    licence = {**document("licence"), "size_bytes": declared_size}
+    upload = post(client, f"{path}/documents", licence, recruiter()).json_body["upload"]
+    _upload(upload, stored, content_type)
+    before = client.http.get(path, headers=recruiter()).json_body
+
+    refused = post(client, f"{path}/submit", {"expected_version": before["version"]}, recruiter())
+
+    assert refused.status_code == 422, refused.body
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert refused.json_body["errors"] == [{"field": "documents.licence", "message": message}]
+    after = client.http.get(path, headers=recruiter()).json_body
+    assert (after["state"], after["version"]) == ("draft", before["version"])
+    assert not any(d["uploaded"] for d in after["documents"])
+    kept = boto3.client("s3").get_object(
+        Bucket=os.environ["HAVEN_BUCKET_EVIDENCE"], Key=upload["fields"]["key"]
+    )
+    assert kept["Body"].read() == stored
+
+
+def test_submit_pins_the_version_of_each_upload_that_is_what_was_declared(client: Any) -> None:
+    boto3.client("s3").put_bucket_versioning(
+        Bucket=os.environ["HAVEN_BUCKET_EVIDENCE"], VersioningConfiguration={"Status": "Enabled"}
+    )
+    path = _all_but_the_licence_uploaded(client)
+    declared = post(client, f"{path}/documents", document("licence"), recruiter()).json_body
+    stored = _upload(declared["upload"])
+    version = client.http.get(path, headers=recruiter()).json_body["version"]
+
+    done = post(client, f"{path}/submit", {"expected_version": version}, recruiter())
+
+    assert done.status_code == 200, done.body
+    assert done.json_body["state"] == "submitted"
+    [licence] = [d for d in done.json_body["documents"] if d["kind"] == "licence"]
+    assert licence["document_id"] == declared["document"]["document_id"]
+    assert licence["uploaded"] is True
+    assert (licence["size_bytes"], licence["etag"]) == (len(PDF), stored["ETag"].strip('"'))
+    assert licence["version_id"] == stored["VersionId"]
+    assert f"versionId={stored['VersionId']}" in licence["url"]
+
+
+def test_a_refused_upload_is_corrected_by_declaring_the_document_again(client: Any) -> None:
+    path = _all_but_the_licence_uploaded(client)
+    first = post(client, f"{path}/documents", document("licence"), recruiter()).json_body
+    _upload(first["upload"], b"<html>" + PDF[6:])
+    second = post(client, f"{path}/documents", document("licence"), recruiter()).json_body
+    _upload(second["upload"])
+    version = client.http.get(path, headers=recruiter()).json_body["version"]
+
+    done = post(client, f"{path}/submit", {"expected_version": version}, recruiter())
+
+    assert done.status_code == 200, done.body
+    licences = [d for d in done.json_body["documents"] if d["kind"] == "licence"]
+    assert [d["document_id"] for d in licences] == [second["document"]["document_id"]]
 
 
 def test_another_organisation_sees_nothing(client: Any) -> None:

@@ -25,6 +25,7 @@ from haven.adapters.notifier import BestEffortNotifier
 from haven.auth import Principal, Role, require
 from haven.config import get_settings
 from haven.recruitment import applications as use_cases
+from haven.recruitment.documents import DOCUMENT_TYPES
 from haven.recruitment.workflow import Action, State
 
 bp = HavenBlueprint(__name__)
@@ -43,7 +44,7 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 Principle = Literal[use_cases.PRINCIPLES]  # type: ignore[valid-type]
 Question = Literal[tuple(use_cases.QUESTIONS)]  # type: ignore[valid-type]
 DocumentKind = Literal[use_cases.DOCUMENT_KINDS]  # type: ignore[valid-type]
-DocumentType = Literal[tuple(use_cases.DOCUMENT_TYPES)]  # type: ignore[valid-type]
+DocumentType = Literal[tuple(DOCUMENT_TYPES)]  # type: ignore[valid-type]
 ActionName = Literal[tuple(a.value for a in Action)]  # type: ignore[valid-type]
 StateName = Literal[tuple(s.value for s in State)]  # type: ignore[valid-type]
 

@@ -6,34 +6,43 @@ from botocore.exceptions import ClientError
 
 from haven.adapters.aws import client
 from haven.adapters.names import bucket
-from haven.adapters.uploads import S3UploadSigner, is_missing
+from haven.adapters.uploads import S3Uploads, S3UploadSigner, is_missing
 from haven.crisis.reports import Upload
 from haven.recruitment.applications import StoredObject
+from haven.uploads import ObjectVersion, StoredUpload
 
 
 class S3Documents:
     def __init__(self, bucket_name: str = "evidence") -> None:
         self._bucket = bucket_name
         self._signer = S3UploadSigner(bucket_name)
+        self._objects = S3Uploads((bucket_name,))
 
     def presign_upload(
         self, key: str, content_type: str, max_bytes: int, sha256_hex: str, expires_in: int
     ) -> Upload:
         return self._signer.presign(key, content_type, max_bytes, expires_in, sha256_hex=sha256_hex)
 
-    def stat(self, key: str) -> StoredObject | None:
+    def inspect(self, key: str, head_bytes: int) -> StoredObject | None:
+        """A HEAD of the key, then a ranged GET of exactly the version it saw: the bytes judged
+        are those of the version pinned, even if another upload lands in between. A version gone
+        by the GET (screening deleted it) is as good as never uploaded."""
         try:
             head = client("s3").head_object(Bucket=bucket(self._bucket), Key=key)
         except ClientError as error:
             if is_missing(error):
                 return None
             raise
-        return StoredObject(
+        upload = StoredUpload(
+            ObjectVersion(self._bucket, key, head.get("VersionId")),
             size_bytes=int(head["ContentLength"]),
             content_type=str(head.get("ContentType", "")),
-            etag=str(head.get("ETag", "")).strip('"'),
-            version_id=head.get("VersionId"),
         )
+        # S3 refuses a byte range of an empty object, and there is nothing to sniff in it anyway.
+        first = self._objects.first_bytes(upload.version, head_bytes) if upload.size_bytes else b""
+        if first is None:
+            return None
+        return StoredObject(upload, etag=str(head.get("ETag", "")).strip('"'), head=first)
 
     def download_url(self, key: str, version_id: str | None) -> str:
         params = {"Bucket": bucket(self._bucket), "Key": key}

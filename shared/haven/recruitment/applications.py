@@ -20,6 +20,7 @@ from haven.auth import Principal, Role
 from haven.crisis.reports import Upload
 from haven.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from haven.notifications import Message, Notifier
+from haven.recruitment.documents import DOCUMENT_TYPES
 from haven.recruitment.roster import Entry
 from haven.recruitment.workflow import (
     EDITABLE,
@@ -32,6 +33,7 @@ from haven.recruitment.workflow import (
     allowed_actions,
     rule_for,
 )
+from haven.uploads import SNIFF_BYTES, Reason, StoredUpload, screen
 
 #: The code of conduct: each principle is attested (signed) by the applicant.
 PRINCIPLES = (
@@ -54,12 +56,6 @@ QUESTIONS: dict[str, str] = {
 
 REQUIRED_DOCUMENTS = ("licence", "registration", "contract_template", "fee_policy")
 DOCUMENT_KINDS = (*REQUIRED_DOCUMENTS, "other")
-#: Accepted document types and their size caps.
-DOCUMENT_TYPES: dict[str, int] = {
-    "application/pdf": 20 * 1024 * 1024,
-    "image/jpeg": 10 * 1024 * 1024,
-    "image/png": 10 * 1024 * 1024,
-}
 MAX_DOCUMENTS = 30
 UPLOAD_EXPIRES_SECONDS = 900
 
@@ -147,10 +143,13 @@ class Page:
 
 @dataclass(frozen=True)
 class StoredObject:
-    size_bytes: int
-    content_type: str
+    """The version a document's key holds, as upload screening judges it, and what pins it."""
+
+    #: Its bucket, key, version id, size and Content-Type.
+    upload: StoredUpload
     etag: str
-    version_id: str | None
+    #: Its first bytes, of that very version: a file's format shows in its magic number.
+    head: bytes
 
 
 class StaleVersion(Exception):
@@ -197,7 +196,10 @@ class DocumentStore(Protocol):
         self, key: str, content_type: str, max_bytes: int, sha256_hex: str, expires_in: int
     ) -> Upload: ...
 
-    def stat(self, key: str) -> StoredObject | None: ...
+    def inspect(self, key: str, head_bytes: int) -> StoredObject | None:
+        """The latest version of ``key`` with up to ``head_bytes`` of its leading bytes (``None``:
+        nothing is stored there)."""
+        ...
 
     def download_url(self, key: str, version_id: str | None) -> str: ...
 
@@ -332,12 +334,19 @@ def submit(
     workflow: Workflow,
     documents: DocumentStore,
 ) -> Application:
-    """Submit a complete draft (or answer a deferral): 422 listing what is missing."""
+    """Submit a complete draft (or answer a deferral): 422 listing what is missing, and the
+    uploads that may not be pinned."""
     application = load(application_id, principal, workflow.applications)
     action = Action.RESPOND if application.state == State.DEFERRED else Action.SUBMIT
     _check_legal(application, action, Actor.RECRUITER, expected_version)
-    checked = replace(application, documents=_pin_uploads(application.documents, documents))
-    gaps = missing(checked)
+    pinned, refused = _pin_uploads(application.documents, documents)
+    checked = replace(application, documents=pinned)
+    # A refused upload stands in the way only while no other document of its kind is good:
+    # declaring and uploading the document again is how a recruiter corrects it.
+    good = {f"documents.{d['kind']}" for d in pinned}
+    refused = [error for error in refused if error.field not in good]
+    named = {error.field for error in refused}
+    gaps = refused + [gap for gap in missing(checked) if gap.field not in named]
     if gaps:
         raise ValidationFailed(gaps, detail="the application is incomplete")
     return transition(
@@ -346,27 +355,56 @@ def submit(
     )  # fmt: skip
 
 
-def _pin_uploads(declared: list[dict[str, Any]], documents: DocumentStore) -> list[dict[str, Any]]:
-    """The documents actually uploaded, with the exact object version that is now immutable;
-    declared documents never uploaded are dropped."""
-    pinned = []
+def _pin_uploads(
+    declared: list[dict[str, Any]], documents: DocumentStore
+) -> tuple[list[dict[str, Any]], list[FieldError]]:
+    """The documents actually uploaded, with the exact object version that is now immutable,
+    and why each other upload may not be pinned; declared documents never uploaded are dropped."""
+    pinned: list[dict[str, Any]] = []
+    refused: list[FieldError] = []
     for document in declared:
         if document.get("uploaded"):
             pinned.append(document)
             continue
-        stored = documents.stat(document["key"])
+        stored = documents.inspect(document["key"], SNIFF_BYTES)
         if stored is None:
+            continue
+        fault = _upload_fault(document, stored)
+        if fault is not None:
+            refused.append(FieldError(f"documents.{document['kind']}", f"{fault}: upload it again"))
             continue
         pinned.append(
             {
                 **document,
                 "uploaded": True,
-                "size_bytes": stored.size_bytes,
+                "size_bytes": stored.upload.size_bytes,
                 "etag": stored.etag,
-                "version_id": stored.version_id,
+                "version_id": stored.upload.version.version_id,
             }
         )
-    return pinned
+    return pinned, refused
+
+
+def _upload_fault(document: dict[str, Any], stored: StoredObject) -> str | None:
+    """What keeps ``stored`` from being pinned as ``document`` (``None``: nothing).
+
+    It must be what was declared, and what upload screening keeps: screening runs seconds after
+    the upload and deletes what it refuses, so a version pinned before it ran could vanish from
+    under the application. Nothing is deleted here; that stays screening's job.
+    """
+    upload, kind = stored.upload, document["kind"].replace("_", " ")
+    declared_type, declared_size = document["content_type"], document["declared_size_bytes"]
+    if upload.content_type != declared_type:
+        sent = upload.content_type or "no type"
+        return f"the uploaded {kind} was sent as {sent}, {declared_type} was declared"
+    if upload.size_bytes != declared_size:
+        return f"the uploaded {kind} is {upload.size_bytes} bytes, {declared_size} were declared"
+    reason = screen(upload, stored.head)
+    if reason == Reason.CONTENT_MISMATCH:
+        return f"the uploaded {kind} is not a {declared_type.rpartition('/')[2].upper()}"
+    if reason is not None:
+        return f"the uploaded {kind} is refused ({reason})"
+    return None
 
 
 # --- transitions ------------------------------------------------------------------------------
