@@ -73,10 +73,6 @@ def load_route_table(repo_root: Path) -> dict[str, frozenset[str]]:
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-#: Public reads that find a record by a secret the caller holds (a tracking token or code):
-#: throttled like public writes, so that guessing stays slow.
-SECRET_LOOKUPS = frozenset({("/v1/reports/{report_id}", "GET"), ("/v1/complaints/track/{code}", "GET")})
-
 
 def strictly_throttled(contract: Path, routes: RouteTable) -> frozenset[tuple[str, str]]:
     """(path, method) of the public writes and secret lookups, from the published OpenAPI document.
@@ -91,6 +87,6 @@ def strictly_throttled(contract: Path, routes: RouteTable) -> frozenset[tuple[st
             verb = method.upper()
             if verb not in routes.get(path, ()) or operation.get("security"):
                 continue
-            if verb in WRITE_METHODS or (path, verb) in SECRET_LOOKUPS:
+            if verb in WRITE_METHODS or operation.get("x-secret-lookup"):
                 strict.add((path, verb))
     return frozenset(strict)

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     safety_retention_days: int = Field(default=40, ge=1, le=365)
     #: Name searches one client may make per minute.
     safety_search_per_minute: int = Field(default=30, ge=1, le=10_000)
+    #: Tries of tracking codes, deletion and unsubscribe tokens and confirmation codes a minute,
+    #: per client address, all such routes together.
+    lookup_rate_per_minute: int = Field(default=20, ge=1, le=10_000)
     #: Domain of this repository in PFIF record ids (``<domain>/person.<id>``).
     pfif_domain: str = Field(default="haven.example.org", pattern=r"^[a-z0-9.-]+\.[a-z]{2,}$")
     #: Displacement evidence cells with fewer contributing reports than this are suppressed.

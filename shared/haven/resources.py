@@ -117,6 +117,7 @@ class Function:
 #: Logical table names; the keys and indexes are the PynamoDB models' (see ``table_models``).
 TABLES: tuple[str, ...] = (
     "idempotency",
+    "rate-limits",
     "reports",
     "incidents",
     "alerts",
@@ -239,6 +240,7 @@ FUNCTIONS: tuple[Function, ...] = (
         ),
         writes=(
             "idempotency",
+            "rate-limits",
             "reports",
             "incidents",
             "alerts",

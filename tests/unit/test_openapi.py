@@ -128,3 +128,21 @@ def test_every_body_has_an_example() -> None:
 
     missing = [f"{m} {p}" for (m, p), op in OPERATIONS.items() if op.body is not None and op.example is None]
     assert missing == []
+
+
+def test_secret_lookups_are_marked_in_the_contract(routes: Any) -> None:
+    from chalicelib.openapi import build
+
+    marked = {
+        (method.upper(), path)
+        for path, operations in build(routes)["paths"].items()
+        for method, operation in operations.items()
+        if operation.get("x-secret-lookup")
+    }
+    assert marked == {
+        ("GET", "/v1/reports/{report_id}"),
+        ("GET", "/v1/complaints/track/{code}"),
+        ("DELETE", "/v1/safety/people/{person_id}"),
+        ("POST", "/v1/subscriptions/{subscription_id}/confirm"),
+        ("DELETE", "/v1/subscriptions/{subscription_id}"),
+    }

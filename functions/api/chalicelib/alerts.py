@@ -383,14 +383,14 @@ def _subscribe(body: SubscriptionIn, *, audience: str, hazards: tuple[str, ...])
     return json_response(response, status=201)
 
 
-@bp.route("/v1/subscriptions/{subscription_id}/confirm", methods=["POST"])
+@bp.route("/v1/subscriptions/{subscription_id}/confirm", methods=["POST"], secret_lookup=True)
 def confirm(subscription_id: str) -> Response:
     body = parse_body(bp.current_request, CodeIn)
     subscription = subs.confirm(subscription_id, body.code, subscriptions=_subscriptions)
     return json_response({"subscription_id": subscription.subscription_id, "status": subscription.state})
 
 
-@bp.route("/v1/subscriptions/{subscription_id}", methods=["DELETE"])
+@bp.route("/v1/subscriptions/{subscription_id}", methods=["DELETE"], secret_lookup=True)
 def unsubscribe(subscription_id: str) -> Response:
     query = parse_query(bp.current_request, TokenQuery)
     subs.unsubscribe(subscription_id, query.token, subscriptions=_subscriptions)

@@ -144,7 +144,7 @@ def file_complaint() -> Response:
     )
 
 
-@bp.route("/v1/complaints/track/{code}", methods=["GET"])
+@bp.route("/v1/complaints/track/{code}", methods=["GET"], secret_lookup=True)
 def track_complaint(code: str) -> Response:
     if not 16 <= len(code) <= 40:
         raise NotFound("no complaint with this tracking code")

@@ -17,6 +17,7 @@ from chalice import Blueprint, Response
 from chalice.app import Request
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from haven.adapters.dynamo.limits import DynamoRateLimiter
 from haven.adapters.idempotency_store import DynamoIdempotencyStore
 from haven.adapters.secrets import signing_key
 from haven.adapters.tokens import verify_bearer
@@ -30,6 +31,7 @@ from haven.errors import (
     NotFound,
     PayloadTooLarge,
     Problem,
+    RateLimited,
     ValidationFailed,
 )
 from haven.idempotency import StoredResponse, fingerprint, scoped_key, validate_key
@@ -40,6 +42,11 @@ JSON = "application/json"
 MAX_PATH_PARAMETER = 128
 
 M = TypeVar("M", bound=BaseModel)
+
+#: (method, path) of the public routes that take a secret: a tracking code, a deletion or an
+#: unsubscribe token, a confirmation code. Each client may try ``lookup_rate_per_minute`` of
+#: them a minute, all such routes together (the contract marks them ``x-secret-lookup``).
+SECRET_LOOKUPS: set[tuple[str, str]] = set()
 
 
 class Strict(BaseModel):
@@ -52,6 +59,8 @@ def problem_response(problem: Problem, path: str | None = None) -> Response:
     headers = {"Content-Type": PROBLEM_JSON}
     if problem.status == 405 and "allow" in problem.extensions:
         headers["Allow"] = str(problem.extensions.pop("allow"))
+    if problem.status == 429 and "retry_after" in problem.extensions:
+        headers["Retry-After"] = str(problem.extensions["retry_after"])
     return Response(body=problem.to_dict(path), status_code=problem.status, headers=headers)
 
 
@@ -121,6 +130,26 @@ def _body_text(response: Response) -> str:
     return json.dumps(body, separators=(",", ":"))
 
 
+def client_address(request: Request) -> str:
+    """The caller's address as API Gateway saw it (never stored: limits key it with a hash)."""
+    return str(request.context.get("identity", {}).get("sourceIp", "unknown"))
+
+
+def _count_lookup(request: Request) -> None:
+    """Count a secret lookup of this client, before it is tried: hits and misses alike, so that
+    guessing learns nothing from the limit, and one write whatever the answer."""
+    wait = _limiter().hit(
+        f"secret-lookup:{client_address(request)}", get_settings().lookup_rate_per_minute, 60
+    )
+    if wait is not None:
+        raise RateLimited("too many lookups from this address; try again shortly", retry_after=wait)
+
+
+@functools.cache
+def _limiter() -> DynamoRateLimiter:
+    return DynamoRateLimiter(signing_key())
+
+
 class HavenBlueprint(Blueprint):
     """A Chalice blueprint whose views answer problem+json and honour Idempotency-Key."""
 
@@ -128,6 +157,9 @@ class HavenBlueprint(Blueprint):
 
     def route(self, path: str, **kwargs: Any) -> Callable[..., Any]:
         idempotent = bool(kwargs.pop("idempotent", False))
+        secret_lookup = bool(kwargs.pop("secret_lookup", False))
+        if secret_lookup:
+            SECRET_LOOKUPS.update((method, path) for method in kwargs.get("methods", ["GET"]))
         register = super().route(path, **kwargs)
 
         def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -137,6 +169,8 @@ class HavenBlueprint(Blueprint):
                 try:
                     if any(len(value) > MAX_PATH_PARAMETER for value in view_kwargs.values()):
                         raise NotFound("no such resource")
+                    if secret_lookup:
+                        _count_lookup(request)
                     if idempotent and request.headers.get("idempotency-key"):
                         return self._idempotent(request, path, view, args, view_kwargs)
                     return _as_response(view(*args, **view_kwargs))

@@ -36,7 +36,7 @@ from chalicelib import (
     safety,
 )
 from chalicelib import responses as out
-from chalicelib.http import JSON, MAX_PATH_PARAMETER, PROBLEM_JSON, HavenBlueprint
+from chalicelib.http import JSON, MAX_PATH_PARAMETER, PROBLEM_JSON, SECRET_LOOKUPS, HavenBlueprint
 from haven.alerts.cap import CAP_XML
 from haven.auth import Principal, Role
 from haven.errors import Problem
@@ -542,6 +542,10 @@ def build(routes: Mapping[str, Mapping[str, RouteEntry]]) -> dict[str, Any]:
                 "default": _problem("Unexpected error"),
             },
         }
+        if (method, path) in SECRET_LOOKUPS:
+            # Limited per client address (haven.limits), on top of the gateway's route throttling.
+            document["x-secret-lookup"] = True
+            document["responses"]["429"] = _problem(_ERRORS["429"] + " (`Retry-After`): a secret lookup")
         if operation.body is not None:
             content: dict[str, Any] = {"schema": keys[operation.body, "validation"]}
             if operation.example is not None:

@@ -116,7 +116,7 @@ def submit_report() -> Response:
     )
 
 
-@bp.route("/v1/reports/{report_id}", methods=["GET"])
+@bp.route("/v1/reports/{report_id}", methods=["GET"], secret_lookup=True)
 def report_status(report_id: str) -> Response:
     query = parse_query(bp.current_request, TokenQuery)
     view = use_cases.reporter_view(report_id, query.token, reports=_reports, incidents=_incidents)

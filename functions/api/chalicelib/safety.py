@@ -8,9 +8,19 @@ from typing import Literal
 from chalice import Response
 from pydantic import AwareDatetime, Field
 
-from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
+from chalicelib.http import (
+    HavenBlueprint,
+    Strict,
+    caller,
+    client_address,
+    json_response,
+    paginate,
+    parse_body,
+    parse_query,
+)
 from haven import clock
-from haven.adapters.dynamo.safety import DynamoRateLimiter, DynamoSafetyStore
+from haven.adapters.dynamo.limits import DynamoRateLimiter
+from haven.adapters.dynamo.safety import DynamoSafetyStore
 from haven.adapters.photos import S3PhotoStore
 from haven.adapters.secrets import signing_key
 from haven.auth import Role, require
@@ -131,7 +141,7 @@ def search_people() -> Response:
     items = use_cases.search(
         query.q,
         limit=query.limit,
-        client=str(request.context.get("identity", {}).get("sourceIp", "unknown")),
+        client=client_address(request),
         store=_store,
         limiter=DynamoRateLimiter(signing_key()),
         rate_per_minute=get_settings().safety_search_per_minute,
@@ -167,7 +177,7 @@ def add_note(person_id: str) -> Response:
     )
 
 
-@bp.route("/v1/safety/people/{person_id}", methods=["DELETE"])
+@bp.route("/v1/safety/people/{person_id}", methods=["DELETE"], secret_lookup=True)
 def delete_person(person_id: str) -> Response:
     query = parse_query(bp.current_request, TokenQuery)
     use_cases.delete(person_id, query.token, store=_store, photos=_photos)

@@ -22,6 +22,7 @@ from haven import clock, ids
 from haven.auth import Principal, Role
 from haven.crisis.reports import Upload, UploadSigner
 from haven.errors import FieldError, Forbidden, NotFound, RateLimited, ValidationFailed
+from haven.limits import RateLimiter
 from haven.safety import names
 
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
@@ -178,12 +179,6 @@ class PhotoStore(UploadSigner, Protocol):
         ...
 
 
-class RateLimiter(Protocol):
-    def hit(self, subject: str, limit: int, window_seconds: int) -> int | None:
-        """Count a request; the seconds to wait when ``limit`` is exceeded, else ``None``."""
-        ...
-
-
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -285,7 +280,7 @@ def search(
     rate_per_minute: int,
 ) -> list[dict[str, Any]]:
     """People whose names match ``query``: name, city and latest status only."""
-    wait = limiter.hit(client, rate_per_minute, 60)
+    wait = limiter.hit(f"people-search:{client}", rate_per_minute, 60)
     if wait is not None:
         raise RateLimited("too many searches; try again shortly", retry_after=wait)
     query_tokens = names.tokens(query)

@@ -107,6 +107,22 @@ class HavenMeta:
     read_timeout_seconds = 5
 
 
+class RateWindow(Model):
+    """Requests of one client in one class of routes during one fixed window.
+
+    ``subject`` is a keyed hash of the class and the client's address (no address is stored);
+    the item expires one window after its own.
+    """
+
+    class Meta(HavenMeta):
+        table_name = table_name("rate-limits")
+
+    subject = UnicodeAttribute(hash_key=True)
+    window_start = NumberAttribute(range_key=True)
+    hits = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
 class IdempotencyRecord(Model):
     class Meta(HavenMeta):
         table_name = table_name("idempotency")
@@ -490,11 +506,11 @@ class SafetyByEntry(GlobalSecondaryIndex["SafetyRecord"]):
 
 
 class SafetyRecord(Model):
-    """Persons, their notes, the name index and search rate counters, in one table.
+    """Persons, their notes and the name index, in one table.
 
     ``kind`` says which: person (pk ``person#<id>``, sk ``person``), note (pk ``person#<id>``,
     sk ``note#<note id>``), name (pk ``name#<key>``, sk ``<person id>``, with the person's
-    ``tokens``), rate (pk ``rate#<client hash>``, sk ``<window start>``, ``hits``).
+    ``tokens``).
     """
 
     class Meta(HavenMeta):
@@ -506,7 +522,6 @@ class SafetyRecord(Model):
     data = JSONAttribute(null=True)
     tokens = ListAttribute(of=UnicodeAttribute, null=True)
     latest_status = UnicodeAttribute(null=True)
-    hits = NumberAttribute(null=True)
     entry_day = UnicodeAttribute(null=True)
     entry_key = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()
@@ -701,6 +716,7 @@ MODELS: dict[str, type[Model]] = {
     "subscription-cells": SubscriptionCell,
     "alert-deliveries": AlertDelivery,
     "idempotency": IdempotencyRecord,
+    "rate-limits": RateWindow,
     "reports": Report,
     "incidents": Incident,
     "complaints": Complaint,

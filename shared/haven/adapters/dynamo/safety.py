@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
@@ -167,26 +165,3 @@ class DynamoSafetyStore:
         if day > last_day:
             return EntryPage(items, None)
         return EntryPage(items, {"day": day.isoformat(), "key": start_key})
-
-
-class DynamoRateLimiter:
-    """A fixed window per client (its address, keyed-hashed: no address is stored)."""
-
-    def __init__(self, key: bytes) -> None:
-        self._key = key
-
-    def hit(self, subject: str, limit: int, window_seconds: int) -> int | None:
-        now = datetime.now(UTC)
-        start = int(now.timestamp()) // window_seconds * window_seconds
-        client = hmac.new(self._key, subject.encode(), hashlib.sha256).hexdigest()[:32]
-        item = SafetyRecord(f"rate#{client}", str(start))
-        item.update(
-            actions=[
-                SafetyRecord.hits.add(1),
-                SafetyRecord.kind.set("rate"),
-                SafetyRecord.expires_at.set(datetime.fromtimestamp(start + 2 * window_seconds, UTC)),
-            ]
-        )
-        if int(item.hits or 0) <= limit:
-            return None
-        return max(1, start + window_seconds - int(now.timestamp()))
