@@ -13,7 +13,7 @@ HAVEN_PORT ?= 8000
 ROLE ?= responder
 STAGE ?= dev
 
-.PHONY: run test bench synth lint format token outbox openapi deploy clean venv
+.PHONY: run test bench synth lint format token outbox events openapi deploy clean venv
 
 $(STAMP): requirements/runtime.txt requirements/dev.txt requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ token: $(STAMP)
 ## make outbox: the SMS, e-mail and push messages local mode would have sent
 outbox: $(STAMP)
 	@$(BIN)/python -m local.outbox
+
+## make events: the events local mode put on the bus (TYPE=incident.opened for one type)
+events: $(STAMP)
+	@$(BIN)/python -m local.events $(if $(TYPE),--type $(TYPE))
 
 ## make openapi: regenerate docs/openapi.json from the route table and the request models
 openapi: $(STAMP)

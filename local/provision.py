@@ -11,6 +11,8 @@ from pynamodb.attributes import TTLAttribute
 
 from haven.resources import BUCKETS, QUEUES, RULES, STORAGE_RULES, notifying_buckets, table_models
 from local.environment import ACCOUNT, REGION, bucket_name, bus_name, dlq_name, queue_name
+from local.events import EVENT_LOG
+from local.events import PATTERN as EVENT_LOG_PATTERN
 
 
 def _client(service: str, endpoint: str) -> Any:
@@ -116,6 +118,20 @@ def provision(endpoint: str) -> None:
             EventBusName=bus_name(),
             Targets=[{"Id": rule.target_queue, "Arn": queue_arn(queue_name(rule.target_queue))}],
         )
+    # Local only: every event on the bus to the event log (local/events.py), like the archive.
+    sqs = _client("sqs", endpoint)
+    sqs.create_queue(QueueName=queue_name(EVENT_LOG))
+    events.put_rule(
+        Name=f"{bus_name()}-{EVENT_LOG}",
+        EventBusName=bus_name(),
+        EventPattern=json.dumps(EVENT_LOG_PATTERN),
+        State="ENABLED",
+    )
+    events.put_targets(
+        Rule=f"{bus_name()}-{EVENT_LOG}",
+        EventBusName=bus_name(),
+        Targets=[{"Id": EVENT_LOG, "Arn": queue_arn(queue_name(EVENT_LOG))}],
+    )
     for storage_rule in STORAGE_RULES:
         # On the default bus, where S3 sends its events in AWS (the embedded S3 sends them to the
         # rules of every bus).

@@ -55,6 +55,7 @@ class LocalPlatform:
         from haven.adapters.aws import client, reset_clients
         from haven.resources import QUEUES, SCHEDULES, function, queue_env
         from local.dispatcher import QueuePoller, ScheduleRunner, load_handler
+        from local.events import EVENT_LOG, EventLog, event_log_path
         from local.gateway import LocalGateway
         from local.persistence import Snapshotter
         from local.provision import provision
@@ -91,7 +92,15 @@ class LocalPlatform:
             target = function(s.function)
             self.schedules.append(ScheduleRunner(s, target, load_handler(target), self.stop_event, scale))
 
+        self.event_log = EventLog(
+            sqs,
+            f"{self.aws_endpoint}/{environment.ACCOUNT}/{environment.queue_name(EVENT_LOG)}",
+            event_log_path(),
+            self.stop_event,
+        )
+
         self.gateway.start()
+        self.event_log.thread.start()
         if self.run_workers:
             for p in self.pollers:
                 p.thread.start()
@@ -110,9 +119,10 @@ class LocalPlatform:
     def stop(self) -> None:
         self.stop_event.set()
         self.gateway.stop()
-        for runner in [*self.pollers, *self.schedules]:
+        for runner in [*self.pollers, *self.schedules, self.event_log]:
             if runner.thread.is_alive():
                 runner.thread.join(timeout=5)
+        self.event_log.drain()  # what the last invocations published
         self.snapshotter.stop()
         self._moto.stop()
 

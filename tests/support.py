@@ -47,6 +47,21 @@ UPLOAD_SAMPLES: dict[str, bytes] = {
 HTML = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 
 
+#: Personal data the scenarios give the API (a name, a phone number, an e-mail address, a
+#: passport number): none of it may reach a log line or an event on the bus.
+NAME = "Zainab Okonkwo-Haddad"
+PHONE = "+44 7700 900461"
+EMAIL = "zainab.haddad@example.org"
+PASSPORT = "P4366918K"
+PHONE_E164 = PHONE.replace(" ", "")
+PERSONAL_DATA = (NAME, PHONE, EMAIL, PASSPORT, PHONE_E164)
+
+
+def leaks(text: str) -> list[str]:
+    """The lines of ``text`` that carry any of :data:`PERSONAL_DATA`."""
+    return [line[:300] for line in text.splitlines() if any(value in line for value in PERSONAL_DATA)]
+
+
 def published_events() -> list[dict[str, object]]:
     """Every event published on the bus since the last call (read from the tap queue)."""
     import json

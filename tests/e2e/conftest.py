@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from tests import contract
+from tests.support import leaks
 
 REPO = Path(__file__).resolve().parents[2]
 #: Every platform started in this process: the answers they give are checked against the contract.
@@ -50,6 +51,11 @@ class Platform:
             raise AssertionError(f"the local platform did not stop on Ctrl-C:\n{out[-2000:]}") from None
         return out
 
+    def event_log(self) -> str:
+        """Every event the platform put on its bus (``events.jsonl``), one JSON line each."""
+        path = self.state_dir / "events.jsonl"
+        return path.read_text(encoding="utf-8") if path.exists() else ""
+
     def token(self, role: str, **claims: str) -> str:
         args = [sys.executable, "-m", "local.tokens", "--role", role]
         for name, value in claims.items():
@@ -67,6 +73,8 @@ def _env(state_dir: Path) -> dict[str, str]:
             "HAVEN_STATE_DIR": str(state_dir),
             "HAVEN_LOCAL_VISIBILITY_TIMEOUT": "2",
             "HAVEN_RETRY_BASE_SECONDS": "1",
+            # Every line the platform can write: personal data must reach none of them.
+            "HAVEN_LOG_LEVEL": "DEBUG",
             "PYTHONPATH": os.pathsep.join(str(REPO / p) for p in ("shared", "functions/api", ".")),
         }
     )
@@ -102,9 +110,13 @@ def start_platform(state_dir: Path, port: int | None = None, aws_port: int | Non
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    """One platform for a module's scenarios. Stopping it, every line it logged and every event
+    it put on the bus are searched for the personal data the scenarios gave it."""
     running = start_platform(tmp_path_factory.mktemp("state"))
     yield running
-    running.stop()
+    output = running.stop()
+    found = leaks(output) + leaks(running.event_log())
+    assert found == [], "personal data in the platform's logs or events:\n" + "\n".join(found)
 
 
 # --- the contract: every answer of the platform as docs/openapi.json documents it -------------

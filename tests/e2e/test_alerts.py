@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 import requests
 
 from haven import webhooks
-from tests.support import WebhookReceiver, wait_for
+from tests.support import EMAIL, PHONE_E164, WebhookReceiver, wait_for
 
 from .conftest import Platform
 
@@ -117,3 +118,52 @@ def _redeliver(platform: Platform, alert: dict[str, Any]) -> None:
             }
         ]
     )
+
+
+def _outbox(platform: Platform, to: str) -> list[dict[str, str]]:
+    from haven.adapters.notifier import read_outbox
+
+    return [m for m in read_outbox(platform.state_dir / "outbox.jsonl") if m["to"] == to]
+
+
+def test_email_and_sms_subscribers_confirm_and_get_the_alert_through_the_outbox(platform: Platform) -> None:
+    """Local mode sends SMS and e-mail to its outbox; the addresses reach no log and no event
+    (checked when the module's platform stops)."""
+    perth = {"type": "circle", "lat": -31.95, "lon": 115.86, "radius_km": 2}
+    for channel, address in (("email", EMAIL), ("sms", PHONE_E164)):
+        created = requests.post(
+            platform.url + "/v1/subscriptions",
+            json={"area": perth, "channel": channel, "address": address},
+            timeout=10,
+        )
+        assert created.status_code == 201, created.text
+        [sent] = wait_for(lambda address=address: _outbox(platform, address))  # type: ignore[misc]
+        code = re.search(r"\b(\d{6})\b", sent["body"]).group(1)  # type: ignore[union-attr]
+        confirmed = requests.post(
+            f"{platform.url}/v1/subscriptions/{created.json()['subscription_id']}/confirm",
+            json={"code": code},
+            timeout=5,
+        )
+        assert confirmed.json()["status"] == "active"
+
+    alert = requests.post(
+        platform.url + "/v1/ops/alerts",
+        headers={"Authorization": "Bearer " + platform.token("responder")},
+        json={
+            "event": "Heatwave",
+            "categories": ["Met"],
+            "urgency": "Expected",
+            "severity": "Severe",
+            "certainty": "Likely",
+            "expires": (datetime.now(UTC) + timedelta(hours=6)).isoformat(),
+            "texts": [
+                {"language": "en", "headline": "Extreme heat tomorrow", "description": "Stay indoors."}
+            ],
+            "areas": [{"description": "Perth", "circles": [{"lat": -31.95, "lon": 115.86, "radius_km": 5}]}],
+        },
+        timeout=10,
+    )
+    assert alert.status_code == 201, alert.text
+    for address in (EMAIL, PHONE_E164):
+        wait_for(lambda address=address: len(_outbox(platform, address)) == 2)  # type: ignore[misc]
+        assert "Extreme heat tomorrow" in json.dumps(_outbox(platform, address)[-1], ensure_ascii=False)

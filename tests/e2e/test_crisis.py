@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.support import wait_for
+from tests.support import NAME, PASSPORT, PHONE, wait_for
 
 from .conftest import Platform
 
@@ -21,9 +21,11 @@ def test_three_nearby_flood_reports_become_one_incident(platform: Platform) -> N
             platform.url + "/v1/reports",
             json={
                 "category": "unknown",
-                "description": "Flooding: the river overflowed and water is rising in the houses",
+                "description": "Flooding: the river overflowed and water is rising in the houses"
+                + (f"; {NAME} (passport {PASSPORT}) is trapped upstairs" if n == 0 else ""),
                 "location": {"lat": lat, "lon": lon},
                 "people_affected": 4,
+                **({"contact": PHONE} if n == 0 else {}),
             },
             headers={"Idempotency-Key": f"e2e-flood-report-{n:04d}"},
             timeout=5,

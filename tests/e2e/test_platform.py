@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+
+from tests.support import wait_for
 
 from .conftest import Platform, start_platform
 
@@ -26,6 +33,34 @@ def test_health_and_problem_json(platform: Platform) -> None:
 def test_make_token_prints_a_token_the_api_accepts(platform: Platform) -> None:
     token = platform.token("partner", partner_id="ministry-of-labour")
     assert token.count(".") == 2
+
+
+def test_the_event_log_records_what_reached_the_bus(platform: Platform) -> None:
+    """``make events`` lists the events; the privacy check at stop reads the same file."""
+    submitted = requests.post(
+        platform.url + "/v1/reports",
+        json={
+            "category": "unknown",
+            "description": "Smoke over the port",
+            "location": {"lat": 43.3, "lon": 5.37},
+        },
+        timeout=5,
+    ).json()
+
+    def logged() -> list[dict[str, Any]]:
+        lines = [json.loads(line) for line in platform.event_log().splitlines()]
+        return [e for e in lines if e["detail"].get("report_id") == submitted["report_id"]]
+
+    [event] = wait_for(logged)
+    assert (event["source"], event["detail-type"]) == ("haven.crisis", "report.received")
+    listed = subprocess.run(
+        [sys.executable, "-m", "local.events", "--type", "report.received"],
+        env={**os.environ, "HAVEN_STATE_DIR": str(platform.state_dir)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert submitted["report_id"] in listed.stdout
 
 
 def test_state_survives_a_restart(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import boto3
 import pytest
 import requests
 
-from tests.support import wait_for
+from tests.support import EMAIL, NAME, PASSPORT, PHONE, wait_for
 from tests.webhook_receiver import Receiver, receiver, reference_verify
 
 from .conftest import Platform
@@ -54,10 +54,10 @@ def _file_and_refer(platform: Platform, origin: str) -> tuple[dict[str, Any], st
         json={
             "recruiter": {"name": "Fast Jobs Ltd", "country": origin},
             "categories": ["recruitment_fees"],
-            "description": "I paid 2000 USD in recruitment fees and my passport was kept.",
+            "description": f"I paid 2000 USD in recruitment fees and my passport {PASSPORT} was kept.",
             "origin_country": origin,
             "destination_country": "QA",
-            "contact": {"name": "Sita"},
+            "contact": {"name": NAME, "phone": PHONE, "email": EMAIL},
             "consent_share_identity": "no",
         },
     )
@@ -102,7 +102,7 @@ def test_one_signed_delivery_per_referral_and_ack_reaches_tracking(platform: Pla
     assert envelope["specversion"] == "1.0"
     assert envelope["data"]["referral_id"] == referral_id
     assert "complainant" not in envelope["data"]  # no consent
-    assert "Sita" not in delivery.body.decode()
+    assert NAME not in delivery.body.decode()
 
     ack = _call(
         platform,

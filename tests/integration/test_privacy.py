@@ -13,13 +13,9 @@ from chalice.test import Client
 
 from local.dispatcher import sqs_event
 from local.lambda_context import LambdaContext
-from tests.support import published_events
+from tests.support import EMAIL, NAME, PASSPORT, PERSONAL_DATA, PHONE, published_events
 
-NAME = "Zainab Okonkwo-Haddad"
-PHONE = "+44 7700 900461"
-EMAIL = "zainab.haddad@example.org"
-PASSPORT = "P4366918K"
-SECRETS = (NAME, PHONE, EMAIL, PASSPORT, PHONE.replace(" ", ""))
+SECRETS = PERSONAL_DATA
 JSON = {"Content-Type": "application/json"}
 
 
