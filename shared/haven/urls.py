@@ -4,7 +4,9 @@ In AWS mode a target must be ``https`` and every address its host resolves to mu
 (no loopback, private, link-local — which includes the instance metadata service —, multicast
 or reserved ranges). In local mode, ``http://127.0.0.1`` / ``localhost`` is allowed as well, so
 that local receivers work. The resolved address is checked again at delivery time (DNS may
-change between registration and delivery).
+change between registration and delivery), and the connection is then made to the very
+address that was checked (:class:`Target`), so that a name which resolves once to a public
+address and then to a private one (DNS rebinding) cannot slip through.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from haven.errors import FieldError, ValidationFailed
@@ -31,8 +34,25 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_url(url: str, *, local_mode: bool, field: str = "url", resolver: Resolver = _resolve) -> str:
+@dataclass(frozen=True)
+class Target:
+    """A URL that may be called, with the public addresses its host resolved to when checked
+    (none for a local loopback URL, which needs no pinning)."""
+
+    url: str
+    addresses: tuple[str, ...] = ()
+
+
+def check_url(url: str, *, local_mode: bool, field: str = "url", resolver: Resolver | None = None) -> str:
     """The URL if it may be called; :class:`ValidationFailed` naming ``field`` otherwise."""
+    return check_target(url, local_mode=local_mode, field=field, resolver=resolver).url
+
+
+def check_target(
+    url: str, *, local_mode: bool, field: str = "url", resolver: Resolver | None = None
+) -> Target:
+    """The target if it may be called, with the addresses to connect to; :class:`ValidationFailed`
+    naming ``field`` otherwise."""
 
     def bad(message: str) -> ValidationFailed:
         return ValidationFailed([FieldError(field, message)])
@@ -44,15 +64,15 @@ def check_url(url: str, *, local_mode: bool, field: str = "url", resolver: Resol
     if parts.username or parts.password:
         raise bad("must not carry credentials")
     if local_mode and parts.scheme in ("http", "https") and host in _LOOPBACK_HOSTS:
-        return url
+        return Target(url)
     if parts.scheme != "https":
         raise bad("must be an https URL")
     if not host:
         raise bad("must name a host")
     try:
-        addresses = resolver(host)
+        addresses = (resolver or _resolve)(host)
     except OSError:
         raise bad("host does not resolve") from None
     if not addresses or not all(_public(a) for a in addresses):
         raise bad("must resolve to public addresses only")
-    return url
+    return Target(url, tuple(addresses))

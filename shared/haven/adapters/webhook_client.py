@@ -1,4 +1,5 @@
-"""Delivering a signed webhook over HTTP(S), with the URL re-checked at delivery time."""
+"""Delivering a signed webhook over HTTP(S), with the URL re-checked at delivery time and the
+connection made to the address checked (:mod:`haven.adapters.outbound`)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from haven.adapters.outbound import open_checked
 from haven.config import get_settings
-from haven.urls import check_url
+from haven.urls import Resolver, check_target
 
 TIMEOUT_SECONDS = 10
 
@@ -20,21 +22,16 @@ class DeliveryResult:
     retry_after: int | None = None
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None  # a redirect could lead to a private address: treat it as a failure
-
-
-_opener = urllib.request.build_opener(NoRedirect)
-
-
-def post(url: str, body: bytes, headers: dict[str, str]) -> DeliveryResult:
-    check_url(url, local_mode=get_settings().is_local)
+def post(
+    url: str, body: bytes, headers: dict[str, str], *, resolver: Resolver | None = None
+) -> DeliveryResult:
+    """POST once; a redirect is a failed delivery (it could lead to a private address)."""
+    target = check_target(url, local_mode=get_settings().is_local, resolver=resolver)
     request = urllib.request.Request(  # noqa: S310 - scheme and host checked just above
         url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
     )
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+        with open_checked(target, request, TIMEOUT_SECONDS) as response:
             status = int(response.status)
     except urllib.error.HTTPError as error:
         retry_after = error.headers.get("Retry-After") if error.headers else None
