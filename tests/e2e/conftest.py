@@ -38,18 +38,28 @@ class Platform:
     process: subprocess.Popen[str]
     port: int
     aws_port: int
+    #: Where this run's output starts in ``platform.log`` (a restart appends to the same file).
+    log_offset: int = 0
+
+    def output(self) -> str:
+        """Everything this run of the platform has written so far (its logs)."""
+        with (self.state_dir / "platform.log").open(encoding="utf-8", errors="replace") as log:
+            log.seek(self.log_offset)
+            return log.read()
 
     def stop(self) -> str:
         self.process.send_signal(signal.SIGINT)
         # Stopping saves a snapshot of every table and bucket: seconds normally, longer on a
         # loaded 2-core machine. A hang would still fail here.
         try:
-            out, _ = self.process.communicate(timeout=120)
+            self.process.wait(timeout=120)
         except subprocess.TimeoutExpired:
             self.process.kill()  # never leave a platform running behind the tests
-            out, _ = self.process.communicate()
-            raise AssertionError(f"the local platform did not stop on Ctrl-C:\n{out[-2000:]}") from None
-        return out
+            self.process.wait()
+            raise AssertionError(
+                f"the local platform did not stop on Ctrl-C:\n{self.output()[-2000:]}"
+            ) from None
+        return self.output()
 
     def event_log(self) -> str:
         """Every event the platform put on its bus (``events.jsonl``), one JSON line each."""
@@ -85,23 +95,29 @@ def start_platform(state_dir: Path, port: int | None = None, aws_port: int | Non
     port = port or _free_port()
     aws_port = aws_port or _free_port()
     env = _env(state_dir) | {"HAVEN_PORT": str(port), "HAVEN_AWS_PORT": str(aws_port)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
+    # Output goes to a file, never a pipe: at DEBUG a platform writes more than a pipe holds, and
+    # one nobody reads until the end would block it.
+    log_path = state_dir / "platform.log"
+    offset = log_path.stat().st_size if log_path.exists() else 0
+    with log_path.open("a", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "local"],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+    platform = Platform(f"http://127.0.0.1:{port}", state_dir, process, port, aws_port, offset)
+    url = platform.url
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("local platform exited:\n" + (process.stdout.read() if process.stdout else ""))
+            raise RuntimeError("local platform exited:\n" + platform.output())
         try:
             if requests.get(url + "/health", timeout=1).status_code == 200:
                 _PLATFORM_URLS.add(url)
-                return Platform(url, state_dir, process, port, aws_port)
+                return platform
         except requests.ConnectionError:
             time.sleep(0.2)
     process.kill()
