@@ -146,3 +146,18 @@ def test_secret_lookups_are_marked_in_the_contract(routes: Any) -> None:
         ("POST", "/v1/subscriptions/{subscription_id}/confirm"),
         ("DELETE", "/v1/subscriptions/{subscription_id}"),
     }
+
+
+def test_answer_examples_follow_their_schemas(routes: Any) -> None:
+    from jsonschema import Draft202012Validator
+
+    from chalicelib.openapi import build
+
+    document = build(routes)
+    examples = 0
+    for name, schema in document["components"]["schemas"].items():
+        for example in schema.get("examples", []):
+            validator = Draft202012Validator({**schema, "components": document["components"]})
+            assert list(validator.iter_errors(example)) == [], name
+            examples += 1
+    assert examples >= 8

@@ -12,6 +12,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from haven.complaints.complaints import PublicStatus
+from haven.crisis.reports import ReporterStatus
+
 
 class Out(BaseModel):
     """Base of response models: the documented fields are all there is."""
@@ -20,6 +23,10 @@ class Out(BaseModel):
 
 
 class Health(Out):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "version": "0.9.0", "mode": "aws"}]}
+    )
+
     status: Literal["ok"]
     version: str
     mode: str
@@ -37,15 +44,40 @@ class Upload(Out):
 
 
 class ReportAccepted(Out):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "report_id": "01JDX4S7Q3M8V2Z5K9T1B6C0NA",
+                    "status": "received",
+                    "tracking_token": "kq3V7mJ0c2hX9pLr5tNw8yZa1bD4fG6hE0sU2vQ7iOk",
+                    "uploads": [],
+                }
+            ]
+        }
+    )
+
     report_id: str
-    status: str
+    status: Literal["received"]
     tracking_token: str
     uploads: list[Upload]
 
 
 class ReportView(Out):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "report_id": "01JDX4S7Q3M8V2Z5K9T1B6C0NA",
+                    "status": "linked_to_incident",
+                    "received_at": "2026-11-28T09:14:03Z",
+                }
+            ]
+        }
+    )
+
     report_id: str
-    status: str
+    status: ReporterStatus
     received_at: str
 
 
@@ -164,6 +196,19 @@ class AlertList(Out):
 
 
 class SubscriptionPending(Out):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "subscription_id": "01JDX5K9Q2W7E4R1T6Y3U8I0OP",
+                    "status": "pending_confirmation",
+                    "token": "Zk4pQ9rT2vW7yB1nM5cX8dF3gH6jL0sA",
+                    "confirm_url": "/v1/subscriptions/01JDX5K9Q2W7E4R1T6Y3U8I0OP/confirm",
+                }
+            ]
+        }
+    )
+
     subscription_id: str
     status: Literal["pending_confirmation"]
     token: str
@@ -172,6 +217,18 @@ class SubscriptionPending(Out):
 
 
 class ComplaintFiled(Out):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "complaint_id": "01JDX52B7R4K1W9Y3H6N0P8QTM",
+                    "tracking_code": "H7KQ-M2XD-9RTW-4ZPB-C6NF",
+                    "uploads": [],
+                }
+            ]
+        }
+    )
+
     complaint_id: str
     tracking_code: str
     uploads: list[Upload]
@@ -183,7 +240,26 @@ class PublicMessage(Out):
 
 
 class ComplaintTracking(Out):
-    status: str
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "status": "referred",
+                    "filed_at": "2026-11-20T08:00:00Z",
+                    "updated_at": "2026-11-22T10:30:00Z",
+                    "messages": [
+                        {"at": "2026-11-20T08:00:00Z", "message": "We have received your complaint."},
+                        {
+                            "at": "2026-11-22T10:30:00Z",
+                            "message": "Your complaint was passed to the authority.",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    status: PublicStatus
     filed_at: str
     updated_at: str
     messages: list[PublicMessage]
@@ -191,6 +267,23 @@ class ComplaintTracking(Out):
 
 class LicenceVerification(Out):
     """Whether a licence belongs to an accredited recruiter; the recruiter's fields when known."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "licence": "NP-1234/2079",
+                    "accredited": True,
+                    "status": "accredited",
+                    "checked_at": "2026-11-28T09:00:00Z",
+                    "recruiter_id": "01JDX5F3T8K2M6Q9V1Z4B7N0CR",
+                    "legal_name": "Sagarmatha Overseas Pvt. Ltd.",
+                    "valid_from": "2026-01-15",
+                    "valid_until": "2029-01-14",
+                }
+            ]
+        }
+    )
 
     licence: str
     accredited: bool
@@ -276,6 +369,23 @@ class PersonSummary(Out):
 
 
 class PeopleFound(Out):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            "person_id": "01JDX5R2T7Y4U9I1O6P3A8S0DF",
+                            "full_name": "María José García López",
+                            "home_city": "Valencia",
+                            "latest_status": "believed_alive",
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     items: list[PersonSummary]
 
 
