@@ -123,20 +123,27 @@ def _pct(samples: list[float], q: float) -> float:
 
 
 def _api_event(
-    method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+    method: str,
+    path: str,
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+    *,
+    resource: str | None = None,
+    path_parameters: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     return {
-        "resource": path,
+        "resource": resource or path,
         "path": path,
         "httpMethod": method,
         "headers": {"Content-Type": "application/json", **(headers or {})},
         "multiValueHeaders": {},
-        "queryStringParameters": None,
-        "multiValueQueryStringParameters": None,
-        "pathParameters": None,
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
+        "pathParameters": path_parameters,
         "stageVariables": None,
         "requestContext": {
-            "resourcePath": path,
+            "resourcePath": resource or path,
             "httpMethod": method,
             "path": path,
             "requestId": "bench",
@@ -223,12 +230,42 @@ def warm_requests(n: int) -> None:
         )
         return {"statusCode": 202, "body": json.dumps({"report_id": report_id})}
 
+    submitted = json.loads(haven_intake()["body"])
+    report_id, token = submitted["report_id"], submitted["tracking_token"]
+    limits = os.environ["HAVEN_TABLE_PREFIX"] + "-rate-limits"
+
+    def haven_lookup() -> Any:
+        event = _api_event(
+            "GET",
+            f"/v1/reports/{report_id}",
+            resource="/v1/reports/{report_id}",
+            path_parameters={"report_id": report_id},
+            query={"token": token},
+        )
+        response = api.handler(event, context)
+        assert response["statusCode"] == 200, response
+        return response
+
+    def bare_lookup() -> Any:
+        """The same AWS calls with boto3 alone: count the address's lookup, read the report."""
+        window = int(time.time()) // 60 * 60
+        dynamodb.update_item(
+            TableName=limits,
+            Key={"subject": {"S": "bench-address-hash"}, "window_start": {"N": str(window)}},
+            UpdateExpression="ADD hits :one SET expires_at = :expires",
+            ExpressionAttributeValues={":one": {"N": "1"}, ":expires": {"N": str(window + 120)}},
+            ReturnValues="ALL_NEW",
+        )
+        item = dynamodb.get_item(TableName=table, Key={"report_id": {"S": report_id}})["Item"]
+        return {"statusCode": 200, "body": json.dumps({"status": item["status"]["S"]})}
+
     rows = []
     intake_samples: list[float] = []
     for name, ours, bare in (
         ("GET /health", haven_health, bare_health),
         ("POST /v1/reports", haven_intake, bare_intake),
         ("POST /v1/reports + Idempotency-Key", haven_intake_idempotent, bare_intake),
+        ("GET /v1/reports/{id}?token= (secret lookup)", haven_lookup, bare_lookup),
     ):
         ours_samples, bare_samples = _side_by_side(ours, bare, n)
         if name == "POST /v1/reports":
@@ -468,6 +505,9 @@ def fanout_cost(inside: int, outside: int) -> None:
 def main() -> None:
     quick = "--quick" in sys.argv
     os.environ.setdefault("HAVEN_STATE_DIR", str(REPO / "build" / "bench-state"))
+    # Thousands of secret lookups a minute from one address: what is measured is the cost of
+    # counting them (one UpdateItem), not the 429s the limit would answer.
+    os.environ.setdefault("HAVEN_LOOKUP_RATE_PER_MINUTE", "10000")
     from local.runtime import LocalPlatform
 
     # No workers: the triage worker would compete for the CPU with what is measured.
