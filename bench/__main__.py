@@ -49,16 +49,18 @@ def _import_seconds(module: str, env: dict[str, str], runs: int = 5) -> float:
     return statistics.median(samples)
 
 
-def cold_start(env: dict[str, str]) -> None:
+def cold_start(env: dict[str, str], runs: int = 5) -> None:
     from haven.resources import FUNCTIONS
 
-    baseline = _import_seconds("boto3", env)
+    baseline = _import_seconds("boto3", env, runs)
     rows = [["boto3 (baseline)", f"{baseline * 1000:.0f}", "1.00"]]
     for function in FUNCTIONS:
         module = "app" if function.name == "api" else function.module
-        seconds = _import_seconds(module, env)
+        seconds = _import_seconds(module, env, runs)
         rows.append([f"{function.name} ({module})", f"{seconds * 1000:.0f}", f"{seconds / baseline:.2f}"])
-    _table("Cold start: handler module import time", ["module", "ms (median of 5)", "ratio to boto3"], rows)
+    _table(
+        "Cold start: handler module import time", ["module", f"ms (median of {runs})", "ratio to boto3"], rows
+    )
 
 
 # --- 2. warm requests -------------------------------------------------------------------------
@@ -502,8 +504,26 @@ def fanout_cost(inside: int, outside: int) -> None:
     )
 
 
+#: (quick, default) sizes of each bench; ``--smoke`` runs the smallest that still go through
+#: every path, so that a test notices a bench that no longer runs.
+SIZES: dict[str, dict[str, Any]] = {
+    "smoke": {
+        "runs": 1, "warm": 5, "clustering": ((50, 100), 2), "fanout": (20, 50), "roster": (100, 3),
+        "referrals": 40, "search": (200, 2), "feeds": 100,
+    },
+    "quick": {
+        "runs": 5, "warm": 50, "clustering": ((1_000, 10_000), 5), "fanout": (500, 5_000),
+        "roster": (5_000, 50), "referrals": 300, "search": (10_000, 10), "feeds": 2_000,
+    },
+    "full": {
+        "runs": 5, "warm": 300, "clustering": ((1_000, 100_000), 10), "fanout": (2_000, 20_000),
+        "roster": (50_000, 20), "referrals": 2_000, "search": (100_000, 5), "feeds": 10_000,
+    },
+}  # fmt: skip
+
+
 def main() -> None:
-    quick = "--quick" in sys.argv
+    size = SIZES["smoke" if "--smoke" in sys.argv else "quick" if "--quick" in sys.argv else "full"]
     os.environ.setdefault("HAVEN_STATE_DIR", str(REPO / "build" / "bench-state"))
     # Thousands of secret lookups a minute from one address: what is measured is the cost of
     # counting them (one UpdateItem), not the 429s the limit would answer.
@@ -519,29 +539,26 @@ def main() -> None:
     }
     try:
         print("Haven benchmarks (ratios are measured side by side in this run)")
-        cold_start(env)
-        warm_requests(50 if quick else 300)
+        cold_start(env, size["runs"])
+        warm_requests(size["warm"])
     finally:
         platform.stop()
     # In-process mocks patch botocore for the whole process: only once the platform is down.
-    clustering_cost((1_000, 10_000) if quick else (1_000, 100_000), 5 if quick else 10)
+    clustering_cost(*size["clustering"])
     # The sizes (10k inside, 100k elsewhere) take the embedded AWS over half an hour to
     # load and send (about 80 ms per SQS batch); --full-fanout runs them, the default is 1/5.
-    if "--full-fanout" in sys.argv:
-        fanout_cost(10_000, 100_000)
-    else:
-        fanout_cost(500 if quick else 2_000, 5_000 if quick else 20_000)
+    fanout_cost(*((10_000, 100_000) if "--full-fanout" in sys.argv else size["fanout"]))
     from bench.roster import roster_cost  # not at the top: it imports this module's helpers
 
-    roster_cost(5_000 if quick else 50_000, 50 if quick else 20)
+    roster_cost(*size["roster"])
     from bench.referrals import referral_throughput
     from bench.safety import name_search_cost
 
-    referral_throughput(300 if quick else 2_000)
-    name_search_cost(10_000 if quick else 100_000, 10 if quick else 5)
+    referral_throughput(size["referrals"])
+    name_search_cost(*size["search"])
     from bench.feeds import feed_ingest_rate
 
-    feed_ingest_rate(2_000 if quick else 10_000)
+    feed_ingest_rate(size["feeds"])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,44 @@
+"""``make bench`` keeps running: every bench, at the smallest sizes that go through its paths.
+
+The benchmarks are not timed here (speed is measured by ``make bench``, side by side); this only
+fails when one of them no longer runs or no longer finds what it looks for.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+TABLES = (
+    "Cold start: handler module import time",
+    "Warm requests on the embedded AWS",
+    "GET /v1/reports/{id}?token= (secret lookup)",
+    "Clustering lookup",
+    "Alert fan-out",
+    "Roster with",
+    "Referral delivery to a receiver",
+    "Name search with",
+    "Feed ingest",
+)
+
+
+def test_every_bench_runs(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HAVEN_", "AWS_", "POWERTOOLS_"))}
+    env |= {
+        "HAVEN_STATE_DIR": str(tmp_path),
+        "PYTHONPATH": os.pathsep.join(str(REPO / p) for p in ("shared", "functions/api", ".")),
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert [title for title in TABLES if title not in run.stdout] == []
