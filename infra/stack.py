@@ -12,6 +12,7 @@ from constructs import Construct
 from haven import resources
 from infra.constructs.api import Api
 from infra.constructs.data import Data
+from infra.constructs.firewall import Firewall
 from infra.constructs.functions import Functions
 from infra.constructs.identity import Identity
 from infra.constructs.messaging import Messaging
@@ -69,6 +70,7 @@ class HavenStack(Stack):
             routes=routes,
             strictly_throttled=strictly_throttled(source_root / "docs" / "openapi.json", routes),
         )
+        self.firewall = Firewall(self, "Firewall", stage=stage, rest_api=self.api.rest_api)
         self.monitoring = Monitoring(
             self,
             "Monitoring",

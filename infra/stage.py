@@ -23,6 +23,9 @@ class StageConfig:
     #: Stricter throttling of public writes and secret lookups (anyone can send them).
     public_write_rate: float
     public_write_burst: int
+    #: Requests one address may send in five minutes before the web ACL answers 429 (generous:
+    #: in a disaster many people share one carrier-NAT address).
+    requests_per_address_per_5_minutes: int
     log_retention: logs.RetentionDays
     #: Protects tables and the user pool from deletion (and the stack from termination).
     protect_data: bool
@@ -38,6 +41,7 @@ class StageConfig:
                 throttle_burst=400,
                 public_write_rate=50,
                 public_write_burst=100,
+                requests_per_address_per_5_minutes=6_000,
                 log_retention=logs.RetentionDays.THREE_MONTHS,
                 protect_data=True,
             )
@@ -47,6 +51,7 @@ class StageConfig:
             throttle_burst=40,
             public_write_rate=5,
             public_write_burst=10,
+            requests_per_address_per_5_minutes=1_500,
             log_retention=logs.RetentionDays.TWO_WEEKS,
             protect_data=False,
         )

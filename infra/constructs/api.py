@@ -214,12 +214,6 @@ class Api(Construct):
         )
         acknowledge(
             self.rest_api,
-            "AwsSolutions-APIG3",
-            "Abuse is bounded by the stage's throttling and the function's own limits; a WAFv2 "
-            "web ACL is a per-deployment choice of the operator (cost, managed rule sets).",
-        )
-        acknowledge(
-            self.rest_api,
             "AwsSolutions-IAM4",
             "API Gateway's account-level CloudWatch role needs AWS's policy made for exactly "
             "that role (AmazonAPIGatewayPushToCloudWatchLogs).",

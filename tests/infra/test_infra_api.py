@@ -225,3 +225,40 @@ def test_public_writes_and_secret_lookups_are_throttled_harder(template_json: di
     for setting in settings.values():
         assert setting["ThrottlingRateLimit"] < default["ThrottlingRateLimit"]
         assert setting["ThrottlingBurstLimit"] < default["ThrottlingBurstLimit"]
+
+
+def test_a_web_acl_limits_each_address_and_drops_known_bad_inputs(template: Template) -> None:
+    """Throttling bounds the stage; the web ACL bounds one address, with a problem+json 429,
+    and keeps no request samples (addresses and requests of citizens and workers)."""
+    [acl] = template.find_resources("AWS::WAFv2::WebACL").values()
+    properties = acl["Properties"]
+    assert properties["Scope"] == "REGIONAL"
+    assert properties["DefaultAction"] == {"Allow": {}}
+    rules = {rule["Name"]: rule for rule in properties["Rules"]}
+    rate = rules["requests-per-address"]
+    assert rate["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    assert 100 <= rate["Statement"]["RateBasedStatement"]["Limit"] <= 10_000
+    response = rate["Action"]["Block"]["CustomResponse"]
+    assert response["ResponseCode"] == 429
+    body = properties["CustomResponseBodies"][response["CustomResponseBodyKey"]]
+    assert json.loads(body["Content"])["status"] == 429
+    managed = {
+        r["Statement"]["ManagedRuleGroupStatement"]["Name"] for r in rules.values() if "OverrideAction" in r
+    }
+    assert managed == {"AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"}
+    visibility = [properties["VisibilityConfig"], *(r["VisibilityConfig"] for r in rules.values())]
+    assert all(v["SampledRequestsEnabled"] is False for v in visibility)
+    template.resource_count_is("AWS::WAFv2::LoggingConfiguration", 0)
+    template.has_resource_properties(
+        "AWS::WAFv2::WebACLAssociation",
+        {"WebACLArn": {"Fn::GetAtt": [Match.string_like_regexp("FirewallWebAcl"), "Arn"]}},
+    )
+
+
+def test_the_web_acl_is_associated_with_the_api_stage(template_json: dict[str, Any]) -> None:
+    [association] = resources_of_type(template_json, "AWS::WAFv2::WebACLAssociation").values()
+    arn = json.dumps(association["Properties"]["ResourceArn"])
+    [stage_id] = resources_of_type(template_json, "AWS::ApiGateway::Stage")
+    [api_id] = resources_of_type(template_json, "AWS::ApiGateway::RestApi")
+    assert api_id in arn
+    assert stage_id in arn or "/stages/" in arn
