@@ -89,3 +89,20 @@ def test_each_address_has_its_own_window(aws: None) -> None:
     assert wait is not None
     assert 1 <= wait <= 60
     assert limiter.hit("lookup:203.0.113.9", 2, 60) is None
+
+
+def test_a_limit_that_cannot_be_counted_lets_the_request_through(
+    aws: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Fail open: the gateway and the web ACL still bound the rate; refusing a person because a
+    counter is unavailable would be worse."""
+    import boto3
+
+    from haven.adapters.dynamo.limits import DynamoRateLimiter
+    from haven.adapters.dynamo.models import RateWindow
+
+    boto3.client("dynamodb").delete_table(TableName=RateWindow.Meta.table_name)
+    with caplog.at_level("WARNING"):
+        assert DynamoRateLimiter(b"k" * 32).hit("lookup:198.51.100.7", 1, 60) is None
+    assert "not counted" in caplog.text
+    assert "198.51.100.7" not in caplog.text
