@@ -191,3 +191,21 @@ def test_token_from_another_issuer_is_rejected(
         == 401
     )
     assert os.environ["HAVEN_AUTH_ISSUER"] == "haven-local"
+
+
+def test_a_client_that_hangs_up_leaves_no_traceback(
+    server: tuple[str, list[Any]], capfd: pytest.CaptureFixture[str]
+) -> None:
+    """``make run``'s terminal stays readable: a reset connection is not an error."""
+    import socket
+    import struct
+    import time
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(server[0])
+    with socket.create_connection((parts.hostname, parts.port)) as client:
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = reset
+        client.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+    time.sleep(0.3)
+    assert requests.get(server[0] + "/v1/nowhere", timeout=5).status_code == 404  # still serving
+    assert "Traceback" not in capfd.readouterr().err
