@@ -19,6 +19,9 @@ _CONFIG = Config(
     retries={"max_attempts": 3, "mode": "standard"},
     connect_timeout=2,
     read_timeout=5,
+    # One client serves every thread of the process: in local mode a poller per queue, the
+    # event log and the API share it, more than botocore's default pool of 10 connections.
+    max_pool_connections=32,
 )
 
 
