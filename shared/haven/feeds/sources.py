@@ -147,7 +147,7 @@ def check_settings(
         errors.append(
             FieldError("credentials_ref", f"a {settings.type} source needs a credentials reference")
         )
-    if connector is not None and not connector.official and not settings.query:
+    if connector is not None and connector.needs_query and not settings.query:
         errors.append(FieldError("query", f"a {settings.type} source needs a tag or search query"))
     if settings.credentials_ref and not CREDENTIALS_PATTERN.match(settings.credentials_ref):
         errors.append(FieldError("credentials_ref", "must be a secret name under feeds/"))

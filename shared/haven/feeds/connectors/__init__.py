@@ -55,8 +55,10 @@ class Page:
 
 
 class Connector(Protocol):
-    #: Official feeds weigh more in credibility than social media posts.
-    official: bool
+    #: A search of a social network: its sources need a tag or a query (a feed fetched by its
+    #: URL needs none). How much a source weighs in credibility is triage's concern
+    #: (``haven.crisis.triage.OFFICIAL_FEEDS``), not this.
+    needs_query: bool
     #: Whether the source needs a credentials reference (a bearer token).
     needs_credentials: bool
 

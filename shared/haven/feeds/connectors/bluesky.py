@@ -30,7 +30,7 @@ def _post(post: dict[str, Any]) -> FeedItem:
 
 
 class BlueskyConnector:
-    official = False
+    needs_query = True
     needs_credentials = False
 
     def request(self, query: Query, cursor: str | None, page: str | None) -> Request:

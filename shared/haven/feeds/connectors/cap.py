@@ -55,7 +55,7 @@ def area_point(area: Element) -> Point | None:
 
 
 class CapConnector:
-    official = True
+    needs_query = False
     needs_credentials = False
 
     def request(self, query: Query, cursor: str | None, page: str | None) -> Request:

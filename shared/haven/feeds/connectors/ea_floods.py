@@ -15,7 +15,7 @@ from haven.feeds.connectors._formats import iso_time, json_list, json_object, ma
 
 
 class EaFloodsConnector:
-    official = True
+    needs_query = False
     needs_credentials = False
 
     def request(self, query: Query, cursor: str | None, page: str | None) -> Request:

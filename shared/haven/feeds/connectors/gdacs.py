@@ -42,7 +42,7 @@ EVENT_TYPES = {
 
 
 class GdacsConnector:
-    official = True
+    needs_query = False
     needs_credentials = False
 
     def request(self, query: Query, cursor: str | None, page: str | None) -> Request:
@@ -73,7 +73,7 @@ class GdacsConnector:
 
 
 class GdacsEventsConnector:
-    official = True
+    needs_query = False
     needs_credentials = False
 
     def request(self, query: Query, cursor: str | None, page: str | None) -> Request:

@@ -44,7 +44,7 @@ def _time(value: object, what: str) -> datetime:
 
 
 class GeoJsonConnector:
-    official = True
+    needs_query = False
     needs_credentials = False
 
     def request(self, query: Query, cursor: str | None, page: str | None) -> Request:

@@ -40,7 +40,7 @@ def _status(status: dict[str, Any]) -> FeedItem:
 
 
 class MastodonConnector:
-    official = False
+    needs_query = True
     needs_credentials = False
 
     def request(self, query: Query, cursor: str | None, page: str | None) -> Request:

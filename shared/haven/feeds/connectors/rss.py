@@ -61,7 +61,7 @@ def item_id(element: Element, atom: bool) -> str:
 
 
 class RssConnector:
-    official = True
+    needs_query = False
     needs_credentials = False
 
     def request(self, query: Query, cursor: str | None, page: str | None) -> Request:

@@ -51,7 +51,7 @@ def _tweet(tweet: dict[str, Any], places: dict[str, dict[str, Any]]) -> FeedItem
 
 
 class XConnector:
-    official = False
+    needs_query = True
     needs_credentials = True
 
     def request(self, query: Query, cursor: str | None, page: str | None) -> Request:
