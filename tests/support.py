@@ -81,47 +81,6 @@ def published_events() -> list[dict[str, object]]:
             sqs.delete_message(QueueUrl=os.environ["HAVEN_TEST_EVENT_TAP"], ReceiptHandle=m["ReceiptHandle"])
 
 
-class WebhookReceiver:
-    """A real HTTP receiver on loopback that records deliveries (and can fail on purpose)."""
-
-    def __init__(self, fail_first: int = 0, status_when_failing: int = 503) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        self.deliveries: list[tuple[dict[str, str], bytes]] = []
-        self.fail_first = fail_first
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if receiver.fail_first > 0:
-                    receiver.fail_first -= 1
-                    self.send_response(status_when_failing)
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
-                    return
-                receiver.deliveries.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(204)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def wait_for(check: Callable[[], T], seconds: float = 30, interval: float = 0.2) -> T:
     """Poll ``check`` until it returns something truthy (work done by the local workers)."""
     deadline = time.monotonic() + seconds

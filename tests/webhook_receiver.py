@@ -8,8 +8,8 @@ import hmac
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple
 
 
 def reference_verify(secret: str, headers: dict[str, str], body: bytes, now: int) -> bool:
@@ -27,53 +27,62 @@ def reference_verify(secret: str, headers: dict[str, str], body: bytes, now: int
     )
 
 
-@dataclass
-class Delivery:
-    path: str
+class Delivery(NamedTuple):
+    """One delivery the receiver accepted: unpacks as ``headers, body``."""
+
     headers: dict[str, str]
     body: bytes
 
 
-@dataclass
-class Receiver:
-    #: Statuses to answer, in order; once used up, ``then`` for every further request.
-    script: list[int] = field(default_factory=list)
-    then: int = 204
-    deliveries: list[Delivery] = field(default_factory=list)
-    attempts: int = 0
-    url: str = ""
+class WebhookReceiver:
+    """A real HTTP receiver on loopback that records what it accepts and answers as scripted:
+    ``script`` gives the statuses of the first requests in order, ``then`` every one after."""
+
+    def __init__(self, script: list[int] | None = None, then: int = 204) -> None:
+        self.script = list(script or [])
+        self.then = then
+        self.deliveries: list[Delivery] = []
+        self.attempts = 0
+        lock = threading.Lock()
+        state = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with lock:
+                    status = state.answer()
+                    if 200 <= status < 300:
+                        state.deliveries.append(
+                            Delivery({k.lower(): v for k, v in self.headers.items()}, body)
+                        )
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/haven"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def answer(self) -> int:
         self.attempts += 1
         return self.script.pop(0) if self.script else self.then
 
+    def fail_next(self, times: int = 1, status: int = 503) -> None:
+        """Answer the next ``times`` requests with ``status`` (a receiver that is down)."""
+        self.script[:0] = [status] * times
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
 
 @contextmanager
-def receiver(script: list[int] | None = None, then: int = 204) -> Iterator[Receiver]:
-    state = Receiver(list(script or []), then)
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            with lock:
-                status = state.answer()
-                if 200 <= status < 300:
-                    headers = {k.lower(): v for k, v in self.headers.items()}
-                    state.deliveries.append(Delivery(self.path, headers, body))
-            self.send_response(status)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            return None
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks/haven"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def receiver(script: list[int] | None = None, then: int = 204) -> Iterator[WebhookReceiver]:
+    running = WebhookReceiver(script, then)
     try:
-        yield state
+        yield running
     finally:
-        server.shutdown()
-        server.server_close()
+        running.close()

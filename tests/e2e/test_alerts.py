@@ -12,7 +12,8 @@ import pytest
 import requests
 
 from haven import webhooks
-from tests.support import EMAIL, PHONE_E164, WebhookReceiver, wait_for
+from tests.support import EMAIL, PHONE_E164, wait_for
+from tests.webhook_receiver import WebhookReceiver
 
 from .conftest import Platform
 

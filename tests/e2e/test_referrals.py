@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.support import EMAIL, NAME, PASSPORT, PHONE, wait_for
-from tests.webhook_receiver import Receiver, receiver, reference_verify
+from tests.webhook_receiver import WebhookReceiver, receiver, reference_verify
 
 from .conftest import Platform
 
@@ -29,7 +29,7 @@ def _call(platform: Platform, method: str, path: str, role: str | None = None, *
     return response
 
 
-def _partner(platform: Platform, hook: Receiver, origin: str) -> dict[str, Any]:
+def _partner(platform: Platform, hook: WebhookReceiver, origin: str) -> dict[str, Any]:
     response = _call(
         platform,
         "POST",

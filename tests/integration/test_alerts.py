@@ -20,7 +20,8 @@ from haven import webhooks
 from local import tokens
 from local.dispatcher import sqs_event
 from local.lambda_context import LambdaContext
-from tests.support import WebhookReceiver, published_events
+from tests.support import published_events
+from tests.webhook_receiver import WebhookReceiver
 
 SCHEMA = xmlschema.XMLSchema(str(Path(__file__).resolve().parents[2] / "standards" / "CAP-v1.2.xsd"))
 NS = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
@@ -289,7 +290,7 @@ def test_failed_delivery_is_recorded_and_retried(client: Any) -> None:
     try:
         _subscribe(client, flaky, 51.51, -0.115)
         flaky.deliveries.clear()
-        flaky.fail_first = 1
+        flaky.fail_next()
         alert = _issue(client)
         fanout.handler(
             _fanout_event(alert["alert_id"], alert["current_message_id"]), LambdaContext("alert-fanout")
