@@ -138,7 +138,7 @@ def client_address(request: Request) -> str:
 def _count_lookup(request: Request) -> None:
     """Count a secret lookup of this client, before it is tried: hits and misses alike, so that
     guessing learns nothing from the limit, and one write whatever the answer."""
-    wait = _limiter().hit(
+    wait = rate_limiter().hit(
         f"secret-lookup:{client_address(request)}", get_settings().lookup_rate_per_minute, 60
     )
     if wait is not None:
@@ -146,7 +146,8 @@ def _count_lookup(request: Request) -> None:
 
 
 @functools.cache
-def _limiter() -> DynamoRateLimiter:
+def rate_limiter() -> DynamoRateLimiter:
+    """The per-client limiter of this process (secret lookups, the name search)."""
     return DynamoRateLimiter(signing_key())
 
 

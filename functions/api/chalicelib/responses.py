@@ -22,6 +22,12 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Page(Out):
+    """Base of paged lists: ``cursor`` is the opaque token of the next page, null on the last."""
+
+    cursor: str | None
+
+
 class Health(Out):
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"status": "ok", "version": "0.9.0", "mode": "aws"}]}
@@ -154,9 +160,8 @@ class Incident(Out):
     history: list[IncidentChange]
 
 
-class IncidentPage(Out):
+class IncidentPage(Page):
     items: list[Incident]
-    cursor: str | None
 
 
 class AlertText(Out):
@@ -293,12 +298,6 @@ class LicenceVerification(Out):
     legal_name: str | None = None
     valid_from: str | None = None
     valid_until: str | None = None
-
-
-class Page(Out):
-    """Base of paged lists: ``cursor`` is the opaque token of the next page, null on the last."""
-
-    cursor: str | None
 
 
 # --- crisis: responders' view -----------------------------------------------------------------

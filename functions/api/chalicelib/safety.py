@@ -17,12 +17,11 @@ from chalicelib.http import (
     paginate,
     parse_body,
     parse_query,
+    rate_limiter,
 )
 from haven import clock
-from haven.adapters.dynamo.limits import DynamoRateLimiter
 from haven.adapters.dynamo.safety import DynamoSafetyStore
 from haven.adapters.photos import S3PhotoStore
-from haven.adapters.secrets import signing_key
 from haven.auth import Role, require
 from haven.config import get_settings
 from haven.safety import people as use_cases
@@ -143,7 +142,7 @@ def search_people() -> Response:
         limit=query.limit,
         client=client_address(request),
         store=_store,
-        limiter=DynamoRateLimiter(signing_key()),
+        limiter=rate_limiter(),
         rate_per_minute=get_settings().safety_search_per_minute,
     )
     return json_response({"items": items})
