@@ -4,6 +4,7 @@ review, audit, accredit, the roster and licence verification, suspension; the po
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -152,7 +153,7 @@ def test_apply_accredit_verify_suspend(platform: Platform) -> None:
             "action": "suspend",
             "reason": "Complaint of fees charged under investigation",
             "expected_version": current["version"],
-            "suspended_until": "2027-01-31T00:00:00Z",
+            "suspended_until": (datetime.now(UTC) + timedelta(days=60)).isoformat(),
         },
     )
     assert suspended.status_code == 200, suspended.text

@@ -17,6 +17,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -254,8 +255,10 @@ PATTERN_VALUES = {
     r"^[^/\\\x00-\x1f]+$": ["licence.pdf", "contrat signé.pdf"],
     r"^https://": ["https://example.org/feed.xml"],
 }
+#: Date-times ahead of now: an alert's ``expires`` must be in the future, whenever the suite runs.
+_SOON = datetime.now(UTC) + timedelta(days=2)
 FORMAT_VALUES = {
-    "date-time": ["2026-12-01T18:00:00Z", "2026-11-30T09:30:00+05:45"],
+    "date-time": [_SOON.isoformat(), _SOON.astimezone(timezone(timedelta(hours=5, minutes=45))).isoformat()],
     "date": ["2026-10-01", "2025-02-28"],
     "uri": ["https://example.org/info"],
 }
@@ -312,10 +315,21 @@ def _generate(schema: dict[str, Any], document: dict[str, Any], rng: random.Rand
     raise _Unknown(str(kind))
 
 
+def _is_date_time(schema: dict[str, Any], document: dict[str, Any]) -> bool:
+    schema = _resolve(schema, document)
+    members = [schema, *(_resolve(m, document) for m in schema.get("anyOf", []))]
+    return any(member.get("format") == "date-time" for member in members)
+
+
 def _valid_bodies(operation: dict[str, Any], document: dict[str, Any], rng: random.Random) -> Iterator[Any]:
     """The documented example, then variants: some of its fields, some generated."""
     content = operation["requestBody"]["content"]["application/json"]
-    example, schema = content["example"], _resolve(content["schema"], document)
+    schema = _resolve(content["schema"], document)
+    # The documented example, its date-times moved ahead of now (an expired alert is refused).
+    example = {
+        name: FORMAT_VALUES["date-time"][0] if _is_date_time(schema["properties"][name], document) else value
+        for name, value in content["example"].items()
+    }
     yield example
     for _ in range(4):
         body = dict(example)
