@@ -6,10 +6,10 @@ from botocore.exceptions import ClientError
 
 from haven.adapters.aws import client
 from haven.adapters.names import bucket
-from haven.adapters.uploads import S3Uploads, S3UploadSigner, is_missing
+from haven.adapters.uploads import S3Uploads, S3UploadSigner, is_missing, object_version
 from haven.crisis.reports import Upload
 from haven.recruitment.applications import StoredObject
-from haven.uploads import ObjectVersion, StoredUpload
+from haven.uploads import StoredUpload
 
 
 class S3Documents:
@@ -34,7 +34,7 @@ class S3Documents:
                 return None
             raise
         upload = StoredUpload(
-            ObjectVersion(self._bucket, key, head.get("VersionId")),
+            object_version(self._bucket, key, head.get("VersionId")),
             size_bytes=int(head["ContentLength"]),
             content_type=str(head.get("ContentType", "")),
         )

@@ -25,6 +25,12 @@ def is_missing(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") in _MISSING
 
 
+def object_version(logical_bucket: str, key: str, version_id: str | None) -> ObjectVersion:
+    """An object version as S3 names it; the ``null`` version of an unversioned bucket is the
+    key alone (S3 refuses it as a ``VersionId``)."""
+    return ObjectVersion(logical_bucket, key, None if version_id in (None, UNVERSIONED) else version_id)
+
+
 class S3UploadSigner:
     def __init__(self, bucket_name: str) -> None:
         self._bucket = bucket_name
@@ -79,7 +85,7 @@ class S3Uploads:
         logical = {bucket(name): name for name in self._buckets}.get(physical_bucket)
         if logical is None:
             raise UnknownBucket(physical_bucket)
-        return ObjectVersion(logical, key, None if version_id in (None, UNVERSIONED) else version_id)
+        return object_version(logical, key, version_id)
 
     def stat(self, version: ObjectVersion) -> StoredUpload | None:
         try:
