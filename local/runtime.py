@@ -13,6 +13,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from typing import Any
 
 from local import environment
@@ -132,10 +133,14 @@ def main() -> None:
     port = int(os.environ.get("HAVEN_PORT", "8000"))
     aws_port = int(os.environ.get("HAVEN_AWS_PORT", "0")) or None
     platform = LocalPlatform(api_port=port, aws_port=aws_port)
-    # Installed first: a Ctrl-C while starting still stops cleanly, once started.
-    done = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: done.set())
-    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    # Installed first: a Ctrl-C while starting still stops cleanly, once started. Python runs a
+    # signal handler only when the main thread executes; the OS may deliver SIGINT to any of the
+    # platform's threads, and a main thread blocked in ``Event.wait()`` without a timeout then
+    # never wakes to run it (the platform did not stop). So the handler only records the signal
+    # and the main thread looks at it several times a second.
+    signals: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, _: signals.append(signum))
+    signal.signal(signal.SIGTERM, lambda signum, _: signals.append(signum))
     try:
         platform.start()
     except OSError as error:
@@ -154,7 +159,8 @@ def main() -> None:
         f"Ctrl-C stops everything.",
         flush=True,
     )
-    done.wait()
+    while not signals:
+        time.sleep(0.2)
     print("stopping: saving state...", flush=True)
     platform.stop()
     print("stopped.", flush=True)
