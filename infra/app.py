@@ -36,7 +36,7 @@ from infra.nag import add_checks  # noqa: E402
 from infra.routes import RouteTable, load_route_table  # noqa: E402
 from infra.stack import HavenStack  # noqa: E402
 from infra.stage import StageConfig  # noqa: E402
-from layers.build import build_layers  # noqa: E402
+from layers.build import LayerBuildError, build_layers  # noqa: E402
 
 DEFAULT_STAGE = "dev"
 CDK_JSON = REPO_ROOT / "cdk.json"
@@ -95,7 +95,10 @@ def main() -> None:
     # Without the CLI (`python3 infra/app.py`), synthesize into cdk.out like `cdk synth` does.
     outdir = None if "CDK_OUTDIR" in os.environ else str(CDK_OUT)
     app = cdk.App(context=cdk_json_context(), outdir=outdir)
-    build_app(app)
+    try:
+        build_app(app)
+    except LayerBuildError as error:
+        raise SystemExit(f"error: {error}") from None
     app.synth()
 
 

@@ -18,6 +18,7 @@ from infra.constructs.identity import Identity
 from infra.constructs.messaging import Messaging
 from infra.constructs.monitoring import Monitoring
 from infra.routes import RouteTable, strictly_throttled
+from infra.settings import context_settings
 from infra.stage import StageConfig
 
 #: The function API Gateway invokes (the Chalice app).
@@ -70,6 +71,12 @@ class HavenStack(Stack):
             routes=routes,
             strictly_throttled=strictly_throttled(source_root / "docs" / "openapi.json", routes),
         )
+        # Links in messages and CAP point where people reach the API: a custom domain when the
+        # context names one (public_url), else the API's own stage URL.
+        self.functions.add_settings(
+            {"HAVEN_PUBLIC_URL": self.api.public_url, **context_settings(self.node.get_all_context())}
+        )
+        self.functions.check_settings()
         self.firewall = Firewall(self, "Firewall", stage=stage, rest_api=self.api.rest_api)
         self.monitoring = Monitoring(
             self,

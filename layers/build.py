@@ -15,11 +15,14 @@ Run ``python layers/build.py``, or import :func:`build_layers` (the CDK app does
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +92,58 @@ def _pip_install(target: Path, args: list[str]) -> None:
         str(CONSTRAINTS),
         *args,
     ]
-    subprocess.run(command, check=True)
+    try:
+        subprocess.run(command, check=True)
+    except subprocess.CalledProcessError as error:
+        raise LayerBuildError(_pip_failure(error.returncode)) from None
+
+
+class LayerBuildError(RuntimeError):
+    """The deps layer could not be built; the message says why and what to do."""
+
+
+DEFAULT_INDEX = "https://pypi.org/simple/"
+
+
+def package_index() -> str:
+    """The index pip installs from: ``PIP_INDEX_URL``, pip's configuration, or PyPI."""
+    configured = os.environ.get("PIP_INDEX_URL")
+    if not configured:
+        result = subprocess.run(
+            [sys.executable, "-m", "pip", "config", "get", "global.index-url"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        configured = result.stdout.strip() if result.returncode == 0 else ""
+    return configured or DEFAULT_INDEX
+
+
+def index_reachable(index: str, timeout_s: float = 10.0) -> bool:
+    try:
+        with urllib.request.urlopen(index, timeout=timeout_s):  # noqa: S310 (pip's own index)
+            return True
+    except urllib.error.HTTPError:
+        return True  # it answered
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _pip_failure(returncode: int) -> str:
+    index = package_index()
+    if not index_reachable(index):
+        return (
+            f"cannot build the deps layer: the package index {index} cannot be reached from "
+            "here, and the layer needs Lambda's wheels (CPython "
+            f"{PYTHON_VERSION}, {PLATFORM}) from it. Connect to the network (or set "
+            "PIP_INDEX_URL to a mirror) and run again; once built, build/layers/ is reused "
+            "offline while requirements/ are unchanged."
+        )
+    return (
+        f"cannot build the deps layer: pip exited {returncode} installing requirements/runtime.txt "
+        f"for CPython {PYTHON_VERSION} on {PLATFORM} from {index} (its output is above); a "
+        "pinned version without a wheel for that platform is the usual cause."
+    )
 
 
 def _strip(root: Path) -> None:
@@ -171,7 +225,11 @@ def build_layers(build_dir: Path = BUILD_DIR, *, force: bool = False) -> dict[st
 
 def main(argv: list[str]) -> int:
     force = "--force" in argv
-    build_layers(force=force)
+    try:
+        build_layers(force=force)
+    except LayerBuildError as error:
+        print(error, file=sys.stderr)
+        return 1
     return 0
 
 

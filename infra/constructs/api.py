@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from aws_cdk import Aws, Fn
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -137,6 +138,7 @@ class Api(Construct):
         strictly_throttled: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         super().__init__(scope, construct_id)
+        self._stage_name = stage.name
         if not routes:
             raise ValueError("the route table is empty: the API would have no method")
         self.access_logs = logs.LogGroup(
@@ -197,6 +199,25 @@ class Api(Construct):
     @property
     def url(self) -> str:
         return self.rest_api.url
+
+    @property
+    def public_url(self) -> str:
+        """The stage's URL without a trailing slash (what links are built on). Built from the
+        RestApi's id and the stage's name, not the stage resource: the api function carries it,
+        and the stage depends on the function."""
+        return Fn.join(
+            "",
+            [
+                "https://",
+                self.rest_api.rest_api_id,
+                ".execute-api.",
+                Aws.REGION,
+                ".",
+                Aws.URL_SUFFIX,
+                "/",
+                self._stage_name,
+            ],
+        )
 
     def _suppress_findings(self) -> None:
         own_auth = (

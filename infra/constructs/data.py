@@ -31,8 +31,10 @@ _PROJECTIONS = {
 #: Tag naming the catalog bucket a physical bucket is.
 BUCKET_TAG = "haven:bucket"
 
-#: Headers a presigned PUT from a browser or app may carry.
-_UPLOAD_HEADERS = ["Content-Type", "Content-Length", "Content-MD5", "x-amz-*"]
+#: Headers a browser's upload may carry: the presigned POST is a multipart form (its fields
+#: carry the policy and signature), so a plain form POST needs none, but a client that adds
+#: a checksum or its own content type is preflighted with these.
+_UPLOAD_HEADERS = ["Content-Type", "Content-MD5", "x-amz-*"]
 
 
 def ttl_attribute(model: type[Model]) -> str | None:
@@ -183,12 +185,13 @@ class Data(Construct):
         if spec.accepts_uploads:
             cors = [
                 s3.CorsRule(
-                    allowed_methods=[s3.HttpMethods.PUT],
-                    # Presigned URLs carry the authorisation; the callers are mobile apps and
-                    # browsers of any origin.
+                    # Uploads are presigned POSTs (haven.adapters.uploads): the signed policy
+                    # carries the authorisation, bounds type and size; the callers are the web
+                    # origin, mobile apps and partner browsers.
+                    allowed_methods=[s3.HttpMethods.POST],
                     allowed_origins=["*"],
                     allowed_headers=_UPLOAD_HEADERS,
-                    exposed_headers=["ETag"],
+                    exposed_headers=["ETag", "Location", "x-amz-version-id"],
                     max_age=3000,
                 )
             ]

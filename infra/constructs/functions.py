@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import cast
 
-from aws_cdk import CfnElement, Duration, Stack
+from aws_cdk import Aws, CfnElement, Duration, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
@@ -19,6 +19,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct, IConstruct
 
 from haven import resources
+from infra import settings as deployment_settings
 from infra.constructs.data import Data
 from infra.constructs.identity import Identity
 from infra.constructs.messaging import Messaging
@@ -33,6 +34,32 @@ SIGNING_KEY_LENGTH = 48
 
 #: What never goes into a function's code asset.
 CODE_EXCLUDES = ["**/__pycache__", "**/*.pyc", "tests", "**/tests"]
+
+#: What PynamoDB calls for a model's reads (queries, gets, transactional gets) and writes
+#: (puts, conditional updates, deletes, transactions with condition checks). No Scan: no
+#: function scans a table on AWS (DESIGN.md: access patterns are queries).
+TABLE_READ_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:ConditionCheckItem",
+)
+TABLE_WRITE_ACTIONS = (
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+)
+
+#: A function's lowest queue visibility timeout, in multiples of its own timeout (AWS's
+#: guidance for SQS event sources).
+VISIBILITY_TIMEOUT_FACTOR = 6
+
+#: Where the account's SES identities and the stage's secrets are: pseudo parameters, so the
+#: ARNs (and the cdk-nag acknowledgements written against them) are the same whatever account
+#: and region the CDK CLI hands the app.
+_SES_IDENTITIES = f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/*"
 
 
 class Functions(Construct):
@@ -89,6 +116,8 @@ class Functions(Construct):
 
         self.roles: dict[str, iam.Role] = {}
         self.functions: dict[str, lambda_.Function] = {}
+        #: Each function's environment as set here (checked against haven.config by ``check``).
+        self.environments: dict[str, dict[str, str]] = {}
         for spec in resources.FUNCTIONS:
             self.functions[spec.name] = self._function(spec, source_root)
         for queue in resources.QUEUES:
@@ -131,6 +160,7 @@ class Functions(Construct):
             tracing=lambda_.Tracing.ACTIVE,
             environment=self._environment(spec),
         )
+        self.environments[spec.name] = self._environment(spec)
         acknowledge(
             function,
             "AwsSolutions-L1",
@@ -142,6 +172,18 @@ class Functions(Construct):
         for finding, reason in self._wildcard_reasons(spec).items():
             acknowledge(role, "AwsSolutions-IAM5", reason, findings=[finding])
         return function
+
+    def add_settings(self, settings: Mapping[str, str]) -> None:
+        """Deployment-wide settings (infra.settings) on every function."""
+        for name, function in self.functions.items():
+            for key, value in settings.items():
+                function.add_environment(key, value)
+                self.environments[name][key] = value
+
+    def check_settings(self) -> None:
+        """Each function's environment passes the validation of its cold start."""
+        for name, environment in self.environments.items():
+            deployment_settings.check(name, environment)
 
     def _environment(self, spec: resources.Function) -> dict[str, str]:
         stage = self._stage
@@ -157,15 +199,11 @@ class Functions(Construct):
             "POWERTOOLS_SERVICE_NAME": f"haven-{spec.name}",
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
         }
-        if spec.sends_notifications:
-            environment["HAVEN_EMAIL_FROM"] = str(
-                self.node.try_get_context("email_from") or "alerts@haven.example.org"
-            )
+        if "email" in spec.notifies:
+            # A placeholder until the deployment names its verified SES identity (email_from).
+            environment["HAVEN_EMAIL_FROM"] = "alerts@haven.example.org"
         if spec.provisions_logins:
             environment["HAVEN_USER_POOL_ID"] = self._identity.user_pool.user_pool_id
-        public_url = self.node.try_get_context("public_url")
-        if public_url:
-            environment["HAVEN_PUBLIC_URL"] = str(public_url)
         # A consumer knows its own queue too: it delays failed records' redelivery (retry_later).
         consumed = [q.name for q in resources.QUEUES if q.consumer == spec.name]
         for queue in sorted({*spec.sends_to, *consumed}):
@@ -180,12 +218,11 @@ class Functions(Construct):
     def _grant(self, spec: resources.Function, role: iam.Role) -> None:
         tables = self._data.tables
         for table in sorted({*spec.reads, *spec.writes}):
-            if table in spec.reads and table in spec.writes:
-                tables[table].grant_read_write_data(role)
-            elif table in spec.reads:
-                tables[table].grant_read_data(role)
-            else:
-                tables[table].grant_write_data(role)
+            actions = {
+                *(TABLE_READ_ACTIONS if table in spec.reads else ()),
+                *(TABLE_WRITE_ACTIONS if table in spec.writes else ()),
+            }
+            tables[table].grant(role, *sorted(actions))
         for queue in spec.sends_to:
             self._messaging.queues[queue].grant_send_messages(role)
         for bucket in spec.reads_buckets:
@@ -203,35 +240,31 @@ class Functions(Construct):
                     resources=[self._secrets_arn(prefix) for prefix in spec.reads_secrets],
                 )
             )
-        if spec.sends_notifications:
-            stack = Stack.of(self)
+        if {"sms", "push"} & set(spec.notifies):
+            # SMS goes to a phone number, which has no ARN: Publish cannot be narrowed.
             role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
-            role.add_to_policy(
-                iam.PolicyStatement(
-                    actions=["ses:SendEmail"],
-                    resources=[f"arn:{stack.partition}:ses:{stack.region}:{stack.account}:identity/*"],
-                )
-            )
+        if "email" in spec.notifies:
+            role.add_to_policy(iam.PolicyStatement(actions=["ses:SendEmail"], resources=[_SES_IDENTITIES]))
         if spec.provisions_logins:
             self._identity.user_pool.grant(
                 role, "cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup"
             )
-        self.signing_key.grant_read(role)
+        if spec.reads_signing_key:
+            self.signing_key.grant_read(role)
 
     def _secrets_arn(self, prefix: str) -> str:
         """The stage's secrets named ``<prefix>...`` (haven.adapters.names.secret_name)."""
-        stack = Stack.of(self)
         return (
-            f"arn:{stack.partition}:secretsmanager:{stack.region}:{stack.account}"
+            f"arn:{Aws.PARTITION}:secretsmanager:{Aws.REGION}:{Aws.ACCOUNT_ID}"
             f":secret:{self._stage.prefix}/{prefix}*"
         )
 
     def _consume(self, queue: resources.Queue) -> None:
         consumer = resources.function(queue.consumer)
-        if queue.visibility_timeout_s < consumer.timeout_s:
+        if queue.visibility_timeout_s < VISIBILITY_TIMEOUT_FACTOR * consumer.timeout_s:
             raise ValueError(
-                f"queue {queue.name}: visibility timeout {queue.visibility_timeout_s}s is "
-                f"shorter than {consumer.name}'s timeout {consumer.timeout_s}s"
+                f"queue {queue.name}: visibility timeout {queue.visibility_timeout_s}s is under "
+                f"{VISIBILITY_TIMEOUT_FACTOR}x {consumer.name}'s timeout {consumer.timeout_s}s"
             )
         window = queue.batching_window_s
         self.functions[consumer.name].add_event_source(
@@ -257,9 +290,9 @@ class Functions(Construct):
         reasons = {
             "Resource::*": "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level "
             "permissions (active tracing)."
-            + (" SNS Publish to a phone number (SMS) has no resource ARN." * spec.sends_notifications),
+            + (" SNS Publish to a phone number (SMS) has no resource ARN." * ("sms" in spec.notifies)),
         }
-        if spec.sends_notifications:
+        if "email" in spec.notifies:
             reasons["Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*"] = (
                 "E-mail is sent from the deployment's verified SES identities."
             )

@@ -8,6 +8,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -128,6 +129,12 @@ class Messaging(Construct):
         failed_invocations = self._dead_letter_queue("schedules", "schedules-dlq")
         self.dead_letter_queues["schedules"] = failed_invocations
         for spec in resources.SCHEDULES:
+            # A run that fails after Lambda's own retries is kept there too, with its error.
+            functions[spec.function].configure_async_invoke(
+                on_failure=destinations.SqsDestination(failed_invocations),
+                retry_attempts=2,
+                max_event_age=Duration.minutes(max(spec.every_minutes, 1)),
+            )
             events.Rule(
                 self,
                 f"{pascal(spec.name)}Schedule",

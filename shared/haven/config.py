@@ -8,10 +8,24 @@ Reading the environment is not I/O; nothing here talks to AWS.
 from __future__ import annotations
 
 from functools import lru_cache
+from ipaddress import ip_address
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: Where local mode's gateway listens unless told otherwise (local/runtime.py sets the port).
+LOCAL_PUBLIC_URL = "http://127.0.0.1:8000"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Settings(BaseSettings):
@@ -63,8 +77,12 @@ class Settings(BaseSettings):
     referral_sla_days: int = Field(default=7, ge=1, le=365)
     #: Where notices to administrators (escalated referrals) go; none: the complaint timeline only.
     admin_notice_email: str | None = None
-    #: Where the public API is reached: links in alert messages and CAP feeds.
-    public_url: str = "http://127.0.0.1:8000"
+    #: Where the public API is reached: links in alert messages, subscription confirmations
+    #: and CAP feeds. Local mode defaults to the local gateway; AWS mode must be told (the CDK
+    #: app sets the API's own URL unless the ``public_url`` context names a custom domain).
+    public_url: str = Field(default="", validate_default=True)
+    #: The SES identity e-mail is sent from (AWS mode, functions that send e-mail).
+    email_from: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     #: The CAP ``sender`` of alerts this deployment issues (no spaces, commas, < or &).
     cap_sender: str = Field(default="alerts@haven.example.org", pattern=r"^[^\s,<&]+$")
     #: Years an accreditation is valid unless the auditor sets another term (1-5).
@@ -72,6 +90,21 @@ class Settings(BaseSettings):
     #: Incidents at or above this severity notify the responders subscribed to their area.
     responder_alert_min_severity: Literal["Minor", "Moderate", "Severe", "Extreme"] = "Severe"
     log_level: str = "INFO"
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str, info: ValidationInfo) -> str:
+        mode = info.data.get("mode", "aws")
+        if not value:
+            if mode == "local":
+                return LOCAL_PUBLIC_URL
+            raise ValueError("set HAVEN_PUBLIC_URL: the https URL people reach the API at")
+        url = urlsplit(value)
+        if url.scheme not in ("http", "https") or not url.hostname or url.query or url.fragment:
+            raise ValueError("HAVEN_PUBLIC_URL must be an http(s) URL with a host and no query")
+        if mode == "aws" and (url.scheme != "https" or _is_loopback(url.hostname)):
+            raise ValueError("HAVEN_PUBLIC_URL must be a public https URL in AWS mode")
+        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _one_signing_key_source(self) -> Settings:

@@ -30,6 +30,8 @@ class Queue:
     consumer: str
     batch_size: int = 10
     max_receive_count: int = 5
+    #: At least 6x its consumer's timeout (AWS's guidance for SQS event sources; checked by
+    #: the CDK app), so a slow batch is not delivered twice while it still runs.
     visibility_timeout_s: int = 180
     batching_window_s: int = 0
     retention_days: int = 4
@@ -77,6 +79,10 @@ class Schedule:
     function: str
 
 
+#: The channels of haven.notifications.Message that a function may be granted.
+NOTIFICATION_CHANNELS: tuple[str, ...] = ("sms", "push", "email")
+
+
 @dataclass(frozen=True)
 class Function:
     name: str
@@ -92,8 +98,11 @@ class Function:
     reads_buckets: tuple[str, ...] = ()
     writes_buckets: tuple[str, ...] = ()
     deletes_buckets: tuple[str, ...] = ()
-    #: Sends SMS and push through SNS and e-mail through SES (haven.adapters.notifier).
-    sends_notifications: bool = False
+    #: The notification channels it sends on (haven.adapters.notifier): ``sms`` and ``push``
+    #: through SNS, ``email`` through SES. Each channel is a grant of its own.
+    notifies: tuple[str, ...] = ()
+    #: Loads the stage's signing key (cursors, tokens, sealed secrets: haven.adapters.secrets).
+    reads_signing_key: bool = False
     #: Creates sign-in identities in the user pool (haven.adapters.logins).
     provisions_logins: bool = False
     puts_events: bool = False
@@ -101,6 +110,11 @@ class Function:
     #: ``haven-<stage>/feeds/*`` (haven.adapters.names.secret_name).
     reads_secrets: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.notifies) - set(NOTIFICATION_CHANNELS)
+        if unknown:
+            raise ValueError(f"function {self.name}: unknown notification channels {sorted(unknown)}")
 
     @property
     def module(self) -> str:
@@ -154,7 +168,7 @@ BUCKETS: tuple[Bucket, ...] = (
 UPLOAD_BUCKETS: tuple[str, ...] = tuple(b.name for b in BUCKETS if b.accepts_uploads)
 
 QUEUES: tuple[Queue, ...] = (
-    Queue("incident-alerts", consumer="responder-alerts", batch_size=10, visibility_timeout_s=120),
+    Queue("incident-alerts", consumer="responder-alerts", batch_size=10, visibility_timeout_s=360),
     Queue(
         "alert-fanout", consumer="alert-fanout", batch_size=1, max_receive_count=5, visibility_timeout_s=360
     ),
@@ -164,7 +178,7 @@ QUEUES: tuple[Queue, ...] = (
         consumer="alert-delivery",
         batch_size=10,
         max_receive_count=6,
-        visibility_timeout_s=120,
+        visibility_timeout_s=180,
     ),
     Queue("displacement-aggregation", consumer="evidence-aggregator", batch_size=10),
     Queue("report-intake", consumer="triage", batch_size=10, max_receive_count=5),
@@ -173,11 +187,11 @@ QUEUES: tuple[Queue, ...] = (
         consumer="referral-delivery",
         batch_size=5,
         max_receive_count=5,
-        visibility_timeout_s=120,
+        visibility_timeout_s=360,
     ),
-    Queue("compliance-reviews", consumer="compliance-reviews", batch_size=10),
+    Queue("compliance-reviews", consumer="compliance-reviews", batch_size=10, visibility_timeout_s=360),
     # One message per poll of one source; failures are recorded on the source, not retried here.
-    Queue("feed-poll", consumer="feed-poller", batch_size=5, max_receive_count=3, visibility_timeout_s=360),
+    Queue("feed-poll", consumer="feed-poller", batch_size=5, max_receive_count=3, visibility_timeout_s=1800),
     Queue("upload-screening", consumer="upload-screening", batch_size=10),
 )
 
@@ -261,7 +275,8 @@ FUNCTIONS: tuple[Function, ...] = (
         writes_buckets=("media", "complaint-evidence", "safety-photos", "evidence"),
         deletes_buckets=("safety-photos",),
         puts_events=True,
-        sends_notifications=True,
+        notifies=NOTIFICATION_CHANNELS,
+        reads_signing_key=True,
         provisions_logins=True,
     ),
     Function(
@@ -291,7 +306,8 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_s=60,
         reads=("subscription-cells", "subscriptions", "alert-deliveries"),
         writes=("alert-deliveries",),
-        sends_notifications=True,
+        notifies=NOTIFICATION_CHANNELS,
+        reads_signing_key=True,
     ),
     Function(
         "alert-delivery",
@@ -301,7 +317,8 @@ FUNCTIONS: tuple[Function, ...] = (
         timeout_s=30,
         reads=("alert-messages", "subscriptions", "alert-deliveries"),
         writes=("alert-deliveries",),
-        sends_notifications=True,
+        notifies=NOTIFICATION_CHANNELS,
+        reads_signing_key=True,
     ),
     Function(
         "referral-delivery",
@@ -321,7 +338,7 @@ FUNCTIONS: tuple[Function, ...] = (
         reads=("referrals", "complaints"),
         writes=("referrals", "complaints"),
         puts_events=True,
-        sends_notifications=True,
+        notifies=("email",),
     ),
     Function(
         "safety-sweep",
@@ -350,7 +367,7 @@ FUNCTIONS: tuple[Function, ...] = (
         reads=("accreditation", "accreditation-audit", "roster"),
         writes=("accreditation", "accreditation-audit", "roster"),
         puts_events=True,
-        sends_notifications=True,
+        notifies=("email",),
     ),
     Function(
         "compliance-reviews",

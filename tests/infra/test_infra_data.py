@@ -6,6 +6,7 @@ deletes its objects (and their old versions) after exactly that many days.
 
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
 from typing import Any
 
 import pytest
@@ -177,14 +178,48 @@ def test_bucket_follows_its_catalog_entry(template_json: dict[str, Any], spec: r
         }
     cors = properties.get("CorsConfiguration", {}).get("CorsRules", [])
     assert bool(cors) == spec.accepts_uploads
-    if spec.accepts_uploads:
-        assert cors[0]["AllowedMethods"] == ["PUT"]
     # Every upload is screened once it lands: S3 sends its events to EventBridge (storage rules).
     notifies = properties.get("NotificationConfiguration")
     if spec.accepts_uploads:
         assert notifies == {"EventBridgeConfiguration": {"EventBridgeEnabled": True}}
     else:
         assert notifies is None
+
+
+def _cors_allows(rules: list[dict[str, Any]], origin: str, method: str, headers: list[str]) -> bool:
+    """S3's CORS evaluation: the first rule whose origin, method and every requested header
+    match (each pattern may hold one ``*``) answers the preflight."""
+
+    def matches(pattern: str, value: str) -> bool:
+        return fnmatchcase(value.lower(), pattern.lower())
+
+    return any(
+        any(matches(o, origin) for o in rule["AllowedOrigins"])
+        and method in rule["AllowedMethods"]
+        and all(any(matches(h, header) for h in rule.get("AllowedHeaders", [])) for header in headers)
+        for rule in rules
+    )
+
+
+UPLOAD_BUCKETS = pytest.mark.parametrize("bucket", resources.UPLOAD_BUCKETS)
+
+
+@UPLOAD_BUCKETS
+def test_a_browser_on_the_web_origin_may_send_the_presigned_upload(
+    template_json: dict[str, Any], bucket: str
+) -> None:
+    """Uploads are presigned POSTs (haven.adapters.uploads): a multipart form whose fields carry
+    the policy; a browser's fetch of that form is CORS-checked against the bucket's rules."""
+    bucket_id = _bucket_ids_by_name(template_json)[bucket]
+    rules = template_json["Resources"][bucket_id]["Properties"]["CorsConfiguration"]["CorsRules"]
+    origin = "https://haven.example.org"
+    assert _cors_allows(rules, origin, "POST", [])
+    # An app that sets the checksum as headers, or its own content type, is preflighted.
+    assert _cors_allows(rules, origin, "POST", ["content-type", "x-amz-checksum-sha256"])
+    # The signature never allowed a PUT of that URL, nor may a page delete or list.
+    for method in ("PUT", "DELETE", "GET"):
+        assert not _cors_allows(rules, origin, method, [])
+    assert not _cors_allows(rules, origin, "POST", ["authorization"])
 
 
 def test_bucket_notifications_are_cloudformation_not_a_custom_resource(template_json: dict[str, Any]) -> None:

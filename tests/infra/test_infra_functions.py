@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from fnmatch import fnmatch
 from typing import Any
 
 import pytest
 
 from haven import resources
+from infra.app import REPO_ROOT
 from infra.constructs.data import BUCKET_TAG
 from tests.infra.cfn_template import (
     Grant,
@@ -154,7 +158,9 @@ def test_role_reaches_only_the_catalogs_queues_and_buckets(
     grants = _grants(template_json, spec.name)
     queues = _queues(template_json)
     sends = _names({t for t, _ in targets_with(grants, "sqs:SendMessage")}, queues)
-    assert sends == set(spec.sends_to)
+    # A scheduled function's failed runs go to the schedules' DLQ (its on-failure destination).
+    scheduled = any(schedule.function == spec.name for schedule in resources.SCHEDULES)
+    assert sends == {*spec.sends_to, *(["schedules-dlq"] if scheduled else [])}
     consumed = {q.name for q in resources.QUEUES if q.consumer == spec.name}
     receives = _names({t for t, _ in targets_with(grants, "sqs:ReceiveMessage")}, queues)
     assert receives == consumed
@@ -183,7 +189,7 @@ def test_role_has_no_wildcard_beyond_xray_and_sms(
     template_json: dict[str, Any], spec: resources.Function
 ) -> None:
     """Only X-Ray, and SNS Publish for functions that send SMS (a phone number has no ARN)."""
-    allowed = {"sns:Publish"} if spec.sends_notifications else set()
+    allowed = {"sns:Publish"} if "sms" in spec.notifies else set()
     for grant in _grants(template_json, spec.name):
         assert grant.effect == "Allow"
         assert not any(action.endswith(":*") or action == "*" for action in grant.actions)
@@ -196,8 +202,22 @@ def test_role_sends_notifications_only_when_the_catalog_says_so(
     template_json: dict[str, Any], spec: resources.Function
 ) -> None:
     actions = {action for grant in _grants(template_json, spec.name) for action in grant.actions}
-    assert ("sns:Publish" in actions) == spec.sends_notifications
-    assert ("ses:SendEmail" in actions) == spec.sends_notifications
+    assert ("sns:Publish" in actions) == bool({"sms", "push"} & set(spec.notifies))
+    assert ("ses:SendEmail" in actions) == ("email" in spec.notifies)
+
+
+@FUNCTIONS
+def test_role_never_scans_a_table(template_json: dict[str, Any], spec: resources.Function) -> None:
+    """Access patterns are queries: no function may Scan (admin exports would be their own)."""
+    assert not list(targets_with(_grants(template_json, spec.name), "dynamodb:Scan"))
+
+
+@FUNCTIONS
+def test_email_sender_is_set_where_email_is_sent(
+    template_json: dict[str, Any], spec: resources.Function
+) -> None:
+    environment = _function(template_json, spec.name)["Environment"]["Variables"]
+    assert ("HAVEN_EMAIL_FROM" in environment) == ("email" in spec.notifies)
 
 
 def test_upload_screening_reads_and_deletes_object_versions_of_the_upload_buckets_only(
@@ -235,7 +255,9 @@ def test_triage_cannot_write_the_idempotency_table(template_json: dict[str, Any]
     assert not [a for t, a in targets_with(grants, "dynamodb:") if t == idempotency]
 
 
-def test_signing_key_secret_is_generated_and_readable(template_json: dict[str, Any]) -> None:
+def test_signing_key_secret_is_generated_and_readable_where_it_is_loaded(
+    template_json: dict[str, Any],
+) -> None:
     secrets = resources_of_type(template_json, "AWS::SecretsManager::Secret")
     assert len(secrets) == 1
     secret_id, secret = next(iter(secrets.items()))
@@ -246,7 +268,29 @@ def test_signing_key_secret_is_generated_and_readable(template_json: dict[str, A
             for t, _ in targets_with(_grants(template_json, spec.name), "secretsmanager:GetSecretValue")
             if not t.startswith("AWS::")  # the partition, region and account of reads_secrets
         }
-        assert readable == {secret_id}
+        assert readable == ({secret_id} if spec.reads_signing_key else set()), spec.name
+
+
+@FUNCTIONS
+def test_catalog_says_which_functions_load_the_signing_key(spec: resources.Function) -> None:
+    """A function is granted the signing key exactly when importing its handler loads the code
+    that reads it (haven.adapters.secrets), so no role holds a key its code never asks for."""
+    probe = (
+        "import importlib, sys; importlib.import_module(sys.argv[1]); "
+        "print('haven.adapters.secrets' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, spec.module],
+        cwd=REPO_ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(map(str, (REPO_ROOT / "shared", REPO_ROOT / spec.path, REPO_ROOT))),
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split()[-1] == str(spec.reads_signing_key)
 
 
 def test_only_the_feed_poller_reads_feed_credentials() -> None:

@@ -129,8 +129,31 @@ def test_settings_validate_at_cold_start(monkeypatch: pytest.MonkeyPatch) -> Non
         Settings()
     monkeypatch.setenv("HAVEN_SIGNING_KEY", "x" * 40)
     monkeypatch.setenv("HAVEN_MODE", "aws")
+    monkeypatch.setenv("HAVEN_PUBLIC_URL", "https://haven.example.org")
     with pytest.raises(ValidationError, match="local mode only"):
         Settings()
+
+
+def test_public_url_defaults_to_the_local_gateway_only_in_local_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HAVEN_PUBLIC_URL", raising=False)
+    assert Settings().public_url == "http://127.0.0.1:8000"
+    monkeypatch.setenv("HAVEN_MODE", "aws")
+    monkeypatch.delenv("HAVEN_AUTH_JWKS_FILE", raising=False)
+    monkeypatch.setenv("HAVEN_AUTH_JWKS_URL", "https://idp.example.org/.well-known/jwks.json")
+    # In AWS the links people get must lead somewhere they can reach: no default.
+    with pytest.raises(ValidationError, match="HAVEN_PUBLIC_URL"):
+        Settings()
+    for unreachable in (
+        "http://127.0.0.1:8000",
+        "https://localhost/v1",
+        "http://haven.example.org",
+        "ftp://x.org",
+    ):
+        monkeypatch.setenv("HAVEN_PUBLIC_URL", unreachable)
+        with pytest.raises(ValidationError, match="HAVEN_PUBLIC_URL"):
+            Settings()
+    monkeypatch.setenv("HAVEN_PUBLIC_URL", "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/")
+    assert Settings().public_url == "https://abc123.execute-api.eu-west-1.amazonaws.com/prod"
 
 
 def test_idempotency_fingerprint_ignores_json_formatting() -> None:

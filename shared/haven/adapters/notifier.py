@@ -24,8 +24,11 @@ class AwsNotifier:
             return str(client("sns").publish(PhoneNumber=message.to, Message=message.body)["MessageId"])
         if message.channel == "push":
             return str(client("sns").publish(TargetArn=message.to, Message=message.body)["MessageId"])
+        sender = get_settings().email_from
+        if sender is None:
+            raise RuntimeError("HAVEN_EMAIL_FROM is not set: this function may not send e-mail")
         response = client("sesv2").send_email(
-            FromEmailAddress=os.environ["HAVEN_EMAIL_FROM"],
+            FromEmailAddress=sender,
             Destination={"ToAddresses": [message.to]},
             Content={
                 "Simple": {"Subject": {"Data": message.subject}, "Body": {"Text": {"Data": message.body}}}
