@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)/functions/api:$(CURDIR)
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
@@ -13,7 +14,11 @@ HAVEN_PORT ?= 8000
 ROLE ?= responder
 STAGE ?= dev
 
-.PHONY: run test bench synth lint format token outbox events openapi deploy clean venv
+.PHONY: run test bench synth diff lint format token outbox events openapi deploy destroy bootstrap clean venv
+
+#: The CDK CLI as make deploy runs it: pinned by package-lock.json, from the repository root.
+CDK := npx --no-install cdk
+CDK_CONTEXT := --context stage=$(STAGE)
 
 $(STAMP): requirements/runtime.txt requirements/dev.txt requirements/constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,12 +28,17 @@ $(STAMP): requirements/runtime.txt requirements/dev.txt requirements/constraints
 
 venv: $(STAMP)
 
+# The CDK CLI (package-lock.json).
+$(NODE_STAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 ## make run: the whole platform locally on an embedded AWS; API on http://127.0.0.1:$(HAVEN_PORT)
 run: $(STAMP)
 	HAVEN_PORT=$(HAVEN_PORT) $(BIN)/python -m local
 
 ## make test: lint, type checks and the whole suite (unit, integration, infra, e2e)
-test: $(STAMP) lint
+test: $(STAMP) $(NODE_STAMP) lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 ## make token ROLE=responder [ORG_ID=..] [PARTNER_ID=..]: a bearer token for the local API
@@ -52,10 +62,14 @@ openapi: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-## make synth: the CloudFormation template (cdk-nag checked) into cdk.out, then cfn-lint
-synth: $(STAMP)
-	$(BIN)/python infra/app.py
+## make synth [STAGE=dev]: the CloudFormation template (cdk-nag checked) into cdk.out, then cfn-lint
+synth: $(STAMP) $(NODE_STAMP)
+	$(CDK) synth --quiet $(CDK_CONTEXT)
 	$(BIN)/cfn-lint cdk.out/*.template.json
+
+## make diff STAGE=prod: what a deploy would change in the account of your AWS credentials
+diff: $(STAMP) $(NODE_STAMP)
+	$(CDK) diff $(CDK_CONTEXT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -66,10 +80,17 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-## make deploy STAGE=prod: deploy to the AWS account of your credentials (needs the CDK CLI)
-deploy: $(STAMP)
-	npm ci --no-audit --no-fund
-	PATH=$(CURDIR)/$(BIN):$$PATH npx cdk deploy --context stage=$(STAGE)
+## make bootstrap: once per account and region, the CDK's asset bucket and deploy roles
+bootstrap: $(STAMP) $(NODE_STAMP)
+	$(CDK) bootstrap $(CDK_CONTEXT)
+
+## make deploy STAGE=prod: deploy to the AWS account and region of your credentials
+deploy: $(STAMP) $(NODE_STAMP)
+	$(CDK) deploy $(CDK_CONTEXT) $(if $(CDK_ARGS),$(CDK_ARGS))
+
+## make destroy STAGE=dev: delete the stack (tables, buckets and keys are retained: see README)
+destroy: $(STAMP) $(NODE_STAMP)
+	$(CDK) destroy $(CDK_CONTEXT)
 
 clean:
 	rm -rf cdk.out build .pytest_cache .mypy_cache .ruff_cache

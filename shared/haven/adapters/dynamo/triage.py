@@ -144,6 +144,8 @@ class DynamoTriageStore:
                         ],
                     )
         except TransactWriteError as error:
+            if error.cause_response_code != "TransactionCanceledException":
+                raise  # not a race: throttling, access, validation (retried or dead-lettered as is)
             raise Conflict(f"triage of {report.report_id} raced another change: {error}") from None
         if incident is None or update is None:
             return None
