@@ -66,3 +66,24 @@ def test_layers_and_functions_target_the_same_python() -> None:
     assert RUNTIME.name == f"python{build.PYTHON_VERSION}"
     assert build.PLATFORM.endswith("aarch64")
     assert ARCHITECTURE.name == "arm64"
+
+
+def test_an_unreachable_package_index_is_named_not_a_resolution_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """On a fresh clone with no way to the index, the layer build says so (pip alone reports
+    'ResolutionImpossible' / 'No matching distribution', which reads like a version conflict)."""
+    import socket
+
+    with socket.socket() as closed:  # a loopback port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        index = f"http://127.0.0.1:{closed.getsockname()[1]}/simple/"
+    monkeypatch.setenv("PIP_INDEX_URL", index)
+    monkeypatch.setenv("PIP_RETRIES", "0")
+    monkeypatch.setenv("PIP_TIMEOUT", "2")
+    monkeypatch.setenv("PIP_NO_CACHE_DIR", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", "")
+    with pytest.raises(build.LayerBuildError, match="cannot be reached") as raised:
+        build.build_deps_layer(tmp_path, force=True)
+    assert index in str(raised.value)
+    assert "PIP_INDEX_URL" in str(raised.value)
