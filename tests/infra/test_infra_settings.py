@@ -21,9 +21,9 @@ CODE = [REPO_ROOT / "shared" / "haven", *(REPO_ROOT / spec.path for spec in reso
 
 def _environments(template_json: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {
-        function["Properties"]["FunctionName"].removeprefix("haven-dev-"): function["Properties"]["Environment"][
-            "Variables"
-        ]
+        function["Properties"]["FunctionName"].removeprefix("haven-dev-"): function["Properties"][
+            "Environment"
+        ]["Variables"]
         for function in resources_of_type(template_json, "AWS::Lambda::Function").values()
     }
 
@@ -73,7 +73,9 @@ def _read_of(node: ast.AST) -> tuple[str | None, bool]:
     return None, False
 
 
-def test_every_variable_read_without_a_default_is_set_on_every_function(template_json: dict[str, Any]) -> None:
+def test_every_variable_read_without_a_default_is_set_on_every_function(
+    template_json: dict[str, Any],
+) -> None:
     environments = _environments(template_json)
     required = {name for name, has_default in _environment_reads().items() if not has_default}
     lambda_sets = {"AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME"}  # set by Lambda itself
