@@ -6,6 +6,9 @@
    the embedded AWS, against a bare function making the same AWS calls with boto3; with the
    AWS calls each request makes, and intake throughput and latency percentiles.
 3. Clustering cost with 1k and 100k stored incidents: it must not grow with the table.
+4. Later sections: fan-out, roster, referrals, name search, feed ingest, and the triage surge
+   (K worker processes on the intake queue; ``bench/surge.py``), which fails the bench if any K
+   opens more incidents than K = 1, links fewer reports than it took, or dead-letters one.
 """
 
 from __future__ import annotations
@@ -509,15 +512,17 @@ def fanout_cost(inside: int, outside: int) -> None:
 SIZES: dict[str, dict[str, Any]] = {
     "smoke": {
         "runs": 1, "warm": 5, "clustering": ((50, 100), 2), "fanout": (20, 50), "roster": (100, 3),
-        "referrals": 40, "search": (200, 2), "feeds": 100,
+        "referrals": 40, "search": (200, 2), "feeds": 100, "surge": ((20, 40), (1, 2)),
     },
     "quick": {
         "runs": 5, "warm": 50, "clustering": ((1_000, 10_000), 5), "fanout": (500, 5_000),
         "roster": (5_000, 50), "referrals": 300, "search": (10_000, 10), "feeds": 2_000,
+        "surge": ((200, 500), (1, 4, 16)),
     },
     "full": {
         "runs": 5, "warm": 300, "clustering": ((1_000, 100_000), 10), "fanout": (2_000, 20_000),
         "roster": (50_000, 20), "referrals": 2_000, "search": (100_000, 5), "feeds": 10_000,
+        "surge": ((200, 1_000), (1, 4, 16)),
     },
 }  # fmt: skip
 
@@ -559,6 +564,14 @@ def main() -> None:
     from bench.feeds import feed_ingest_rate
 
     feed_ingest_rate(size["feeds"])
+    # Its own process: K worker processes and an embedded AWS of its own, started per run.
+    (few, many), workers = size["surge"]
+    subprocess.run(
+        [sys.executable, "-m", "bench.surge", str(few), str(many), ",".join(map(str, workers))],
+        env={**env, "HAVEN_STATE_DIR": str(REPO / "build" / "bench-state" / "surge")},
+        cwd=REPO,
+        check=True,
+    )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,12 @@
-"""Triage worker: consumes the report intake queue.
+"""Triage worker: consumes the report intake queue, a batch at a time.
 
-Each record names a report; the use case classifies it, scores its credibility and clusters it
-into an incident. Failed records are reported to SQS (partial batch response) and retried;
-after the queue's receive limit they land in its DLQ.
+The batch's reports are triaged together (haven.crisis.triage.triage_batch): one write per
+incident whatever the number of its reports, and a write that loses a race with another worker
+is re-planned and retried here, with jitter, never handed to SQS for that. Only a record that
+cannot be triaged (malformed, unknown report, an AWS error, or the time budget spent on races)
+is reported as a batch item failure: SQS redelivers it later and, after the queue's receive
+limit, moves it to the DLQ. A batch whose every record fails is reported the same way, not as
+a function error, so the errors alarm means the function itself broke.
 """
 
 from __future__ import annotations
@@ -22,14 +26,14 @@ from haven.adapters.dynamo.triage import DynamoTriageStore
 from haven.adapters.events import EventBridgePublisher
 from haven.config import get_settings
 from haven.crisis.classifier import LexiconClassifier
-from haven.crisis.triage import triage_report
+from haven.crisis.triage import BatchOutcome, RetryPolicy, triage_batch
 
 settings = get_settings()
 logger = observability.logger("triage")
 tracer = observability.tracer("triage")
 metrics = observability.metrics("triage")
 
-processor = BatchProcessor(event_type=EventType.SQS)
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 store = DynamoTriageStore()
 classifier = LexiconClassifier()
 events = EventBridgePublisher()
@@ -39,34 +43,58 @@ class MalformedMessage(ValueError):
     pass
 
 
-def report_id_of(record: SQSRecord) -> str:
+def report_id_of(body: str) -> str:
     try:
-        body = json.loads(record.body)
+        message = json.loads(body)
     except ValueError:
         raise MalformedMessage("body is not JSON") from None
-    if not isinstance(body, dict) or not isinstance(body.get("report_id"), str):
+    if not isinstance(message, dict) or not isinstance(message.get("report_id"), str):
         raise MalformedMessage("body has no report_id")
-    return str(body["report_id"])
+    return str(message["report_id"])
 
 
-@tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    try:
-        decision = triage_report(report_id_of(record), store=store, classifier=classifier, events=events)
-    except Exception as error:
-        # The reason, never the content: message bodies may carry personal data.
-        logger.warning(
-            "triage failed", extra={"message_id": record.message_id, "reason": type(error).__name__}
-        )
-        raise
-    if decision is not None:
-        metrics.add_metric(name="ReportsTriaged", unit="Count", value=1)
+def _triage(event: dict[str, Any], context: Any) -> tuple[dict[str, str], dict[str, Exception], BatchOutcome]:
+    """message id → report id, message id → why it cannot be triaged, and the batch's outcome."""
+    report_ids: dict[str, str] = {}
+    malformed: dict[str, Exception] = {}
+    for record in event.get("Records", []):
+        try:
+            report_ids[record["messageId"]] = report_id_of(record["body"])
+        except MalformedMessage as error:
+            malformed[record["messageId"]] = error
+    remaining_s = getattr(context, "get_remaining_time_in_millis", lambda: 30_000)
+    outcome = triage_batch(
+        list(dict.fromkeys(report_ids.values())),
+        store=store,
+        classifier=classifier,
+        events=events,
+        retry=RetryPolicy(time_left_s=lambda: remaining_s() / 1000),
+    )
+    return report_ids, malformed, outcome
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    report_ids, malformed, outcome = _triage(event, context)
+    triaged = sum(1 for decision in outcome.decisions.values() if decision is not None)
+    if triaged:
+        metrics.add_metric(name="ReportsTriaged", unit="Count", value=triaged)
+    if outcome.retries:
+        metrics.add_metric(name="TriageRaceRetries", unit="Count", value=outcome.retries)
+
+    def record_handler(record: SQSRecord) -> None:
+        error = malformed.get(record.message_id) or outcome.failures.get(
+            report_ids.get(record.message_id, "")
+        )
+        if error is not None:
+            # The reason, never the content: message bodies may carry personal data.
+            logger.warning(
+                "triage failed", extra={"message_id": record.message_id, "reason": type(error).__name__}
+            )
+            raise error
+
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

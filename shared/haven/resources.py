@@ -134,6 +134,7 @@ TABLES: tuple[str, ...] = (
     "rate-limits",
     "reports",
     "incidents",
+    "incident-claims",
     "alerts",
     "alert-messages",
     "subscriptions",
@@ -285,8 +286,8 @@ FUNCTIONS: tuple[Function, ...] = (
         handler="handler.handler",
         description="Classifies, scores and clusters reports into incidents",
         timeout_s=30,
-        reads=("reports", "incidents"),
-        writes=("reports", "incidents"),
+        reads=("reports", "incidents", "incident-claims"),
+        writes=("reports", "incidents", "incident-claims"),
         puts_events=True,
     ),
     Function(

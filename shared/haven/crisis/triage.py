@@ -8,7 +8,10 @@ identified by incident id and version).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -30,6 +33,7 @@ from haven.crisis.credibility import (
 )
 from haven.crisis.reports import Report, ReportStatus
 from haven.crisis.taxonomy import Category, Hazard, hazard_cell_keys_around, profile
+from haven.errors import Conflict
 
 #: A report the classifier is this sure is not humanitarian is kept out of incidents.
 NOT_HUMANITARIAN_CUTOFF = 0.7
@@ -68,20 +72,80 @@ class TriageDecision:
         }
 
 
+#: Incidents a claim remembers (the latest first): more than ever open in one cell at once.
+CLAIM_MEMORY = 8
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The incidents opened in one hazard cell's neighbourhood, latest first, and how many
+    openings it has seen (its ``sequence``: 0 where none ever was). Opening an incident takes
+    the claims of the seven cells around it at the sequences read, so two workers that open
+    incidents for neighbouring reports at once collide, and the loser sees the winner."""
+
+    sequence: int = 0
+    incident_ids: tuple[str, ...] = ()
+
+    def after_opening(self, incident_id: str) -> Claim:
+        return Claim(self.sequence + 1, (incident_id, *self.incident_ids)[:CLAIM_MEMORY])
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """What the store knows around a report: the candidate incidents (from the index and, read
+    strongly, from the claims) and the claims of its cells."""
+
+    candidates: list[Candidate]
+    claims: dict[str, Claim]
+
+
+@dataclass
+class IncidentPlan:
+    """One atomic write: the reports of a batch that join (or open) one incident, or one report
+    kept out of incidents. ``incident`` is the incident's state after all of them."""
+
+    decisions: list[tuple[TriageDecision, Report]]
+    incident: IncidentUpdate | None = None
+    #: The version the update expects (None: the plan opens the incident).
+    expected_version: int | None = None
+    #: Opening claims to take, as read (opening only).
+    claims: dict[str, Claim] = field(default_factory=dict)
+    category: Category | None = None
+    credibility: float = 0.0
+
+    @property
+    def opens(self) -> bool:
+        return self.incident is not None and self.incident.opened
+
+    @property
+    def report_ids(self) -> list[str]:
+        return [report.report_id for _, report in self.decisions]
+
+
 class TriageStore(Protocol):
-    def get_report(self, report_id: str) -> Report | None: ...
+    def get_reports(self, report_ids: list[str]) -> dict[str, Report]: ...
 
-    def candidates(self, hazard_cell_keys: list[str], since: datetime) -> list[Candidate]: ...
+    def neighbourhood(self, hazard_cell_keys: list[str], since: datetime) -> Neighbourhood:
+        """Candidates from the index and from the claims of these cells (read strongly)."""
+        ...
 
-    def commit(self, decision: TriageDecision, report: Report) -> dict[str, Any] | None:
-        """Apply the decision atomically; the incident's new state, or None if unlinked.
+    def commit(self, plan: IncidentPlan) -> dict[str, Any] | None:
+        """Apply the plan atomically; the incident's new state, or None if no incident.
 
-        Raises :class:`~haven.errors.Conflict` when the report was triaged meanwhile or the
-        incident changed since it was read (the message is retried).
+        Raises :class:`ReportsChanged` when one of its reports was triaged meanwhile, and
+        :class:`~haven.errors.Conflict` when the incident or a claim changed since it was read.
         """
         ...
 
     def incident(self, incident_id: str) -> dict[str, Any] | None: ...
+
+
+class ReportsChanged(Conflict):
+    """Reports of a plan were triaged by another delivery meanwhile."""
+
+    def __init__(self, report_ids: list[str]) -> None:
+        super().__init__(f"{len(report_ids)} reports were triaged meanwhile")
+        self.report_ids = report_ids
 
 
 class EventSink(Protocol):
@@ -176,26 +240,183 @@ def incident_event(incident: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class RetryPolicy:
+    """In-process retries of a plan that lost a race: full jitter, doubling from ``base_s`` up to
+    ``cap_s``, while ``time_left_s()`` allows. A race is never a reason to fail a record: only
+    the time budget running out hands the reports back to the queue."""
+
+    base_s: float = 0.02
+    cap_s: float = 1.0
+    #: Stop retrying when less than this is left of the invocation (commit and answer in time).
+    reserve_s: float = 3.0
+    time_left_s: Callable[[], float] = lambda: float("inf")
+    sleep: Callable[[float], None] = time.sleep
+
+    def wait(self, attempt: int) -> bool:
+        """Sleep before retry ``attempt`` (1, 2, ...); False when out of time."""
+        delay = random.uniform(0, min(self.cap_s, self.base_s * 2 ** (attempt - 1)))  # noqa: S311
+        if self.time_left_s() - delay < self.reserve_s:
+            return False
+        self.sleep(delay)
+        return True
+
+
+@dataclass
+class BatchOutcome:
+    """Per report: triaged (with its decision, None for a redelivery), or the error to fail its
+    record with (left to the queue's retries and DLQ)."""
+
+    decisions: dict[str, TriageDecision | None] = field(default_factory=dict)
+    failures: dict[str, Exception] = field(default_factory=dict)
+    #: Commits that lost a race and were retried in process (contention, not failures).
+    retries: int = 0
+
+
+def _announce(events: EventSink, incident: dict[str, Any], opened: bool) -> None:
+    events.publish("crisis", "incident.opened" if opened else "incident.updated", incident_event(incident))
+
+
+def plan_batch(
+    reports: list[Report], classifications: dict[str, Classification], store: TriageStore
+) -> list[IncidentPlan]:
+    """Decide every report of a batch, in the order received, and group the writes by incident.
+
+    A report sees the incidents stored around it and those the reports before it in the batch
+    opened or grew, so one batch writes each incident once, whatever number of its reports.
+    """
+    plans: dict[str, IncidentPlan] = {}
+    kept_out: list[IncidentPlan] = []
+    #: Claims as the openings planned so far leave them (they commit in this order).
+    claimed: dict[str, Claim] = {}
+    neighbourhoods: dict[tuple[tuple[str, ...], datetime], Neighbourhood] = {}
+    for report in sorted(reports, key=lambda r: (r.received_at, r.report_id)):
+        classification = classifications[report.report_id]
+        hazard = classification.hazard
+        reported_at = report.occurred_at or report.received_at
+        keys = hazard_cell_keys_around(hazard, report.location)
+        since = reported_at - profile(hazard).window
+        # Reports of one place share their neighbourhood: read it once per batch (the window
+        # start is rounded down to the hour, so it reads a little more, never less).
+        lookup = (tuple(keys), since.replace(minute=0, second=0, microsecond=0))
+        if lookup not in neighbourhoods:
+            neighbourhoods[lookup] = store.neighbourhood(keys, lookup[1])
+        around = neighbourhoods[lookup]
+        candidates = {c.snapshot.incident_id: c for c in around.candidates}
+        for incident_id, planned in plans.items():  # what this batch already did wins
+            assert planned.incident is not None
+            stored = candidates.get(incident_id)
+            candidates[incident_id] = Candidate(
+                snapshot=planned.incident.snapshot(),
+                version=planned.expected_version or 0,
+                credibility=planned.credibility,
+                feed_item_count=stored.feed_item_count if stored else 0,
+            )
+        decision = decide(report, classification, list(candidates.values()))
+        if decision.incident is None:
+            kept_out.append(IncidentPlan(decisions=[(decision, report)]))
+            continue
+        incident_id = decision.incident.incident_id
+        plan = plans.get(incident_id)
+        if plan is None:
+            plan = plans[incident_id] = IncidentPlan(
+                decisions=[],
+                expected_version=decision.incident_version,
+                claims={cell: claimed.get(cell, claim) for cell, claim in around.claims.items()}
+                if decision.incident.opened
+                else {},
+            )
+            for cell, claim in plan.claims.items():
+                claimed[cell] = claim.after_opening(incident_id)
+        plan.decisions.append((decision, report))
+        plan.incident = (
+            decision.incident if plan.incident is None else _keep_opened(plan.incident, decision.incident)
+        )
+        plan.category = decision.category
+        plan.credibility = round(decision.credibility.score, 3)
+    return [*plans.values(), *kept_out]
+
+
+def _keep_opened(before: IncidentUpdate, after: IncidentUpdate) -> IncidentUpdate:
+    """A merge into an incident this batch opened is still an opening."""
+    if not before.opened or after.opened:
+        return after
+    return replace(after, opened=True, previous_cell_key=None, previous_severity=None)
+
+
+def triage_batch(
+    report_ids: list[str],
+    *,
+    store: TriageStore,
+    classifier: Classifier,
+    events: EventSink,
+    retry: RetryPolicy | None = None,
+) -> BatchOutcome:
+    """Triage a batch of reports: classify each once, plan, commit one write per incident, and
+    retry what lost a race (re-reading what changed) until it commits or time runs out."""
+    retry = retry or RetryPolicy()
+    outcome = BatchOutcome()
+    reports = store.get_reports(report_ids)
+    for report_id in report_ids:
+        if report_id not in reports:
+            outcome.failures[report_id] = ReportNotFound(report_id)
+    pending: dict[str, Report] = {}
+    for report_id, report in reports.items():
+        if report.status == ReportStatus.RECEIVED:
+            pending[report_id] = report
+        else:
+            # Redelivered after its commit: announce its incident again (at-least-once).
+            if report.incident_id and (incident := store.incident(report.incident_id)):
+                _announce(events, incident, opened=False)
+            outcome.decisions[report_id] = None
+    classifications = {
+        report_id: classifier.classify(report.description, report.language)
+        for report_id, report in pending.items()
+    }
+    attempt = 0
+    while pending:
+        lost = False
+        for plan in plan_batch(list(pending.values()), classifications, store):
+            try:
+                incident = store.commit(plan)
+            except ReportsChanged as changed:
+                lost = True
+                reread = store.get_reports(changed.report_ids)
+                for report_id in changed.report_ids:
+                    again = reread.get(report_id)
+                    if again is not None and again.status == ReportStatus.RECEIVED:
+                        pending[report_id] = again  # changed otherwise (a newer version): retry
+                    else:  # triaged by a redelivery of its message meanwhile: done
+                        pending.pop(report_id, None)
+                        outcome.decisions[report_id] = None
+                continue
+            except Conflict:
+                lost = True
+                continue
+            for decision, report in plan.decisions:
+                outcome.decisions[report.report_id] = decision
+                pending.pop(report.report_id, None)
+            if incident is not None:
+                _announce(events, incident, opened=plan.opens)
+        if not pending:
+            break
+        if lost:
+            outcome.retries += 1
+            attempt += 1
+            if not retry.wait(attempt):
+                for report_id in pending:
+                    outcome.failures[report_id] = Conflict(
+                        "out of time after losing races; retried by the queue"
+                    )
+                break
+    return outcome
+
+
 def triage_report(
     report_id: str, *, store: TriageStore, classifier: Classifier, events: EventSink
 ) -> TriageDecision | None:
-    report = store.get_report(report_id)
-    if report is None:
-        raise ReportNotFound(report_id)
-    if report.status != ReportStatus.RECEIVED:
-        # Redelivered after the commit: announce the incident again (at-least-once).
-        if report.incident_id and (incident := store.incident(report.incident_id)):
-            events.publish("crisis", "incident.updated", incident_event(incident))
-        return None
-    classification = classifier.classify(report.description, report.language)
-    hazard = classification.hazard
-    reported_at = report.occurred_at or report.received_at
-    candidates = store.candidates(
-        hazard_cell_keys_around(hazard, report.location), reported_at - profile(hazard).window
-    )
-    decision = decide(report, classification, candidates)
-    incident = store.commit(decision, report)
-    if incident is not None and decision.incident is not None:
-        kind = "incident.opened" if decision.incident.opened else "incident.updated"
-        events.publish("crisis", kind, incident_event(incident))
-    return decision
+    """One report (the batch of one): its decision, None for a redelivery."""
+    outcome = triage_batch([report_id], store=store, classifier=classifier, events=events)
+    if report_id in outcome.failures:
+        raise outcome.failures[report_id]
+    return outcome.decisions[report_id]

@@ -14,6 +14,10 @@ incidents
   - Query ``by_hazard_cell`` (hazard#cell at the hazard's resolution, last_report_at) on the
     seven cells around a report: clustering, whatever the number of stored incidents.
   - Query ``by_status`` (status, updated_at) for the ops list and the public verified list.
+incident-claims
+  - BatchGet (consistent) of the seven ``cell`` keys around a report: which incidents opened
+    there, read strongly where the ``by_hazard_cell`` index may lag; a conditional write on
+    each ``sequence`` read serialises the openings of one neighbourhood (haven.crisis.triage).
 safety
   - GetItem ``person#<id>``/``person``; Query ``person#<id>`` for its notes (deletion).
   - Name search: Query ``name#<key>`` for the ``len(token) + 1`` deletion keys of one query
@@ -85,7 +89,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 
@@ -195,9 +199,25 @@ class Report(Model):
 
 
 class IncidentsByHazardCell(GlobalSecondaryIndex["Incident"]):
+    """What clustering reads of a candidate, not its notes and history (which grow)."""
+
     class Meta:
         index_name = "by_hazard_cell"
-        projection = AllProjection()
+        projection = IncludeProjection(
+            [
+                "hazard",
+                "status",
+                "lat",
+                "lon",
+                "radius_km",
+                "report_count",
+                "feed_item_count",
+                "people_affected",
+                "severity",
+                "credibility",
+                "version",
+            ]
+        )
 
     hazard_cell = UnicodeAttribute(hash_key=True)
     last_report_at = UnicodeAttribute(range_key=True)
@@ -239,6 +259,18 @@ class Incident(Model):
 
     by_hazard_cell = IncidentsByHazardCell()
     by_status = IncidentsByStatus()
+
+
+class IncidentClaim(Model):
+    """The incidents opened around a hazard cell (latest first) and how many openings it saw."""
+
+    class Meta(HavenMeta):
+        table_name = table_name("incident-claims")
+
+    cell = UnicodeAttribute(hash_key=True)
+    incident_ids = ListAttribute(of=UnicodeAttribute)
+    sequence = NumberAttribute()
+    expires_at = TTLAttribute()
 
 
 # --- complaints and referrals ------------------------------------------------------------------
@@ -719,6 +751,7 @@ MODELS: dict[str, type[Model]] = {
     "rate-limits": RateWindow,
     "reports": Report,
     "incidents": Incident,
+    "incident-claims": IncidentClaim,
     "complaints": Complaint,
     "partners": Partner,
     "referrals": Referral,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import hashlib
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
@@ -11,13 +12,17 @@ from pynamodb.expressions.update import Action
 from haven import clock
 from haven.adapters.dynamo.connection import transaction
 from haven.adapters.dynamo.models import Incident as IncidentItem
+from haven.adapters.dynamo.models import IncidentClaim
 from haven.adapters.dynamo.models import Report as ReportItem
-from haven.adapters.dynamo.reports import DynamoReports
-from haven.crisis.clustering import IncidentSnapshot
+from haven.adapters.dynamo.reports import from_item
+from haven.crisis.clustering import IncidentSnapshot, IncidentUpdate
 from haven.crisis.reports import Report, ReportStatus
 from haven.crisis.taxonomy import Hazard
-from haven.crisis.triage import Candidate, TriageDecision
+from haven.crisis.triage import Candidate, Claim, IncidentPlan, Neighbourhood, ReportsChanged
 from haven.errors import Conflict
+
+#: Incidents no report joins any more.
+CLOSED = frozenset({"dismissed", "resolved"})
 
 
 def incident_dict(item: IncidentItem) -> dict[str, Any]:
@@ -44,92 +49,113 @@ def incident_dict(item: IncidentItem) -> dict[str, Any]:
     }
 
 
-class DynamoTriageStore:
-    def __init__(self) -> None:
-        self._reports = DynamoReports()
-        #: Incidents read by the last ``candidates`` call, to build events without a re-read.
-        self._read: dict[str, IncidentItem] = {}
+#: Cancellation reason DynamoDB gives an item whose condition failed in a transaction.
+_CONDITION_FAILED = "ConditionalCheckFailed"
 
-    def get_report(self, report_id: str) -> Report | None:
-        return self._reports.get(report_id)
+
+def _candidate(item: IncidentItem) -> Candidate:
+    return Candidate(
+        snapshot=IncidentSnapshot(
+            incident_id=item.incident_id,
+            hazard=Hazard(item.hazard),
+            lat=float(item.lat),
+            lon=float(item.lon),
+            radius_km=float(item.radius_km),
+            last_report_at=datetime.fromisoformat(item.last_report_at),
+            report_count=int(item.report_count),
+            people_affected=int(item.people_affected or 0),
+            severity=item.severity,
+        ),
+        version=int(item.version or 0),
+        credibility=float(item.credibility),
+        feed_item_count=int(item.feed_item_count or 0),
+    )
+
+
+class DynamoTriageStore:
+    """Candidates: a Query of ``by_hazard_cell`` per cell around a report, and a strongly
+    consistent BatchGet of the same cells' claims and of the incidents they name that the index
+    has not shown yet. Commit: one TransactWrite per plan (its reports, its incident, and the
+    claims an opening takes), conditional on what was read."""
+
+    def __init__(self, claim_ttl: timedelta = timedelta(days=30)) -> None:
+        self._claim_ttl = claim_ttl
+
+    def get_reports(self, report_ids: list[str]) -> dict[str, Report]:
+        unique = list(dict.fromkeys(report_ids))
+        return {
+            item.report_id: from_item(item) for item in ReportItem.batch_get(unique, consistent_read=True)
+        }
 
     def incident(self, incident_id: str) -> dict[str, Any] | None:
         try:
-            return incident_dict(IncidentItem.get(incident_id))
+            return incident_dict(IncidentItem.get(incident_id, consistent_read=True))
         except IncidentItem.DoesNotExist:
             return None
 
-    def candidates(self, hazard_cell_keys: list[str], since: datetime) -> list[Candidate]:
-        found: list[Candidate] = []
-        self._read = {}
+    def neighbourhood(self, hazard_cell_keys: list[str], since: datetime) -> Neighbourhood:
+        threshold = since.astimezone(UTC).isoformat()
+        found: dict[str, Candidate] = {}
         for key in hazard_cell_keys:
-            for item in IncidentItem.by_hazard_cell.query(
-                key, IncidentItem.last_report_at >= since.astimezone(UTC).isoformat()
-            ):
-                if item.status in ("dismissed", "resolved"):
-                    continue
-                self._read[item.incident_id] = item
-                found.append(
-                    Candidate(
-                        snapshot=IncidentSnapshot(
-                            incident_id=item.incident_id,
-                            hazard=Hazard(item.hazard),
-                            lat=float(item.lat),
-                            lon=float(item.lon),
-                            radius_km=float(item.radius_km),
-                            last_report_at=datetime.fromisoformat(item.last_report_at),
-                            report_count=int(item.report_count),
-                            people_affected=int(item.people_affected or 0),
-                            severity=item.severity,
-                        ),
-                        version=int(item.version or 0),
-                        credibility=float(item.credibility),
-                        feed_item_count=int(item.feed_item_count or 0),
-                    )
-                )
-        return found
+            for item in IncidentItem.by_hazard_cell.query(key, IncidentItem.last_report_at >= threshold):
+                if item.status not in CLOSED:
+                    found[item.incident_id] = _candidate(item)
+        claims = {
+            item.cell: Claim(int(item.sequence), tuple(str(i) for i in item.incident_ids or ()))
+            for item in IncidentClaim.batch_get(hazard_cell_keys, consistent_read=True)
+        }
+        unseen = {i for claim in claims.values() for i in claim.incident_ids} - set(found)
+        if unseen:
+            for item in IncidentItem.batch_get(sorted(unseen), consistent_read=True):
+                if item.status not in CLOSED and item.last_report_at >= threshold:
+                    found[item.incident_id] = _candidate(item)
+        return Neighbourhood(
+            candidates=list(found.values()),
+            claims={key: claims.get(key, Claim()) for key in hazard_cell_keys},
+        )
 
-    def commit(self, decision: TriageDecision, report: Report) -> dict[str, Any] | None:
+    def commit(self, plan: IncidentPlan) -> dict[str, Any] | None:
         now = clock.iso(clock.now())
-        update = decision.incident
-        report_actions: list[Action] = [
-            ReportItem.status.set(decision.status.value),
-            ReportItem.category.set(decision.category.value),
-            ReportItem.hazard.set(decision.hazard.value),
-            ReportItem.triage.set(decision.triage_record()),
-        ]
-        incident: IncidentItem | None = None
-        if update is not None:
-            report_actions.append(ReportItem.incident_id.set(update.incident_id))
-            incident = IncidentItem(
-                incident_id=update.incident_id,
-                hazard=update.hazard.value,
-                category=decision.category.value,
-                hazard_cell=update.cell_key,
-                status="new",
-                lat=update.lat,
-                lon=update.lon,
-                radius_km=update.radius_km,
-                report_count=update.report_count,
-                people_affected=update.people_affected,
-                severity=update.severity.value,
-                credibility=round(decision.credibility.score, 3),
-                opened_at=now,
-                last_report_at=update.last_report_at.astimezone(UTC).isoformat(),
-                updated_at=now,
-            )
+        update = plan.incident
+        reports = [report for _, report in plan.decisions]
         try:
-            with transaction(f"triage-{report.report_id}") as writes:
-                writes.update(
-                    ReportItem(report_id=report.report_id, version=report.version),
-                    actions=report_actions,
-                    condition=ReportItem.status == ReportStatus.RECEIVED.value,
-                )
-                if incident is not None and update is not None and update.opened:
-                    writes.save(incident, condition=IncidentItem.incident_id.does_not_exist())
-                elif incident is not None and update is not None:
+            with transaction(self._token(plan)) as writes:
+                for decision, report in plan.decisions:
+                    actions: list[Action] = [
+                        ReportItem.status.set(decision.status.value),
+                        ReportItem.category.set(decision.category.value),
+                        ReportItem.hazard.set(decision.hazard.value),
+                        ReportItem.triage.set(decision.triage_record()),
+                    ]
+                    if update is not None:
+                        actions.append(ReportItem.incident_id.set(update.incident_id))
                     writes.update(
-                        IncidentItem(incident_id=update.incident_id, version=decision.incident_version),
+                        ReportItem(report_id=report.report_id, version=report.version),
+                        actions=actions,
+                        condition=ReportItem.status == ReportStatus.RECEIVED.value,
+                    )
+                if update is not None and plan.opens:
+                    writes.save(
+                        self._opened(plan, update, now), condition=IncidentItem.incident_id.does_not_exist()
+                    )
+                    for cell, claim in plan.claims.items():
+                        taken = claim.after_opening(update.incident_id)
+                        writes.save(
+                            IncidentClaim(
+                                cell=cell,
+                                incident_ids=list(taken.incident_ids),
+                                sequence=taken.sequence,
+                                expires_at=clock.now() + self._claim_ttl,
+                            ),
+                            condition=(
+                                IncidentClaim.cell.does_not_exist()
+                                if claim.sequence == 0
+                                else IncidentClaim.sequence == claim.sequence
+                            ),
+                        )
+                elif update is not None:
+                    writes.update(
+                        IncidentItem(incident_id=update.incident_id, version=plan.expected_version),
                         actions=[
                             IncidentItem.hazard_cell.set(update.cell_key),
                             IncidentItem.lat.set(update.lat),
@@ -138,32 +164,59 @@ class DynamoTriageStore:
                             IncidentItem.report_count.set(update.report_count),
                             IncidentItem.people_affected.set(update.people_affected),
                             IncidentItem.severity.set(update.severity.value),
-                            IncidentItem.last_report_at.set(incident.last_report_at),
+                            IncidentItem.last_report_at.set(
+                                update.last_report_at.astimezone(UTC).isoformat()
+                            ),
                             IncidentItem.updated_at.set(now),
-                            IncidentItem.credibility.set(incident.credibility),
+                            IncidentItem.credibility.set(plan.credibility),
                         ],
                     )
         except TransactWriteError as error:
             if error.cause_response_code != "TransactionCanceledException":
                 raise  # not a race: throttling, access, validation (retried or dead-lettered as is)
-            raise Conflict(f"triage of {report.report_id} raced another change: {error}") from None
-        if incident is None or update is None:
-            return None
-        if update.opened:
-            incident.version = 1
-            return incident_dict(incident)
-        before = incident_dict(self._read[update.incident_id])
-        after = incident_dict(incident)
-        # What the update did not touch keeps the value that was read (the version checked it).
-        for kept in (
-            "status",
-            "category",
-            "opened_at",
-            "assignee",
-            "notes",
-            "history",
-            "feed_item_count",
+            reasons = error.cancellation_reasons
+            changed = [
+                report.report_id
+                for report, reason in zip(reports, reasons, strict=False)
+                if reason is not None and reason.code == _CONDITION_FAILED
+            ]
+            if changed:
+                raise ReportsChanged(changed) from None
+            raise Conflict(f"triage of {len(reports)} reports raced another change") from None
+        return None if update is None else self.incident(update.incident_id)
+
+    @staticmethod
+    def _opened(plan: IncidentPlan, update: IncidentUpdate, now: str) -> IncidentItem:
+        assert plan.category is not None
+        return IncidentItem(
+            incident_id=update.incident_id,
+            hazard=update.hazard.value,
+            category=plan.category.value,
+            hazard_cell=update.cell_key,
+            status="new",
+            lat=update.lat,
+            lon=update.lon,
+            radius_km=update.radius_km,
+            report_count=update.report_count,
+            people_affected=update.people_affected,
+            severity=update.severity.value,
+            credibility=plan.credibility,
+            opened_at=now,
+            last_report_at=update.last_report_at.astimezone(UTC).isoformat(),
+            updated_at=now,
+        )
+
+    @staticmethod
+    def _token(plan: IncidentPlan) -> str:
+        """The same plan retried by botocore is applied once; a re-planned one is another."""
+        digest = hashlib.sha256()
+        for part in (
+            *plan.report_ids,
+            plan.incident.incident_id if plan.incident else "",
+            str(plan.expected_version),
+            *(f"{cell}={claim.sequence}" for cell, claim in sorted(plan.claims.items())),
+            str(plan.incident.report_count if plan.incident else 0),
         ):
-            after[kept] = before[kept]
-        after["version"] = before["version"] + 1
-        return after
+            digest.update(part.encode())
+            digest.update(b"\0")
+        return digest.hexdigest()[:36]
