@@ -14,7 +14,7 @@ HAVEN_PORT ?= 8000
 ROLE ?= responder
 STAGE ?= dev
 
-.PHONY: run test bench synth diff lint format token outbox events openapi deploy destroy bootstrap clean venv
+.PHONY: run test bench synth diff redrive lint format token outbox events openapi deploy destroy bootstrap clean venv
 
 #: The CDK CLI as make deploy runs it: pinned by package-lock.json, from the repository root.
 CDK := npx --no-install cdk
@@ -53,6 +53,10 @@ outbox: $(STAMP)
 ## make events: the events local mode put on the bus (TYPE=incident.opened for one type)
 events: $(STAMP)
 	@$(BIN)/python -m local.events $(if $(TYPE),--type $(TYPE))
+
+## make redrive QUEUE=report-intake [AWS=1 STAGE=prod]: a DLQ's messages back to their queue
+redrive: $(STAMP)
+	@$(BIN)/python -m local.redrive $(QUEUE) $(if $(AWS),--aws --stage $(STAGE))
 
 ## make openapi: regenerate docs/openapi.json from the route table and the request models
 openapi: $(STAMP)

@@ -31,6 +31,16 @@ def _persistent_secret(name: str) -> str:
     return path.read_text().strip()
 
 
+def endpoint_path() -> Path:
+    """Where a running local platform writes its embedded AWS's endpoint (make redrive)."""
+    return state_dir() / "aws-endpoint"
+
+
+def running_aws_endpoint() -> str | None:
+    path = endpoint_path()
+    return path.read_text().strip() if path.exists() else None
+
+
 def outbox_path() -> Path:
     return state_dir() / "outbox.jsonl"
 

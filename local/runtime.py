@@ -63,6 +63,7 @@ class LocalPlatform:
 
         reset_clients()
         provision(self.aws_endpoint)
+        environment.endpoint_path().write_text(self.aws_endpoint + "\n")
         urls = {}
         for q in QUEUES:
             urls[environment.queue_name(q.name)] = os.environ[queue_env(q.name)]
@@ -125,6 +126,7 @@ class LocalPlatform:
                 runner.thread.join(timeout=5)
         self.event_log.drain()  # what the last invocations published
         self.snapshotter.stop()
+        environment.endpoint_path().unlink(missing_ok=True)
         self._moto.stop()
 
 

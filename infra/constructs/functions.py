@@ -273,6 +273,7 @@ class Functions(Construct):
                 batch_size=queue.batch_size,
                 max_batching_window=Duration.seconds(window) if window else None,
                 report_batch_item_failures=True,
+                max_concurrency=queue.max_concurrency,
             )
         )
 

@@ -35,6 +35,9 @@ class Queue:
     visibility_timeout_s: int = 180
     batching_window_s: int = 0
     retention_days: int = 4
+    #: Most consumer instances the event source runs at once (None: Lambda's own scaling). Caps
+    #: the workers that contend for the same items in a surge (haven.crisis.triage).
+    max_concurrency: int | None = None
 
 
 @dataclass(frozen=True)
@@ -182,7 +185,7 @@ QUEUES: tuple[Queue, ...] = (
         visibility_timeout_s=180,
     ),
     Queue("displacement-aggregation", consumer="evidence-aggregator", batch_size=10),
-    Queue("report-intake", consumer="triage", batch_size=10, max_receive_count=5),
+    Queue("report-intake", consumer="triage", batch_size=10, max_receive_count=5, max_concurrency=10),
     Queue(
         "referral-delivery",
         consumer="referral-delivery",

@@ -86,6 +86,15 @@ def test_consumer_reads_its_queue_with_the_catalog_batching(
     assert single_ref(mapping["FunctionName"]) == function_id
     assert mapping["BatchSize"] == spec.batch_size
     assert mapping.get("MaximumBatchingWindowInSeconds", 0) == spec.batching_window_s
+    assert mapping.get("ScalingConfig", {}).get("MaximumConcurrency") == spec.max_concurrency
+    # AWS's guidance: a visibility timeout of at least 6x the function's timeout.
+    queue = template_json["Resources"][queue_id]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * resources.function(spec.consumer).timeout_s
+
+
+def test_the_intake_queues_consumers_are_bounded() -> None:
+    """More triage instances than this only contend for the same incidents in a surge."""
+    assert resources.queue("report-intake").max_concurrency is not None
 
 
 def test_every_dlq_has_an_alarm(template_json: dict[str, Any]) -> None:
