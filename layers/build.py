@@ -7,13 +7,15 @@
     (``chalice.app``), not the CLI's click, PyYAML, inquirer and friends. The build is skipped
     when a stamp records the same inputs, so a synth works offline once the layer exists.
 ``haven``
-    A copy of the ``shared/haven`` package, rebuilt on every call (it is small and changes often).
+    A copy of the ``shared/haven`` package, rebuilt whenever its files changed (a stamp of their
+    hashes; a build never touches a copy that is current, so concurrent synths keep theirs).
 
 Run ``python layers/build.py``, or import :func:`build_layers` (the CDK app does).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
@@ -194,9 +196,28 @@ def build_deps_layer(build_dir: Path = BUILD_DIR, *, force: bool = False) -> Pat
     return layer_dir
 
 
+def haven_fingerprint() -> str:
+    """sha256 over the package's files (names and contents), junk excluded."""
+    digest = hashlib.sha256()
+    for path in sorted(HAVEN_PACKAGE.rglob("*")):
+        if (
+            path.is_file()
+            and not any(part in _JUNK_DIRS for part in path.parts)
+            and path.suffix not in (".pyc", ".pyo")
+        ):
+            digest.update(str(path.relative_to(HAVEN_PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def build_haven_layer(build_dir: Path = BUILD_DIR) -> Path:
-    """Copy ``shared/haven`` into ``<build_dir>/haven/python/haven`` (always rebuilt)."""
+    """Copy ``shared/haven`` into ``<build_dir>/haven/python/haven`` unless the copy there is of
+    the same files (left alone, so a synth running beside this one keeps its asset)."""
     layer_dir = build_dir / "haven"
+    stamp = build_dir / "haven.sha256"
+    fingerprint = haven_fingerprint()
+    if layer_dir.is_dir() and stamp.is_file() and stamp.read_text().strip() == fingerprint:
+        return layer_dir
+    stamp.unlink(missing_ok=True)
     if layer_dir.exists():
         shutil.rmtree(layer_dir)
     shutil.copytree(
@@ -204,6 +225,7 @@ def build_haven_layer(build_dir: Path = BUILD_DIR) -> Path:
         layer_dir / "python" / "haven",
         ignore=shutil.ignore_patterns(*_JUNK_DIRS, "*.pyc", "*.pyo"),
     )
+    stamp.write_text(fingerprint + "\n")
     return layer_dir
 
 
@@ -212,12 +234,18 @@ def directory_size(path: Path) -> int:
 
 
 def build_layers(build_dir: Path = BUILD_DIR, *, force: bool = False) -> dict[str, Path]:
-    """Build both layers; returns layer name → directory to use as the layer's code asset."""
+    """Build both layers; returns layer name → directory to use as the layer's code asset.
+
+    One build at a time per folder (a lock file): two synths at once (a test run's workers, a
+    synth beside a test) would otherwise delete each other's half-copied layer.
+    """
     build_dir.mkdir(parents=True, exist_ok=True)
-    layers = {
-        "deps": build_deps_layer(build_dir, force=force),
-        "haven": build_haven_layer(build_dir),
-    }
+    with (build_dir / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        layers = {
+            "deps": build_deps_layer(build_dir, force=force),
+            "haven": build_haven_layer(build_dir),
+        }
     for name, path in layers.items():
         print(f"layer {name}: {directory_size(path) / 1_048_576:.1f} MiB unzipped ({path})")
     return layers

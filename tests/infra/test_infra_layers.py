@@ -87,3 +87,15 @@ def test_an_unreachable_package_index_is_named_not_a_resolution_error(
         build.build_deps_layer(tmp_path, force=True)
     assert index in str(raised.value)
     assert "PIP_INDEX_URL" in str(raised.value)
+
+
+def test_the_haven_layer_is_rebuilt_when_the_package_changes_and_only_then(tmp_path: Path) -> None:
+    first = build.build_haven_layer(tmp_path)
+    marker = first / "python" / "haven" / "resources.py"
+    before = marker.stat().st_mtime_ns
+    assert build.build_haven_layer(tmp_path) == first
+    assert marker.stat().st_mtime_ns == before  # current: left alone
+    (tmp_path / "haven.sha256").write_text("stale\n")
+    build.build_haven_layer(tmp_path)
+    assert marker.read_text() == (build.HAVEN_PACKAGE / "resources.py").read_text()
+    assert (tmp_path / "haven.sha256").read_text().strip() == build.haven_fingerprint()

@@ -1,9 +1,13 @@
-"""Triage of one report: classify, score, cluster into an incident, announce it.
+"""Triage of reports: classify, score, cluster into incidents, announce them.
 
-Runs in the triage worker for each message of the intake queue. Redelivery is harmless: a
-report is triaged once (the commit is conditional on it not being triaged yet); a redelivered
-message for a triaged report only announces its incident again (events are at-least-once,
-identified by incident id and version).
+Runs in the triage worker for each batch of the intake queue (ADR 18). The batch is planned as
+a whole (:func:`plan_batch`): each report is decided on the incidents around it and on what the
+reports before it did, and the writes are grouped into one atomic commit per incident. Opening an
+incident takes the claims of the cells around it, so concurrent openers collide and the loser
+joins the winner; any commit that loses a race is planned again and retried here, with jitter
+(:class:`RetryPolicy`). Redelivery is harmless: a report is triaged once (each commit is
+conditional on its reports not being triaged yet); a redelivered message for a triaged report
+only announces its incident again (events are at-least-once, identified by id and version).
 """
 
 from __future__ import annotations
