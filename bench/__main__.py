@@ -318,7 +318,7 @@ def clustering_cost(sizes: tuple[int, ...], probes: int) -> None:
     from moto import mock_aws
 
     from haven.adapters.aws import reset_clients
-    from haven.adapters.dynamo.models import Incident
+    from haven.adapters.dynamo.models import Incident, IncidentClaim
     from haven.adapters.dynamo.triage import DynamoTriageStore
     from haven.crisis.taxonomy import Hazard, hazard_cell_key, hazard_cell_keys_around
     from haven.geo import Point
@@ -354,8 +354,9 @@ def clustering_cost(sizes: tuple[int, ...], probes: int) -> None:
             rng = random.Random(7)
             with mock_aws():
                 reset_clients()
-                Incident._connection = None
-                Incident.create_table(billing_mode="PAY_PER_REQUEST", wait=False)
+                for model in (Incident, IncidentClaim):
+                    model._connection = None
+                    model.create_table(billing_mode="PAY_PER_REQUEST", wait=False)
                 with Incident.batch_write() as batch:
                     n = 0
                     for centre in centres:  # the same neighbourhood in every run
