@@ -29,9 +29,33 @@ def _resolve(host: str) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
+#: IPv6 ranges whose last 32 bits are an IPv4 address a gateway or host would reach: NAT64
+#: (RFC 6052 well-known prefix, RFC 8215 local-use) and the deprecated IPv4-compatible ``::/96``.
+_EMBEDDING_LOW_32 = (
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+    ipaddress.IPv6Network("::/96"),
+)
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address carries (mapped, 6to4, Teredo, NAT64, compatible)."""
+    found = [v4 for v4 in (ip.ipv4_mapped, ip.sixtofour) if v4 is not None]
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    if any(ip in network for network in _EMBEDDING_LOW_32):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
 def _public(address: str) -> bool:
+    """Global, not multicast, and, for IPv6, carrying no IPv4 address that is not public."""
     ip = ipaddress.ip_address(address)
-    return ip.is_global and not ip.is_multicast
+    if not ip.is_global or ip.is_multicast:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        return all(_public(str(v4)) for v4 in _embedded_ipv4(ip))
+    return True
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,15 @@ def _resolver(table: dict[str, list[str]]):  # type: ignore[no-untyped-def]
         ("https://v6.example.org/", ["fd00::1"]),
         ("https://user:pw@partner.example.org/", ["93.184.216.34"]),
         ("http://127.0.0.1:9000/hook", ["127.0.0.1"]),  # loopback only in local mode
+        # IPv6 forms that carry a private IPv4 address, literal or from DNS.
+        ("https://[::127.0.0.1]/", ["::127.0.0.1"]),  # IPv4-compatible
+        ("https://[::a9fe:a9fe]/", ["::a9fe:a9fe"]),  # the metadata service, compatible form
+        ("https://[::ffff:10.0.0.1]/", ["::ffff:10.0.0.1"]),  # IPv4-mapped
+        ("https://nat64.example.org/", ["64:ff9b::a9fe:a9fe"]),  # NAT64 well-known prefix
+        ("https://nat64-local.example.org/", ["64:ff9b:1::a9fe:a9fe"]),  # NAT64 local-use
+        ("https://[2002:7f00:1::1]/", ["2002:7f00:1::1"]),  # 6to4 of 127.0.0.1
+        ("https://sixtofour.example.org/", ["2002:a9fe:a9fe::1"]),  # 6to4 of 169.254.169.254
+        ("https://[2002:c0a8:101::1]/", ["2002:c0a8:101::1"]),  # 6to4 of 192.168.1.1
     ],
 )
 def test_private_targets_are_refused_in_aws_mode(url: str, addresses: list[str]) -> None:
@@ -83,5 +92,10 @@ def test_public_https_and_local_loopback_are_allowed() -> None:
         resolver=_resolver({"partner.example.org": ["93.184.216.34"]}),
     )
     assert check_url("http://127.0.0.1:9000/hook", local_mode=True)
+    # A public IPv6 address, and a 6to4 address of a public IPv4 one, stay allowed.
+    for address in ("2606:4700:4700::1111", "2002:5db8:d822::1"):
+        assert check_url(
+            "https://v6.example.org/", local_mode=False, resolver=_resolver({"v6.example.org": [address]})
+        )
     with pytest.raises(ValidationFailed):
         check_url("http://10.1.2.3/hook", local_mode=True, resolver=_resolver({"10.1.2.3": ["10.1.2.3"]}))
