@@ -19,7 +19,8 @@ AUDIENCE = "haven"
 
 def state_dir() -> Path:
     path = Path(os.environ.get("HAVEN_STATE_DIR", REPO / ".local-state"))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)  # its files hold reports, contacts and keys: the owner's only
     return path
 
 

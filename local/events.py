@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from haven.adapters.private_files import open_private
 from local.environment import state_dir
 
 log = logging.getLogger("haven.local.events")
@@ -52,7 +53,7 @@ class EventLog:
         ).get("Messages", [])
         if not messages:
             return 0
-        with self.path.open("a", encoding="utf-8") as out:
+        with open_private(self.path, "a") as out:
             for message in messages:
                 out.write(json.dumps(json.loads(message["Body"]), ensure_ascii=False) + "\n")
         self.sqs.delete_message_batch(

@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from haven.adapters.private_files import open_private
 from local.provision import _client
 
 log = logging.getLogger("haven.local.persistence")
@@ -136,7 +137,8 @@ class Snapshotter:
             if text == self._last:
                 return
             tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(text)
+            with open_private(tmp, "w") as out:
+                out.write(text)
             os.replace(tmp, self.path)
             self._last = text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,23 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
         assert seen.json()["report_id"] == body["report_id"]
     finally:
         second.stop()
+    # What it kept holds people's reports: readable by its owner only, whatever the umask.
+    assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o700
+    for name in ("snapshot.json", "events.jsonl"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
+
+
+def test_the_outbox_is_private(tmp_path: Path) -> None:
+    from haven.adapters.notifier import OutboxNotifier
+    from haven.notifications import Message
+
+    outbox = tmp_path / "outbox.jsonl"
+    outbox.touch(mode=0o644)
+    previous = os.umask(0o022)
+    try:
+        OutboxNotifier(outbox).send(
+            Message("sms", "+447700900123", "Flood warning", "Move to higher ground", "a-1")
+        )
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(outbox.stat().st_mode) == 0o600

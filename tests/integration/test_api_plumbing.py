@@ -193,6 +193,29 @@ def test_token_from_another_issuer_is_rejected(
     assert os.environ["HAVEN_AUTH_ISSUER"] == "haven-local"
 
 
+@pytest.mark.parametrize("field", ["exp", "iat", "nbf"])
+def test_a_time_claim_that_is_not_a_number_is_refused(server: tuple[str, list[Any]], field: str) -> None:
+    """RFC 7519 NumericDate: ``"exp": "2147483648"`` is a string, not a date (PyJWT takes it)."""
+    import time
+
+    import jwt
+
+    url, _ = server
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "iss": "haven-local",
+        "aud": "haven",
+        "sub": "x",
+        "exp": now + 600,
+        "cognito:groups": ["responder"],
+        field: str({"exp": now + 600, "iat": now, "nbf": now - 1}[field]),
+    }
+    token = jwt.encode(claims, tokens.ensure_keys(), algorithm="RS256", headers={"kid": "haven-local-1"})
+    answer = requests.get(url + "/v1/staff", headers={"Authorization": f"Bearer {token}"}, timeout=5)
+    assert answer.status_code == 401
+    assert "must be a number" in answer.json()["detail"]
+
+
 def test_a_client_that_hangs_up_leaves_no_traceback(
     server: tuple[str, list[Any]], capfd: pytest.CaptureFixture[str]
 ) -> None:

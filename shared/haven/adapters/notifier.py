@@ -11,6 +11,7 @@ from pathlib import Path
 
 from haven import clock, ids
 from haven.adapters.aws import client
+from haven.adapters.private_files import open_private
 from haven.config import get_settings
 from haven.notifications import Message, Notifier
 
@@ -59,7 +60,7 @@ class OutboxNotifier:
         )
         with _lock:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            with self._path.open("a", encoding="utf-8") as out:
+            with open_private(self._path, "a") as out:
                 out.write(line + "\n")
         return message_id
 

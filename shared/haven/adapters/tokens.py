@@ -53,6 +53,10 @@ def _keys() -> _KeySource:
     return _KeySource()
 
 
+#: Claims that are NumericDates (RFC 7519 section 2) when present.
+_TIME_CLAIMS = ("exp", "nbf", "iat")
+
+
 def verify_bearer(authorization: str | None) -> Principal | None:
     """The principal of an ``Authorization: Bearer`` header; ``None`` when there is none."""
     if not authorization:
@@ -73,6 +77,11 @@ def verify_bearer(authorization: str | None) -> Principal | None:
         )
     except (jwt.InvalidTokenError, jwt.PyJWKClientError) as error:
         raise Unauthenticated(f"invalid bearer token: {error}") from None
+    for moment in _TIME_CLAIMS:
+        # RFC 7519: NumericDate is a JSON number; PyJWT also takes a numeric string for exp.
+        value = claims.get(moment)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise Unauthenticated(f"invalid bearer token: {moment} must be a number")
     audience = claims.get("aud") or claims.get("client_id")
     if audience != settings.auth_audience:
         raise Unauthenticated("invalid bearer token: wrong audience")
