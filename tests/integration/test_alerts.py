@@ -145,6 +145,10 @@ def test_issue_update_cancel_produce_valid_linked_cap(client: Any) -> None:
             {"areas": [{"description": "x", "circles": [{"lat": 0, "lon": 0, "radius_km": 0}]}]},
             "areas.0.circles.0.radius_km",
         ),
+        (  # a circle of 1e-140 km is a point: it used to be written into CAP as radius 0
+            {"areas": [{"description": "x", "circles": [{"lat": 0, "lon": 0, "radius_km": 1e-140}]}]},
+            "areas.0.circles.0.radius_km",
+        ),
         ({"areas": [{"description": "nothing"}]}, "areas.0"),
         ({"texts": []}, "texts"),
     ],
@@ -153,6 +157,18 @@ def test_invalid_alerts_name_the_field(client: Any, change: dict[str, Any], fiel
     response = client.http.post("/v1/ops/alerts", headers=RESPONDER, body=json.dumps(alert_body(**change)))
     assert response.status_code == 422, response.body
     assert field in {e["field"] for e in response.json_body["errors"]}
+
+
+def test_tiny_coordinates_are_stored_at_their_meaningful_precision(client: Any) -> None:
+    area = {"description": "Harbour", "circles": [{"lat": 1.53e-137, "lon": -1e-200, "radius_km": 2.00049}]}
+    response = client.http.post(
+        "/v1/ops/alerts", headers=RESPONDER, body=json.dumps(alert_body(areas=[area]))
+    )
+    assert response.status_code == 201, response.body
+    alert = client.http.get(f"/v1/alerts/{response.json_body['alert_id']}").json_body
+    assert json.dumps(alert).count("1e-") == 0
+    cap = client.http.get(f"/v1/alerts/{alert['alert_id']}", headers={"Accept": "application/cap+xml"}).body
+    assert b"<circle>0,0 2</circle>" in cap  # 2.00049 km to the metre
 
 
 def test_alerts_need_the_responder_role(client: Any) -> None:

@@ -114,6 +114,18 @@ def test_invalid_reports_name_the_field(client: Any, change: dict[str, Any], fie
     assert _queued() == []
 
 
+def test_numbers_too_small_to_store_are_kept_at_their_meaningful_precision(client: Any) -> None:
+    """DynamoDB cannot hold 1.53e-137: a coordinate is kept to 7 decimals, an accuracy to 0.1 m."""
+    body = {**VALID, "location": {"lat": 1.53e-137, "lon": -4.9e-324, "accuracy_m": 1e-200}}
+    response = _post(client, body)
+    assert response.status_code == 202, response.body
+    table = os.environ["HAVEN_TABLE_PREFIX"] + "-reports"
+    item = boto3.client("dynamodb").get_item(
+        TableName=table, Key={"report_id": {"S": response.json_body["report_id"]}}
+    )["Item"]
+    assert [float(item[k]["N"]) for k in ("lat", "lon", "accuracy_m")] == [0.0, 0.0, 0.0]
+
+
 def test_retried_submission_never_creates_a_second_report(client: Any) -> None:
     from haven.adapters.dynamo.models import Report
 

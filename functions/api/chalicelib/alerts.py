@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 from chalice import Response
 from pydantic import AwareDatetime, Field, HttpUrl, model_validator
 
+from chalicelib.fields import AlertRadiusKm, Latitude, LatLon, Longitude, SubscriptionRadiusKm
 from chalicelib.http import HavenBlueprint, Strict, caller, json_response, parse_body, parse_query
 from haven import clock
 from haven.adapters.crypto import AesGcmSealer
@@ -53,13 +54,12 @@ _events = EventBridgePublisher()
 _sealer = AesGcmSealer("subscription-address")
 
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-LatLon = tuple[Annotated[float, Field(ge=-90, le=90)], Annotated[float, Field(ge=-180, le=180)]]
 
 
 class CircleIn(Strict):
-    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
-    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
-    radius_km: float = Field(gt=0, le=1000, allow_inf_nan=False)
+    lat: Latitude
+    lon: Longitude
+    radius_km: AlertRadiusKm
 
 
 class AreaIn(Strict):
@@ -304,9 +304,9 @@ def atom_feed() -> Response:
 
 class SubscriptionAreaIn(Strict):
     type: Literal["circle", "polygon"]
-    lat: float | None = Field(default=None, ge=-90, le=90, allow_inf_nan=False)
-    lon: float | None = Field(default=None, ge=-180, le=180, allow_inf_nan=False)
-    radius_km: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False)
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    radius_km: SubscriptionRadiusKm | None = None
     points: list[LatLon] | None = Field(default=None, max_length=100)
 
     def area(self) -> Area:

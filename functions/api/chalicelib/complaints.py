@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from chalice import Response
 from pydantic import Field, model_validator
 
+from chalicelib.fields import Money
 from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
 from haven import clock
 from haven.adapters.dynamo.complaints import DynamoComplaints, DynamoPartners
@@ -46,7 +47,7 @@ class RecruiterIn(Strict):
 
 
 class FeesIn(Strict):
-    amount: float = Field(ge=0, le=1_000_000_000, allow_inf_nan=False)
+    amount: Money
     currency: str = Field(pattern=r"^[A-Z]{3}$")
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from chalice import Response
 from pydantic import Field, model_validator
 
+from chalicelib.fields import FeedRadiusKm, Latitude, Longitude
 from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
 from haven.adapters.dynamo.feeds import DynamoFeedSources
 from haven.adapters.feeds import FeedPollQueue
@@ -26,15 +27,15 @@ Keyword = Annotated[str, Field(min_length=1, max_length=60)]
 
 
 class CircleIn(Strict):
-    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
-    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
-    radius_km: float = Field(gt=0, le=5000, allow_inf_nan=False)
+    lat: Latitude
+    lon: Longitude
+    radius_km: FeedRadiusKm
 
 
 class AreaIn(Strict):
     circle: CircleIn | None = None
-    bbox: list[float] | None = Field(
-        default=None, min_length=4, max_length=4, description="west,south,east,north"
+    bbox: tuple[Longitude, Latitude, Longitude, Latitude] | None = Field(
+        default=None, description="west,south,east,north"
     )
 
     @model_validator(mode="after")

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from chalice import Response
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
+from chalicelib.fields import AccuracyM, Latitude, Longitude
 from chalicelib.http import HavenBlueprint, Strict, json_response, parse_body, parse_query
 from haven import clock
 from haven.adapters.dynamo.reports import DynamoIncidentStatus, DynamoReports
@@ -32,9 +33,9 @@ MediaType = Literal["image/jpeg", "image/png", "image/webp", "video/mp4"]
 
 
 class LocationIn(Strict):
-    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
-    lon: float = Field(ge=-180, le=180, allow_inf_nan=False)
-    accuracy_m: float | None = Field(default=None, ge=0, le=100_000, allow_inf_nan=False)
+    lat: Latitude
+    lon: Longitude
+    accuracy_m: AccuracyM | None = None
 
 
 class MediaIn(Strict):
