@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -77,12 +78,42 @@ def _field_errors(error: ValidationError, root: str | None) -> list[FieldError]:
     return fields
 
 
+#: What XML 1.0 cannot carry (its Char production): C0 controls but tab, LF and CR, lone
+#: surrogates, U+FFFE and U+FFFF. Text people send may end up in CAP, Atom or PFIF documents,
+#: where one such character makes the whole document unparseable; it is refused on the way in.
+_NOT_XML_CHAR = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _unencodable_text(value: Any, path: list[str]) -> list[FieldError]:
+    """A field error for each string (at any depth) holding a character XML 1.0 cannot carry."""
+    if isinstance(value, str):
+        bad = _NOT_XML_CHAR.search(value)
+        if bad is None:
+            return []
+        where = ".".join(path) or "body"
+        return [
+            FieldError(where, f"contains U+{ord(bad.group()):04X}, a character that text here may not hold")
+        ]
+    if isinstance(value, dict):
+        return [e for key, item in value.items() for e in _unencodable_text(item, [*path, str(key)])]
+    if isinstance(value, list):
+        return [e for n, item in enumerate(value) for e in _unencodable_text(item, [*path, str(n)])]
+    return []
+
+
 def parse_body(request: Request, model: type[M]) -> M:
     raw = request.raw_body or b""
     if len(raw) > get_settings().max_body_bytes:
         raise PayloadTooLarge(f"the body must not exceed {get_settings().max_body_bytes} bytes")
     if not raw.strip():
         raise MalformedRequest("a JSON body is required")
+    try:
+        document = json.loads(raw)
+    except ValueError:
+        document = None  # the model reports it, with the position
+    unencodable = _unencodable_text(document, [])
+    if unencodable:
+        raise ValidationFailed(unencodable)
     try:
         return model.model_validate_json(raw)
     except ValidationError as error:
@@ -95,6 +126,9 @@ def parse_body(request: Request, model: type[M]) -> M:
 def parse_query(request: Request, model: type[M]) -> M:
     """Query strings are text: models for them convert (``strict=False``) from strings."""
     params = dict(request.query_params or {})
+    unencodable = _unencodable_text(params, [])
+    if unencodable:
+        raise ValidationFailed(unencodable)
     try:
         return model.model_validate(params, strict=False)
     except ValidationError as error:
