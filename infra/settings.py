@@ -3,9 +3,10 @@
 ``npx cdk deploy -c public_url=https://haven.example.org -c admin_notice_email=ops@example.org``
 sets ``HAVEN_PUBLIC_URL`` and ``HAVEN_ADMIN_NOTICE_EMAIL`` on every function. A setting not
 given keeps the default of ``haven.config.Settings`` (the README's configuration table), except
-``public_url``, which defaults to the API's own URL. Every function's resulting environment is
-validated against ``Settings`` at synth time, so a bad value fails ``cdk synth``, not a cold
-start in AWS.
+``public_url``, which defaults to the API's own URL. (``email_from`` is set by the functions
+construct on the functions that send e-mail only; a ``prod`` stage must give it.) Every
+function's resulting environment is validated against ``Settings`` at synth time, so a bad
+value fails ``cdk synth``, not a cold start in AWS.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from haven.config import Settings
 CONTEXT_SETTINGS: dict[str, str] = {
     "public_url": "HAVEN_PUBLIC_URL",
     "admin_notice_email": "HAVEN_ADMIN_NOTICE_EMAIL",
-    "email_from": "HAVEN_EMAIL_FROM",
     "cap_sender": "HAVEN_CAP_SENDER",
     "pfif_domain": "HAVEN_PFIF_DOMAIN",
     "referral_sla_days": "HAVEN_REFERRAL_SLA_DAYS",

@@ -52,6 +52,9 @@ TABLE_WRITE_ACTIONS = (
     "dynamodb:ConditionCheckItem",
 )
 
+#: The sender of e-mail in a stage that did not name one (SES refuses it until verified).
+PLACEHOLDER_EMAIL_FROM = "alerts@haven.example.org"
+
 #: A function's lowest queue visibility timeout, in multiples of its own timeout (AWS's
 #: guidance for SQS event sources).
 VISIBILITY_TIMEOUT_FACTOR = 6
@@ -200,8 +203,7 @@ class Functions(Construct):
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
         }
         if "email" in spec.notifies:
-            # A placeholder until the deployment names its verified SES identity (email_from).
-            environment["HAVEN_EMAIL_FROM"] = "alerts@haven.example.org"
+            environment["HAVEN_EMAIL_FROM"] = self._email_from()
         if spec.provisions_logins:
             environment["HAVEN_USER_POOL_ID"] = self._identity.user_pool.user_pool_id
         # A consumer knows its own queue too: it delays failed records' redelivery (retry_later).
@@ -214,6 +216,19 @@ class Functions(Construct):
         if overlap:
             raise ValueError(f"function {spec.name}: catalog env overrides {sorted(overlap)}")
         return {**environment, **spec.env}
+
+    def _email_from(self) -> str:
+        """The verified SES identity e-mail is sent from: the ``email_from`` context, which a stage
+        that holds real people's data must give; others get a placeholder SES will refuse."""
+        given = self.node.try_get_context("email_from")
+        if given:
+            return str(given)
+        if self._stage.protect_data:
+            raise ValueError(
+                f"stage {self._stage.name}: set --context email_from=<a verified SES identity> "
+                "(notices to recruiters and administrators are sent from it)"
+            )
+        return PLACEHOLDER_EMAIL_FROM
 
     def _grant(self, spec: resources.Function, role: iam.Role) -> None:
         tables = self._data.tables

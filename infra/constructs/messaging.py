@@ -19,6 +19,8 @@ from infra.stage import StageConfig, pascal
 
 #: How long a poison message waits in a DLQ for someone to look at it (the SQS maximum).
 DLQ_RETENTION = Duration.days(14)
+#: Lambda's limit on the age of an asynchronous event (6 h).
+MAX_EVENT_AGE_S = 6 * 3600
 #: How long the bus archive keeps events for replay.
 ARCHIVE_RETENTION = Duration.days(365)
 #: Every event Haven publishes has a source ``haven.<domain>`` (see DESIGN.md, Events).
@@ -128,13 +130,17 @@ class Messaging(Construct):
             return
         failed_invocations = self._dead_letter_queue("schedules", "schedules-dlq")
         self.dead_letter_queues["schedules"] = failed_invocations
-        for spec in resources.SCHEDULES:
-            # A run that fails after Lambda's own retries is kept there too, with its error.
-            functions[spec.function].configure_async_invoke(
+        for name in sorted({spec.function for spec in resources.SCHEDULES}):
+            # A run that fails after Lambda's own retries is kept there too, with its error (once
+            # per function: a function may have several schedules). An event older than the
+            # function's most frequent schedule is dropped: the next run has come.
+            every = min(spec.every_minutes for spec in resources.SCHEDULES if spec.function == name)
+            functions[name].configure_async_invoke(
                 on_failure=destinations.SqsDestination(failed_invocations),
                 retry_attempts=2,
-                max_event_age=Duration.minutes(max(spec.every_minutes, 1)),
+                max_event_age=Duration.seconds(min(max(every, 1) * 60, MAX_EVENT_AGE_S)),
             )
+        for spec in resources.SCHEDULES:
             events.Rule(
                 self,
                 f"{pascal(spec.name)}Schedule",

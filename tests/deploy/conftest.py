@@ -134,6 +134,7 @@ class Deployed:
             "AWS_LAMBDA_FUNCTION_NAME": configuration["FunctionName"],
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(configuration["MemorySize"]),
             "HAVEN_TEST_FUNCTION_ARN": configuration["FunctionArn"],
+            "HAVEN_TEST_FUNCTION_TIMEOUT": str(configuration["Timeout"]),
             # No X-Ray daemon here (Lambda runs one beside every function).
             "POWERTOOLS_TRACE_DISABLED": "true",
         }

@@ -12,6 +12,7 @@ import importlib
 import json
 import os
 import sys
+import time
 import traceback
 import uuid
 from typing import Any
@@ -26,9 +27,10 @@ class Context:
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{self.function_name}"
         self.log_stream_name = "deploy-test"
+        self._deadline = time.monotonic() + int(os.environ.get("HAVEN_TEST_FUNCTION_TIMEOUT", "30"))
 
     def get_remaining_time_in_millis(self) -> int:
-        return 30_000
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
 def main() -> int:

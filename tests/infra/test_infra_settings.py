@@ -114,6 +114,24 @@ def test_context_settings_reach_every_function_and_bad_ones_fail_the_synth(synth
         synth(report_retention_days="0")
 
 
+def test_a_production_stage_names_its_email_sender(synthesized: Synthesized) -> None:
+    def synth(**context: str) -> dict[str, dict[str, Any]]:
+        app = cdk.App(context={**cdk_json_context(), **context})
+        stack = build_app(app, layer_dirs=synthesized.layer_dirs, routes=synthesized.routes, nag_checks=False)
+        template = app.synth().get_stack_artifact(stack.artifact_id).template
+        return {
+            f["Properties"]["FunctionName"]: f["Properties"]["Environment"]["Variables"]
+            for f in resources_of_type(template, "AWS::Lambda::Function").values()
+        }
+
+    with pytest.raises(ValueError, match="email_from"):
+        synth(stage="prod")
+    environments = synth(stage="prod", email_from="alerts@ngo.example.org")
+    for spec in resources.FUNCTIONS:
+        sender = environments[f"haven-prod-{spec.name}"].get("HAVEN_EMAIL_FROM")
+        assert sender == ("alerts@ngo.example.org" if "email" in spec.notifies else None)
+
+
 def test_every_context_setting_is_a_setting() -> None:
     for key, variable in deployment_settings.CONTEXT_SETTINGS.items():
         assert variable == f"HAVEN_{key.upper()}"

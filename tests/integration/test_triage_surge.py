@@ -80,6 +80,53 @@ def test_two_workers_that_both_see_no_incident_open_one(aws: None) -> None:
     assert [kind for kind, _ in events.published] == ["incident.updated"]
 
 
+def test_a_report_triaged_meanwhile_is_told_apart_in_an_opening(aws: None) -> None:
+    """An opening's transaction holds its incident and claims before its reports: the report
+    whose condition failed is the one named, and the rest are planned again."""
+    from haven.adapters.dynamo.models import Report as ReportItem
+    from haven.adapters.dynamo.triage import DynamoTriageStore
+    from haven.crisis.classifier import LexiconClassifier
+    from haven.crisis.triage import ReportsChanged, plan_batch, triage_batch
+
+    store, classifier = DynamoTriageStore(), LexiconClassifier()
+    first, second = _report(45.0, 7.0), _report(45.001, 7.001)
+    reports = store.get_reports([first, second])
+    classified = {rid: classifier.classify(r.description, r.language) for rid, r in reports.items()}
+    [plan] = plan_batch([reports[first], reports[second]], classified, store)
+    assert plan.opens
+    assert len(plan.claims) == 7
+    ReportItem(report_id=second, version=reports[second].version).update(
+        actions=[ReportItem.status.set(ReportStatus.TRIAGED.value)]
+    )  # another delivery triaged it meanwhile
+    with pytest.raises(ReportsChanged) as changed:
+        store.commit(plan)
+    assert changed.value.report_ids == [second]
+
+    outcome = triage_batch([first, second], store=store, classifier=classifier, events=Events())
+    assert not outcome.failures
+    assert outcome.decisions[second] is None  # done elsewhere
+    [incident] = _incidents()
+    assert incident["report_count"] == {"N": "1"}
+
+
+def test_an_aws_error_fails_only_the_records_of_its_write(aws: None) -> None:
+    from haven.adapters.dynamo.triage import DynamoTriageStore
+    from haven.crisis.classifier import LexiconClassifier
+    from haven.crisis.triage import triage_batch
+
+    here, there = _report(30.0, 31.0), _report(-20.0, 47.0)
+
+    class Failing(DynamoTriageStore):
+        def commit(self, plan: Any) -> Any:
+            if here in plan.report_ids:
+                raise RuntimeError("throttled for good")
+            return super().commit(plan)
+
+    outcome = triage_batch([here, there], store=Failing(), classifier=LexiconClassifier(), events=Events())
+    assert set(outcome.failures) == {here}
+    assert outcome.decisions[there] is not None
+
+
 def test_a_lost_race_is_retried_in_process_not_failed(aws: None) -> None:
     """Another worker merges into the incident between this one's read and its write: the write
     fails on the incident's version, is planned again on what is there now, and commits."""

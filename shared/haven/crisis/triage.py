@@ -252,13 +252,17 @@ class RetryPolicy:
 
     base_s: float = 0.02
     cap_s: float = 1.0
+    #: Never more tries than this, whatever the time left.
+    max_attempts: int = 50
     #: Stop retrying when less than this is left of the invocation (commit and answer in time).
     reserve_s: float = 3.0
     time_left_s: Callable[[], float] = lambda: float("inf")
     sleep: Callable[[float], None] = time.sleep
 
     def wait(self, attempt: int) -> bool:
-        """Sleep before retry ``attempt`` (1, 2, ...); False when out of time."""
+        """Sleep before retry ``attempt`` (1, 2, ...); False when out of time or tries."""
+        if attempt > self.max_attempts:
+            return False
         delay = random.uniform(0, min(self.cap_s, self.base_s * 2 ** (attempt - 1)))  # noqa: S311
         if self.time_left_s() - delay < self.reserve_s:
             return False
@@ -360,7 +364,11 @@ def triage_batch(
     retry what lost a race (re-reading what changed) until it commits or time runs out."""
     retry = retry or RetryPolicy()
     outcome = BatchOutcome()
-    reports = store.get_reports(report_ids)
+    try:
+        reports = store.get_reports(report_ids)
+    except Exception as error:  # an AWS error: every record is tried again by the queue
+        outcome.failures.update(dict.fromkeys(report_ids, error))
+        return outcome
     for report_id in report_ids:
         if report_id not in reports:
             outcome.failures[report_id] = ReportNotFound(report_id)
@@ -380,9 +388,16 @@ def triage_batch(
     attempt = 0
     while pending:
         lost = False
-        for plan in plan_batch(list(pending.values()), classifications, store):
+        try:
+            plans = plan_batch(list(pending.values()), classifications, store)
+        except Exception as error:  # the reads failed: what is left is tried again by the queue
+            outcome.failures.update(dict.fromkeys(pending, error))
+            break
+        for plan in plans:
             try:
                 incident = store.commit(plan)
+                if incident is not None:
+                    _announce(events, incident, opened=plan.opens)
             except ReportsChanged as changed:
                 lost = True
                 reread = store.get_reports(changed.report_ids)
@@ -397,11 +412,16 @@ def triage_batch(
             except Conflict:
                 lost = True
                 continue
+            except Exception as error:
+                # Not a race (an AWS error, or the event bus after the commit): these records
+                # fail alone and come back; a redelivery of a committed one announces it again.
+                for report_id in plan.report_ids:
+                    outcome.failures[report_id] = error
+                    pending.pop(report_id, None)
+                continue
             for decision, report in plan.decisions:
                 outcome.decisions[report.report_id] = decision
                 pending.pop(report.report_id, None)
-            if incident is not None:
-                _announce(events, incident, opened=plan.opens)
         if not pending:
             break
         if lost:
@@ -414,13 +434,3 @@ def triage_batch(
                     )
                 break
     return outcome
-
-
-def triage_report(
-    report_id: str, *, store: TriageStore, classifier: Classifier, events: EventSink
-) -> TriageDecision | None:
-    """One report (the batch of one): its decision, None for a redelivery."""
-    outcome = triage_batch([report_id], store=store, classifier=classifier, events=events)
-    if report_id in outcome.failures:
-        raise outcome.failures[report_id]
-    return outcome.decisions[report_id]

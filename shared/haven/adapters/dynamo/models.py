@@ -89,7 +89,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 
@@ -199,25 +199,11 @@ class Report(Model):
 
 
 class IncidentsByHazardCell(GlobalSecondaryIndex["Incident"]):
-    """What clustering reads of a candidate, not its notes and history (which grow)."""
+    """Which incidents are near: keys only (triage then reads the items strongly)."""
 
     class Meta:
         index_name = "by_hazard_cell"
-        projection = IncludeProjection(
-            [
-                "hazard",
-                "status",
-                "lat",
-                "lon",
-                "radius_km",
-                "report_count",
-                "feed_item_count",
-                "people_affected",
-                "severity",
-                "credibility",
-                "version",
-            ]
-        )
+        projection = KeysOnlyProjection()
 
     hazard_cell = UnicodeAttribute(hash_key=True)
     last_report_at = UnicodeAttribute(range_key=True)

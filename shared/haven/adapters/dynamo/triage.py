@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -51,6 +51,9 @@ def incident_dict(item: IncidentItem) -> dict[str, Any]:
 
 #: Cancellation reason DynamoDB gives an item whose condition failed in a transaction.
 _CONDITION_FAILED = "ConditionalCheckFailed"
+#: Reasons that mean another writer was there first, or DynamoDB asks to slow down: planned
+#: again and retried. Any other (an item too large, a validation error) is a real failure.
+_RACES = frozenset({_CONDITION_FAILED, "TransactionConflict", "ThrottlingError", "None"})
 
 
 def _candidate(item: IncidentItem) -> Candidate:
@@ -73,10 +76,10 @@ def _candidate(item: IncidentItem) -> Candidate:
 
 
 class DynamoTriageStore:
-    """Candidates: a Query of ``by_hazard_cell`` per cell around a report, and a strongly
-    consistent BatchGet of the same cells' claims and of the incidents they name that the index
-    has not shown yet. Commit: one TransactWrite per plan (its reports, its incident, and the
-    claims an opening takes), conditional on what was read."""
+    """Candidates: a Query of ``by_hazard_cell`` per cell around a report (ids only), a strongly
+    consistent BatchGet of the same cells' claims, then of every incident either names.
+    Commit: one TransactWrite per plan (its reports, its incident, and the claims an opening
+    takes), conditional on what was read."""
 
     def __init__(self, claim_ttl: timedelta = timedelta(days=30)) -> None:
         self._claim_ttl = claim_ttl
@@ -95,18 +98,23 @@ class DynamoTriageStore:
 
     def neighbourhood(self, hazard_cell_keys: list[str], since: datetime) -> Neighbourhood:
         threshold = since.astimezone(UTC).isoformat()
-        found: dict[str, Candidate] = {}
-        for key in hazard_cell_keys:
-            for item in IncidentItem.by_hazard_cell.query(key, IncidentItem.last_report_at >= threshold):
-                if item.status not in CLOSED:
-                    found[item.incident_id] = _candidate(item)
+        # The index says which incidents are near (it may lag); the items are read strongly,
+        # so the versions a plan expects are current, not the index's copy.
+        near = {
+            item.incident_id
+            for key in hazard_cell_keys
+            for item in IncidentItem.by_hazard_cell.query(
+                key, IncidentItem.last_report_at >= threshold, attributes_to_get=["incident_id"]
+            )
+        }
         claims = {
             item.cell: Claim(int(item.sequence), tuple(str(i) for i in item.incident_ids or ()))
             for item in IncidentClaim.batch_get(hazard_cell_keys, consistent_read=True)
         }
-        unseen = {i for claim in claims.values() for i in claim.incident_ids} - set(found)
-        if unseen:
-            for item in IncidentItem.batch_get(sorted(unseen), consistent_read=True):
+        near |= {i for claim in claims.values() for i in claim.incident_ids}
+        found: dict[str, Candidate] = {}
+        if near:
+            for item in IncidentItem.batch_get(sorted(near), consistent_read=True):
                 if item.status not in CLOSED and item.last_report_at >= threshold:
                     found[item.incident_id] = _candidate(item)
         return Neighbourhood(
@@ -119,7 +127,9 @@ class DynamoTriageStore:
         update = plan.incident
         reports = [report for _, report in plan.decisions]
         try:
-            with transaction(self._token(plan)) as writes:
+            # A token per attempt: botocore's own retries resend it (applied once); a plan made
+            # again after a race is another request, with another token.
+            with transaction(str(uuid.uuid4())) as writes:
                 for decision, report in plan.decisions:
                     actions: list[Action] = [
                         ReportItem.status.set(decision.status.value),
@@ -174,11 +184,17 @@ class DynamoTriageStore:
         except TransactWriteError as error:
             if error.cause_response_code != "TransactionCanceledException":
                 raise  # not a race: throttling, access, validation (retried or dead-lettered as is)
-            reasons = error.cancellation_reasons
+            reasons = [reason.code if reason is not None else "None" for reason in error.cancellation_reasons]
+            unexpected = sorted(set(reasons) - _RACES)
+            if unexpected:
+                raise RuntimeError(f"triage transaction cancelled: {unexpected}") from None
+            # PynamoDB sends a transaction's puts before its updates: an opening's incident and
+            # claims come first, then the reports (updates, in the order written).
+            first_report = 1 + len(plan.claims) if plan.opens else 0
             changed = [
                 report.report_id
-                for report, reason in zip(reports, reasons, strict=False)
-                if reason is not None and reason.code == _CONDITION_FAILED
+                for report, code in zip(reports, reasons[first_report:], strict=False)
+                if code == _CONDITION_FAILED
             ]
             if changed:
                 raise ReportsChanged(changed) from None
@@ -205,18 +221,3 @@ class DynamoTriageStore:
             last_report_at=update.last_report_at.astimezone(UTC).isoformat(),
             updated_at=now,
         )
-
-    @staticmethod
-    def _token(plan: IncidentPlan) -> str:
-        """The same plan retried by botocore is applied once; a re-planned one is another."""
-        digest = hashlib.sha256()
-        for part in (
-            *plan.report_ids,
-            plan.incident.incident_id if plan.incident else "",
-            str(plan.expected_version),
-            *(f"{cell}={claim.sequence}" for cell, claim in sorted(plan.claims.items())),
-            str(plan.incident.report_count if plan.incident else 0),
-        ):
-            digest.update(part.encode())
-            digest.update(b"\0")
-        return digest.hexdigest()[:36]
