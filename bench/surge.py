@@ -290,6 +290,7 @@ def run(scenario: Scenario, endpoint: str) -> dict[str, Any]:
         "drain_s": max(drain, 0.001),
         "rate": scenario.reports / max(drain, 0.001),
         "race_retries": sum(c["race_retries"] for c in counts),
+        "errors": sum(c["errors"] for c in counts),
         "redelivered": sum(c["redelivered"] for c in counts),
         "dlq": dead,
         "incidents": len(incidents),
@@ -346,9 +347,13 @@ def surge(sizes: tuple[int, int], workers: tuple[int, ...]) -> list[dict[str, An
         )
     broken = [
         f"{r['scenario'].name} K={r['scenario'].workers}: {r['incidents']} incidents "
-        f"(K=1: {first[r['scenario'].name]}), {r['linked']}/{r['expected']} linked, {r['dlq']} dead-lettered"
+        f"(K=1: {first[r['scenario'].name]}), {r['linked']}/{r['expected']} linked, "
+        f"{r['dlq']} dead-lettered, {r['errors']} function errors"
         for r in results
-        if r["incidents"] != first[r["scenario"].name] or r["linked"] != r["expected"] or r["dlq"]
+        if r["incidents"] != first[r["scenario"].name]
+        or r["linked"] != r["expected"]
+        or r["dlq"]
+        or r["errors"]
     ]
     _table(
         f"Triage surge: K workers on the intake queue ({os.cpu_count()} cores; "

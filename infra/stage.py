@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 
+from haven import resources
+
 _STAGE = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
 
 #: Stages that hold real people's data: deletion protection on, logs kept longer.
@@ -59,7 +61,7 @@ class StageConfig:
     @property
     def prefix(self) -> str:
         """Prefix of every physical name: ``haven-<stage>`` (also ``HAVEN_TABLE_PREFIX``)."""
-        return f"haven-{self.name}"
+        return resources.stage_prefix(self.name)
 
     def physical_name(self, logical: str) -> str:
         return f"{self.prefix}-{logical}"

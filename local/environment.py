@@ -6,13 +6,14 @@ import os
 import secrets
 from pathlib import Path
 
+from haven import resources
 from haven.resources import BUCKETS, BUS_NAME_ENV, QUEUES, TABLE_PREFIX_ENV, bucket_env, queue_env
 
 REPO = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
 STAGE = "local"
-PREFIX = f"haven-{STAGE}"
+PREFIX = resources.stage_prefix(STAGE)
 ISSUER = "haven-local"
 AUDIENCE = "haven"
 
@@ -47,11 +48,11 @@ def outbox_path() -> Path:
 
 
 def queue_name(logical: str) -> str:
-    return f"{PREFIX}-{logical}"
+    return resources.queue_name(PREFIX, logical)
 
 
 def dlq_name(logical: str) -> str:
-    return f"{PREFIX}-{logical}-dlq"
+    return resources.dead_letter_queue_name(PREFIX, logical)
 
 
 def bucket_name(logical: str) -> str:

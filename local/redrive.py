@@ -22,15 +22,11 @@ from haven import resources
 _ALL = ["All"]
 
 
-def dead_letter_name(prefix: str, queue: str) -> str:
-    return f"{prefix}-{queue}-dlq"
-
-
 def start_move_task(sqs: Any, prefix: str, queue: str) -> str:
     """AWS: one move task from the queue's DLQ back to the queue; its task handle."""
-    dlq_url = sqs.get_queue_url(QueueName=dead_letter_name(prefix, queue))["QueueUrl"]
+    dlq_url = sqs.get_queue_url(QueueName=resources.dead_letter_queue_name(prefix, queue))["QueueUrl"]
     source = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    queue_url = sqs.get_queue_url(QueueName=f"{prefix}-{queue}")["QueueUrl"]
+    queue_url = sqs.get_queue_url(QueueName=resources.queue_name(prefix, queue))["QueueUrl"]
     destination = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
         "QueueArn"
     ]
@@ -39,8 +35,8 @@ def start_move_task(sqs: Any, prefix: str, queue: str) -> str:
 
 def move_messages(sqs: Any, prefix: str, queue: str) -> int:
     """Local: receive, send, then delete, until the DLQ is empty; the number moved."""
-    dlq_url = sqs.get_queue_url(QueueName=dead_letter_name(prefix, queue))["QueueUrl"]
-    queue_url = sqs.get_queue_url(QueueName=f"{prefix}-{queue}")["QueueUrl"]
+    dlq_url = sqs.get_queue_url(QueueName=resources.dead_letter_queue_name(prefix, queue))["QueueUrl"]
+    queue_url = sqs.get_queue_url(QueueName=resources.queue_name(prefix, queue))["QueueUrl"]
     moved = 0
     while True:
         messages = sqs.receive_message(
@@ -83,9 +79,11 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     if args.aws:
         sqs = boto3.client("sqs")
-        prefix = f"haven-{args.stage}"
+        prefix = resources.stage_prefix(args.stage)
         if args.status:
-            dlq_url = sqs.get_queue_url(QueueName=dead_letter_name(prefix, args.queue))["QueueUrl"]
+            dlq_url = sqs.get_queue_url(QueueName=resources.dead_letter_queue_name(prefix, args.queue))[
+                "QueueUrl"
+            ]
             arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
                 "QueueArn"
             ]

@@ -39,7 +39,9 @@ class Messaging(Construct):
         self.dead_letter_queues: dict[str, sqs.Queue] = {}
         self.queues: dict[str, sqs.Queue] = {}
         for spec in resources.QUEUES:
-            self.dead_letter_queues[spec.name] = self._dead_letter_queue(spec.name, f"{spec.name}-dlq")
+            self.dead_letter_queues[spec.name] = self._dead_letter_queue(
+                spec.name, resources.dead_letter_queue_name(stage.prefix, spec.name)
+            )
             self.queues[spec.name] = self._queue(spec)
 
         self.bus = events.EventBus(self, "Bus", event_bus_name=stage.prefix)
@@ -55,11 +57,11 @@ class Messaging(Construct):
         for storage_rule in resources.STORAGE_RULES:
             self._storage_rule(storage_rule, buckets)
 
-    def _dead_letter_queue(self, owner: str, name: str) -> sqs.Queue:
+    def _dead_letter_queue(self, owner: str, physical_name: str) -> sqs.Queue:
         queue = sqs.Queue(
             self,
             f"{pascal(owner)}DeadLetterQueue",
-            queue_name=self._stage.physical_name(name),
+            queue_name=physical_name,
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             retention_period=DLQ_RETENTION,
@@ -128,7 +130,9 @@ class Messaging(Construct):
         """EventBridge schedules (on the default bus, as schedules must be) invoking functions."""
         if not resources.SCHEDULES:
             return
-        failed_invocations = self._dead_letter_queue("schedules", "schedules-dlq")
+        failed_invocations = self._dead_letter_queue(
+            "schedules", resources.dead_letter_queue_name(self._stage.prefix, "schedules")
+        )
         self.dead_letter_queues["schedules"] = failed_invocations
         for name in sorted({spec.function for spec in resources.SCHEDULES}):
             # A run that fails after Lambda's own retries is kept there too, with its error (once

@@ -15,6 +15,19 @@ BUS_NAME_ENV = "HAVEN_EVENT_BUS"
 TABLE_PREFIX_ENV = "HAVEN_TABLE_PREFIX"
 
 
+def stage_prefix(stage: str) -> str:
+    """Prefix of every physical name of a stage: ``haven-<stage>`` (``HAVEN_TABLE_PREFIX``)."""
+    return f"haven-{stage}"
+
+
+def queue_name(prefix: str, queue: str) -> str:
+    return f"{prefix}-{queue}"
+
+
+def dead_letter_queue_name(prefix: str, queue: str) -> str:
+    return f"{prefix}-{queue}-dlq"
+
+
 def queue_env(name: str) -> str:
     return "HAVEN_QUEUE_" + name.upper().replace("-", "_")
 

@@ -6,10 +6,11 @@ every request prove it is allowed by the caller's IAM policies (moto's access co
 
 moto knows the resource of a request for S3 and SQS only; for every other service it asks
 "may this caller do this action on ``*``?", which no resource-scoped grant answers yes to. Here
-DynamoDB requests are checked against each table they name, as AWS does, and for the services
-moto cannot tell the resource of (Secrets Manager, EventBridge, KMS, ...) a grant on any resource
-answers (the action is checked, the resource cannot be). S3 and SQS are checked in full. A role trusting the Lambda service may be assumed by the test,
-which stands in for Lambda. A DynamoDB transaction is authorised as an item write (or read).
+DynamoDB requests are checked against each table or index they name, each item of a transaction
+as its own action, as IAM does; Secrets Manager requests against the secret they name. For the
+services moto cannot tell the resource of (EventBridge, KMS, SES, SNS, ...) a grant on any
+resource answers (the action is checked, the resource cannot be). S3 and SQS are checked in full. A role trusting the Lambda service may be assumed by the test,
+which stands in for Lambda.
 """
 
 from __future__ import annotations
@@ -21,10 +22,14 @@ import sys
 import requests
 
 LAMBDA_SERVICE = "lambda.amazonaws.com"
-#: A transaction's API name → the item action moto checks in its place (it cannot see the items).
-TRANSACTION_ACTIONS = {
-    "dynamodb:TransactWriteItems": "dynamodb:UpdateItem",
-    "dynamodb:TransactGetItems": "dynamodb:GetItem",
+#: IAM has no TransactWriteItems / TransactGetItems action: each item of a transaction is
+#: authorised as the item action it is, on its own table.
+TRANSACTION_ITEM_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+    "Get": "GetItem",
 }
 
 
@@ -54,20 +59,10 @@ def _patch_resource_matching() -> None:
 
     statement._check_principal = lambda_may_assume  # type: ignore[method-assign]
 
-    # IAM has no TransactWriteItems / TransactGetItems action: a transaction is authorised item
-    # by item as the writes and reads it holds (moto asks for the API's name instead).
-    request = access_control.IAMRequestBase
-    init = request.__init__
-
-    def authorised_as_items(self: access_control.IAMRequestBase, *args: object, **kwargs: object) -> None:
-        init(self, *args, **kwargs)  # type: ignore[arg-type]
-        self._action = TRANSACTION_ACTIONS.get(self._action, self._action)
-
-    request.__init__ = authorised_as_items  # type: ignore[method-assign]
-
 
 def _check_dynamodb_tables() -> None:
-    """DynamoDB requests are authorised against each table they name (moto would ask ``*``)."""
+    """DynamoDB requests are authorised against each table (or index) they name, and each item
+    of a transaction as its own action (moto would ask for the API's name on ``*``)."""
     from moto.dynamodb.responses import DynamoHandler
 
     authorise = DynamoHandler._authenticate_and_authorize_normal_action
@@ -75,19 +70,42 @@ def _check_dynamodb_tables() -> None:
     def per_table(self: DynamoHandler, resource: str = "*") -> None:
         # moto has parsed the request into a dict by now (DynamoHandler.call_action).
         body = self.body if isinstance(self.body, dict) else json.loads(self.body or "{}")
-        tables = {body["TableName"]} if "TableName" in body else set()
-        tables |= set(body.get("RequestItems", {}))
+
+        def arn(table: str, index: str | None = None) -> str:
+            base = f"arn:aws:dynamodb:{self.region}:{self.current_account}:table/{table}"
+            return f"{base}/index/{index}" if index else base
+
+        checks: list[tuple[str | None, str]] = []
         for item in body.get("TransactItems", []):
-            tables |= {operation["TableName"] for operation in item.values()}
-        for table in sorted(tables) or ["*"]:
-            arn = (
-                f"arn:aws:dynamodb:{self.region}:{self.current_account}:table/{table}"
-                if table != "*"
-                else table
-            )
-            authorise(self, arn)
+            checks += [(TRANSACTION_ITEM_ACTIONS[op], arn(spec["TableName"])) for op, spec in item.items()]
+        if "TableName" in body:
+            checks.append((None, arn(body["TableName"], body.get("IndexName"))))
+        checks += [(None, arn(table)) for table in body.get("RequestItems", {})]
+        for action, target in checks or [(None, "*")]:
+            if action is not None:
+                self._get_action = lambda action=action: action  # type: ignore[method-assign]
+            try:
+                authorise(self, target)
+            finally:
+                if action is not None:
+                    del self._get_action
 
     DynamoHandler._authenticate_and_authorize_normal_action = per_table  # type: ignore[method-assign]
+
+
+def _check_secrets() -> None:
+    """Secrets Manager requests are authorised against the secret they name (by ARN or name)."""
+    from moto.secretsmanager.responses import SecretsManagerResponse
+
+    def secret(self: SecretsManagerResponse) -> str:
+        secret_id = json.loads(self.body or "{}").get("SecretId")
+        if not secret_id:
+            return "*"
+        if secret_id.startswith("arn:"):
+            return str(secret_id)
+        return f"arn:aws:secretsmanager:{self.region}:{self.current_account}:secret:{secret_id}"
+
+    SecretsManagerResponse._determine_resource = secret  # type: ignore[attr-defined]
 
 
 def enforce_iam(endpoint: str) -> None:
@@ -98,6 +116,7 @@ def enforce_iam(endpoint: str) -> None:
 def main(argv: list[str]) -> None:
     _patch_resource_matching()
     _check_dynamodb_tables()
+    _check_secrets()
     from moto.server import main as moto_main
 
     moto_main(["-H", "127.0.0.1", "-p", argv[0]])

@@ -109,6 +109,17 @@ def test_a_report_is_taken_in_queued_and_triaged_into_an_incident(deployed: Depl
     intake = _ok(deployed.invoke("api", api_event("POST", "/v1/reports", REPORT, {"Idempotency-Key": key})))
     assert intake["statusCode"] == 202, intake
     report_id = json.loads(intake["body"])["report_id"]
+    # The reporter's view: a secret lookup, limited per client with the signing key.
+    status = api_event("GET", f"/v1/reports/{report_id}")
+    status.update(
+        resource="/v1/reports/{report_id}",
+        pathParameters={"report_id": report_id},
+        queryStringParameters={"token": json.loads(intake["body"])["tracking_token"]},
+        multiValueQueryStringParameters={"token": [json.loads(intake["body"])["tracking_token"]]},
+    )
+    status["requestContext"]["resourcePath"] = "/v1/reports/{report_id}"
+    seen = _ok(deployed.invoke("api", status))
+    assert seen["statusCode"] == 200, seen
 
     queue = _queue_url(deployed, "report-intake")
     messages = deployed.admin("sqs").receive_message(
