@@ -85,7 +85,8 @@ _NOT_XML_CHAR = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010f
 
 
 def _unencodable_text(value: Any, path: list[str]) -> list[FieldError]:
-    """A field error for each string (at any depth) holding a character XML 1.0 cannot carry."""
+    """A field error for each string of a parsed body or query (models, their lists and maps)
+    holding a character XML 1.0 cannot carry."""
     if isinstance(value, str):
         bad = _NOT_XML_CHAR.search(value)
         if bad is None:
@@ -94,9 +95,15 @@ def _unencodable_text(value: Any, path: list[str]) -> list[FieldError]:
         return [
             FieldError(where, f"contains U+{ord(bad.group()):04X}, a character that text here may not hold")
         ]
+    if isinstance(value, BaseModel):  # a validated body: its depth is the model's, bounded
+        return [
+            e
+            for name in type(value).model_fields
+            for e in _unencodable_text(getattr(value, name), [*path, name])
+        ]
     if isinstance(value, dict):
         return [e for key, item in value.items() for e in _unencodable_text(item, [*path, str(key)])]
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [e for n, item in enumerate(value) for e in _unencodable_text(item, [*path, str(n)])]
     return []
 
@@ -108,19 +115,16 @@ def parse_body(request: Request, model: type[M]) -> M:
     if not raw.strip():
         raise MalformedRequest("a JSON body is required")
     try:
-        document = json.loads(raw)
-    except ValueError:
-        document = None  # the model reports it, with the position
-    unencodable = _unencodable_text(document, [])
-    if unencodable:
-        raise ValidationFailed(unencodable)
-    try:
-        return model.model_validate_json(raw)
+        parsed = model.model_validate_json(raw)
     except ValidationError as error:
         invalid = [e for e in error.errors() if e["type"] == "json_invalid"]
         if invalid:
             raise MalformedRequest(f"the body is not valid JSON: {invalid[0]['msg']}") from None
         raise ValidationFailed(_field_errors(error, None)) from None
+    unencodable = _unencodable_text(parsed, [])
+    if unencodable:
+        raise ValidationFailed(unencodable)
+    return parsed
 
 
 def parse_query(request: Request, model: type[M]) -> M:
