@@ -154,46 +154,31 @@ FLOOD = "Flood: the river burst its banks, water rising in the street, people on
 
 
 def _seed(scenario: Scenario, rng: random.Random) -> None:
-    """N reports within 1 km of their area's centre (areas 50 km apart), stored and queued as
-    the API stores and queues them."""
-    import boto3
+    """N reports within 1 km of their area's centre (areas 50 km apart), taken in by the API's
+    own use case: stored, queued and announced."""
+    from datetime import timedelta
 
-    from haven import clock, geo, ids
+    from haven import geo
     from haven.adapters.dynamo.reports import DynamoReports
-    from haven.crisis.reports import Report, ReportStatus
+    from haven.adapters.events import EventBridgePublisher
+    from haven.adapters.queues import IntakeQueue
+    from haven.adapters.uploads import S3UploadSigner
+    from haven.crisis.reports import NewReport, submit_report
 
-    store = DynamoReports()
-    sqs = boto3.client("sqs")
-    url = os.environ["HAVEN_QUEUE_REPORT_INTAKE"]
-    now = clock.now()
+    ports = {
+        "reports": DynamoReports(),
+        "queue": IntakeQueue(),
+        "uploads": S3UploadSigner("media"),
+        "events": EventBridgePublisher(),
+    }
     centres = [geo.Point(10.0 + 0.45 * (a % 10), 20.0 + 0.45 * (a // 10)) for a in range(scenario.areas)]
-    queued: list[str] = []
     for n in range(scenario.reports):
         centre = centres[n % scenario.areas]
         point = geo.Point(centre.lat + rng.uniform(-0.004, 0.004), centre.lon + rng.uniform(-0.004, 0.004))
-        report = Report(
-            report_id=ids.new_id(),
-            tracking_token_hash="0" * 64,
-            status=ReportStatus.RECEIVED,
-            source="citizen",
-            category="unknown",
-            description=FLOOD,
-            location=point,
-            cell=geo.cell(point, 8),
-            received_at=now,
-            expires_at=now.replace(year=now.year + 1),
-            people_affected=rng.randint(0, 5),
+        new = NewReport(
+            category="unknown", description=FLOOD, location=point, people_affected=rng.randint(0, 5)
         )
-        store.add(report)
-        queued.append(report.report_id)
-    for start in range(0, len(queued), 10):
-        sqs.send_message_batch(
-            QueueUrl=url,
-            Entries=[
-                {"Id": str(i), "MessageBody": json.dumps({"report_id": r})}
-                for i, r in enumerate(queued[start : start + 10])
-            ],
-        )
+        submit_report(new, retention=timedelta(days=30), **ports)  # type: ignore[arg-type]
 
 
 def _open_incidents(scenario: Scenario, env: dict[str, str]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from haven import resources
-from local.dispatcher import sqs_event
+from local.dispatcher import scheduled_event, sqs_event
 from tests.deploy import deployer
 from tests.deploy.conftest import ACCOUNT, REGION, STAGE, Deployed
 
@@ -46,20 +46,6 @@ def api_event(
         },
         "body": json.dumps(body) if body is not None else None,
         "isBase64Encoded": False,
-    }
-
-
-def scheduled_event(rule: str) -> dict[str, Any]:
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": ACCOUNT,
-        "time": "2026-12-01T12:00:00Z",
-        "region": REGION,
-        "resources": [f"arn:aws:events:{REGION}:{ACCOUNT}:rule/haven-{STAGE}-{rule}"],
-        "detail": {},
     }
 
 
@@ -141,7 +127,7 @@ def test_a_report_is_taken_in_queued_and_triaged_into_an_incident(deployed: Depl
 
 @pytest.mark.parametrize("schedule", resources.SCHEDULES, ids=lambda s: s.name)
 def test_each_scheduled_job_runs_once(deployed: Deployed, schedule: resources.Schedule) -> None:
-    answer = deployed.invoke(schedule.function, scheduled_event(schedule.name))
+    answer = deployed.invoke(schedule.function, scheduled_event(schedule))
     _ok(answer)
 
 

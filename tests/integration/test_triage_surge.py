@@ -11,8 +11,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from haven import clock, geo, ids
-from haven.crisis.reports import Report, ReportStatus
+from haven import geo
+from haven.crisis.reports import ReportStatus
 
 FLOOD = "Flood: water rising in the street, people on roofs"
 
@@ -25,26 +25,23 @@ class Events:
         self.published.append((detail_type, detail))
 
 
-def _report(lat: float, lon: float, minutes_ago: int = 0) -> str:
+def _report(lat: float, lon: float) -> str:
+    """A report taken in as the API takes it in (stored, queued, announced)."""
     from haven.adapters.dynamo.reports import DynamoReports
+    from haven.adapters.queues import IntakeQueue
+    from haven.adapters.uploads import S3UploadSigner
+    from haven.crisis.reports import NewReport, submit_report
 
-    now = clock.now() - timedelta(minutes=minutes_ago)
-    point = geo.Point(lat, lon)
-    report = Report(
-        report_id=ids.new_id(),
-        tracking_token_hash="0" * 64,
-        status=ReportStatus.RECEIVED,
-        source="citizen",
-        category="unknown",
-        description=FLOOD,
-        location=point,
-        cell=geo.cell(point, 8),
-        received_at=now,
-        expires_at=now + timedelta(days=30),
-        people_affected=2,
+    new = NewReport(category="unknown", description=FLOOD, location=geo.Point(lat, lon), people_affected=2)
+    submitted = submit_report(
+        new,
+        reports=DynamoReports(),
+        queue=IntakeQueue(),
+        uploads=S3UploadSigner("media"),
+        events=Events(),
+        retention=timedelta(days=30),
     )
-    DynamoReports().add(report)
-    return report.report_id
+    return submitted.report_id
 
 
 def _incidents() -> list[dict[str, Any]]:
