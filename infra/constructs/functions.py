@@ -146,6 +146,7 @@ class Functions(Construct):
         )
         # Instead of AWSLambdaBasicExecutionRole (any log group): its own log group only.
         log_group.grant_write(role)
+        environment = self._environment(spec)
         function = lambda_.Function(
             self,
             f"{pascal(spec.name)}Function",
@@ -161,9 +162,9 @@ class Functions(Construct):
             role=role,
             log_group=log_group,
             tracing=lambda_.Tracing.ACTIVE,
-            environment=self._environment(spec),
+            environment=dict(environment),
         )
-        self.environments[spec.name] = self._environment(spec)
+        self.environments[spec.name] = environment
         acknowledge(
             function,
             "AwsSolutions-L1",
