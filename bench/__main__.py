@@ -422,7 +422,7 @@ def fanout_cost(inside: int, outside: int) -> None:
     from haven.alerts.alerts import StoredMessage
     from haven.alerts.cap import MsgType
     from haven.alerts.fanout import fan_out
-    from haven.alerts.geometry import Circle, area_to_dict
+    from haven.alerts.geometry import Circle, area_to_dict, area_view
     from haven.geo import Point
     from haven.resources import queue_env
     from local.provision import create_tables
@@ -440,7 +440,7 @@ def fanout_cost(inside: int, outside: int) -> None:
         summary={
             "severity": "Severe",
             "languages": ["en"],
-            "areas": [{"description": "x", "shapes": [area_to_dict(alert_area)]}],
+            "areas": [{"description": "x", **area_view([alert_area])}],
         },
     )
     counter = CallCounter()

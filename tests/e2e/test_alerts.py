@@ -24,7 +24,7 @@ def _subscribe(platform: Platform, receiver: WebhookReceiver, lat: float, lon: f
     created = requests.post(
         platform.url + "/v1/subscriptions",
         json={
-            "area": {"type": "circle", "lat": lat, "lon": lon, "radius_km": 1},
+            "area": {"circles": [{"center": [lon, lat], "radius_km": 1}]},
             "channel": "webhook",
             "address": receiver.url,
         },
@@ -63,7 +63,7 @@ def test_two_subscribers_inside_get_one_signed_delivery_each(platform: Platform)
                     {"language": "en", "headline": "Evacuate now", "description": "Fire front approaching."}
                 ],
                 "areas": [
-                    {"description": "Sydney CBD", "circles": [{"lat": -33.87, "lon": 151.21, "radius_km": 3}]}
+                    {"description": "Sydney CBD", "circles": [{"center": [151.21, -33.87], "radius_km": 3}]}
                 ],
             },
             timeout=10,
@@ -130,7 +130,7 @@ def _outbox(platform: Platform, to: str) -> list[dict[str, str]]:
 def test_email_and_sms_subscribers_confirm_and_get_the_alert_through_the_outbox(platform: Platform) -> None:
     """Local mode sends SMS and e-mail to its outbox; the addresses reach no log and no event
     (checked when the module's platform stops)."""
-    perth = {"type": "circle", "lat": -31.95, "lon": 115.86, "radius_km": 2}
+    perth = {"circles": [{"center": [115.86, -31.95], "radius_km": 2}]}
     for channel, address in (("email", EMAIL), ("sms", PHONE_E164)):
         created = requests.post(
             platform.url + "/v1/subscriptions",
@@ -160,7 +160,7 @@ def test_email_and_sms_subscribers_confirm_and_get_the_alert_through_the_outbox(
             "texts": [
                 {"language": "en", "headline": "Extreme heat tomorrow", "description": "Stay indoors."}
             ],
-            "areas": [{"description": "Perth", "circles": [{"lat": -31.95, "lon": 115.86, "radius_km": 5}]}],
+            "areas": [{"description": "Perth", "circles": [{"center": [115.86, -31.95], "radius_km": 5}]}],
         },
         timeout=10,
     )

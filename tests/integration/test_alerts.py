@@ -55,9 +55,9 @@ def alert_body(**changes: Any) -> dict[str, Any]:
             {
                 "description": "River district",
                 "polygons": [
-                    [[51.50, -0.13], [51.50, -0.10], [51.52, -0.10], [51.52, -0.13], [51.50, -0.13]]
+                    [[-0.13, 51.50], [-0.10, 51.50], [-0.10, 51.52], [-0.13, 51.52], [-0.13, 51.50]]
                 ],
-                "circles": [{"lat": 51.51, "lon": -0.11, "radius_km": 2.5}],
+                "circles": [{"center": [-0.11, 51.51], "radius_km": 2.5}],
             }
         ],
     }
@@ -142,11 +142,11 @@ def test_issue_update_cancel_produce_valid_linked_cap(client: Any) -> None:
             "areas.0.polygons.0",
         ),
         (
-            {"areas": [{"description": "x", "circles": [{"lat": 0, "lon": 0, "radius_km": 0}]}]},
+            {"areas": [{"description": "x", "circles": [{"center": [0, 0], "radius_km": 0}]}]},
             "areas.0.circles.0.radius_km",
         ),
         (  # a circle of 1e-140 km is a point: it used to be written into CAP as radius 0
-            {"areas": [{"description": "x", "circles": [{"lat": 0, "lon": 0, "radius_km": 1e-140}]}]},
+            {"areas": [{"description": "x", "circles": [{"center": [0, 0], "radius_km": 1e-140}]}]},
             "areas.0.circles.0.radius_km",
         ),
         ({"areas": [{"description": "nothing"}]}, "areas.0"),
@@ -160,7 +160,7 @@ def test_invalid_alerts_name_the_field(client: Any, change: dict[str, Any], fiel
 
 
 def test_tiny_coordinates_are_stored_at_their_meaningful_precision(client: Any) -> None:
-    area = {"description": "Harbour", "circles": [{"lat": 1.53e-137, "lon": -1e-200, "radius_km": 2.00049}]}
+    area = {"description": "Harbour", "circles": [{"center": [-1e-200, 1.53e-137], "radius_km": 2.00049}]}
     response = client.http.post(
         "/v1/ops/alerts", headers=RESPONDER, body=json.dumps(alert_body(areas=[area]))
     )
@@ -199,7 +199,7 @@ def _subscribe(
     client: Any, receiver: WebhookReceiver, lat: float, lon: float, **extra: Any
 ) -> dict[str, Any]:
     body = {
-        "area": {"type": "circle", "lat": lat, "lon": lon, "radius_km": 1},
+        "area": {"circles": [{"center": [lon, lat], "radius_km": 1}]},
         "channel": "webhook",
         "address": receiver.url,
         **extra,
@@ -333,7 +333,7 @@ def test_failed_delivery_is_recorded_and_retried(client: Any) -> None:
 
 def _post_subscription(client: Any, channel: str, address: str) -> Any:
     body = {
-        "area": {"type": "circle", "lat": 0, "lon": 0, "radius_km": 1},
+        "area": {"circles": [{"center": [0, 0], "radius_km": 1}]},
         "channel": channel,
         "address": address,
     }
@@ -368,7 +368,7 @@ def test_sms_subscription_code_goes_to_the_outbox_and_address_is_sealed(
     monkeypatch.setenv("HAVEN_OUTBOX_FILE", str(tmp_path / "outbox.jsonl"))
     notifier_module.notifier.cache_clear()
     body = {
-        "area": {"type": "circle", "lat": 1, "lon": 1, "radius_km": 1},
+        "area": {"circles": [{"center": [1, 1], "radius_km": 1}]},
         "channel": "sms",
         "address": "+447700900123",
     }
@@ -441,7 +441,7 @@ def test_responders_hear_of_severe_incidents_in_their_area_once(client: Any) -> 
     try:
         for receiver, hazards in ((flood_team, ["flood"]), (fire_team, ["fire"])):
             body = {
-                "area": {"type": "circle", "lat": 51.51, "lon": -0.12, "radius_km": 5},
+                "area": {"circles": [{"center": [-0.12, 51.51], "radius_km": 5}]},
                 "channel": "webhook",
                 "address": receiver.url,
                 "hazards": hazards,
@@ -478,7 +478,7 @@ def test_responders_hear_of_severe_incidents_in_their_area_once(client: Any) -> 
 
 def test_responder_subscriptions_need_the_role(client: Any) -> None:
     body = {
-        "area": {"type": "circle", "lat": 0, "lon": 0, "radius_km": 5},
+        "area": {"circles": [{"center": [0, 0], "radius_km": 5}]},
         "channel": "sms",
         "address": "+447700900123",
     }

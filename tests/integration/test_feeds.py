@@ -132,7 +132,8 @@ def test_sources_are_validated_locked_and_deleted(client: Any, feed: dict[str, A
     )
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json_body["errors"]} == {"url", "credentials_ref"}
-    source = _register(client, feed["url"], area={"bbox": [20, 35, 30, 42]})
+    box = [[20, 35], [30, 35], [30, 42], [20, 42], [20, 35]]
+    source = _register(client, feed["url"], area={"polygons": [box]})
     path = f"/v1/ops/feeds/{source['source_id']}"
     changed = client.http.patch(
         path, headers=_auth(), body=json.dumps({"expected_version": 1, "enabled": False})
@@ -145,7 +146,8 @@ def test_sources_are_validated_locked_and_deleted(client: Any, feed: dict[str, A
     assert stale.status_code == 409
     assert stale.json_body["current_version"] == 2
     assert client.http.get("/v1/ops/feeds?enabled=false", headers=_auth()).json_body["items"][0]["area"] == {
-        "bbox": [20.0, 35.0, 30.0, 42.0]
+        "polygons": [[[float(lon), float(lat)] for lon, lat in box]],
+        "circles": [],
     }
     assert client.http.delete(path, headers=_auth()).status_code == 204
     assert client.http.post(f"{path}/poll", headers=_auth()).status_code == 404

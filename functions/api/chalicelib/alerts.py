@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal
 from xml.sax.saxutils import escape
 
 from chalice import Response
-from pydantic import AwareDatetime, Field, HttpUrl, model_validator
+from pydantic import AwareDatetime, Field, HttpUrl
 
-from chalicelib.fields import AlertRadiusKm, Latitude, LatLon, Longitude, SubscriptionRadiusKm
+from chalicelib.areas import AlertArea, SubscriptionArea
 from chalicelib.http import HavenBlueprint, Strict, caller, json_response, parse_body, parse_query
 from haven import clock
 from haven.adapters.crypto import AesGcmSealer
@@ -36,12 +36,10 @@ from haven.alerts.cap import (
     AreaBlock,
     Info,
 )
-from haven.alerts.geometry import Area, Circle, GeometryError, Polygon
 from haven.auth import Role, require
 from haven.config import get_settings
 from haven.crisis.taxonomy import Hazard
-from haven.errors import FieldError, NotFound, ValidationFailed
-from haven.geo import Point
+from haven.errors import NotFound
 from haven.urls import check_url
 from haven.webhooks import new_secret
 
@@ -54,24 +52,6 @@ _events = EventBridgePublisher()
 _sealer = AesGcmSealer("subscription-address")
 
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-
-
-class CircleIn(Strict):
-    lat: Latitude
-    lon: Longitude
-    radius_km: AlertRadiusKm
-
-
-class AreaIn(Strict):
-    description: str = Field(min_length=1, max_length=500)
-    polygons: list[list[LatLon]] = Field(default_factory=list, max_length=20)
-    circles: list[CircleIn] = Field(default_factory=list, max_length=20)
-
-    @model_validator(mode="after")
-    def _some_shape(self) -> AreaIn:
-        if not self.polygons and not self.circles:
-            raise ValueError("an area needs at least one polygon or circle")
-        return self
 
 
 class TextIn(Strict):
@@ -97,7 +77,7 @@ class AlertIn(Strict):
     web: HttpUrl | None = None
     note: str | None = Field(default=None, max_length=500)
     texts: list[TextIn] = Field(min_length=1, max_length=10)
-    areas: list[AreaIn] = Field(min_length=1, max_length=10)
+    areas: list[AlertArea] = Field(min_length=1, max_length=10)
 
 
 class ContinueIn(AlertIn):
@@ -109,16 +89,10 @@ class CancelIn(Strict):
     note: str | None = Field(default=None, max_length=500)
 
 
-def _area_blocks(areas: list[AreaIn]) -> tuple[AreaBlock, ...]:
+def _area_blocks(areas: list[AlertArea]) -> tuple[AreaBlock, ...]:
     blocks = []
     for n, area in enumerate(areas):
-        polygons = []
-        for m, ring in enumerate(area.polygons):
-            try:
-                polygons.append(Polygon(tuple(Point(lat, lon) for lat, lon in ring)))
-            except GeometryError as error:
-                raise ValidationFailed([FieldError(f"areas.{n}.polygons.{m}", str(error))]) from None
-        circles = [Circle(Point(c.lat, c.lon), c.radius_km) for c in area.circles]
+        polygons, circles = area.shapes(f"areas.{n}")
         blocks.append(AreaBlock(area.description, tuple(polygons), tuple(circles)))
     return tuple(blocks)
 
@@ -302,26 +276,8 @@ def atom_feed() -> Response:
 # --- subscriptions ----------------------------------------------------------------------------
 
 
-class SubscriptionAreaIn(Strict):
-    type: Literal["circle", "polygon"]
-    lat: Latitude | None = None
-    lon: Longitude | None = None
-    radius_km: SubscriptionRadiusKm | None = None
-    points: list[LatLon] | None = Field(default=None, max_length=100)
-
-    def area(self) -> Area:
-        try:
-            if self.type == "circle":
-                if self.lat is None or self.lon is None or self.radius_km is None:
-                    raise GeometryError("a circle needs lat, lon and radius_km")
-                return Circle(Point(self.lat, self.lon), self.radius_km)
-            return Polygon(tuple(Point(lat, lon) for lat, lon in self.points or []))
-        except GeometryError as error:
-            raise ValidationFailed([FieldError("area", str(error))]) from None
-
-
 class SubscriptionIn(Strict):
-    area: SubscriptionAreaIn
+    area: SubscriptionArea
     channel: Literal["sms", "email", "push", "webhook"]
     address: str = Field(min_length=3, max_length=2048)
     languages: list[Language] = Field(default_factory=list, max_length=10)
@@ -360,7 +316,7 @@ def _subscribe(body: SubscriptionIn, *, audience: str, hazards: tuple[str, ...])
         body.channel, body.address, lambda url: check_url(url, local_mode=settings.is_local, field="address")
     )
     created = subs.subscribe(
-        area=body.area.area(),
+        area=body.area.shape("area"),
         channel=body.channel,
         address=address,
         languages=tuple(lang.split("-")[0] for lang in body.languages),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from chalice import Response
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from chalicelib.fields import FeedRadiusKm, Latitude, Longitude
+from chalicelib.areas import FeedArea
 from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
 from haven.adapters.dynamo.feeds import DynamoFeedSources
 from haven.adapters.feeds import FeedPollQueue
@@ -15,7 +15,6 @@ from haven.auth import Role, require
 from haven.config import get_settings
 from haven.feeds import sources as use_cases
 from haven.feeds.connectors.catalog import CONNECTORS
-from haven.geo import BBox, Point
 
 bp = HavenBlueprint(__name__)
 
@@ -26,37 +25,11 @@ FeedType = Literal[tuple(CONNECTORS)]  # type: ignore[valid-type]
 Keyword = Annotated[str, Field(min_length=1, max_length=60)]
 
 
-class CircleIn(Strict):
-    lat: Latitude
-    lon: Longitude
-    radius_km: FeedRadiusKm
-
-
-class AreaIn(Strict):
-    circle: CircleIn | None = None
-    bbox: tuple[Longitude, Latitude, Longitude, Latitude] | None = Field(
-        default=None, description="west,south,east,north"
-    )
-
-    @model_validator(mode="after")
-    def _one_shape(self) -> AreaIn:
-        if (self.circle is None) == (self.bbox is None):
-            raise ValueError("give either circle or bbox")
-        if self.bbox is not None:
-            BBox.parse(",".join(str(v) for v in self.bbox))
-        return self
-
-    def area(self) -> use_cases.Area:
-        if self.circle is not None:
-            return use_cases.Circle(Point(self.circle.lat, self.circle.lon), self.circle.radius_km)
-        return BBox.parse(",".join(str(v) for v in self.bbox or ()))
-
-
 class FeedFields(Strict):
     url: str = Field(min_length=8, max_length=2048)
     query: str | None = Field(default=None, min_length=1, max_length=500)
     keywords: list[Keyword] = Field(default_factory=list, max_length=20)
-    area: AreaIn | None = None
+    area: FeedArea | None = None
     interval_minutes: int = Field(default=5, ge=1, le=1440)
     enabled: bool = True
     credentials_ref: str | None = Field(default=None, max_length=256)
@@ -71,7 +44,7 @@ class FeedPatch(Strict):
     url: str | None = Field(default=None, min_length=8, max_length=2048)
     query: str | None = Field(default=None, min_length=1, max_length=500)
     keywords: list[Keyword] | None = Field(default=None, max_length=20)
-    area: AreaIn | None = None
+    area: FeedArea | None = None
     interval_minutes: int | None = Field(default=None, ge=1, le=1440)
     enabled: bool | None = None
     credentials_ref: str | None = Field(default=None, max_length=256)
@@ -84,7 +57,7 @@ class FeedPatch(Strict):
         if "keywords" in changes:
             changes["keywords"] = tuple(self.keywords or ())
         if "area" in changes:
-            changes["area"] = self.area.area() if self.area else None
+            changes["area"] = self.area.shape("area") if self.area else None
         return changes
 
 
@@ -120,7 +93,7 @@ def register_feed() -> Response:
         url=body.url,
         query=body.query,
         keywords=tuple(body.keywords),
-        area=body.area.area() if body.area else None,
+        area=body.area.shape("area") if body.area else None,
         interval_minutes=body.interval_minutes,
         enabled=body.enabled,
         credentials_ref=body.credentials_ref,

@@ -36,8 +36,4 @@ AlertRadiusKm = Annotated[float, Field(ge=MIN_RADIUS_KM, le=1000, allow_inf_nan=
 SubscriptionRadiusKm = Annotated[
     float, Field(ge=MIN_RADIUS_KM, le=100, allow_inf_nan=False), _rounded(KM_DECIMALS)
 ]
-FeedRadiusKm = Annotated[float, Field(ge=MIN_RADIUS_KM, le=5000, allow_inf_nan=False), _rounded(KM_DECIMALS)]
-
-
-#: A polygon vertex: (lat, lon).
-LatLon = tuple[Latitude, Longitude]
+FeedRadiusKm = Annotated[float, Field(ge=MIN_RADIUS_KM, le=1000, allow_inf_nan=False), _rounded(KM_DECIMALS)]

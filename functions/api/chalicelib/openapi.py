@@ -102,9 +102,9 @@ _ALERT = {
             "instruction": "Move to higher ground now.",
         }
     ],
-    "areas": [{"description": "River district", "circles": [{"lat": 51.5, "lon": -0.12, "radius_km": 3}]}],
+    "areas": [{"description": "River district", "circles": [{"center": [-0.12, 51.5], "radius_km": 3}]}],
 }
-_AREA = {"type": "circle", "lat": 51.5, "lon": -0.12, "radius_km": 5}
+_AREA = {"circles": [{"center": [-0.12, 51.5], "radius_km": 5}]}
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/health"): Operation("Liveness: status, version and mode; no AWS call", response="Health"),

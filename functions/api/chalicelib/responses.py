@@ -8,7 +8,7 @@ refused (``additionalProperties: false``) wherever the shape is closed.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -170,9 +170,24 @@ class AlertText(Out):
     instruction: str | None
 
 
-class AlertArea(Out):
+#: A GeoJSON position, as areas are taken (``chalicelib.areas``).
+Position = Annotated[list[float], Field(min_length=2, max_length=2, description="[longitude, latitude]")]
+
+
+class Circle(Out):
+    center: Position
+    radius_km: float
+
+
+class Area(Out):
+    """The one area shape of the API: polygons (closed rings of positions) and circles."""
+
+    polygons: list[list[Position]]
+    circles: list[Circle]
+
+
+class AlertArea(Area):
     description: str
-    shapes: list[dict[str, Any]] = Field(description="circles (lat, lon, radius_km) and polygons (points)")
 
 
 class Alert(Out):
@@ -730,7 +745,7 @@ class FeedSource(Out):
     url: str | None
     query: str | None
     keywords: list[str]
-    area: dict[str, Any] | None
+    area: Area | None
     interval_minutes: int
     enabled: bool
     credentials_ref: str | None

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from haven import clock, ids
 from haven.alerts.cap import AreaBlock, CapMessage, Info, MsgType, Reference, to_xml
-from haven.alerts.geometry import Area, area_to_dict
+from haven.alerts.geometry import Area, area_view
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 
 SEVERITY_RANK = {"Unknown": 0, "Minor": 1, "Moderate": 2, "Severe": 3, "Extreme": 4}
@@ -94,7 +94,7 @@ def summary_of(message: CapMessage) -> dict[str, Any]:
         "areas": [
             {
                 "description": block.description,
-                "shapes": [area_to_dict(a) for a in shapes(block)],
+                **area_view(shapes(block)),
             }
             for block in first.areas
         ],

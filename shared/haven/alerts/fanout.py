@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from haven import clock, webhooks
 from haven.alerts.alerts import StoredMessage
-from haven.alerts.geometry import Area, area_from_dict
+from haven.alerts.geometry import Area, areas_from_view
 from haven.alerts.subscriptions import Sealer, Subscription, matches, pick_language
 from haven.notifications import Message, Notifier
 
@@ -59,7 +59,7 @@ class DeliveryFailed(Exception):
 
 
 def alert_areas(message: StoredMessage) -> list[Area]:
-    return [area_from_dict(shape) for block in message.summary["areas"] for shape in block["shapes"]]
+    return [area for block in message.summary["areas"] for area in areas_from_view(block)]
 
 
 def fan_out(message: StoredMessage, *, index: SubscriberIndex, queue: DeliveryQueue) -> list[str]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import h3
 
@@ -219,3 +221,30 @@ def area_to_dict(area: Area) -> dict[str, object]:
     if isinstance(area, Circle):
         return {"type": "circle", "lat": area.centre.lat, "lon": area.centre.lon, "radius_km": area.radius_km}
     return {"type": "polygon", "points": [[p.lat, p.lon] for p in area.ring]}
+
+
+def area_view(shapes: Sequence[Area]) -> dict[str, object]:
+    """Shapes as the API writes an area: GeoJSON positions, ``[lon, lat]``."""
+    return {
+        "polygons": [[[p.lon, p.lat] for p in s.ring] for s in shapes if isinstance(s, Polygon)],
+        "circles": [
+            {"center": [s.centre.lon, s.centre.lat], "radius_km": s.radius_km}
+            for s in shapes
+            if isinstance(s, Circle)
+        ],
+    }
+
+
+def areas_from_view(view: dict[str, Any]) -> list[Area]:
+    """The shapes of an area written as :func:`area_view` writes it."""
+    if "shapes" in view:  # summaries stored before areas had one shape
+        return [area_from_dict(shape) for shape in view["shapes"]]
+    polygons: list[Area] = [
+        Polygon(tuple(Point(float(lat), float(lon)) for lon, lat in ring))
+        for ring in view.get("polygons", [])
+    ]
+    circles: list[Area] = [
+        Circle(Point(float(c["center"][1]), float(c["center"][0])), float(c["radius_km"]))
+        for c in view.get("circles", [])
+    ]
+    return polygons + circles

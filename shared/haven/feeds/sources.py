@@ -18,10 +18,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from haven import clock, geo, ids, urls
+from haven import clock, ids, urls
+from haven.alerts import geometry
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.feeds.connectors.catalog import CONNECTORS
-from haven.geo import BBox, Point
+from haven.geo import Point
 
 UNHEALTHY_AFTER = 5
 MAX_BACKOFF = timedelta(hours=6)
@@ -29,30 +30,23 @@ MAX_BACKOFF = timedelta(hours=6)
 CREDENTIALS_PATTERN = re.compile(r"^feeds/[A-Za-z0-9/_+=.@-]{1,200}$")
 
 
-@dataclass(frozen=True)
-class Circle:
-    centre: Point
-    radius_km: float
-
-    def contains(self, point: Point) -> bool:
-        return geo.distance_km(self.centre, point) <= self.radius_km
-
-
-#: An area of interest: a circle or a bounding box.
-Area = Circle | BBox
+#: An area of interest: one circle or one polygon.
+Area = geometry.Area
 
 
 def area_to_dict(area: Area) -> dict[str, Any]:
-    if isinstance(area, BBox):
-        return {"bbox": [area.west, area.south, area.east, area.north]}
-    return {"circle": {"lat": area.centre.lat, "lon": area.centre.lon, "radius_km": area.radius_km}}
+    return geometry.area_to_dict(area)
 
 
 def area_from_dict(data: dict[str, Any]) -> Area:
-    if "bbox" in data:
-        return BBox.parse(",".join(str(v) for v in data["bbox"]))
-    circle = data["circle"]
-    return Circle(Point(circle["lat"], circle["lon"]), float(circle["radius_km"]))
+    if "bbox" in data:  # written before areas had one shape
+        west, south, east, north = (float(v) for v in data["bbox"])
+        corners = ((south, west), (south, east), (north, east), (north, west), (south, west))
+        return geometry.Polygon(tuple(Point(lat, lon) for lat, lon in corners))
+    if "circle" in data:  # written before areas had one shape
+        circle = data["circle"]
+        return geometry.Circle(Point(circle["lat"], circle["lon"]), float(circle["radius_km"]))
+    return geometry.area_from_dict(data)
 
 
 @dataclass(frozen=True)
@@ -99,7 +93,7 @@ class FeedSource:
             "url": s.url,
             "query": s.query,
             "keywords": list(s.keywords),
-            "area": area_to_dict(s.area) if s.area else None,
+            "area": geometry.area_view([s.area]) if s.area else None,
             "interval_minutes": s.interval_minutes,
             "enabled": s.enabled,
             "credentials_ref": s.credentials_ref,

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from haven.alerts.geometry import Circle
 from haven.crisis.classifier import LexiconClassifier
 from haven.crisis.reports import Report
 from haven.feeds.connectors import Request
 from haven.feeds.polling import FetchFailed, Poller, Response, StoredItem, retry_after
-from haven.feeds.sources import UNHEALTHY_AFTER, Circle, FeedSource, Settings, backoff, failed
+from haven.feeds.sources import UNHEALTHY_AFTER, FeedSource, Settings, backoff, failed
 from haven.geo import Point
 
 USGS = (Path(__file__).parent / "samples" / "usgs.geojson").read_bytes()
