@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from chalice.test import Client
 
 from local import tokens
-from tests.integration.test_alerts import RESPONDER, alert_body, client  # noqa: F401 (fixture)
+from tests.integration.test_alerts import RESPONDER, alert_body
 
 CONTRACT = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
 SCHEMAS = CONTRACT["components"]["schemas"]
@@ -17,6 +19,14 @@ SCHEMAS = CONTRACT["components"]["schemas"]
 #: A triangle near London, written once, posted everywhere an area is taken.
 RING = [[-0.13, 51.5], [-0.1, 51.5], [-0.1, 51.52], [-0.13, 51.5]]
 CIRCLE = {"center": [-0.11, 51.51], "radius_km": 2.5}
+
+
+@pytest.fixture
+def client(aws: None) -> Iterator[Any]:
+    import app as api
+
+    with Client(api.app) as c:
+        yield c
 
 
 def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
