@@ -107,9 +107,9 @@ class BBox:
         west, south, east, north = (float(p) for p in parts)
         Point(south, west)
         Point(north, east)
-        if south > north:
-            raise ValueError("bbox south must not be greater than north")
-        return cls(south, west, north, east)
+        # Latitudes in either order name the same band; longitudes do not (west > east crosses
+        # the antimeridian).
+        return cls(min(south, north), west, max(south, north), east)
 
     def contains(self, p: Point) -> bool:
         if not (self.south <= p.lat <= self.north):

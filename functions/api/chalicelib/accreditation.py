@@ -6,8 +6,9 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from chalice import Response
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
+from chalicelib.fields import Country, Integer, Timestamp
 from chalicelib.http import (
     HavenBlueprint,
     Strict,
@@ -39,7 +40,6 @@ _workflow = use_cases.Workflow(
     default_term_years=get_settings().accreditation_term_years,
 )
 
-Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Principle = Literal[use_cases.PRINCIPLES]  # type: ignore[valid-type]
 Question = Literal[tuple(use_cases.QUESTIONS)]  # type: ignore[valid-type]
@@ -78,7 +78,7 @@ class Organisation(Strict):
 class Attestation(Strict):
     accepted: bool
     signed_by: str = Field(min_length=2, max_length=200)
-    signed_at: AwareDatetime
+    signed_at: Timestamp
 
 
 class ApplicationIn(Strict):
@@ -90,33 +90,33 @@ class ApplicationIn(Strict):
 
 
 class ApplicationPatch(ApplicationIn):
-    expected_version: int = Field(ge=1)
+    expected_version: Integer = Field(ge=1)
 
 
 class DocumentIn(Strict):
     kind: DocumentKind
     content_type: DocumentType
-    size_bytes: int = Field(gt=0)
+    size_bytes: Integer = Field(gt=0)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="hex SHA-256 of the file")
     filename: str = Field(min_length=1, max_length=200, pattern=r"^[^/\\\x00-\x1f]+$")
 
 
 class SubmitIn(Strict):
-    expected_version: int = Field(ge=1)
+    expected_version: Integer = Field(ge=1)
 
 
 class TransitionIn(Strict):
     action: ActionName
     reason: str = Field(min_length=3, max_length=2000)
-    expected_version: int = Field(ge=1)
+    expected_version: Integer = Field(ge=1)
     audit_date: date | None = None
     auditor: Name | None = None
     findings: str | None = Field(default=None, min_length=1, max_length=10_000)
     non_conformities: list[Annotated[str, Field(min_length=1, max_length=2000)]] | None = Field(
         default=None, max_length=100
     )
-    term_years: int | None = Field(default=None, ge=1, le=5)
-    suspended_until: AwareDatetime | None = None
+    term_years: Integer | None = Field(default=None, ge=1, le=5)
+    suspended_until: Timestamp | None = None
 
     def details(self) -> dict[str, Any]:
         given = self.model_dump(exclude={"action", "reason", "expected_version"}, exclude_none=True)
@@ -128,7 +128,7 @@ class TransitionIn(Strict):
 class ListQuery(Strict):
     state: StateName | None = None
     cursor: str | None = Field(default=None, max_length=2048)
-    limit: int = Field(default=50, ge=1, le=100)
+    limit: Integer = Field(default=50, ge=1, le=100)
 
 
 def _principal() -> Principal:

@@ -9,9 +9,10 @@ from typing import Annotated, Any, Literal
 from xml.sax.saxutils import escape
 
 from chalice import Response
-from pydantic import AwareDatetime, Field, HttpUrl
+from pydantic import Field, HttpUrl
 
 from chalicelib.areas import AlertArea, SubscriptionArea
+from chalicelib.fields import Integer, Timestamp
 from chalicelib.http import HavenBlueprint, Strict, caller, json_response, parse_body, parse_query
 from haven import clock
 from haven.adapters.crypto import AesGcmSealer
@@ -69,9 +70,9 @@ class AlertIn(Strict):
     urgency: Literal[URGENCIES]  # type: ignore[valid-type]
     severity: Literal[SEVERITIES]  # type: ignore[valid-type]
     certainty: Literal[CERTAINTIES]  # type: ignore[valid-type]
-    effective: AwareDatetime | None = None
-    onset: AwareDatetime | None = None
-    expires: AwareDatetime
+    effective: Timestamp | None = None
+    onset: Timestamp | None = None
+    expires: Timestamp
     sender_name: str | None = Field(default=None, max_length=200)
     contact: str | None = Field(default=None, max_length=200)
     web: HttpUrl | None = None
@@ -81,11 +82,11 @@ class AlertIn(Strict):
 
 
 class ContinueIn(AlertIn):
-    expected_version: int = Field(ge=1)
+    expected_version: Integer = Field(ge=1)
 
 
 class CancelIn(Strict):
-    expected_version: int = Field(ge=1)
+    expected_version: Integer = Field(ge=1)
     note: str | None = Field(default=None, max_length=500)
 
 
@@ -174,7 +175,7 @@ def cancel(alert_id: str) -> Response:
 
 class DeliveriesQuery(Strict):
     message_id: str | None = Field(default=None, max_length=80)
-    limit: int = Field(default=100, ge=1, le=500)
+    limit: Integer = Field(default=100, ge=1, le=500)
 
 
 @bp.route("/v1/ops/alerts/{alert_id}/deliveries", methods=["GET"])

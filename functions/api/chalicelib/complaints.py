@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from chalice import Response
 from pydantic import Field, model_validator
 
-from chalicelib.fields import Money
+from chalicelib.fields import Country, Integer, Money
 from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
 from haven import clock
 from haven.adapters.dynamo.complaints import DynamoComplaints, DynamoPartners
@@ -29,7 +29,6 @@ _evidence = S3UploadSigner("complaint-evidence")
 _events = EventBridgePublisher()
 
 CategoryName = Literal[tuple(c.value for c in use_cases.Category)]  # type: ignore[valid-type]
-Country = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 
 
 class RecruiterIn(Strict):
@@ -59,7 +58,7 @@ class ContactIn(Strict):
 
 class EvidenceIn(Strict):
     content_type: Literal["image/jpeg", "image/png", "application/pdf"]
-    size_bytes: int = Field(gt=0, le=use_cases.MAX_EVIDENCE_BYTES)
+    size_bytes: Integer = Field(gt=0, le=use_cases.MAX_EVIDENCE_BYTES)
 
 
 class ComplaintIn(Strict):
@@ -86,7 +85,7 @@ class ComplaintIn(Strict):
 
 class TransitionIn(Strict):
     action: Literal["triage", "refer", "close"]
-    expected_version: int = Field(ge=1)
+    expected_version: Integer = Field(ge=1)
     categories: list[CategoryName] | None = Field(default=None, min_length=1)
     priority: Literal["low", "normal", "high", "urgent"] | None = None
     add_partners: list[Annotated[str, Field(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")]] = Field(
@@ -99,7 +98,7 @@ class TransitionIn(Strict):
 class ComplaintListQuery(Strict):
     status: Literal["filed", "triaged", "referred", "closed"] = "filed"
     cursor: str | None = Field(default=None, max_length=2048)
-    limit: int = Field(default=50, ge=1, le=100)
+    limit: Integer = Field(default=50, ge=1, le=100)
 
 
 @bp.route("/v1/complaints", methods=["POST"], idempotent=True)

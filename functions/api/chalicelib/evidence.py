@@ -17,22 +17,25 @@ bp = HavenBlueprint(__name__)
 
 _store = DynamoEvidenceStore()
 
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^[1-9]\d{3}-(0[1-9]|1[0-2])$"
+_DIMENSION = f"({'|'.join(use_cases.DIMENSIONS)})"
 
 
 class DisplacementQuery(Strict):
     from_: str | None = Field(default=None, alias="from", pattern=MONTH)
     to: str | None = Field(default=None, pattern=MONTH)
-    group_by: str = Field(default="hazard,country,month", max_length=40)
+    group_by: str = Field(
+        default="hazard,country,month",
+        max_length=40,
+        pattern=f"^{_DIMENSION}(,{_DIMENSION}){{0,{len(use_cases.DIMENSIONS) - 1}}}$",
+        description="comma-separated dimensions; one named twice counts once",
+    )
     format: Literal["json", "csv"] = "json"
 
     @field_validator("group_by")
     @classmethod
     def _dimensions(cls, value: str) -> str:
-        parts = value.split(",")
-        if not parts or any(p not in use_cases.DIMENSIONS for p in parts) or len(set(parts)) != len(parts):
-            raise ValueError(f"a comma-separated list of distinct {', '.join(use_cases.DIMENSIONS)}")
-        return value
+        return ",".join(dict.fromkeys(value.split(",")))
 
 
 @bp.route("/v1/evidence/displacement", methods=["GET"])

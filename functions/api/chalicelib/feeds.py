@@ -8,6 +8,7 @@ from chalice import Response
 from pydantic import Field
 
 from chalicelib.areas import FeedArea
+from chalicelib.fields import Integer
 from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
 from haven.adapters.dynamo.feeds import DynamoFeedSources
 from haven.adapters.feeds import FeedPollQueue
@@ -30,7 +31,7 @@ class FeedFields(Strict):
     query: str | None = Field(default=None, min_length=1, max_length=500)
     keywords: list[Keyword] = Field(default_factory=list, max_length=20)
     area: FeedArea | None = None
-    interval_minutes: int = Field(default=5, ge=1, le=1440)
+    interval_minutes: Integer = Field(default=5, ge=1, le=1440)
     enabled: bool = True
     credentials_ref: str | None = Field(default=None, max_length=256)
 
@@ -40,12 +41,12 @@ class FeedIn(FeedFields):
 
 
 class FeedPatch(Strict):
-    expected_version: int = Field(ge=1)
+    expected_version: Integer = Field(ge=1)
     url: str | None = Field(default=None, min_length=8, max_length=2048)
     query: str | None = Field(default=None, min_length=1, max_length=500)
     keywords: list[Keyword] | None = Field(default=None, max_length=20)
     area: FeedArea | None = None
-    interval_minutes: int | None = Field(default=None, ge=1, le=1440)
+    interval_minutes: Integer | None = Field(default=None, ge=1, le=1440)
     enabled: bool | None = None
     credentials_ref: str | None = Field(default=None, max_length=256)
 
@@ -64,7 +65,7 @@ class FeedPatch(Strict):
 class FeedListQuery(Strict):
     enabled: bool = True
     cursor: str | None = Field(default=None, max_length=2048)
-    limit: int = Field(default=50, ge=1, le=100)
+    limit: Integer = Field(default=50, ge=1, le=100)
 
 
 def _etag(source: use_cases.FeedSource) -> dict[str, str]:

@@ -12,11 +12,20 @@ import functools
 import json
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from chalice import Blueprint, Response
 from chalice.app import Request
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    GetJsonSchemaHandler,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
 
 from haven.adapters.dynamo.limits import DynamoRateLimiter
 from haven.adapters.idempotency_store import DynamoIdempotencyStore
@@ -54,6 +63,42 @@ class Strict(BaseModel):
     """Base of request models: unknown fields are rejected, strings are stripped."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
+
+
+class Patch(Strict):
+    """A partial update: ``expected_version`` and at least one of :attr:`CHANGES`. A change left
+    out is kept; one sent as ``null`` is refused, unless it is one of :attr:`REMOVABLE` (then
+    ``null`` removes it). The contract states both rules."""
+
+    CHANGES: ClassVar[tuple[str, ...]] = ()
+    REMOVABLE: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_null(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name in cls.CHANGES and info.field_name not in cls.REMOVABLE:
+            raise ValueError("must not be null: leave it out to keep it")
+        return value
+
+    @model_validator(mode="after")
+    def _some_change(self) -> Patch:
+        if not set(self.CHANGES) & self.model_fields_set:
+            raise ValueError(f"set at least one of {', '.join(self.CHANGES)}")
+        return self
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler.resolve_ref_schema(handler(core))
+        properties = schema.get("properties", {})
+        for name in cls.CHANGES:
+            prop = properties.get(name, {})
+            branches = [b for b in prop.get("anyOf", []) if b.get("type") != "null"]
+            if name not in cls.REMOVABLE and len(branches) == 1 and len(prop["anyOf"]) == 2:
+                del prop["anyOf"]
+                prop.update(branches[0])
+                prop.pop("default", None)
+        schema["anyOf"] = [{"required": [name]} for name in cls.CHANGES]
+        return schema
 
 
 def problem_response(problem: Problem, path: str | None = None) -> Response:

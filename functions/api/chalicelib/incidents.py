@@ -6,10 +6,12 @@ from datetime import datetime
 from typing import Any, Literal
 
 from chalice import Response
-from pydantic import AwareDatetime, Field, field_validator
+from pydantic import Field, field_validator
 
+from chalicelib.fields import BBOX_PATTERN, NEAR_PATTERN, Integer, Timestamp
 from chalicelib.http import (
     HavenBlueprint,
+    Patch,
     Strict,
     caller,
     json_response,
@@ -50,12 +52,16 @@ def _point(text: str) -> Point:
 class AreaQuery(Strict):
     hazard: HazardName | None = None
     category: CategoryName | None = None
-    bbox: str | None = Field(default=None, max_length=100, description="west,south,east,north")
-    near: str | None = Field(default=None, max_length=60, description="lat,lon")
+    bbox: str | None = Field(
+        default=None, max_length=100, pattern=BBOX_PATTERN, description="west,south,east,north in degrees"
+    )
+    near: str | None = Field(
+        default=None, max_length=60, pattern=NEAR_PATTERN, description="lat,lon in degrees"
+    )
     radius_km: float = Field(default=10, gt=0, le=500)
-    since: AwareDatetime | None = None
+    since: Timestamp | None = None
     cursor: str | None = Field(default=None, max_length=2048)
-    limit: int = Field(default=50, ge=1, le=100)
+    limit: Integer = Field(default=50, ge=1, le=100)
 
     @field_validator("bbox")
     @classmethod
@@ -93,8 +99,11 @@ class OpsReportQuery(AreaQuery):
     status: Literal["received", "triaged", "linked"] = "linked"
 
 
-class IncidentPatch(Strict):
-    expected_version: int = Field(ge=1)
+class IncidentPatch(Patch):
+    CHANGES = ("status", "assignee", "note")
+    REMOVABLE = ()
+
+    expected_version: Integer = Field(ge=1)
     status: Literal["new", "verified", "dismissed", "responding", "resolved"] | None = None
     assignee: str | None = Field(default=None, max_length=120)
     note: str | None = Field(default=None, min_length=1, max_length=use_cases.MAX_NOTE_LENGTH)

@@ -35,6 +35,7 @@ from chalicelib import (
     roster,
     safety,
 )
+from chalicelib.fields import TEXT_PATTERN
 from chalicelib.http import JSON, MAX_PATH_PARAMETER, PROBLEM_JSON, SECRET_LOOKUPS, HavenBlueprint
 from haven.alerts.cap import CAP_XML
 from haven.auth import Principal, Role
@@ -540,7 +541,6 @@ def build(routes: Mapping[str, Mapping[str, RouteEntry]]) -> dict[str, Any]:
                     operation, keys[models[operation.response], "serialization"] if operation.response else {}
                 ),
                 **{status: _problem(_ERRORS[status]) for status in _error_statuses(method, path, operation)},
-                "default": _problem("Unexpected error"),
             },
         }
         if (method, path) in SECRET_LOOKUPS:
@@ -553,6 +553,12 @@ def build(routes: Mapping[str, Mapping[str, RouteEntry]]) -> dict[str, Any]:
                 content["example"] = dict(operation.example)
             document["requestBody"] = {"required": True, "content": {JSON: content}}
         paths.setdefault(path, {})[method.lower()] = document
+    taken: set[str] = set()
+    for model in requests:
+        _state_text_rule(keys[model, "validation"], schemas, taken)
+    for methods in paths.values():
+        for document in methods.values():
+            _state_text_rule(document["parameters"], schemas, taken)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -576,6 +582,31 @@ def build(routes: Mapping[str, Mapping[str, RouteEntry]]) -> dict[str, Any]:
             },
         },
     }
+
+
+#: What every string the API takes may hold: text XML 1.0 can carry (``chalicelib.http``
+#: refuses the rest with 422), stated in the contract so that clients know it too.
+
+
+def _state_text_rule(node: Any, schemas: dict[str, Any], seen: set[str]) -> None:
+    """Gives every free-text string schema reachable from ``node`` the :data:`TEXT_PATTERN`."""
+    if isinstance(node, list):
+        for item in node:
+            _state_text_rule(item, schemas, seen)
+        return
+    if not isinstance(node, dict):
+        return
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith(_SCHEMAS.split("{")[0]):
+        name = ref.rsplit("/", 1)[-1]
+        if name not in seen:
+            seen.add(name)
+            _state_text_rule(schemas[name], schemas, seen)
+    if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & node.keys():
+        node["pattern"] = TEXT_PATTERN
+    for key, value in node.items():
+        if key not in ("$ref", "example", "examples", "default"):
+            _state_text_rule(value, schemas, seen)
 
 
 def _sorted(models: set[type[BaseModel]]) -> list[type[BaseModel]]:

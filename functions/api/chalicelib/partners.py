@@ -7,9 +7,10 @@ from datetime import timedelta
 from typing import Annotated, Literal
 
 from chalice import Response
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from chalicelib.complaints import CategoryName, Country
+from chalicelib.complaints import CategoryName
+from chalicelib.fields import Country, Integer, Timestamp
 from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
 from haven import clock
 from haven.adapters.dynamo.complaints import DynamoComplaints, DynamoPartners, DynamoReferrals
@@ -36,6 +37,15 @@ Countries = list[Country]
 
 
 class JurisdictionsIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["origin"], "properties": {"origin": {"minItems": 1}}},
+                {"required": ["destination"], "properties": {"destination": {"minItems": 1}}},
+            ]
+        }
+    )
+
     origin: Countries = Field(default_factory=list, max_length=250)
     destination: Countries = Field(default_factory=list, max_length=250)
 
@@ -60,21 +70,21 @@ class PartnerIn(Strict):
     webhook_url: str | None = Field(default=None, max_length=2048)
     contact: PartnerContactIn | None = None
     active: bool = True
-    sla_days: int | None = Field(default=None, ge=1, le=365)
+    sla_days: Integer | None = Field(default=None, ge=1, le=365)
 
 
 class PartnerPatch(Strict):
-    expected_version: int = Field(ge=1)
+    expected_version: Integer = Field(ge=1)
     name: str | None = Field(default=None, min_length=2, max_length=200)
     jurisdictions: JurisdictionsIn | None = None
     categories: list[CategoryName] | None = Field(default=None, min_length=1)
     webhook_url: str | None = Field(default=None, max_length=2048)
     contact: PartnerContactIn | None = None
     active: bool | None = None
-    sla_days: int | None = Field(default=None, ge=1, le=365)
+    sla_days: Integer | None = Field(default=None, ge=1, le=365)
     rotate_secret: bool = False
     #: How long the previous secret keeps signing beside the new one.
-    overlap_hours: int = Field(default=24, ge=0, le=168)
+    overlap_hours: Integer = Field(default=24, ge=0, le=168)
 
 
 class PartnerListQuery(Strict):
@@ -83,9 +93,9 @@ class PartnerListQuery(Strict):
 
 class ReferralQuery(Strict):
     status: Literal["referred", "received", "accepted", "rejected", "in_progress", "resolved"] | None = None
-    since: AwareDatetime | None = None
+    since: Timestamp | None = None
     cursor: str | None = Field(default=None, max_length=2048)
-    limit: int = Field(default=50, ge=1, le=100)
+    limit: Integer = Field(default=50, ge=1, le=100)
 
 
 class OutcomeIn(Strict):

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from chalice import Response
-from pydantic import AwareDatetime, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from chalicelib.fields import AccuracyM, Latitude, Longitude
+from chalicelib.fields import AccuracyM, Integer, Latitude, Longitude, Timestamp
 from chalicelib.http import HavenBlueprint, Strict, json_response, parse_body, parse_query
 from haven import clock
 from haven.adapters.dynamo.reports import DynamoIncidentStatus, DynamoReports
@@ -40,7 +40,7 @@ class LocationIn(Strict):
 
 class MediaIn(Strict):
     content_type: MediaType
-    size_bytes: int = Field(gt=0)
+    size_bytes: Integer = Field(gt=0)
 
     @model_validator(mode="after")
     def _bounded(self) -> MediaIn:
@@ -54,8 +54,8 @@ class ReportIn(Strict):
     category: CategoryName
     description: str = Field(min_length=3, max_length=5000)
     location: LocationIn
-    occurred_at: AwareDatetime | None = None
-    people_affected: int | None = Field(default=None, ge=0, le=10_000_000)
+    occurred_at: Timestamp | None = None
+    people_affected: Integer | None = Field(default=None, ge=0, le=10_000_000)
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = None
     contact: str | None = Field(default=None, min_length=3, max_length=200)
     anonymous: bool = False

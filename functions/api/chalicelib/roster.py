@@ -7,13 +7,21 @@ from typing import Any, Literal
 from chalice import Response
 from pydantic import Field
 
+from chalicelib.fields import Integer, text_pattern
 from chalicelib.http import HavenBlueprint, Strict, json_response, paginate, parse_query
 from haven import clock
 from haven.adapters.dynamo.accreditation import DynamoRoster
 from haven.crisis.incidents import Page, collect
 from haven.errors import NotFound
 from haven.recruitment import portal
-from haven.recruitment.roster import ExportFormat, export, plan_search, verification
+from haven.recruitment.roster import (
+    MIN_QUERY_CHARS,
+    QUERY_RULE,
+    ExportFormat,
+    export,
+    plan_search,
+    verification,
+)
 
 bp = HavenBlueprint(__name__)
 
@@ -26,12 +34,18 @@ CSV = "text/csv; charset=utf-8"
 
 
 class RosterQuery(Strict):
-    q: str | None = Field(default=None, min_length=1, max_length=100)
+    q: str | None = Field(
+        default=None,
+        min_length=MIN_QUERY_CHARS,
+        max_length=100,
+        json_schema_extra={"pattern": text_pattern(QUERY_RULE.pattern)},  # checked by plan_search
+        description=f"a name: at least {MIN_QUERY_CHARS} letters or digits in a row",
+    )
     country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
     corridor: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}-[A-Za-z]{2}$", description="NP-QA")
     status: Literal["accredited", "suspended"] | None = None
     cursor: str | None = Field(default=None, max_length=2048)
-    limit: int = Field(default=50, ge=1, le=100)
+    limit: Integer = Field(default=50, ge=1, le=100)
 
 
 class VerifyQuery(Strict):

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from chalice import Response
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
+from chalicelib.fields import Country, Integer, Timestamp
 from chalicelib.http import (
     HavenBlueprint,
     Strict,
@@ -51,7 +52,7 @@ class AuthorIn(Strict):
 
 class PhotoIn(Strict):
     content_type: PhotoType
-    size_bytes: int = Field(gt=0, le=use_cases.MAX_PHOTO_BYTES)
+    size_bytes: Integer = Field(gt=0, le=use_cases.MAX_PHOTO_BYTES)
 
 
 class PersonIn(Strict):
@@ -59,11 +60,11 @@ class PersonIn(Strict):
     given_name: str | None = ShortText
     family_name: str | None = ShortText
     alternate_names: str | None = ShortText
-    age: int | None = Field(default=None, ge=0, le=130)
-    birth_year: int | None = Field(default=None, ge=1890, le=2100)
+    age: Integer | None = Field(default=None, ge=0, le=130)
+    birth_year: Integer | None = Field(default=None, ge=1890, le=2100)
     sex: Sex | None = None
     home_city: str | None = ShortText
-    home_country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")
+    home_country: Country | None = None
     description: str | None = Field(default=None, min_length=1, max_length=2000)
     author: AuthorIn
     source_name: str | None = ShortText
@@ -82,7 +83,7 @@ class NoteIn(Strict):
 
 class SearchQuery(Strict):
     q: str = Field(min_length=1, max_length=200)
-    limit: int = Field(default=20, ge=1, le=50)
+    limit: Integer = Field(default=20, ge=1, le=50)
 
 
 class TokenQuery(Strict):
@@ -90,8 +91,8 @@ class TokenQuery(Strict):
 
 
 class PfifQuery(Strict):
-    since: AwareDatetime | None = None
-    limit: int = Field(default=100, ge=1, le=500)
+    since: Timestamp | None = None
+    limit: Integer = Field(default=100, ge=1, le=500)
     cursor: str | None = Field(default=None, max_length=2048)
 
 

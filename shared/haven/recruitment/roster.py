@@ -30,6 +30,8 @@ from haven.errors import FieldError, ValidationFailed
 #: Index terms per recruiter are written in one transaction with the state change.
 MAX_NAME_TOKENS = 40
 MIN_QUERY_CHARS = 2
+#: A name query holds a run of that many letters or digits (``q=0`` or ``q=a.`` finds nothing).
+QUERY_RULE = re.compile(rf"[^\W_]{{{MIN_QUERY_CHARS}}}")
 _BUCKET_CHARS = 2
 _PUNCTUATION = re.compile(r"[^\w\s]|_", re.UNICODE)
 _SEPARATORS = re.compile(r"[\s\-/.,&+_]+", re.UNICODE)
@@ -168,7 +170,7 @@ def plan_search(
     corridor_term = corridor_key(*corridor) if corridor else None
     country_term = country.upper() if country else None
     if q is not None:
-        if not words or max(len(w) for w in words) < MIN_QUERY_CHARS:
+        if not words or not QUERY_RULE.search(q):
             raise ValidationFailed([FieldError("q", f"give at least {MIN_QUERY_CHARS} letters or digits")])
         longest = max(words, key=len)
         return SearchPlan(_name_bucket(longest), longest, words, country_term, corridor_term, status)
