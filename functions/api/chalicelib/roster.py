@@ -13,7 +13,7 @@ from haven.adapters.dynamo.accreditation import DynamoRoster
 from haven.crisis.incidents import Page, collect
 from haven.errors import NotFound
 from haven.recruitment import portal
-from haven.recruitment.roster import ExportFormat, export, plan_search, verification
+from haven.recruitment.roster import RECRUITER_ID_MAX, ExportFormat, export, plan_search, verification
 
 bp = HavenBlueprint(__name__)
 
@@ -100,7 +100,7 @@ def export_roster() -> Response:
 
 @bp.route("/v1/roster/{recruiter_id}", methods=["GET"])
 def roster_entry(recruiter_id: str) -> Response:
-    entry = _roster.get(recruiter_id) if len(recruiter_id) <= 128 else None
+    entry = _roster.get(recruiter_id) if len(recruiter_id) <= RECRUITER_ID_MAX else None
     if entry is None:
         raise NotFound("no accredited or suspended recruiter with this id")
     return _public(entry.public(), ROSTER_CACHE)
