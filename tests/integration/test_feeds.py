@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ USGS = (Path(__file__).parents[1] / "unit" / "feeds" / "samples" / "usgs.geojson
 
 @pytest.fixture
 def feed() -> Iterator[dict[str, Any]]:
-    served: dict[str, Any] = {"body": USGS, "status": 200, "hits": 0}
+    served: dict[str, Any] = {"body": USGS, "status": 200, "hits": 0, "headers": {}}
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
@@ -34,6 +36,8 @@ def feed() -> Iterator[dict[str, Any]]:
             served["hits"] += 1
             self.send_response(served["status"])
             self.send_header("Content-Type", "application/geo+json")
+            for name, value in served["headers"].items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(served["body"])))
             self.end_headers()
             self.wfile.write(served["body"])
@@ -122,6 +126,20 @@ def test_a_broken_feed_is_recorded_and_moves_no_cursor(client: Any, feed: dict[s
     assert listed["health"]["consecutive_failures"] == 1
     assert "FeedFormatError" in listed["health"]["last_error"]
     assert _drain("HAVEN_QUEUE_REPORT_INTAKE", poller, "report-intake")["count"] == 0
+
+
+def test_a_rate_limited_feed_is_polled_again_only_after_the_reset(client: Any, feed: dict[str, Any]) -> None:
+    from functions.feed_poller import handler as poller
+
+    source = _register(client, feed["url"], interval_minutes=1)
+    reset = int(time.time()) + 120
+    feed["status"] = 429
+    feed["headers"] = {"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)}
+    client.http.post(f"/v1/ops/feeds/{source['source_id']}/poll", headers=_auth())
+    _drain("HAVEN_QUEUE_FEED_POLL", poller, "feed-poll")
+    (listed,) = client.http.get("/v1/ops/feeds", headers=_auth()).json_body["items"]
+    assert listed["health"]["last_error"] == "FetchFailed: HTTP 429"
+    assert datetime.fromisoformat(listed["next_poll_at"]).timestamp() > reset
 
 
 def test_sources_are_validated_locked_and_deleted(client: Any, feed: dict[str, Any]) -> None:

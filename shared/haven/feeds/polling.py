@@ -49,11 +49,15 @@ class Response:
 
 
 class FetchFailed(Exception):
-    """The feed could not be read: network error, timeout, HTTP error, refused URL."""
+    """The feed could not be read: network error, timeout, HTTP error, refused URL.
 
-    def __init__(self, reason: str, retry_after: timedelta | None = None) -> None:
+    ``retry_at`` is the moment the feed said it may be asked again (a rate limit's reset): a
+    moment, not a wait, because the poll's next time is reckoned from when the poll started.
+    """
+
+    def __init__(self, reason: str, retry_at: datetime | None = None) -> None:
         super().__init__(reason)
-        self.retry_after = retry_after
+        self.retry_at = retry_at
 
 
 class Fetcher(Protocol):
@@ -120,31 +124,30 @@ class PollOutcome:
     kept_out: Counter[str] = field(default_factory=Counter)
 
 
-def retry_after(headers: Mapping[str, str], now: datetime) -> timedelta | None:
-    """What the feed asked for: ``Retry-After`` (seconds or an HTTP date), else an exhausted
-    rate limit's reset (``x-rate-limit-reset`` / ``ratelimit-reset`` / ``x-ratelimit-reset``:
-    epoch seconds or an ISO time)."""
-    lowered = {k.lower(): v for k, v in headers.items()}
+def retry_after(headers: Mapping[str, str], now: datetime) -> datetime | None:
+    """When the feed said to ask again, for an answer received at ``now``: ``Retry-After``
+    (seconds or an HTTP date), else an exhausted rate limit's reset (``x-rate-limit-reset`` /
+    ``ratelimit-reset`` / ``x-ratelimit-reset``: epoch seconds or an ISO time)."""
+    lowered = {k.lower(): v.strip() for k, v in headers.items()}
+    try:
+        moment = _asked_moment(lowered, now)
+    except (TypeError, ValueError, OverflowError, OSError):  # a date no calendar holds
+        return None
+    return moment.replace(tzinfo=now.tzinfo) if moment and moment.tzinfo is None else moment
+
+
+def _asked_moment(lowered: Mapping[str, str], now: datetime) -> datetime | None:
     value = lowered.get("retry-after")
     if value:
-        if value.strip().isdigit():
-            return timedelta(seconds=int(value))
-        try:
-            return max(timedelta(0), parsedate_to_datetime(value) - now)
-        except (TypeError, ValueError):
-            return None
+        return now + timedelta(seconds=int(value)) if value.isdigit() else parsedate_to_datetime(value)
     for prefix in ("x-rate-limit-", "ratelimit-", "x-ratelimit-"):
-        if lowered.get(prefix + "remaining", "").strip() == "0" and lowered.get(prefix + "reset"):
-            reset = lowered[prefix + "reset"].strip()
-            try:
-                moment = (
-                    datetime.fromtimestamp(int(reset), now.tzinfo)
-                    if reset.isdigit()
-                    else datetime.fromisoformat(reset)
-                )
-            except ValueError:
-                return None
-            return max(timedelta(0), moment - now)
+        reset = lowered.get(prefix + "reset")
+        if lowered.get(prefix + "remaining") == "0" and reset:
+            return (
+                datetime.fromtimestamp(int(reset), now.tzinfo)
+                if reset.isdigit()
+                else datetime.fromisoformat(reset)
+            )
     return None
 
 
@@ -213,9 +216,9 @@ class Poller:
         try:
             items, cursor = self.read(source, now)
         except (FetchFailed, FeedFormatError) as error:
-            wait = error.retry_after if isinstance(error, FetchFailed) else None
+            retry_at = error.retry_at if isinstance(error, FetchFailed) else None
             self.store.save_health(
-                failed(source, f"{type(error).__name__}: {error}", now, wait), source.version
+                failed(source, f"{type(error).__name__}: {error}", now, retry_at), source.version
             )
             return PollOutcome(source_id, ok=False, error=str(error))
         outcome = PollOutcome(source_id, ok=True, fetched=len(items))

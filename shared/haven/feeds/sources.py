@@ -6,7 +6,8 @@ sources behind a token the *name* of a Secrets Manager secret (never the secret)
 checked against private networks when registered and again at every fetch.
 
 Health: each failed poll counts; the next poll backs off exponentially from the interval (or
-waits what the feed asked with ``Retry-After``), and after :data:`UNHEALTHY_AFTER` failures in a
+waits until the time the feed asked for with ``Retry-After`` or a rate limit's reset has
+passed), and after :data:`UNHEALTHY_AFTER` failures in a
 row the source is marked unhealthy (it keeps being polled, at the backed-off pace). One success
 resets it.
 """
@@ -236,9 +237,14 @@ def succeeded(source: FeedSource, now: datetime) -> FeedSource:
     )
 
 
-def failed(source: FeedSource, error: str, now: datetime, retry_after: timedelta | None = None) -> FeedSource:
+def failed(source: FeedSource, error: str, now: datetime, retry_at: datetime | None = None) -> FeedSource:
+    """A failed poll that started at ``now``: backed off, and never before the feed's ``retry_at``
+    has passed (the next poll is due at the first whole second after it)."""
     failures = source.health.consecutive_failures + 1
     delay = backoff(timedelta(minutes=source.settings.interval_minutes), failures)
+    next_poll_at = now + delay
+    if retry_at is not None:
+        next_poll_at = max(next_poll_at, retry_at.replace(microsecond=0) + timedelta(seconds=1))
     return replace(
         source,
         health=Health(
@@ -248,5 +254,5 @@ def failed(source: FeedSource, error: str, now: datetime, retry_after: timedelta
             consecutive_failures=failures,
             unhealthy=failures >= UNHEALTHY_AFTER,
         ),
-        next_poll_at=now + max(delay, retry_after or timedelta(0)),
+        next_poll_at=next_poll_at,
     )
