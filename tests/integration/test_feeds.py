@@ -171,6 +171,58 @@ def test_sources_are_validated_locked_and_deleted(client: Any, feed: dict[str, A
     assert anonymous.status_code == 401
 
 
+def _x_source(url: str, credentials_ref: str) -> dict[str, Any]:
+    return {"type": "x", "url": url, "query": "flood", "credentials_ref": credentials_ref}
+
+
+def _store_secret(name: str) -> None:
+    boto3.client("secretsmanager").create_secret(
+        Name=f"{os.environ['HAVEN_TABLE_PREFIX']}/{name}", SecretString="bearer"
+    )
+
+
+def test_a_credentials_reference_must_name_a_stored_secret(client: Any, feed: dict[str, Any]) -> None:
+    missing = client.http.post(
+        "/v1/ops/feeds", headers=_auth(), body=json.dumps(_x_source(feed["url"], "feeds/not-stored"))
+    )
+    assert missing.status_code == 422, missing.body
+    assert [e["field"] for e in missing.json_body["errors"]] == ["credentials_ref"]
+    boto3.client("secretsmanager").create_secret(Name="feeds/not-stored", SecretString="not this stage's")
+    assert (
+        client.http.post(
+            "/v1/ops/feeds", headers=_auth(), body=json.dumps(_x_source(feed["url"], "feeds/not-stored"))
+        ).status_code
+        == 422
+    )
+
+    _store_secret("feeds/x-token")
+    source = _register(client, **_x_source(feed["url"], "feeds/x-token"))
+    changed = client.http.patch(
+        f"/v1/ops/feeds/{source['source_id']}",
+        headers=_auth(),
+        body=json.dumps({"expected_version": 1, "credentials_ref": "feeds/gone"}),
+    )
+    assert changed.status_code == 422, changed.body
+    assert [e["field"] for e in changed.json_body["errors"]] == ["credentials_ref"]
+
+
+def test_a_poll_whose_secret_is_gone_counts_in_the_sources_health(client: Any, feed: dict[str, Any]) -> None:
+    from functions.feed_poller import handler as poller
+
+    _store_secret("feeds/x-token")
+    source = _register(client, **_x_source(feed["url"], "feeds/x-token"))
+    boto3.client("secretsmanager").delete_secret(
+        SecretId=f"{os.environ['HAVEN_TABLE_PREFIX']}/feeds/x-token", ForceDeleteWithoutRecovery=True
+    )
+    for polls in (1, 2):
+        client.http.post(f"/v1/ops/feeds/{source['source_id']}/poll", headers=_auth())
+        assert _drain("HAVEN_QUEUE_FEED_POLL", poller, "feed-poll")["batchItemFailures"] == []
+        (listed,) = client.http.get("/v1/ops/feeds", headers=_auth()).json_body["items"]
+        assert listed["health"]["consecutive_failures"] == polls
+        assert "feeds/x-token" in listed["health"]["last_error"]
+    assert feed["hits"] == 0  # nothing sent without the token
+
+
 def test_credentials_references_are_read_as_this_stages_secrets(aws: None) -> None:
     from haven.adapters.feeds import SecretsManagerCredentials
 

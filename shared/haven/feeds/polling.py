@@ -2,9 +2,10 @@
 
 1. Reports committed by an earlier poll but perhaps not queued (a crash between the two) are
    queued again; triage ignores a report it has already triaged.
-2. Each page is fetched (the URL re-checked against private networks), its raw body archived,
-   and parsed by the source's connector. A fetch or parse failure is recorded on the source
-   (backoff, unhealthy after repeated failures) and nothing else changes: no item, no cursor.
+2. Each page is fetched (the URL re-checked against private networks, the bearer token read
+   from its secret), its raw body archived, and parsed by the source's connector. Any failure
+   of this (fetch, credentials, archive, parse) is recorded on the source (backoff, unhealthy
+   after repeated failures) and nothing else changes: no item, no cursor.
 3. Items are deduplicated on (source, native id): an unknown item is new, a known one with a
    later update time is a revision (stored over the old one, not sent to triage again), the
    rest are repeats.
@@ -30,7 +31,7 @@ from haven.crisis.reports import REPORT_CELL_RESOLUTION, Report, ReportStatus, h
 from haven.crisis.taxonomy import Category
 from haven.crisis.triage import NOT_HUMANITARIAN_CUTOFF
 from haven.feeds import gazetteer
-from haven.feeds.connectors import FeedFormatError, FeedItem, Query, Request
+from haven.feeds.connectors import FeedItem, Query, Request
 from haven.feeds.connectors.catalog import CONNECTORS
 from haven.feeds.sources import FeedSource, failed, succeeded
 from haven.geo import Point
@@ -67,7 +68,9 @@ class Fetcher(Protocol):
 
 
 class Credentials(Protocol):
-    def bearer_token(self, secret_name: str) -> str: ...
+    def bearer_token(self, secret_name: str) -> str:
+        """The token; raises :class:`FetchFailed` if the secret is not there."""
+        ...
 
 
 class RawArchive(Protocol):
@@ -215,7 +218,7 @@ class Poller:
         now = clock.now()
         try:
             items, cursor = self.read(source, now)
-        except (FetchFailed, FeedFormatError) as error:
+        except Exception as error:  # whatever kept this poll from reading the feed counts against it
             retry_at = error.retry_at if isinstance(error, FetchFailed) else None
             self.store.save_health(
                 failed(source, f"{type(error).__name__}: {error}", now, retry_at), source.version

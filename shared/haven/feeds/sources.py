@@ -2,8 +2,9 @@
 
 A source names its type (its connector), where to poll (an URL, and a tag or search for social
 media), optional keywords and area of interest, its interval, whether it is enabled, and for
-sources behind a token the *name* of a Secrets Manager secret (never the secret). Its URL is
-checked against private networks when registered and again at every fetch.
+sources behind a token the *name* of a Secrets Manager secret (never the secret), which must
+exist when the source is registered or changed. Its URL is checked against private networks
+when registered and again at every fetch.
 
 Health: each failed poll counts; the next poll backs off exponentially from the interval (or
 waits until the time the feed asked for with ``Retry-After`` or a rate limit's reset has
@@ -125,6 +126,12 @@ class SourceRepository(Protocol):
     def delete(self, source_id: str) -> None: ...
 
 
+class SecretDirectory(Protocol):
+    def exists(self, name: str) -> bool:
+        """Whether this stage holds the secret ``name`` (``feeds/...``), without reading it."""
+        ...
+
+
 class PollQueue(Protocol):
     def enqueue(self, source_id: str) -> None: ...
 
@@ -138,7 +145,11 @@ class StaleSource(Exception):
 
 
 def check_settings(
-    settings: Settings, *, local_mode: bool, resolver: urls.Resolver | None = None
+    settings: Settings,
+    *,
+    secrets: SecretDirectory,
+    local_mode: bool,
+    resolver: urls.Resolver | None = None,
 ) -> Settings:
     errors: list[FieldError] = []
     connector = CONNECTORS.get(settings.type)
@@ -152,6 +163,8 @@ def check_settings(
         errors.append(FieldError("query", f"a {settings.type} source needs a tag or search query"))
     if settings.credentials_ref and not CREDENTIALS_PATTERN.match(settings.credentials_ref):
         errors.append(FieldError("credentials_ref", "must be a secret name under feeds/"))
+    elif settings.credentials_ref and not secrets.exists(settings.credentials_ref):
+        errors.append(FieldError("credentials_ref", "no such secret: store the token first"))
     try:
         urls.check_url(settings.url, local_mode=local_mode)
     except ValidationFailed as failure:
@@ -161,8 +174,10 @@ def check_settings(
     return settings
 
 
-def register(settings: Settings, *, sources: SourceRepository, local_mode: bool) -> FeedSource:
-    check_settings(settings, local_mode=local_mode)
+def register(
+    settings: Settings, *, sources: SourceRepository, secrets: SecretDirectory, local_mode: bool
+) -> FeedSource:
+    check_settings(settings, secrets=secrets, local_mode=local_mode)
     now = clock.now()
     source = FeedSource(ids.new_id(), settings, clock.iso(now), clock.iso(now), next_poll_at=now)
     sources.add(source)
@@ -188,11 +203,12 @@ def update(
     *,
     expected_version: int,
     sources: SourceRepository,
+    secrets: SecretDirectory,
     local_mode: bool,
 ) -> FeedSource:
     """Apply ``changes`` (fields of :class:`Settings`); a changed URL or query restarts the cursor."""
     source = get(source_id, sources=sources)
-    settings = check_settings(replace(source.settings, **changes), local_mode=local_mode)
+    settings = check_settings(replace(source.settings, **changes), secrets=secrets, local_mode=local_mode)
     moved = (settings.url, settings.query) != (source.settings.url, source.settings.query)
     now = clock.now()
     updated = replace(

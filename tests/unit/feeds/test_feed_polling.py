@@ -239,3 +239,18 @@ def test_credentials_become_a_bearer_header() -> None:
     fetcher = Fetcher(b'{"meta":{"result_count":0}}')
     poller(store, fetcher, sink).poll(store.stored.source_id)
     assert fetcher.requests[0].headers["Authorization"] == "Bearer token"
+
+
+def test_any_failure_to_read_the_feed_counts_in_the_sources_health() -> None:
+    class Unarchived(Sink):
+        def keep(self, key: str, body: bytes, content_type: str) -> None:
+            raise ConnectionError("archive unreachable")
+
+    store, sink = Store(source()), Unarchived()
+    outcome = poller(store, Fetcher(USGS), sink).poll(store.stored.source_id)
+    assert outcome is not None
+    assert not outcome.ok
+    assert store.stored.health.consecutive_failures == 1
+    assert store.stored.health.last_error == "ConnectionError: archive unreachable"
+    assert store.items == {}
+    assert store.stored.cursor is None
