@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from haven import clock, ids
 from haven.resources import RULES, function
 from local import tokens
-from tests.integration.accreditation_support import auditor, recruiter
+from tests.integration.accreditation_support import auditor, post, recruiter
 from tests.integration.test_accreditation import APPS, accredited, act, submitted
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -173,6 +173,12 @@ def test_complaints_name_recruiters_by_the_id_the_roster_shows(client: Any) -> N
         refused = complaint(client, {"recruiter_id": unknown})
         assert refused.status_code == 422, refused.body
         assert [e["field"] for e in refused.json_body["errors"]] == ["recruiter.recruiter_id"]
+
+
+def test_an_organisation_id_the_roster_could_not_show_cannot_apply(client: Any) -> None:
+    too_long = post(client, APPS, {}, recruiter("o" * 65))
+    assert too_long.status_code == 403, too_long.body
+    assert post(client, APPS, {}, recruiter("o" * 64)).status_code == 201
 
 
 def test_name_country_and_licence_resolve_to_the_roster_entry(client: Any) -> None:

@@ -21,7 +21,7 @@ from haven.crisis.reports import Upload
 from haven.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from haven.notifications import Message, Notifier
 from haven.recruitment.documents import DOCUMENT_TYPES
-from haven.recruitment.roster import Entry
+from haven.recruitment.roster import RECRUITER_ID_MAX, Entry
 from haven.recruitment.workflow import (
     EDITABLE,
     ROSTER_STATUS,
@@ -737,8 +737,11 @@ def summary(application: Application) -> dict[str, Any]:
 
 
 def _org_of(principal: Principal) -> str:
+    """The organisation a recruiter acts for: its roster id once accredited."""
     if not principal.org_id:
         raise Forbidden("recruiter token carries no org_id")
+    if len(principal.org_id) > RECRUITER_ID_MAX:
+        raise Forbidden(f"recruiter token's org_id is longer than {RECRUITER_ID_MAX} characters")
     return principal.org_id
 
 
