@@ -665,7 +665,10 @@ class DocumentDeclared(Out):
 
 
 class RosterEntry(Out):
-    recruiter_id: str
+    recruiter_id: str = Field(
+        description="The recruiter's organisation id (custom:org_id, 1 to 64 characters): "
+        "what a complaint names as recruiter.recruiter_id"
+    )
     legal_name: str
     trading_names: list[str]
     status: str
