@@ -3,9 +3,7 @@
 1. Reports committed by an earlier poll but perhaps not queued (a crash between the two) are
    queued again; triage ignores a report it has already triaged.
 2. Each page is fetched (the URL re-checked against private networks, the bearer token read
-   from its secret), its raw body archived, and parsed by the source's connector. Any failure
-   of this (fetch, credentials, archive, parse) is recorded on the source (backoff, unhealthy
-   after repeated failures) and nothing else changes: no item, no cursor.
+   from its secret), its raw body archived, and parsed by the source's connector.
 3. Items are deduplicated on (source, native id): an unknown item is new, a known one with a
    later update time is a revision (stored over the old one, not sent to triage again), the
    rest are repeats.
@@ -14,6 +12,10 @@
    are counted by reason.
 5. Items, reports and the advanced cursor are committed atomically by the store; then the
    reports are queued for triage.
+
+Any failure from the fetch to the commit (fetch, credentials, archive, parse, storage) is
+recorded on the source (backoff, unhealthy after repeated failures) and its cursor does not
+move. Only a conflict (the source changed during the poll) is raised, to poll it again.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from haven.crisis.classifier import Classifier
 from haven.crisis.reports import REPORT_CELL_RESOLUTION, Report, ReportStatus, hash_token
 from haven.crisis.taxonomy import Category
 from haven.crisis.triage import NOT_HUMANITARIAN_CUTOFF
+from haven.errors import Conflict
 from haven.feeds import gazetteer
 from haven.feeds.connectors import FeedItem, Query, Request
 from haven.feeds.connectors.catalog import CONNECTORS
@@ -217,23 +220,31 @@ class Poller:
         source = self.flush(source)
         now = clock.now()
         try:
-            items, cursor = self.read(source, now)
-        except Exception as error:  # whatever kept this poll from reading the feed counts against it
+            outcome, committed = self.attempt(source, now)
+        except Conflict:
+            raise  # the source changed meanwhile: poll it again as it is now
+        except Exception as error:  # whatever else kept this poll from its result counts against it
             retry_at = error.retry_at if isinstance(error, FetchFailed) else None
             self.store.save_health(
                 failed(source, f"{type(error).__name__}: {error}", now, retry_at), source.version
             )
             return PollOutcome(source_id, ok=False, error=str(error))
-        outcome = PollOutcome(source_id, ok=True, fetched=len(items))
+        self.flush(committed)
+        return outcome
+
+    def attempt(self, source: FeedSource, now: datetime) -> tuple[PollOutcome, FeedSource]:
+        """Read, select and commit: what the poll did, and the source as committed."""
+        items, cursor = self.read(source, now)
+        outcome = PollOutcome(source.source_id, ok=True, fetched=len(items))
         stored, reports = self.select(source, items, now, outcome)
         advanced = replace(
             succeeded(source, now),
             cursor=cursor or source.cursor,
             pending_reports=tuple(r.report_id for r in reports),
         )
-        self.flush(self.store.commit(advanced, stored, reports, source.version))
+        committed = self.store.commit(advanced, stored, reports, source.version)
         outcome.reports = [r.report_id for r in reports]
-        return outcome
+        return outcome, committed
 
     def read(self, source: FeedSource, now: datetime) -> tuple[list[FeedItem], str | None]:
         """Every page of this poll and the cursor of the next: all or nothing."""

@@ -12,6 +12,7 @@ import pytest
 from haven import clock
 from haven.crisis.classifier import LexiconClassifier
 from haven.crisis.reports import Report
+from haven.errors import Conflict
 from haven.feeds.connectors import Request
 from haven.feeds.polling import FetchFailed, Poller, Response, StoredItem, retry_after
 from haven.feeds.sources import UNHEALTHY_AFTER, Circle, FeedSource, Settings, backoff, failed
@@ -254,3 +255,27 @@ def test_any_failure_to_read_the_feed_counts_in_the_sources_health() -> None:
     assert store.stored.health.last_error == "ConnectionError: archive unreachable"
     assert store.items == {}
     assert store.stored.cursor is None
+
+
+def test_a_poll_whose_commit_fails_counts_in_the_sources_health_and_a_conflict_is_raised() -> None:
+    class Unwritable(Store):
+        def __init__(self, source: FeedSource, error: Exception) -> None:
+            super().__init__(source)
+            self.error = error
+
+        def commit(
+            self, source: FeedSource, items: list[StoredItem], reports: list[Report], expected: int
+        ) -> FeedSource:
+            raise self.error
+
+    store = Unwritable(source(), RuntimeError("item too large"))
+    outcome = poller(store, Fetcher(USGS), Sink()).poll(store.stored.source_id)
+    assert outcome is not None
+    assert not outcome.ok
+    assert store.stored.health.consecutive_failures == 1
+    assert store.stored.health.last_error == "RuntimeError: item too large"
+
+    changed = Unwritable(source(), Conflict("the feed source changed during the poll"))
+    with pytest.raises(Conflict):
+        poller(changed, Fetcher(USGS), Sink()).poll(changed.stored.source_id)
+    assert changed.stored.health.consecutive_failures == 0
