@@ -8,9 +8,8 @@ when registered and again at every fetch.
 
 Health: each failed poll counts; the next poll backs off exponentially from the interval (or
 waits until the time the feed asked for with ``Retry-After`` or a rate limit's reset has
-passed), and after :data:`UNHEALTHY_AFTER` failures in a
-row the source is marked unhealthy (it keeps being polled, at the backed-off pace). One success
-resets it.
+passed), and after :data:`UNHEALTHY_AFTER` failures in a row the source is marked unhealthy (it
+keeps being polled, at the backed-off pace). One success resets it.
 """
 
 from __future__ import annotations
