@@ -79,6 +79,7 @@ def _partners(url: str) -> dict[str, str]:
 
 def _refer(complaints: int, events: ReferredEvents) -> dict[str, str]:
     """File, triage and refer ``complaints``; the partner of each referral made."""
+    from haven.adapters.dynamo.accreditation import DynamoRoster
     from haven.adapters.dynamo.complaints import DynamoComplaints, DynamoPartners
     from haven.adapters.uploads import S3UploadSigner
     from haven.auth import Principal, Role
@@ -115,6 +116,7 @@ def _refer(complaints: int, events: ReferredEvents) -> dict[str, str]:
                 fees_currency="USD",
             ),
             complaints=use["complaints"],
+            roster=DynamoRoster(),
             uploads=S3UploadSigner("complaint-evidence"),  # no evidence: nothing is signed
             events=events,
         )

@@ -1,8 +1,8 @@
 """Feed poll worker: consumes the feed-poll queue, one source per record.
 
-A failed fetch or an unreadable payload is recorded on the source (backoff, health) and the
-record succeeds; only a storage conflict (the source changed during the poll) fails the record,
-which SQS redelivers. Logs carry counts, never item text.
+A failed poll (fetch, credentials, archive, payload, storage) is recorded on the source
+(backoff, health) and the record succeeds; only a storage conflict (the source changed during
+the poll) fails the record, which SQS redelivers. Logs carry counts, never item text.
 """
 
 from __future__ import annotations

@@ -249,13 +249,16 @@ class Functions(Construct):
             self._data.buckets[bucket].grant_delete(role)
         if spec.puts_events:
             self._messaging.bus.grant_put_events_to(role)
-        if spec.reads_secrets:
-            role.add_to_policy(
-                iam.PolicyStatement(
-                    actions=["secretsmanager:GetSecretValue"],
-                    resources=[self._secrets_arn(prefix) for prefix in spec.reads_secrets],
+        for action, prefixes in (
+            ("secretsmanager:GetSecretValue", spec.reads_secrets),
+            ("secretsmanager:DescribeSecret", spec.describes_secrets),
+        ):
+            if prefixes:
+                role.add_to_policy(
+                    iam.PolicyStatement(
+                        actions=[action], resources=[self._secrets_arn(prefix) for prefix in prefixes]
+                    )
                 )
-            )
         if {"sms", "push"} & set(spec.notifies):
             # SMS goes to a phone number, which has no ARN: Publish cannot be narrowed.
             role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
@@ -313,7 +316,7 @@ class Functions(Construct):
             reasons["Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*"] = (
                 "E-mail is sent from the deployment's verified SES identities."
             )
-        for prefix in spec.reads_secrets:
+        for prefix in sorted({*spec.reads_secrets, *spec.describes_secrets}):
             secrets = f"secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:{self._stage.prefix}/{prefix}*"
             reasons[f"Resource::arn:<AWS::Partition>:{secrets}"] = (
                 f"This stage's secrets under {prefix}: their names are chosen by responders when "

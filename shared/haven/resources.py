@@ -125,6 +125,9 @@ class Function:
     #: Secrets Manager name prefixes it reads (``"feeds/"``), under the stage's own prefix:
     #: ``haven-<stage>/feeds/*`` (haven.adapters.names.secret_name).
     reads_secrets: tuple[str, ...] = ()
+    #: Secrets Manager name prefixes whose secrets it checks exist (DescribeSecret, never the
+    #: value), under the stage's own prefix like ``reads_secrets``.
+    describes_secrets: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -295,6 +298,7 @@ FUNCTIONS: tuple[Function, ...] = (
         notifies=NOTIFICATION_CHANNELS,
         reads_signing_key=True,
         provisions_logins=True,
+        describes_secrets=("feeds/",),
     ),
     Function(
         "triage",

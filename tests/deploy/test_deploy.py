@@ -172,3 +172,35 @@ def test_a_removed_grant_fails_the_function_that_needs_it(deployed: Deployed) ->
 def _actions(statement: dict[str, Any]) -> list[str]:
     actions = statement.get("Action", [])
     return [actions] if isinstance(actions, str) else list(actions)
+
+
+def _as_role(deployed: Deployed, function: str, service: str) -> Any:
+    """A client with the credentials of ``function``'s role (IAM enforced)."""
+    import boto3
+
+    credentials = deployed.admin("sts").assume_role(
+        RoleArn=deployed.function(function)["Role"], RoleSessionName=f"deploy-test-{function}"
+    )["Credentials"]
+    return boto3.session.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=REGION,
+    ).client(service, endpoint_url=deployed.endpoint)
+
+
+def test_feed_credentials_are_checked_by_the_api_and_read_only_by_the_poller(deployed: Deployed) -> None:
+    """The api may see that a source's secret exists (registration refuses one that does not),
+    never read it; the poller reads it."""
+    from botocore.exceptions import ClientError
+
+    name = f"haven-{STAGE}/feeds/deploy-test-{uuid.uuid4().hex[:8]}"
+    deployed.admin("secretsmanager").create_secret(Name=name, SecretString="bearer")
+
+    api = _as_role(deployed, "api", "secretsmanager")
+    assert api.describe_secret(SecretId=name)["Name"] == name
+    with pytest.raises(ClientError) as refused:
+        api.get_secret_value(SecretId=name)
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    poller = _as_role(deployed, "feed-poller", "secretsmanager")
+    assert poller.get_secret_value(SecretId=name)["SecretString"] == "bearer"

@@ -104,7 +104,10 @@ def test_apply_accredit_verify_suspend(platform: Platform) -> None:
             upload["url"], data=upload["fields"], files={"file": (f"{kind}.pdf", PDF)}, timeout=10
         )
         assert stored.status_code in (200, 201, 204), stored.text
-    version = _call("GET", path, recruiter).json()["version"]
+    ready = _call("GET", path, recruiter).json()  # what the submit will find
+    assert ready["missing"] == []
+    assert all(d["uploaded"] for d in ready["documents"])
+    version = ready["version"]
     submitted = _call("POST", path + "/submit", recruiter, json={"expected_version": version})
     assert submitted.status_code == 200, submitted.text
     assert all(d["uploaded"] for d in submitted.json()["documents"])
@@ -135,6 +138,27 @@ def test_apply_accredit_verify_suspend(platform: Platform) -> None:
     ).json()
     assert verified["accredited"] is True
     assert verified["valid_until"] == current["valid_until"]
+
+    # A worker's complaint names it by the id the roster shows, or by name, country and licence.
+    for named in (
+        {"recruiter_id": "org-e2e-nepal"},
+        {"name": "Sagarmatha Overseas", "country": "NP", "licence_number": "DoFE 1234/075"},
+    ):
+        filed = _call(
+            "POST",
+            platform.url + "/v1/complaints",
+            json={
+                "recruiter": named,
+                "categories": ["recruitment_fees"],
+                "description": "They asked me for 2000 USD before the visa.",
+                "origin_country": "NP",
+                "destination_country": "AE",
+                "consent_share_identity": "no",
+            },
+        )
+        assert filed.status_code == 201, filed.text
+        staff = _call("GET", f"{platform.url}/v1/admin/complaints/{filed.json()['complaint_id']}", auditor)
+        assert staff.json()["recruiter"]["recruiter_id"] == "org-e2e-nepal"
 
     # A stale decision is refused; the suspension shows on the roster.
     stale = _call(

@@ -315,6 +315,28 @@ def test_role_reads_only_its_stages_secrets_under_the_catalogs_prefixes(
     }
 
 
+def test_only_the_api_checks_that_feed_credentials_exist() -> None:
+    assert {spec.name: spec.describes_secrets for spec in resources.FUNCTIONS if spec.describes_secrets} == {
+        "api": ("feeds/",)
+    }
+
+
+@FUNCTIONS
+def test_role_describes_only_its_stages_secrets_under_the_catalogs_prefixes(
+    template_json: dict[str, Any], spec: resources.Function
+) -> None:
+    described = {
+        pattern
+        for grant in _grants(template_json, spec.name)
+        if "secretsmanager:DescribeSecret" in grant.actions
+        for pattern in grant.patterns
+    }
+    assert described == {
+        f"arn:${{AWS::Partition}}:secretsmanager:${{AWS::Region}}:${{AWS::AccountId}}:secret:{STAGE_PREFIX}/{prefix}*"
+        for prefix in spec.describes_secrets
+    }
+
+
 @FUNCTIONS
 def test_only_login_provisioners_may_create_users_in_the_pool(
     template_json: dict[str, Any], spec: resources.Function

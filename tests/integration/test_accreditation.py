@@ -177,9 +177,16 @@ def test_submit_refuses_an_upload_unlike_its_declaration_and_pins_nothing(
     assert refused.status_code == 422, refused.body
     assert refused.headers["Content-Type"] == "application/problem+json"
     assert refused.json_body["errors"] == [{"field": "documents.licence", "message": message}]
+    assert before["missing"] == refused.json_body["errors"]  # the view said what submit found
     after = client.http.get(path, headers=recruiter()).json_body
     assert (after["state"], after["version"]) == ("draft", before["version"])
-    assert not any(d["uploaded"] for d in after["documents"])
+    assert after["missing"] == refused.json_body["errors"]
+    assert {d["kind"]: d["uploaded"] for d in after["documents"]} == {
+        "registration": True,
+        "contract_template": True,
+        "fee_policy": True,
+        "licence": False,
+    }
     kept = boto3.client("s3").get_object(
         Bucket=os.environ["HAVEN_BUCKET_EVIDENCE"], Key=upload["fields"]["key"]
     )
@@ -205,6 +212,34 @@ def test_submit_pins_the_version_of_each_upload_that_is_what_was_declared(client
     assert (licence["size_bytes"], licence["etag"]) == (len(PDF), stored["ETag"].strip('"'))
     assert licence["version_id"] == stored["VersionId"]
     assert f"versionId={stored['VersionId']}" in licence["url"]
+
+
+def test_the_view_shows_landed_and_screened_uploads_as_submit_will_find_them(client: Any) -> None:
+    from tests.integration.test_upload_screening import deliver, object_created
+
+    boto3.client("s3").put_bucket_versioning(
+        Bucket=os.environ["HAVEN_BUCKET_EVIDENCE"], VersioningConfiguration={"Status": "Enabled"}
+    )
+    application = draft(client)
+    path = f"{APPS}/{application['application_id']}"
+    for kind in ("licence", "registration", "contract_template", "fee_policy"):
+        upload = post(client, f"{path}/documents", document(kind), recruiter()).json_body["upload"]
+        stored = _upload(upload)
+        landed = object_created(
+            os.environ["HAVEN_BUCKET_EVIDENCE"], upload["fields"]["key"], len(PDF), stored["VersionId"]
+        )
+        assert deliver(landed) == {"batchItemFailures": []}  # screened and kept
+
+    view = client.http.get(path, headers=recruiter()).json_body
+    assert view["missing"] == []
+    assert all(d["uploaded"] for d in view["documents"])
+    assert all(f"versionId={d['version_id']}" in d["url"] for d in view["documents"])
+
+    done = post(client, f"{path}/submit", {"expected_version": view["version"]}, recruiter())
+    assert done.status_code == 200, done.body
+    assert [(d["document_id"], d["version_id"]) for d in done.json_body["documents"]] == [
+        (d["document_id"], d["version_id"]) for d in view["documents"]
+    ]
 
 
 def test_a_refused_upload_is_corrected_by_declaring_the_document_again(client: Any) -> None:

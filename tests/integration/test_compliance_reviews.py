@@ -13,7 +13,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from haven import clock, ids
 from haven.resources import RULES, function
-from tests.integration.accreditation_support import auditor, recruiter
+from local import tokens
+from tests.integration.accreditation_support import auditor, post, recruiter
 from tests.integration.test_accreditation import APPS, accredited, act, submitted
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -133,3 +134,86 @@ def test_unsubstantiated_complaints_and_unlisted_recruiters_record_nothing(clien
         assert view["version"] == listed["version"]
         assert view["compliance_reviews"] == []
         assert all(e["action"] != "compliance_review_opened" for e in view["history"])
+
+
+# --- the journey: a worker names a recruiter of the roster, a partner substantiates it -----------
+
+NEPAL = "org-e2e-nepal"  # an organisation id as administrators set them: no particular format
+
+
+def complaint(client: Any, recruiter: dict[str, str]) -> Any:
+    body = {
+        "recruiter": recruiter,
+        "categories": ["recruitment_fees"],
+        "description": "The agency charged me 3000 USD for the visa.",
+        "origin_country": "PH",
+        "destination_country": "QA",
+        "consent_share_identity": "no",
+    }
+    return client.http.post(
+        "/v1/complaints", headers={"Content-Type": "application/json"}, body=json.dumps(body)
+    )
+
+
+def named(client: Any, recruiter: dict[str, str]) -> dict[str, Any]:
+    """The recruiter as the filed complaint records it."""
+    filed = complaint(client, recruiter)
+    assert filed.status_code == 201, filed.body
+    path = f"/v1/admin/complaints/{filed.json_body['complaint_id']}"
+    return client.http.get(path, headers=auditor()).json_body["recruiter"]  # type: ignore[no-any-return]
+
+
+def test_complaints_name_recruiters_by_the_id_the_roster_shows(client: Any) -> None:
+    accredited(client, NEPAL)
+    [listed] = client.http.get("/v1/roster?q=SGE").json_body["items"]
+    assert listed["recruiter_id"] == NEPAL
+
+    assert named(client, {"recruiter_id": NEPAL}) == {"recruiter_id": NEPAL}
+    for unknown in ("org-e2e-unknown", ids.new_id()):
+        refused = complaint(client, {"recruiter_id": unknown})
+        assert refused.status_code == 422, refused.body
+        assert [e["field"] for e in refused.json_body["errors"]] == ["recruiter.recruiter_id"]
+
+
+def test_an_organisation_id_the_roster_could_not_show_cannot_apply(client: Any) -> None:
+    too_long = post(client, APPS, {}, recruiter("o" * 65))
+    assert too_long.status_code == 403, too_long.body
+    assert post(client, APPS, {}, recruiter("o" * 64)).status_code == 201
+
+
+def test_name_country_and_licence_resolve_to_the_roster_entry(client: Any) -> None:
+    accredited(client, NEPAL)
+    for name in ("SGE Manpower", "societe generale", "Société Générale d'Emploi S.A."):
+        by_licence = {"name": name, "country": "PH", "licence_number": "poea 123/2020"}
+        assert named(client, by_licence) == {**by_licence, "recruiter_id": NEPAL}
+
+    for unconfirmed in (
+        {"name": "Fast Jobs Ltd", "country": "PH", "licence_number": "POEA-123/2020"},  # not its name
+        {"name": "SGE Manpower", "country": "PH", "licence_number": "POEA-999/2020"},  # not its licence
+        {"name": "SGE Manpower", "country": "NP", "licence_number": "POEA-123/2020"},  # not that country's
+        {"name": "SGE Manpower", "country": "PH"},
+    ):
+        assert named(client, unconfirmed) == unconfirmed
+
+
+def test_a_substantiated_complaint_by_name_and_licence_opens_a_review(client: Any) -> None:
+    from tests.integration.test_complaints import partner, triage_and_refer
+    from tests.support import published_events
+
+    application = accredited(client, NEPAL)
+    authority = partner(client, None, jurisdictions={"origin": ["PH"]})
+    filed = complaint(client, {"name": "SGE Manpower", "country": "PH", "licence_number": "POEA-123/2020"})
+    assert filed.status_code == 201, filed.body
+    triage_and_refer(client, filed.json_body["complaint_id"])
+    published_events()
+    token = tokens.mint("partner", subject="partner-1", partner_id=authority["partner_id"])
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    [referral] = client.http.get("/v1/partner/referrals", headers=headers).json_body["items"]
+    ack = {"status": "resolved", "outcome": {"substantiated": True, "remedy": "fees refunded"}}
+    path = f"/v1/partner/referrals/{referral['referral_id']}/ack"
+    assert client.http.post(path, headers=headers, body=json.dumps(ack)).status_code == 200
+
+    [event] = [e for e in published_events() if e["detail-type"] == "complaint.resolved"]
+    assert deliver(event["detail"]) == {"batchItemFailures": []}  # type: ignore[arg-type]
+    reviews = staff_view(client, application)["compliance_reviews"]
+    assert [r["complaint_id"] for r in reviews] == [filed.json_body["complaint_id"]]

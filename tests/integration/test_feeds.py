@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ USGS = (Path(__file__).parents[1] / "unit" / "feeds" / "samples" / "usgs.geojson
 
 @pytest.fixture
 def feed() -> Iterator[dict[str, Any]]:
-    served: dict[str, Any] = {"body": USGS, "status": 200, "hits": 0}
+    served: dict[str, Any] = {"body": USGS, "status": 200, "hits": 0, "headers": {}}
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
@@ -34,6 +36,8 @@ def feed() -> Iterator[dict[str, Any]]:
             served["hits"] += 1
             self.send_response(served["status"])
             self.send_header("Content-Type", "application/geo+json")
+            for name, value in served["headers"].items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(served["body"])))
             self.end_headers()
             self.wfile.write(served["body"])
@@ -124,6 +128,20 @@ def test_a_broken_feed_is_recorded_and_moves_no_cursor(client: Any, feed: dict[s
     assert _drain("HAVEN_QUEUE_REPORT_INTAKE", poller, "report-intake")["count"] == 0
 
 
+def test_a_rate_limited_feed_is_polled_again_only_after_the_reset(client: Any, feed: dict[str, Any]) -> None:
+    from functions.feed_poller import handler as poller
+
+    source = _register(client, feed["url"], interval_minutes=1)
+    reset = int(time.time()) + 120
+    feed["status"] = 429
+    feed["headers"] = {"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(reset)}
+    client.http.post(f"/v1/ops/feeds/{source['source_id']}/poll", headers=_auth())
+    _drain("HAVEN_QUEUE_FEED_POLL", poller, "feed-poll")
+    (listed,) = client.http.get("/v1/ops/feeds", headers=_auth()).json_body["items"]
+    assert listed["health"]["last_error"] == "FetchFailed: HTTP 429"
+    assert datetime.fromisoformat(listed["next_poll_at"]).timestamp() > reset
+
+
 def test_sources_are_validated_locked_and_deleted(client: Any, feed: dict[str, Any]) -> None:
     bad = client.http.post(
         "/v1/ops/feeds",
@@ -153,6 +171,58 @@ def test_sources_are_validated_locked_and_deleted(client: Any, feed: dict[str, A
     assert client.http.post(f"{path}/poll", headers=_auth()).status_code == 404
     anonymous = client.http.get("/v1/ops/feeds")
     assert anonymous.status_code == 401
+
+
+def _x_source(url: str, credentials_ref: str) -> dict[str, Any]:
+    return {"type": "x", "url": url, "query": "flood", "credentials_ref": credentials_ref}
+
+
+def _store_secret(name: str) -> None:
+    boto3.client("secretsmanager").create_secret(
+        Name=f"{os.environ['HAVEN_TABLE_PREFIX']}/{name}", SecretString="bearer"
+    )
+
+
+def test_a_credentials_reference_must_name_a_stored_secret(client: Any, feed: dict[str, Any]) -> None:
+    missing = client.http.post(
+        "/v1/ops/feeds", headers=_auth(), body=json.dumps(_x_source(feed["url"], "feeds/not-stored"))
+    )
+    assert missing.status_code == 422, missing.body
+    assert [e["field"] for e in missing.json_body["errors"]] == ["credentials_ref"]
+    boto3.client("secretsmanager").create_secret(Name="feeds/not-stored", SecretString="not this stage's")
+    assert (
+        client.http.post(
+            "/v1/ops/feeds", headers=_auth(), body=json.dumps(_x_source(feed["url"], "feeds/not-stored"))
+        ).status_code
+        == 422
+    )
+
+    _store_secret("feeds/x-token")
+    source = _register(client, **_x_source(feed["url"], "feeds/x-token"))
+    changed = client.http.patch(
+        f"/v1/ops/feeds/{source['source_id']}",
+        headers=_auth(),
+        body=json.dumps({"expected_version": 1, "credentials_ref": "feeds/gone"}),
+    )
+    assert changed.status_code == 422, changed.body
+    assert [e["field"] for e in changed.json_body["errors"]] == ["credentials_ref"]
+
+
+def test_a_poll_whose_secret_is_gone_counts_in_the_sources_health(client: Any, feed: dict[str, Any]) -> None:
+    from functions.feed_poller import handler as poller
+
+    _store_secret("feeds/x-token")
+    source = _register(client, **_x_source(feed["url"], "feeds/x-token"))
+    boto3.client("secretsmanager").delete_secret(
+        SecretId=f"{os.environ['HAVEN_TABLE_PREFIX']}/feeds/x-token", ForceDeleteWithoutRecovery=True
+    )
+    for polls in (1, 2):
+        client.http.post(f"/v1/ops/feeds/{source['source_id']}/poll", headers=_auth())
+        assert _drain("HAVEN_QUEUE_FEED_POLL", poller, "feed-poll")["batchItemFailures"] == []
+        (listed,) = client.http.get("/v1/ops/feeds", headers=_auth()).json_body["items"]
+        assert listed["health"]["consecutive_failures"] == polls
+        assert "feeds/x-token" in listed["health"]["last_error"]
+    assert feed["hits"] == 0  # nothing sent without the token
 
 
 def test_credentials_references_are_read_as_this_stages_secrets(aws: None) -> None:

@@ -140,12 +140,13 @@ def _content(body: ApplicationIn) -> dict[str, Any]:
 
 
 def _view(application: use_cases.Application, principal: Principal, status: int = 200) -> Response:
-    body = use_cases.view(application, principal, _applications)
-    keys = {d["document_id"]: d for d in application.documents}
+    body = use_cases.view(application, principal, _applications, _documents)
+    keys = {d["document_id"]: d["key"] for d in application.documents}
     for document in body["documents"]:
-        stored = keys[document["document_id"]]
-        if stored.get("uploaded"):
-            document["url"] = _documents.download_url(stored["key"], stored.get("version_id"))
+        if document["uploaded"]:
+            document["url"] = _documents.download_url(
+                keys[document["document_id"]], document.get("version_id")
+            )
     headers = {"ETag": f'"{application.version}"'}
     if status == 201:
         headers["Location"] = f"/v1/accreditation/applications/{application.application_id}"

@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 from chalicelib.fields import Country, Integer, Money
 from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
 from haven import clock
+from haven.adapters.dynamo.accreditation import DynamoRoster
 from haven.adapters.dynamo.complaints import DynamoComplaints, DynamoPartners
 from haven.adapters.events import EventBridgePublisher
 from haven.adapters.uploads import S3UploadSigner
@@ -20,11 +21,13 @@ from haven.complaints.countries import check_countries
 from haven.config import get_settings
 from haven.errors import NotFound
 from haven.ids import is_id
+from haven.recruitment.roster import RECRUITER_ID_MAX
 
 bp = HavenBlueprint(__name__)
 
 _complaints = DynamoComplaints()
 _partners = DynamoPartners()
+_roster = DynamoRoster()
 _evidence = S3UploadSigner("complaint-evidence")
 _events = EventBridgePublisher()
 
@@ -32,7 +35,12 @@ CategoryName = Literal[tuple(c.value for c in use_cases.Category)]  # type: igno
 
 
 class RecruiterIn(Strict):
-    recruiter_id: str | None = Field(default=None, pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")
+    recruiter_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=RECRUITER_ID_MAX,
+        description="The recruiter's id on the roster (its organisation id)",
+    )
     name: str | None = Field(default=None, min_length=2, max_length=200)
     country: Country | None = None
     licence_number: str | None = Field(default=None, min_length=1, max_length=64)
@@ -121,6 +129,7 @@ def file_complaint() -> Response:
             evidence=tuple(use_cases.Evidence(e.content_type, e.size_bytes) for e in body.evidence),
         ),
         complaints=_complaints,
+        roster=_roster,
         uploads=_evidence,
         events=_events,
     )

@@ -11,7 +11,7 @@ from chalicelib.areas import FeedArea
 from chalicelib.fields import Integer
 from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
 from haven.adapters.dynamo.feeds import DynamoFeedSources
-from haven.adapters.feeds import FeedPollQueue
+from haven.adapters.feeds import FeedPollQueue, SecretsManagerDirectory
 from haven.auth import Role, require
 from haven.config import get_settings
 from haven.feeds import sources as use_cases
@@ -21,6 +21,7 @@ bp = HavenBlueprint(__name__)
 
 _sources = DynamoFeedSources()
 _queue = FeedPollQueue()
+_secrets = SecretsManagerDirectory()
 
 FeedType = Literal[tuple(CONNECTORS)]  # type: ignore[valid-type]
 Keyword = Annotated[str, Field(min_length=1, max_length=60)]
@@ -99,7 +100,9 @@ def register_feed() -> Response:
         enabled=body.enabled,
         credentials_ref=body.credentials_ref,
     )
-    source = use_cases.register(settings, sources=_sources, local_mode=get_settings().is_local)
+    source = use_cases.register(
+        settings, sources=_sources, secrets=_secrets, local_mode=get_settings().is_local
+    )
     return json_response(source.view(), 201, _etag(source))
 
 
@@ -112,6 +115,7 @@ def patch_feed(source_id: str) -> Response:
         body.changes(),
         expected_version=body.expected_version,
         sources=_sources,
+        secrets=_secrets,
         local_mode=get_settings().is_local,
     )
     return json_response(source.view(), headers=_etag(source))

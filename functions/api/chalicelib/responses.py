@@ -296,7 +296,7 @@ class LicenceVerification(Out):
                     "accredited": True,
                     "status": "accredited",
                     "checked_at": "2026-11-28T09:00:00Z",
-                    "recruiter_id": "01JDX5F3T8K2M6Q9V1Z4B7N0CR",
+                    "recruiter_id": "org-sagarmatha",
                     "legal_name": "Sagarmatha Overseas Pvt. Ltd.",
                     "valid_from": "2026-01-15",
                     "valid_until": "2029-01-14",
@@ -680,7 +680,10 @@ class DocumentDeclared(Out):
 
 
 class RosterEntry(Out):
-    recruiter_id: str
+    recruiter_id: str = Field(
+        description="The recruiter's organisation id (custom:org_id, 1 to 64 characters): "
+        "what a complaint names as recruiter.recruiter_id"
+    )
     legal_name: str
     trading_names: list[str]
     status: str

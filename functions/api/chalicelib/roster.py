@@ -17,6 +17,7 @@ from haven.recruitment import portal
 from haven.recruitment.roster import (
     MIN_QUERY_CHARS,
     QUERY_RULE,
+    RECRUITER_ID_MAX,
     ExportFormat,
     export,
     plan_search,
@@ -114,7 +115,7 @@ def export_roster() -> Response:
 
 @bp.route("/v1/roster/{recruiter_id}", methods=["GET"])
 def roster_entry(recruiter_id: str) -> Response:
-    entry = _roster.get(recruiter_id) if len(recruiter_id) <= 128 else None
+    entry = _roster.get(recruiter_id) if len(recruiter_id) <= RECRUITER_ID_MAX else None
     if entry is None:
         raise NotFound("no accredited or suspended recruiter with this id")
     return _public(entry.public(), ROSTER_CACHE)

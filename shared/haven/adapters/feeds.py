@@ -7,6 +7,8 @@ import urllib.error
 import urllib.request
 from urllib.parse import urljoin
 
+from botocore.exceptions import ClientError
+
 from haven import clock
 from haven.adapters.aws import client
 from haven.adapters.names import bucket, secret_name
@@ -22,6 +24,7 @@ TIMEOUT_SECONDS = 10
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 3
 USER_AGENT = "Haven feed poller (+https://haven.example.org)"
+_NOT_FOUND = "ResourceNotFoundException"
 
 
 class HttpFetcher:
@@ -75,8 +78,26 @@ class SecretsManagerCredentials:
     """A source's ``credentials_ref`` (``feeds/...``) is a secret of this stage."""
 
     def bearer_token(self, credentials_ref: str) -> str:
-        secret = client("secretsmanager").get_secret_value(SecretId=secret_name(credentials_ref))
+        try:
+            secret = client("secretsmanager").get_secret_value(SecretId=secret_name(credentials_ref))
+        except ClientError as error:
+            if error.response["Error"]["Code"] != _NOT_FOUND:
+                raise
+            raise FetchFailed(f"no secret {credentials_ref} in Secrets Manager") from None
         return str(secret["SecretString"])
+
+
+class SecretsManagerDirectory:
+    """Whether a ``credentials_ref`` names a secret of this stage (DescribeSecret: no value read)."""
+
+    def exists(self, name: str) -> bool:
+        try:
+            described = client("secretsmanager").describe_secret(SecretId=secret_name(name))
+        except ClientError as error:
+            if error.response["Error"]["Code"] == _NOT_FOUND:
+                return False
+            raise
+        return "DeletedDate" not in described  # scheduled for deletion: about to be gone
 
 
 class FeedPollQueue(SqsQueue):

@@ -1,10 +1,14 @@
 """Filing a complaint, tracking it, and the staff workflow: triage, refer, close.
 
 A complaint is filed without an account (201): one conditional write and one ``complaint.filed``
-event without personal data. The worker gets a tracking code (only its SHA-256 is stored) and
-presigned uploads for evidence into the KMS-encrypted evidence bucket. Auditors triage it, refer
-it to the partners chosen by :mod:`haven.complaints.routing` (each referral is a record and a
-``complaint.referred`` event that the delivery worker pushes to the partner), and close it.
+event without personal data. The recruiter is named by its roster id (refused unless the roster
+lists it), or by what the worker knows of it: a name, a country and a licence that the roster
+lists under that name identify the recruiter as if named by id, so that a substantiated outcome
+reaches its accreditation (:mod:`haven.recruitment.monitoring`). The worker gets a tracking
+code (only its SHA-256 is stored) and presigned uploads for evidence into the KMS-encrypted
+evidence bucket. Auditors triage it, refer it to the partners chosen by
+:mod:`haven.complaints.routing` (each referral is a record and a ``complaint.referred`` event
+that the delivery worker pushes to the partner), and close it.
 Every write carries the version the caller read: a stale one gets 409, never an overwrite.
 """
 
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
@@ -24,6 +28,7 @@ from haven.complaints.routing import Case, Reach, choose
 from haven.crisis.incidents import Page, StaleVersion
 from haven.crisis.reports import Upload, UploadSigner
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
+from haven.recruitment.roster import Entry, known_as
 
 DOMAIN = "complaints"
 EVIDENCE_TYPES = ("image/jpeg", "image/png", "application/pdf")
@@ -167,6 +172,16 @@ class ComplaintRepository(Protocol):
         ...
 
 
+class Roster(Protocol):
+    """The public roster: accredited and suspended recruiters."""
+
+    def get(self, recruiter_id: str) -> Entry | None: ...
+
+    def verify(self, country: str, number: str) -> Entry | None:
+        """The recruiter holding this licence."""
+        ...
+
+
 class PartnerDirectory(Protocol):
     def active(self) -> list[dict[str, Any]]: ...
 
@@ -193,9 +208,31 @@ def tracking_hash(code: str) -> str:
 # --- filing and tracking ----------------------------------------------------------------------
 
 
+def identify(recruiter: Recruiter, roster: Roster) -> Recruiter:
+    """The recruiter with its roster id: the one given, if listed (422 otherwise), or the one the
+    roster lists for the licence, if the name is one of its names; else what the worker gave."""
+    if recruiter.recruiter_id is not None:
+        if roster.get(recruiter.recruiter_id) is None:
+            raise ValidationFailed(
+                [FieldError("recruiter.recruiter_id", "no recruiter on the roster has this id")]
+            )
+        return recruiter
+    if recruiter.name and recruiter.country and recruiter.licence_number:
+        listed = roster.verify(recruiter.country, recruiter.licence_number)
+        if listed is not None and known_as(listed, recruiter.name):
+            return replace(recruiter, recruiter_id=listed.recruiter_id)
+    return recruiter
+
+
 def file_complaint(
-    new: NewComplaint, *, complaints: ComplaintRepository, uploads: UploadSigner, events: EventSink
+    new: NewComplaint,
+    *,
+    complaints: ComplaintRepository,
+    roster: Roster,
+    uploads: UploadSigner,
+    events: EventSink,
 ) -> FiledComplaint:
+    recruiter = identify(new.recruiter, roster)
     now = clock.iso(clock.now())
     complaint_id = ids.new_id()
     code = new_tracking_code()
@@ -210,7 +247,7 @@ def file_complaint(
         "public_status": PublicStatus.RECEIVED.value,
         "filed_at": now,
         "updated_at": now,
-        "recruiter": {k: v for k, v in new.recruiter.__dict__.items() if v is not None},
+        "recruiter": {k: v for k, v in recruiter.__dict__.items() if v is not None},
         "categories": [c.value for c in new.categories],
         "description": new.description,
         "occurred_on": new.occurred_on.isoformat() if new.occurred_on else None,
@@ -242,7 +279,7 @@ def file_complaint(
             "categories": complaint["categories"],
             "origin_country": new.origin_country,
             "destination_country": new.destination_country,
-            "recruiter_id": new.recruiter.recruiter_id,
+            "recruiter_id": recruiter.recruiter_id,
             "anonymous": new.anonymous,
             "evidence_count": len(evidence),
         },

@@ -2,9 +2,8 @@
 
 1. Reports committed by an earlier poll but perhaps not queued (a crash between the two) are
    queued again; triage ignores a report it has already triaged.
-2. Each page is fetched (the URL re-checked against private networks), its raw body archived,
-   and parsed by the source's connector. A fetch or parse failure is recorded on the source
-   (backoff, unhealthy after repeated failures) and nothing else changes: no item, no cursor.
+2. Each page is fetched (the URL re-checked against private networks, the bearer token read
+   from its secret), its raw body archived, and parsed by the source's connector.
 3. Items are deduplicated on (source, native id): an unknown item is new, a known one with a
    later update time is a revision (stored over the old one, not sent to triage again), the
    rest are repeats.
@@ -13,6 +12,10 @@
    are counted by reason.
 5. Items, reports and the advanced cursor are committed atomically by the store; then the
    reports are queued for triage.
+
+Any failure from the fetch to the commit (fetch, credentials, archive, parse, storage) is
+recorded on the source (backoff, unhealthy after repeated failures) and its cursor does not
+move. Only a conflict (the source changed during the poll) is raised, to poll it again.
 """
 
 from __future__ import annotations
@@ -29,8 +32,9 @@ from haven.crisis.classifier import Classifier
 from haven.crisis.reports import REPORT_CELL_RESOLUTION, Report, ReportStatus, hash_token
 from haven.crisis.taxonomy import Category
 from haven.crisis.triage import NOT_HUMANITARIAN_CUTOFF
+from haven.errors import Conflict
 from haven.feeds import gazetteer
-from haven.feeds.connectors import FeedFormatError, FeedItem, Query, Request
+from haven.feeds.connectors import FeedItem, Query, Request
 from haven.feeds.connectors.catalog import CONNECTORS
 from haven.feeds.sources import FeedSource, failed, succeeded
 from haven.geo import Point
@@ -49,11 +53,15 @@ class Response:
 
 
 class FetchFailed(Exception):
-    """The feed could not be read: network error, timeout, HTTP error, refused URL."""
+    """The feed could not be read: network error, timeout, HTTP error, refused URL.
 
-    def __init__(self, reason: str, retry_after: timedelta | None = None) -> None:
+    ``retry_at`` is the moment the feed said it may be asked again (a rate limit's reset): a
+    moment, not a wait, because the poll's next time is reckoned from when the poll started.
+    """
+
+    def __init__(self, reason: str, retry_at: datetime | None = None) -> None:
         super().__init__(reason)
-        self.retry_after = retry_after
+        self.retry_at = retry_at
 
 
 class Fetcher(Protocol):
@@ -63,7 +71,9 @@ class Fetcher(Protocol):
 
 
 class Credentials(Protocol):
-    def bearer_token(self, secret_name: str) -> str: ...
+    def bearer_token(self, secret_name: str) -> str:
+        """The token; raises :class:`FetchFailed` if the secret is not there."""
+        ...
 
 
 class RawArchive(Protocol):
@@ -120,31 +130,30 @@ class PollOutcome:
     kept_out: Counter[str] = field(default_factory=Counter)
 
 
-def retry_after(headers: Mapping[str, str], now: datetime) -> timedelta | None:
-    """What the feed asked for: ``Retry-After`` (seconds or an HTTP date), else an exhausted
-    rate limit's reset (``x-rate-limit-reset`` / ``ratelimit-reset`` / ``x-ratelimit-reset``:
-    epoch seconds or an ISO time)."""
-    lowered = {k.lower(): v for k, v in headers.items()}
+def retry_after(headers: Mapping[str, str], now: datetime) -> datetime | None:
+    """When the feed said to ask again, for an answer received at ``now``: ``Retry-After``
+    (seconds or an HTTP date), else an exhausted rate limit's reset (``x-rate-limit-reset`` /
+    ``ratelimit-reset`` / ``x-ratelimit-reset``: epoch seconds or an ISO time)."""
+    lowered = {k.lower(): v.strip() for k, v in headers.items()}
+    try:
+        moment = _asked_moment(lowered, now)
+    except (TypeError, ValueError, OverflowError, OSError):  # a date no calendar holds
+        return None
+    return moment.replace(tzinfo=now.tzinfo) if moment and moment.tzinfo is None else moment
+
+
+def _asked_moment(lowered: Mapping[str, str], now: datetime) -> datetime | None:
     value = lowered.get("retry-after")
     if value:
-        if value.strip().isdigit():
-            return timedelta(seconds=int(value))
-        try:
-            return max(timedelta(0), parsedate_to_datetime(value) - now)
-        except (TypeError, ValueError):
-            return None
+        return now + timedelta(seconds=int(value)) if value.isdigit() else parsedate_to_datetime(value)
     for prefix in ("x-rate-limit-", "ratelimit-", "x-ratelimit-"):
-        if lowered.get(prefix + "remaining", "").strip() == "0" and lowered.get(prefix + "reset"):
-            reset = lowered[prefix + "reset"].strip()
-            try:
-                moment = (
-                    datetime.fromtimestamp(int(reset), now.tzinfo)
-                    if reset.isdigit()
-                    else datetime.fromisoformat(reset)
-                )
-            except ValueError:
-                return None
-            return max(timedelta(0), moment - now)
+        reset = lowered.get(prefix + "reset")
+        if lowered.get(prefix + "remaining") == "0" and reset:
+            return (
+                datetime.fromtimestamp(int(reset), now.tzinfo)
+                if reset.isdigit()
+                else datetime.fromisoformat(reset)
+            )
     return None
 
 
@@ -211,23 +220,31 @@ class Poller:
         source = self.flush(source)
         now = clock.now()
         try:
-            items, cursor = self.read(source, now)
-        except (FetchFailed, FeedFormatError) as error:
-            wait = error.retry_after if isinstance(error, FetchFailed) else None
+            outcome, committed = self.attempt(source, now)
+        except Conflict:
+            raise  # the source changed meanwhile: poll it again as it is now
+        except Exception as error:  # whatever else kept this poll from its result counts against it
+            retry_at = error.retry_at if isinstance(error, FetchFailed) else None
             self.store.save_health(
-                failed(source, f"{type(error).__name__}: {error}", now, wait), source.version
+                failed(source, f"{type(error).__name__}: {error}", now, retry_at), source.version
             )
             return PollOutcome(source_id, ok=False, error=str(error))
-        outcome = PollOutcome(source_id, ok=True, fetched=len(items))
+        self.flush(committed)
+        return outcome
+
+    def attempt(self, source: FeedSource, now: datetime) -> tuple[PollOutcome, FeedSource]:
+        """Read, select and commit: what the poll did, and the source as committed."""
+        items, cursor = self.read(source, now)
+        outcome = PollOutcome(source.source_id, ok=True, fetched=len(items))
         stored, reports = self.select(source, items, now, outcome)
         advanced = replace(
             succeeded(source, now),
             cursor=cursor or source.cursor,
             pending_reports=tuple(r.report_id for r in reports),
         )
-        self.flush(self.store.commit(advanced, stored, reports, source.version))
+        committed = self.store.commit(advanced, stored, reports, source.version)
         outcome.reports = [r.report_id for r in reports]
-        return outcome
+        return outcome, committed
 
     def read(self, source: FeedSource, now: datetime) -> tuple[list[FeedItem], str | None]:
         """Every page of this poll and the cursor of the next: all or nothing."""

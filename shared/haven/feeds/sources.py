@@ -2,13 +2,14 @@
 
 A source names its type (its connector), where to poll (an URL, and a tag or search for social
 media), optional keywords and area of interest, its interval, whether it is enabled, and for
-sources behind a token the *name* of a Secrets Manager secret (never the secret). Its URL is
-checked against private networks when registered and again at every fetch.
+sources behind a token the *name* of a Secrets Manager secret (never the secret), which must
+exist when the source is registered or changed. Its URL is checked against private networks
+when registered and again at every fetch.
 
 Health: each failed poll counts; the next poll backs off exponentially from the interval (or
-waits what the feed asked with ``Retry-After``), and after :data:`UNHEALTHY_AFTER` failures in a
-row the source is marked unhealthy (it keeps being polled, at the backed-off pace). One success
-resets it.
+waits until the time the feed asked for with ``Retry-After`` or a rate limit's reset has
+passed), and after :data:`UNHEALTHY_AFTER` failures in a row the source is marked unhealthy (it
+keeps being polled, at the backed-off pace). One success resets it.
 """
 
 from __future__ import annotations
@@ -118,6 +119,12 @@ class SourceRepository(Protocol):
     def delete(self, source_id: str) -> None: ...
 
 
+class SecretDirectory(Protocol):
+    def exists(self, name: str) -> bool:
+        """Whether this stage holds the secret ``name`` (``feeds/...``), without reading it."""
+        ...
+
+
 class PollQueue(Protocol):
     def enqueue(self, source_id: str) -> None: ...
 
@@ -131,7 +138,11 @@ class StaleSource(Exception):
 
 
 def check_settings(
-    settings: Settings, *, local_mode: bool, resolver: urls.Resolver | None = None
+    settings: Settings,
+    *,
+    secrets: SecretDirectory,
+    local_mode: bool,
+    resolver: urls.Resolver | None = None,
 ) -> Settings:
     errors: list[FieldError] = []
     connector = CONNECTORS.get(settings.type)
@@ -145,6 +156,8 @@ def check_settings(
         errors.append(FieldError("query", f"a {settings.type} source needs a tag or search query"))
     if settings.credentials_ref and not CREDENTIALS_PATTERN.match(settings.credentials_ref):
         errors.append(FieldError("credentials_ref", "must be a secret name under feeds/"))
+    elif settings.credentials_ref and not secrets.exists(settings.credentials_ref):
+        errors.append(FieldError("credentials_ref", "no such secret: store the token first"))
     try:
         urls.check_url(settings.url, local_mode=local_mode)
     except ValidationFailed as failure:
@@ -154,8 +167,10 @@ def check_settings(
     return settings
 
 
-def register(settings: Settings, *, sources: SourceRepository, local_mode: bool) -> FeedSource:
-    check_settings(settings, local_mode=local_mode)
+def register(
+    settings: Settings, *, sources: SourceRepository, secrets: SecretDirectory, local_mode: bool
+) -> FeedSource:
+    check_settings(settings, secrets=secrets, local_mode=local_mode)
     now = clock.now()
     source = FeedSource(ids.new_id(), settings, clock.iso(now), clock.iso(now), next_poll_at=now)
     sources.add(source)
@@ -181,11 +196,12 @@ def update(
     *,
     expected_version: int,
     sources: SourceRepository,
+    secrets: SecretDirectory,
     local_mode: bool,
 ) -> FeedSource:
     """Apply ``changes`` (fields of :class:`Settings`); a changed URL or query restarts the cursor."""
     source = get(source_id, sources=sources)
-    settings = check_settings(replace(source.settings, **changes), local_mode=local_mode)
+    settings = check_settings(replace(source.settings, **changes), secrets=secrets, local_mode=local_mode)
     moved = (settings.url, settings.query) != (source.settings.url, source.settings.query)
     now = clock.now()
     updated = replace(
@@ -230,9 +246,14 @@ def succeeded(source: FeedSource, now: datetime) -> FeedSource:
     )
 
 
-def failed(source: FeedSource, error: str, now: datetime, retry_after: timedelta | None = None) -> FeedSource:
+def failed(source: FeedSource, error: str, now: datetime, retry_at: datetime | None = None) -> FeedSource:
+    """A failed poll that started at ``now``: backed off, and never before the feed's ``retry_at``
+    has passed (the next poll is due at the first whole second after it)."""
     failures = source.health.consecutive_failures + 1
     delay = backoff(timedelta(minutes=source.settings.interval_minutes), failures)
+    next_poll_at = now + delay
+    if retry_at is not None:
+        next_poll_at = max(next_poll_at, retry_at.replace(microsecond=0) + timedelta(seconds=1))
     return replace(
         source,
         health=Health(
@@ -242,5 +263,5 @@ def failed(source: FeedSource, error: str, now: datetime, retry_after: timedelta
             consecutive_failures=failures,
             unhealthy=failures >= UNHEALTHY_AFTER,
         ),
-        next_poll_at=now + max(delay, retry_after or timedelta(0)),
+        next_poll_at=next_poll_at,
     )

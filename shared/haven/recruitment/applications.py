@@ -21,7 +21,7 @@ from haven.crisis.reports import Upload
 from haven.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from haven.notifications import Message, Notifier
 from haven.recruitment.documents import DOCUMENT_TYPES
-from haven.recruitment.roster import Entry
+from haven.recruitment.roster import RECRUITER_ID_MAX, Entry
 from haven.recruitment.workflow import (
     EDITABLE,
     ROSTER_STATUS,
@@ -339,6 +339,18 @@ def submit(
     application = load(application_id, principal, workflow.applications)
     action = Action.RESPOND if application.state == State.DEFERRED else Action.SUBMIT
     _check_legal(application, action, Actor.RECRUITER, expected_version)
+    checked, gaps = readiness(application, documents)
+    if gaps:
+        raise ValidationFailed(gaps, detail="the application is incomplete")
+    return transition(
+        checked, action, principal=principal, actor=Actor.RECRUITER, expected_version=expected_version,
+        reason="submitted by the recruiter", details={}, workflow=workflow,
+    )  # fmt: skip
+
+
+def readiness(application: Application, documents: DocumentStore) -> tuple[Application, list[FieldError]]:
+    """What a submit would find now: the application with the uploads it would pin (documents
+    never uploaded dropped), and what it would refuse (nothing: it may be submitted)."""
     pinned, refused = _pin_uploads(application.documents, documents)
     checked = replace(application, documents=pinned)
     # A refused upload stands in the way only while no other document of its kind is good:
@@ -346,13 +358,7 @@ def submit(
     good = {f"documents.{d['kind']}" for d in pinned}
     refused = [error for error in refused if error.field not in good]
     named = {error.field for error in refused}
-    gaps = refused + [gap for gap in missing(checked) if gap.field not in named]
-    if gaps:
-        raise ValidationFailed(gaps, detail="the application is incomplete")
-    return transition(
-        checked, action, principal=principal, actor=Actor.RECRUITER, expected_version=expected_version,
-        reason="submitted by the recruiter", details={}, workflow=workflow,
-    )  # fmt: skip
+    return checked, refused + [gap for gap in missing(checked) if gap.field not in named]
 
 
 def _pin_uploads(
@@ -672,9 +678,21 @@ def load(application_id: str, principal: Principal, applications: ApplicationRep
 
 
 def view(
-    application: Application, principal: Principal, applications: ApplicationRepository
+    application: Application,
+    principal: Principal,
+    applications: ApplicationRepository,
+    documents: DocumentStore,
 ) -> dict[str, Any]:
+    """The application as the caller may see it. While it can be submitted, its documents and
+    ``missing`` are what a submit would find now: an upload that landed and that screening keeps
+    shows as uploaded (and is pinned only by the submit)."""
     actor = actor_of(principal)
+    gaps: list[FieldError] = []
+    shown = application.documents
+    if application.state in EDITABLE:
+        checked, gaps = readiness(application, documents)
+        found = {d["document_id"]: d for d in checked.documents}
+        shown = [found.get(d["document_id"], d) for d in application.documents]
     history = [
         {
             "seq": e.seq,
@@ -693,12 +711,10 @@ def view(
         "organisation": application.organisation,
         "attestations": application.attestations,
         "questionnaire": application.questionnaire,
-        "documents": [{k: v for k, v in d.items() if k != "key"} for d in application.documents],
+        "documents": [{k: v for k, v in d.items() if k != "key"} for d in shown],
         "audit": application.audit if actor == Actor.STAFF else None,
         "compliance_reviews": application.compliance_reviews if actor == Actor.STAFF else None,
-        "missing": [{"field": g.field, "message": g.message} for g in missing(application)]
-        if application.state in EDITABLE
-        else [],
+        "missing": [{"field": g.field, "message": g.message} for g in gaps],
         "allowed_actions": allowed_actions(application.state, actor),
         "history": history,
     }
@@ -721,8 +737,11 @@ def summary(application: Application) -> dict[str, Any]:
 
 
 def _org_of(principal: Principal) -> str:
+    """The organisation a recruiter acts for: its roster id once accredited."""
     if not principal.org_id:
         raise Forbidden("recruiter token carries no org_id")
+    if len(principal.org_id) > RECRUITER_ID_MAX:
+        raise Forbidden(f"recruiter token's org_id is longer than {RECRUITER_ID_MAX} characters")
     return principal.org_id
 
 

@@ -11,6 +11,10 @@ Search is served by Queries, never a Scan. Each roster entry is written with *se
 Names are normalised (:func:`normalise`): accents removed, case folded, punctuation dropped,
 so that ``Société Générale d'Emploi`` is found by ``societe generale demploi`` or ``GENERALE``.
 Licences are verified by one GetItem on the key ``<country>#<normalised number>``.
+
+A recruiter's id is its organisation's id, ``org_id``: the ``custom:org_id`` claim of its
+recruiters' tokens, which only administrators set (1 to :data:`RECRUITER_ID_MAX` characters,
+no other format). It is what the roster shows and what a complaint names.
 The export (:func:`export`) pages through the ``roster`` term: every listed recruiter, by name.
 """
 
@@ -27,6 +31,8 @@ from typing import Any, Literal, Protocol
 
 from haven.errors import FieldError, ValidationFailed
 
+#: The longest recruiter id (the user pool's limit on ``custom:org_id``).
+RECRUITER_ID_MAX = 64
 #: Index terms per recruiter are written in one transaction with the state change.
 MAX_NAME_TOKENS = 40
 MIN_QUERY_CHARS = 2
@@ -158,15 +164,30 @@ class SearchPlan:
             corridor_key(c["origin"], c["destination"]) for c in entry["corridors"]
         }:
             return False
-        tokens = name_tokens([entry["legal_name"], *entry["trading_names"]])
-        return all(any(t.startswith(w) for t in tokens) for w in self.words)
+        return _named(self.words, [entry["legal_name"], *entry["trading_names"]])
+
+
+def _query_words(q: str) -> tuple[str, ...]:
+    return tuple(w for w in (_PUNCTUATION.sub("", raw) for raw in fold(q).split()) if w)
+
+
+def _named(words: tuple[str, ...], names: list[str]) -> bool:
+    """Whether each of ``words`` starts a word of one of ``names``."""
+    tokens = name_tokens(names)
+    return all(any(t.startswith(w) for t in tokens) for w in words)
+
+
+def known_as(entry: Entry, name: str) -> bool:
+    """Whether a roster search for ``name`` finds ``entry`` (by its legal or a trading name)."""
+    words = _query_words(name)
+    return bool(words) and _named(words, [entry.legal_name, *entry.trading_names])
 
 
 def plan_search(
     q: str | None, country: str | None, corridor: tuple[str, str] | None, status: str | None
 ) -> SearchPlan:
     """Query the most selective term: a name word, else the corridor, else the country."""
-    words = tuple(w for w in (_PUNCTUATION.sub("", raw) for raw in fold(q or "").split()) if w)
+    words = _query_words(q or "")
     corridor_term = corridor_key(*corridor) if corridor else None
     country_term = country.upper() if country else None
     if q is not None:

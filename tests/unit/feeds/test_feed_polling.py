@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from haven import clock
 from haven.alerts.geometry import Circle
 from haven.crisis.classifier import LexiconClassifier
 from haven.crisis.reports import Report
+from haven.errors import Conflict
 from haven.feeds.connectors import Request
 from haven.feeds.polling import FetchFailed, Poller, Response, StoredItem, retry_after
 from haven.feeds.sources import UNHEALTHY_AFTER, FeedSource, Settings, backoff, failed
@@ -157,7 +159,7 @@ def test_a_malformed_payload_records_the_error_and_moves_no_cursor() -> None:
 
 def test_429_waits_what_the_feed_asked_and_repeated_failures_mark_unhealthy() -> None:
     store, sink = Store(source(interval_minutes=5)), Sink()
-    throttled = FetchFailed("HTTP 429", timedelta(hours=1))
+    throttled = FetchFailed("HTTP 429", datetime.now(UTC) + timedelta(hours=1))
     poller(store, Fetcher(throttled), sink).poll(store.stored.source_id)
     assert store.stored.next_poll_at >= datetime.now(UTC) + timedelta(minutes=59)
     for _ in range(UNHEALTHY_AFTER - 1):
@@ -179,34 +181,56 @@ def test_backoff_doubles_from_the_interval_up_to_a_cap() -> None:
 @pytest.mark.parametrize(
     ("headers", "expected"),
     [
-        ({"Retry-After": "120"}, timedelta(seconds=120)),
-        ({"retry-after": "Fri, 02 Jan 2026 12:10:00 GMT"}, timedelta(minutes=10)),
+        ({"Retry-After": "120"}, NOW + timedelta(seconds=120)),
+        ({"retry-after": "Fri, 02 Jan 2026 12:10:00 GMT"}, NOW + timedelta(minutes=10)),
+        ({"retry-after": "Fri, 02 Jan 2026 12:10:00 -0000"}, NOW + timedelta(minutes=10)),
         (
             {
                 "x-rate-limit-remaining": "0",
                 "x-rate-limit-reset": str(int((NOW + timedelta(minutes=15)).timestamp())),
             },
-            timedelta(minutes=15),
+            NOW + timedelta(minutes=15),
         ),
         (
             {
                 "ratelimit-remaining": "0",
                 "ratelimit-reset": str(int((NOW + timedelta(seconds=30)).timestamp())),
             },
-            timedelta(seconds=30),
+            NOW + timedelta(seconds=30),
         ),
         (
             {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "2026-01-02T12:05:00+00:00"},
-            timedelta(minutes=5),
+            NOW + timedelta(minutes=5),
         ),
         ({"x-rate-limit-remaining": "10", "x-rate-limit-reset": "1"}, None),
+        ({"x-rate-limit-remaining": "0", "x-rate-limit-reset": "9" * 30}, None),
+        ({"retry-after": "soon"}, None),
         ({}, None),
     ],
 )
-def test_retry_after_reads_the_rate_limit_headers(
-    headers: dict[str, str], expected: timedelta | None
-) -> None:
+def test_retry_after_reads_the_rate_limit_headers(headers: dict[str, str], expected: datetime | None) -> None:
     assert retry_after(headers, NOW) == expected
+
+
+def test_a_rate_limited_poll_waits_until_the_reset_has_passed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """X answers 429 with the epoch second its window resets; the answer comes after the poll
+    started (here 40.7 s after), and the next poll is due only once the reset has passed."""
+    started = NOW + timedelta(microseconds=300_000)
+    reset = NOW + timedelta(minutes=15)
+    answered = started + timedelta(seconds=40, microseconds=700_000)
+    moments = iter([started, answered])
+    monkeypatch.setattr("haven.clock.now", lambda: next(moments, answered))
+
+    class RateLimited(Fetcher):
+        def fetch(self, request: Request) -> Response:
+            headers = {"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(int(reset.timestamp()))}
+            raise FetchFailed("HTTP 429", retry_after(headers, clock.now()))
+
+    store, sink = Store(source(interval_minutes=5)), Sink()
+    poller(store, RateLimited(), sink).poll(store.stored.source_id)
+    assert store.stored.next_poll_at > reset
+    assert store.stored.next_poll_at == reset + timedelta(seconds=1)
+    assert store.stored.health.consecutive_failures == 1
 
 
 def test_credentials_become_a_bearer_header() -> None:
@@ -217,3 +241,42 @@ def test_credentials_become_a_bearer_header() -> None:
     fetcher = Fetcher(b'{"meta":{"result_count":0}}')
     poller(store, fetcher, sink).poll(store.stored.source_id)
     assert fetcher.requests[0].headers["Authorization"] == "Bearer token"
+
+
+def test_any_failure_to_read_the_feed_counts_in_the_sources_health() -> None:
+    class Unarchived(Sink):
+        def keep(self, key: str, body: bytes, content_type: str) -> None:
+            raise ConnectionError("archive unreachable")
+
+    store, sink = Store(source()), Unarchived()
+    outcome = poller(store, Fetcher(USGS), sink).poll(store.stored.source_id)
+    assert outcome is not None
+    assert not outcome.ok
+    assert store.stored.health.consecutive_failures == 1
+    assert store.stored.health.last_error == "ConnectionError: archive unreachable"
+    assert store.items == {}
+    assert store.stored.cursor is None
+
+
+def test_a_poll_whose_commit_fails_counts_in_the_sources_health_and_a_conflict_is_raised() -> None:
+    class Unwritable(Store):
+        def __init__(self, source: FeedSource, error: Exception) -> None:
+            super().__init__(source)
+            self.error = error
+
+        def commit(
+            self, source: FeedSource, items: list[StoredItem], reports: list[Report], expected: int
+        ) -> FeedSource:
+            raise self.error
+
+    store = Unwritable(source(), RuntimeError("item too large"))
+    outcome = poller(store, Fetcher(USGS), Sink()).poll(store.stored.source_id)
+    assert outcome is not None
+    assert not outcome.ok
+    assert store.stored.health.consecutive_failures == 1
+    assert store.stored.health.last_error == "RuntimeError: item too large"
+
+    changed = Unwritable(source(), Conflict("the feed source changed during the poll"))
+    with pytest.raises(Conflict):
+        poller(changed, Fetcher(USGS), Sink()).poll(changed.stored.source_id)
+    assert changed.stored.health.consecutive_failures == 0
