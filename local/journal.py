@@ -319,6 +319,26 @@ def _apply_message(queue_name: str, message_id: str, fields: dict[str, Any] | No
         queue._messages_lock.notify_all()
 
 
+def _settled(reader: Callable[[Mark], Record], mark: Mark) -> Record:
+    """Read again when another call changed the value while it was read (moto has no lock)."""
+    for _ in range(9):
+        try:
+            return reader(mark)
+        except RuntimeError:  # "dictionary changed size during iteration"
+            continue
+    return reader(mark)
+
+
+def snapshot_records() -> list[Record]:
+    """``dump()``, read again if a call changed a value while it was read."""
+    for _ in range(9):
+        try:
+            return list(dump())
+        except RuntimeError:
+            continue
+    return list(dump())
+
+
 def dump() -> Iterator[Record]:
     """Every item, object and message, as records (the snapshot's content)."""
     backend = _dynamodb()
@@ -376,7 +396,7 @@ class Journal:
     def commit(self, marks: list[Mark]) -> None:
         """Read the state of what was touched and make it durable (before the call is answered)."""
         with self._lock:
-            lines = "".join(json.dumps(read(m), separators=(",", ":")) + "\n" for m in marks)
+            lines = "".join(json.dumps(_settled(read, m), separators=(",", ":")) + "\n" for m in marks)
             if self._file is None:
                 descriptor = os.open(self.path(self.current), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
                 os.fchmod(descriptor, 0o600)
@@ -386,7 +406,7 @@ class Journal:
             self._file.write(lines)
             self._file.flush()
             if self.sync:
-                os.fsync(self._file.fileno())
+                os.fdatasync(self._file.fileno())  # the data and its length, not the mtime
             self.records += len(marks)
 
     def rotate(self) -> int | None:

@@ -127,7 +127,7 @@ class Snapshotter:
                 if boundary is None and not force:
                     return  # nothing changed since the last checkpoint
                 journal_from = boundary or self.journal.current
-            records = list(journaling.dump())
+            records = journaling.snapshot_records()
             text = json.dumps(
                 {"format": _FORMAT, "journal_from": journal_from, "records": records},
                 separators=(",", ":"),

@@ -33,6 +33,7 @@ class LocalPlatform:
         snapshot_every: float = 5.0,
         run_workers: bool = True,
         durable: bool = True,
+        journal_sync: bool = True,
     ) -> None:
         self.api_port = api_port
         self.aws_port = aws_port or free_port()
@@ -42,6 +43,9 @@ class LocalPlatform:
         #: Every acknowledged write journaled before it is answered (False: snapshots only,
         #: what the bench compares the journal's cost with).
         self.durable = durable
+        #: False: journal writes reach the OS but are not fsynced (survive a kill of the
+        #: process, not of the machine); only the bench sets it, to measure what fsync costs.
+        self.journal_sync = journal_sync
         self.stop_event = threading.Event()
         self.pollers: list[Any] = []
         self.schedules: list[Any] = []
@@ -55,7 +59,7 @@ class LocalPlatform:
         os.environ.update(environment.function_environment(self.aws_endpoint))
         os.environ["HAVEN_PUBLIC_URL"] = f"http://127.0.0.1:{self.api_port}"
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the embedded AWS logs every call
-        self.journal = Journal(environment.state_dir()) if self.durable else None
+        self.journal = Journal(environment.state_dir(), sync=self.journal_sync) if self.durable else None
         if self.journal is not None:
             self._moto = journaling_server(self.journal, "127.0.0.1", self.aws_port)
         else:
