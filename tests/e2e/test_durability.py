@@ -131,3 +131,28 @@ def test_writes_survive_a_kill_after_a_restart_too(tmp_path: Path) -> None:
             assert seen.status_code == 200, (report["report_id"], seen.text)
     finally:
         third.stop()
+
+
+def test_an_upload_and_its_screening_survive_sigkill(tmp_path: Path) -> None:
+    """A presigned POST answered 204 by the embedded S3 is kept, and so is the screening its
+    S3 event queued: after the kill, the genuine photo stays and the disguised page goes."""
+    from tests.support import HTML, UPLOAD_SAMPLES
+
+    from .test_uploads import _keys, _post, _report_with_photos, _screening_idle
+
+    first = start_platform(tmp_path)
+    aws_port = first.aws_port
+    try:
+        genuine, disguised = _report_with_photos(first, 2)
+        _post(genuine, UPLOAD_SAMPLES["image/jpeg"])
+        _post(disguised, HTML)
+    finally:
+        _kill(first)
+    second = start_platform(tmp_path, aws_port=aws_port)
+    try:
+        wait_for(
+            lambda: _screening_idle(second) and disguised["fields"]["key"] not in _keys(second), seconds=60
+        )
+        assert genuine["fields"]["key"] in _keys(second)
+    finally:
+        second.stop()
