@@ -15,6 +15,10 @@ rollback). The snapshot (``local/persistence.py``) is a checkpoint: the journal 
 segment, the snapshot is taken after that and names the segment it starts from, and older
 segments are deleted once the snapshot is on disk. At start: the snapshot, then every segment
 it names or a later one, in order.
+
+What is not journaled, because Haven does none of it: DynamoDB's PartiQL writes, S3 object
+versions (local buckets are not versioned: an object is its latest value), tags and ACLs,
+and a message's visibility (a message in flight comes back visible, as after its timeout).
 """
 
 from __future__ import annotations
