@@ -213,3 +213,33 @@ def test_a_line_torn_by_a_kill_is_ignored(tmp_path: Path) -> None:
     path.write_text('{"ddb": "t", "key": {}, "item": null}\n{"ddb": "t", "ke')
     assert list(Journal.read_segment(path)) == [{"ddb": "t", "key": {}, "item": None}]
     assert Journal(tmp_path).current == journal.current + 1  # a restart writes a new segment
+
+
+def test_a_checkpoint_folds_the_journal_into_the_snapshot(embedded: Embedded, tmp_path: Path) -> None:
+    """Writes, a checkpoint, more writes, a kill: the snapshot and the journal after it give
+    everything back; a segment older than the snapshot (a kill between the snapshot's rename
+    and the old segments' deletion) is not replayed over it."""
+    from local.persistence import Snapshotter
+
+    dynamodb = embedded.client("dynamodb")
+    snapshots = Snapshotter(embedded.endpoint, tmp_path / "snapshot.json", embedded.journal)
+    key = {"pk": {"S": "k"}, "sk": {"S": "1"}}
+    dynamodb.put_item(TableName="j-items", Item={**key, "v": {"N": "1"}})
+    stale = [path for _, path in embedded.journal.segments()]
+    stale_copy = [p.read_bytes() for p in stale]
+    snapshots.save()
+    assert not any(p.exists() for p in stale)  # folded into the snapshot
+    dynamodb.put_item(TableName="j-items", Item={**key, "v": {"N": "2"}})
+    dynamodb.put_item(TableName="j-items", Item={"pk": {"S": "later"}, "sk": {"S": "1"}})
+    for path, content in zip(stale, stale_copy, strict=True):
+        path.write_bytes(content)  # as if the kill came before their deletion
+    before = _state()
+
+    embedded.reset()
+    embedded.provision()
+    restarted = Snapshotter(embedded.endpoint, tmp_path / "snapshot.json", Journal(tmp_path))
+    counts = restarted.load({})
+    assert _state() == before
+    assert dynamodb.get_item(TableName="j-items", Key=key)["Item"]["v"] == {"N": "2"}
+    assert counts["journaled changes"] == 2
+    assert json.loads((tmp_path / "snapshot.json").read_text())["format"] == 2
