@@ -538,8 +538,9 @@ def main() -> None:
     os.environ.setdefault("HAVEN_LOOKUP_RATE_PER_MINUTE", "10000")
     from local.runtime import LocalPlatform
 
-    # No workers: the triage worker would compete for the CPU with what is measured.
-    platform = LocalPlatform(api_port=0, snapshot_every=3600, run_workers=False)
+    # No workers: the triage worker would compete for the CPU with what is measured. No journal:
+    # its fsyncs would add the same to both sides of each ratio (its cost has a section of its own).
+    platform = LocalPlatform(api_port=0, snapshot_every=3600, run_workers=False, durable=False)
     platform.start()
     env = {
         **os.environ,
