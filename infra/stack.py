@@ -77,7 +77,7 @@ class HavenStack(Stack):
             {"HAVEN_PUBLIC_URL": self.api.public_url, **context_settings(self.node.get_all_context())}
         )
         self.functions.check_settings()
-        self.firewall = Firewall(self, "Firewall", stage=stage, rest_api=self.api.rest_api)
+        self.firewall = Firewall(self, "Firewall", stage=stage, rest_api=self.api.rest_api, routes=routes)
         self.monitoring = Monitoring(
             self,
             "Monitoring",

@@ -1,9 +1,12 @@
-"""Local state that survives a restart: a snapshot of the embedded AWS in the state folder.
+"""Local state that survives a restart, and a kill: a snapshot and a journal in the state folder.
 
-The embedded AWS keeps everything in memory. Every few seconds (and on shutdown) the items of
-every table, the objects of every bucket and the messages waiting in every queue are written
-to ``snapshot.json`` (atomically: a temporary file, then a rename); at start they are loaded
-back. Scans are fine here: this is the local equivalent of a backup, not a request path.
+The embedded AWS keeps everything in memory. Every change it acknowledges is first written to
+the journal (``local/journal.py``), so a ``kill -9`` loses nothing that was answered. Every few
+seconds (and on shutdown), when something changed, a snapshot of every table's items, every
+bucket's objects and every queue's messages is written to ``snapshot.json`` (a temporary file,
+fsynced, then a rename) and the journal before it is deleted: the snapshot is a checkpoint. At
+start the snapshot is loaded, then the journal written after it is replayed. Reading every item
+is fine here: this is the local equivalent of a backup, not a request path.
 """
 
 from __future__ import annotations
@@ -13,72 +16,25 @@ import json
 import logging
 import os
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from haven.adapters.private_files import open_private
+from local import journal as journaling
+from local.journal import Journal
 from local.provision import _client
 
 log = logging.getLogger("haven.local.persistence")
 
-_FORMAT = 1
+#: 1: items, objects and message bodies, restored through the API (before the journal).
+#: 2: records as the journal writes them, and the journal segment the snapshot starts from.
+_FORMAT = 2
+_KINDS = {"ddb": "items", "s3": "objects", "sqs": "messages"}
 
 
-def snapshot(endpoint: str) -> dict[str, Any]:
-    dynamodb = _client("dynamodb", endpoint)
-    tables: dict[str, list[Any]] = {}
-    for name in dynamodb.list_tables()["TableNames"]:
-        items: list[Any] = []
-        for page in dynamodb.get_paginator("scan").paginate(TableName=name):
-            items.extend(page["Items"])
-        tables[name] = items
-    s3 = _client("s3", endpoint)
-    buckets: dict[str, list[Any]] = {}
-    for bucket in s3.list_buckets().get("Buckets", []):
-        objects = []
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket["Name"]):
-            for obj in page.get("Contents", []):
-                got = s3.get_object(Bucket=bucket["Name"], Key=obj["Key"])
-                objects.append(
-                    {
-                        "key": obj["Key"],
-                        "content_type": got.get("ContentType", "binary/octet-stream"),
-                        "metadata": got.get("Metadata", {}),
-                        "data": base64.b64encode(got["Body"].read()).decode(),
-                    }
-                )
-        buckets[bucket["Name"]] = objects
-    return {"format": _FORMAT, "tables": tables, "buckets": buckets, "queues": _queued_messages()}
-
-
-def _queued_messages() -> dict[str, list[dict[str, Any]]]:
-    """Messages waiting in the queues, read without receiving them (no receive count change)."""
-    from moto.sqs.models import sqs_backends
-
-    queues: dict[str, list[dict[str, Any]]] = {}
-    for account in sqs_backends.values():
-        for backend in account.values():
-            for name, queue in backend.queues.items():
-                queues[name] = [
-                    {
-                        "body": m.body,
-                        "attributes": {
-                            k: {
-                                "DataType": v.get("data_type", "String"),
-                                "StringValue": v.get("string_value", ""),
-                            }
-                            for k, v in (m.message_attributes or {}).items()
-                        },
-                    }
-                    for m in list(queue._messages)
-                ]
-    return queues
-
-
-def restore(endpoint: str, data: dict[str, Any], queue_urls: dict[str, str]) -> dict[str, int]:
-    if data.get("format") != _FORMAT:
-        log.warning("ignoring a snapshot of an unknown format")
-        return {}
+def restore_format_1(endpoint: str, data: dict[str, Any], queue_urls: dict[str, str]) -> dict[str, int]:
+    """A snapshot written before the journal (format 1), through the embedded AWS's API."""
     dynamodb = _client("dynamodb", endpoint)
     counts = {"items": 0, "objects": 0, "messages": 0}
     known = set(dynamodb.list_tables()["TableNames"])
@@ -116,10 +72,20 @@ def restore(endpoint: str, data: dict[str, Any], queue_urls: dict[str, str]) -> 
     return counts
 
 
+def _kind(record: dict[str, Any]) -> str:
+    return next(_KINDS[k] for k in _KINDS if k in record)
+
+
 class Snapshotter:
-    def __init__(self, endpoint: str, path: Path, every_seconds: float = 5.0) -> None:
+    """Checkpoints of the embedded AWS's state; with a journal, every acknowledged change is
+    durable between them too (without, as before the journal, the last seconds may be lost)."""
+
+    def __init__(
+        self, endpoint: str, path: Path, journal: Journal | None, every_seconds: float = 5.0
+    ) -> None:
         self.endpoint = endpoint
         self.path = path
+        self.journal = journal
         self.every = every_seconds
         self._stop = threading.Event()
         self._lock = threading.Lock()
@@ -127,20 +93,58 @@ class Snapshotter:
         self._thread = threading.Thread(target=self._run, name="snapshot", daemon=True)
 
     def load(self, queue_urls: dict[str, str]) -> dict[str, int]:
-        if not self.path.exists():
-            return {}
-        return restore(self.endpoint, json.loads(self.path.read_text()), queue_urls)
+        counts: Counter[str] = Counter()
+        journal_from = 0
+        if self.path.exists():
+            data = json.loads(self.path.read_text())
+            if data.get("format") == 1:
+                counts.update(restore_format_1(self.endpoint, data, queue_urls))
+            elif data.get("format") == _FORMAT:
+                for record in data["records"]:
+                    journaling.apply(record)
+                    counts[_kind(record)] += 1
+                journal_from = int(data["journal_from"])
+            else:
+                log.warning("ignoring a snapshot of an unknown format")
+        if self.journal is None:
+            return dict(counts)
+        replayed = 0
+        for number, path in self.journal.segments():
+            if journal_from <= number < self.journal.current:
+                for record in Journal.read_segment(path):
+                    journaling.apply(record)
+                    replayed += 1
+        if replayed:
+            counts["journaled changes"] = replayed
+            self.save(force=True)  # the replayed segments are then folded into the snapshot
+        return dict(counts)
 
-    def save(self) -> None:
+    def save(self, force: bool = False) -> None:
         with self._lock:
-            text = json.dumps(snapshot(self.endpoint), separators=(",", ":"), sort_keys=True)
-            if text == self._last:
+            journal_from = 0
+            if self.journal is not None:
+                boundary = self.journal.rotate()
+                if boundary is None and not force:
+                    return  # nothing changed since the last checkpoint
+                journal_from = boundary or self.journal.current
+            records = journaling.snapshot_records()
+            text = json.dumps(
+                {"format": _FORMAT, "journal_from": journal_from, "records": records},
+                separators=(",", ":"),
+                sort_keys=True,
+            )
+            if self.journal is None and text == self._last:
                 return
             tmp = self.path.with_suffix(".tmp")
             with open_private(tmp, "w") as out:
                 out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
             os.replace(tmp, self.path)
+            journaling.fsync_directory(self.path.parent)
             self._last = text
+            if self.journal is not None:
+                self.journal.discard_before(journal_from)
 
     def start(self) -> None:
         self._thread.start()
@@ -149,6 +153,8 @@ class Snapshotter:
         self._stop.set()
         self._thread.join(timeout=10)
         self.save()
+        if self.journal is not None:
+            self.journal.close()
 
     def _run(self) -> None:
         while not self._stop.wait(self.every):

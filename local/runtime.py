@@ -32,12 +32,20 @@ class LocalPlatform:
         aws_port: int | None = None,
         snapshot_every: float = 5.0,
         run_workers: bool = True,
+        durable: bool = True,
+        journal_sync: bool = True,
     ) -> None:
         self.api_port = api_port
         self.aws_port = aws_port or free_port()
         self.aws_endpoint = f"http://127.0.0.1:{self.aws_port}"
         self.snapshot_every = snapshot_every
         self.run_workers = run_workers
+        #: Every acknowledged write journaled before it is answered (False: snapshots only,
+        #: what the bench compares the journal's cost with).
+        self.durable = durable
+        #: False: journal writes reach the OS but are not fsynced (survive a kill of the
+        #: process, not of the machine); only the bench sets it, to measure what fsync costs.
+        self.journal_sync = journal_sync
         self.stop_event = threading.Event()
         self.pollers: list[Any] = []
         self.schedules: list[Any] = []
@@ -46,10 +54,16 @@ class LocalPlatform:
     def start(self) -> LocalPlatform:
         from moto.server import ThreadedMotoServer
 
+        from local.journal import Journal, journaling_server
+
         os.environ.update(environment.function_environment(self.aws_endpoint))
         os.environ["HAVEN_PUBLIC_URL"] = f"http://127.0.0.1:{self.api_port}"
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the embedded AWS logs every call
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.aws_port, verbose=False)
+        self.journal = Journal(environment.state_dir(), sync=self.journal_sync) if self.durable else None
+        if self.journal is not None:
+            self._moto = journaling_server(self.journal, "127.0.0.1", self.aws_port)
+        else:
+            self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.aws_port, verbose=False)
         self._moto.start()
 
         # Imported only now: the environment above is what the functions read at cold start.
@@ -69,7 +83,7 @@ class LocalPlatform:
             urls[environment.queue_name(q.name)] = os.environ[queue_env(q.name)]
             urls[environment.dlq_name(q.name)] = self.dlq_url(q.name)
         self.snapshotter = Snapshotter(
-            self.aws_endpoint, environment.state_dir() / "snapshot.json", self.snapshot_every
+            self.aws_endpoint, environment.state_dir() / "snapshot.json", self.journal, self.snapshot_every
         )
         self.restored = self.snapshotter.load(urls)
 

@@ -115,10 +115,10 @@ def start_platform(state_dir: Path, port: int | None = None, aws_port: int | Non
         if process.poll() is not None:
             raise RuntimeError("local platform exited:\n" + platform.output())
         try:
-            if requests.get(url + "/health", timeout=1).status_code == 200:
+            if requests.get(url + "/health", timeout=5).status_code == 200:
                 _PLATFORM_URLS.add(url)
                 return platform
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or slow on a loaded machine
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("local platform did not serve /health within 30 s")

@@ -94,7 +94,8 @@ def test_state_survives_a_restart(tmp_path: Path) -> None:
         second.stop()
     # What it kept holds people's reports: readable by its owner only, whatever the umask.
     assert stat.S_IMODE(tmp_path.stat().st_mode) == 0o700
-    for name in ("snapshot.json", "events.jsonl"):
+    journal = [p.name for p in tmp_path.glob("journal.*.jsonl")]
+    for name in ("snapshot.json", "events.jsonl", *journal):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
 
 

@@ -87,7 +87,7 @@ def test_uploads_breaking_their_policy_are_deleted_and_the_rest_survive_a_restar
     finally:
         first.stop()
 
-    # Restored objects are created again, so screened again: the genuine photo stays.
+    # Restored objects come back as they were kept (ADR 24): the genuine photo stays.
     second = start_platform(tmp_path)
     try:
         wait_for(lambda: _screening_idle(second), seconds=60)

@@ -262,3 +262,85 @@ def test_the_web_acl_is_associated_with_the_api_stage(template_json: dict[str, A
     [api_id] = resources_of_type(template_json, "AWS::ApiGateway::RestApi")
     assert api_id in arn
     assert stage_id in arn or "/stages/" in arn
+
+
+# --- methods API Gateway cannot route (TRACE, QUERY, ...): the web ACL answers them ----------
+
+
+def _unrouted_rules(template: Template) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    [acl] = template.find_resources("AWS::WAFv2::WebACL").values()
+    rules = [r for r in acl["Properties"]["Rules"] if r["Name"].startswith("unrouted-method")]
+    return sorted(rules, key=lambda r: r["Priority"]), acl["Properties"]["CustomResponseBodies"]
+
+
+def _regexes(statement: dict[str, Any]) -> list[str]:
+    if "RegexMatchStatement" in statement:
+        return [statement["RegexMatchStatement"]["RegexString"]]
+    return [r for s in statement["OrStatement"]["Statements"] for r in _regexes(s)]
+
+
+def _matches(regex: str, text: str) -> bool:
+    import re
+
+    return re.search(regex, text) is not None
+
+
+def test_methods_api_gateway_cannot_route_are_405_problems_with_allow(
+    template: Template, synthesized: Synthesized
+) -> None:
+    """Every route of the real app: TRACE or QUERY on its path (with or without the stage in
+    front) meets exactly one rule, whose answer is the 405 problem with the route's Allow."""
+    import re
+
+    rules, bodies = _unrouted_rules(template)
+    *per_methods, unknown = rules
+    assert unknown["Name"] == "unrouted-method-unknown-route"
+    routed = "^(DELETE|GET|HEAD|OPTIONS|PATCH|POST|PUT)$"
+    for rule in rules:
+        statement = rule["Statement"]
+        method_check = (
+            statement["AndStatement"]["Statements"][0] if "AndStatement" in statement else statement
+        )
+        negated = method_check["NotStatement"]["Statement"]["RegexMatchStatement"]
+        assert negated["FieldToMatch"] == {"Method": {}}
+        assert negated["RegexString"] == routed
+    for method in ("TRACE", "QUERY", "PROPFIND", "get"):
+        assert not _matches(routed, method)
+    for method in ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"):
+        assert _matches(routed, method)
+
+    for path, methods in synthesized.routes.items():
+        concrete = re.sub(r"{\w+\+?}", "x1", path)
+        for url_path in (concrete, f"/dev{concrete}"):
+            hits = [
+                r
+                for r in per_methods
+                if any(
+                    _matches(x, url_path) for x in _regexes(r["Statement"]["AndStatement"]["Statements"][1])
+                )
+            ]
+            assert len(hits) == 1, (url_path, [h["Name"] for h in hits])
+            response = hits[0]["Action"]["Block"]["CustomResponse"]
+            assert response["ResponseCode"] == 405
+            headers = {h["Name"]: h["Value"] for h in response["ResponseHeaders"]}
+            assert headers["Allow"] == ", ".join(sorted(methods))
+            body = bodies[response["CustomResponseBodyKey"]]
+            assert body["ContentType"] == "APPLICATION_JSON"
+            problem = json.loads(body["Content"])
+            assert problem["status"] == 405
+            assert problem["type"].endswith("/method-not-allowed")
+            assert problem["allow"] == headers["Allow"]
+    for nowhere in ("/v1/nowhere", "/dev/v1/reports/x1/more", "/other-stage/v1/reports"):
+        assert not any(
+            _matches(x, nowhere)
+            for r in per_methods
+            for x in _regexes(r["Statement"]["AndStatement"]["Statements"][1])
+        ), nowhere
+    response = unknown["Action"]["Block"]["CustomResponse"]
+    assert response["ResponseCode"] == 404
+    assert json.loads(bodies[response["CustomResponseBodyKey"]]["Content"])["type"].endswith("/not-found")
+    # WAF's quotas: 200 characters a regular expression; the response's type is WAF's to set.
+    for rule in per_methods:
+        assert all(len(x) <= 200 for x in _regexes(rule["Statement"]["AndStatement"]["Statements"][1]))
+        names = {h["Name"].lower() for h in rule["Action"]["Block"]["CustomResponse"]["ResponseHeaders"]}
+        assert "content-type" not in names

@@ -232,3 +232,118 @@ def test_a_client_that_hangs_up_leaves_no_traceback(
     time.sleep(0.3)
     assert requests.get(server[0] + "/v1/nowhere", timeout=5).status_code == 404  # still serving
     assert "Traceback" not in capfd.readouterr().err
+
+
+# --- the local gateway's framing and methods (issue 19) ---------------------------------------
+
+
+def _exchange(url: str, request: bytes) -> bytes:
+    """Send raw bytes; everything the gateway answers until it closes (5 s at most: no hang)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    answer = b""
+    with socket.create_connection((parts.hostname, parts.port), timeout=5) as client:
+        client.sendall(request)
+        while chunk := client.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_a_header_too_large_is_a_431_problem(server: tuple[str, list[Any]]) -> None:
+    url, _ = server
+    response = requests.get(url + "/v1/staff", headers={"Authorization": "Bearer " + "a" * 70_000}, timeout=5)
+    assert response.status_code == 431
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 431
+    assert requests.get(url + "/v1/nowhere", timeout=5).status_code == 404  # still serving
+
+
+@pytest.mark.parametrize("length", ["abc", "-1", "+5", "0x10", "5, 6", ""])
+def test_a_content_length_that_is_not_a_number_is_a_400_problem(
+    server: tuple[str, list[Any]], capfd: pytest.CaptureFixture[str], length: str
+) -> None:
+    url, calls = server
+    body = b'{"name": "framed"}'
+    answer = _exchange(
+        url,
+        b"POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {length}\r\n\r\n".encode()
+        + body,
+    )
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 "), answer
+    assert b"Content-Type: application/problem+json" in head
+    assert b"Connection: close" in head
+    assert json.loads(payload)["detail"] == "Content-Length must be one non-negative integer"
+    assert calls == []
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_body_shorter_than_its_length_is_not_waited_for_forever(aws: None) -> None:
+    import time
+
+    app = _test_app([])
+    gateway = LocalGateway(app, list(app.routes), port=0, read_timeout=0.5)
+    gateway.start()
+    try:
+        started = time.monotonic()
+        answer = _exchange(gateway.url, b"POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{}")
+        assert answer == b""  # disconnected once the client stopped sending
+        assert time.monotonic() - started < 4
+        assert requests.get(gateway.url + "/v1/nowhere", timeout=5).status_code == 404
+    finally:
+        gateway.stop()
+
+
+def test_a_chunked_body_is_read(server: tuple[str, list[Any]]) -> None:
+    url, _ = server
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"name": '
+        yield b'"chunked"}'
+
+    response = requests.post(
+        url + "/v1/echo", data=chunks(), headers={"Content-Type": "application/json"}, timeout=5
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["name"] == "chunked"
+    both = _exchange(
+        url,
+        b"POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    )
+    assert both.startswith(b"HTTP/1.1 400 ")
+
+
+@pytest.mark.parametrize("method", ["TRACE", "QUERY", "PROPFIND", "CONNECT"])
+def test_any_method_a_route_lacks_is_405_problem_with_allow(
+    server: tuple[str, list[Any]], method: str
+) -> None:
+    url, _ = server
+    response = requests.request(method, url + "/v1/echo", timeout=5)
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "POST"
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.json()["type"].endswith("/method-not-allowed")
+
+
+def test_trace_and_query_are_405_with_allow_on_every_operation(aws: None) -> None:
+    """Every route of the real API, through the local gateway, as a client sends them."""
+    import re
+
+    import app as api
+
+    gateway = LocalGateway(api.app, list(api.app.routes), port=0)
+    gateway.start()
+    try:
+        for path, methods in sorted(api.app.routes.items()):
+            concrete = re.sub(r"{\w+\+?}", "x1", path)
+            for method in ("TRACE", "QUERY"):
+                response = requests.request(method, gateway.url + concrete, timeout=5)
+                assert response.status_code == 405, (method, path, response.text)
+                assert response.headers["Content-Type"] == "application/problem+json"
+                allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+                assert allowed == set(methods), (method, path)
+    finally:
+        gateway.stop()

@@ -22,6 +22,7 @@ TABLES = (
     "Referral delivery to a receiver",
     "Name search with",
     "Feed ingest",
+    "Durability: request latency",
 )
 
 
