@@ -7,7 +7,8 @@ forms match as their plain ones, and a match is mapped back to the characters of
 Digits are any script's decimal digits (Devanagari, Arabic-Indic, ...).
 
 - e-mail: ``local@domain.tld``, with spaces around ``@``, or the ``at`` and ``dot`` written out
-  (``ram dot thapa at example dot org``, ``ram(at)example.org``, ``ram [at] example [dot] org``);
+  (``ram dot thapa at example dot org``, ``ram(at)example.org``, ``ram [at] example [dot] org``,
+  ``ram at the rate example dot org``);
 - phone or identity number: a run of at least seven digits, which may be broken by spaces,
   dots, hyphens, dashes, slashes and brackets and may start with ``+`` (``+977 980-1234567``,
   ``(01) 441 2345``, ``27-01-71-05797``); a calendar date (``2026-10-01``, ``01.10.2026``)
@@ -30,7 +31,10 @@ REDACTED = "[redacted]"
 
 _LETTER = r"[^\W\d_]"
 _ALNUM = r"[^\W_]"
-_AT = r"(?:\s{0,3}@\s{0,3}|\s{0,3}[(\[{<]\s?at\s?[)\]}>]\s{0,3}|\s{1,3}at\s{1,3})"
+_AT = (
+    r"(?:\s{0,3}@\s{0,3}|\s{0,3}[(\[{<]\s?at\s?[)\]}>]\s{0,3}|\s{1,3}at\s{1,3}"
+    r"|\s{1,3}at\s{1,3}the\s{1,3}rate\s{1,3}(?:of\s{1,3})?)"
+)
 _SPELLED_DOT = r"(?:\s{0,3}[(\[{<]\s?dot\s?[)\]}>]\s{0,3}|\s{1,3}dot\s{1,3})"
 _DOT = rf"(?:\.|{_SPELLED_DOT})"
 _LABEL = r"[\w-]{1,63}"

@@ -86,7 +86,19 @@ phones = _maybe_full_width(
 
 _LOCAL_PARTS = st.from_regex(r"[a-z][a-z0-9]{0,7}([._+-][a-z0-9]{1,6}){0,2}", fullmatch=True)
 _LABELS = st.from_regex(r"[a-z][a-z0-9-]{0,8}[a-z0-9]", fullmatch=True)
-_ATS = ("@", " @ ", "(at)", " (at) ", "[at]", " [at] ", " at ", " AT ", "{at}")
+_ATS = (
+    "@",
+    " @ ",
+    "(at)",
+    " (at) ",
+    "[at]",
+    " [at] ",
+    " at ",
+    " AT ",
+    "{at}",
+    " at the rate ",
+    " at the rate of ",
+)
 _DOTS = (".", " dot ", "(dot)", " [dot] ", " DOT ")
 
 
@@ -190,6 +202,7 @@ def test_what_happened_stays_readable(text: str) -> None:
         "ram dot thapa at gmail dot com",
         "ram(at)example.org",
         "ram [at] example [dot] org",
+        "ram at the rate gmail dot com",
         "ｒａｍ＠ｅｘａｍｐｌｅ．ｏｒｇ",
     ],
 )
