@@ -11,8 +11,8 @@ Digits are any script's decimal digits (Devanagari, Arabic-Indic, ...).
   ``ram at the rate example dot org``);
 - phone or identity number: a run of at least seven digits, which may be broken by spaces,
   dots, hyphens, dashes, slashes and brackets and may start with ``+`` (``+977 980-1234567``,
-  ``(01) 441 2345``, ``27-01-71-05797``); a calendar date (``2026-10-01``, ``01.10.2026``)
-  is not one;
+  ``(01) 441 2345``, ``27-01-71-05797``); a calendar date of 1900 to 2100 (``2026-10-01``,
+  ``01.10.2026``) is not one;
 - identity number: a word of letters and digits with at least five digits (``K7654321``,
   ``k7654321``, ``12345678A``); one or two letters, a hyphen and at least five digits
   (``K-7654321``, ``k-76543``); one or two capitals, a space and at least six digits
@@ -56,7 +56,8 @@ _PATTERN = re.compile(
         )
     )
 )
-_DATE = re.compile(r"\d{4}([-./])\d{1,2}\1\d{1,2}|\d{1,2}([-./])\d{1,2}\2\d{4}")
+#: A calendar date: year first (``2026-10-01``) or last (``01.10.2026``, ``10/01/2026``).
+_DATE = re.compile(r"(\d{4})([-./])(\d{1,2})\2(\d{1,2})|(\d{1,2})([-./])(\d{1,2})\6(\d{4})")
 
 
 def _folded(text: str) -> tuple[str, list[int] | None]:
@@ -74,7 +75,12 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
 
 
 def _is_date(candidate: str) -> bool:
-    return _DATE.fullmatch(candidate) is not None
+    date = _DATE.fullmatch(candidate)
+    if date is None:
+        return False
+    year, first, second = date.group(1, 3, 4) if date.group(1) else date.group(8, 5, 7)
+    day_and_month = sorted((int(first), int(second)))
+    return 1900 <= int(year) <= 2100 and 1 <= day_and_month[0] <= 12 and day_and_month[1] <= 31
 
 
 def redact(text: str) -> str:

@@ -190,6 +190,8 @@ def test_what_happened_stays_readable(text: str) -> None:
         "PA 123456",
         "12345678A",
         "27-01-71-05797",
+        "1234-56-78",  # shaped like a date, but none
+        "31.13.2026",
         "+977 980 1234567",
         "+977-980-1234567",
         "(01) 441 2345",
