@@ -3,7 +3,11 @@
 In AWS the bus keeps an archive. Locally a catch-all rule on the bus (``source`` prefix
 ``haven.``) sends every event to a local-only queue, and :class:`EventLog` appends each one to
 ``events.jsonl`` in the state folder. ``make events`` lists them; the end-to-end tests read the
-file to check that no event carries personal data.
+file to check that no event carries personal data and that each is an EventBridge envelope.
+
+The embedded AWS delivers an event to a rule's targets without its ``account`` (moto's default
+input template leaves it out), where EventBridge always sends it: :func:`complete_envelopes`
+puts it back, so every queue in local mode (and in the tests) gets the envelope AWS would send.
 """
 
 from __future__ import annotations
@@ -23,6 +27,25 @@ log = logging.getLogger("haven.local.events")
 #: The local-only queue and rule (not in the catalog: nothing is deployed for them).
 EVENT_LOG = "event-log"
 PATTERN = {"source": [{"prefix": "haven."}]}
+
+
+def complete_envelopes() -> None:
+    """Make the embedded AWS deliver whole EventBridge envelopes (with ``account``) to targets.
+
+    Idempotent; called before the embedded AWS serves anything. Fails loudly if a new moto
+    changes the template, rather than silently delivering envelopes AWS would not send.
+    """
+    from moto.events.utils import EventTemplateParser
+
+    template = EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE
+    if '"account":' in template:
+        return
+    anchor = '"source": "<source>", '
+    if anchor not in template:
+        raise RuntimeError("moto's EventBridge input template changed: review complete_envelopes")
+    EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE = template.replace(
+        anchor, anchor + '"account": "<account>", '
+    )
 
 
 def event_log_path() -> Path:

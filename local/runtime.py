@@ -54,8 +54,10 @@ class LocalPlatform:
     def start(self) -> LocalPlatform:
         from moto.server import ThreadedMotoServer
 
+        from local.events import complete_envelopes
         from local.journal import Journal, journaling_server
 
+        complete_envelopes()
         os.environ.update(environment.function_environment(self.aws_endpoint))
         os.environ["HAVEN_PUBLIC_URL"] = f"http://127.0.0.1:{self.api_port}"
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # the embedded AWS logs every call

@@ -47,8 +47,10 @@ def aws() -> Iterator[None]:
 
     from haven.adapters.aws import reset_clients
     from haven.adapters.dynamo.connection import connection
+    from local.events import complete_envelopes
 
     os.environ.pop("AWS_ENDPOINT_URL", None)
+    complete_envelopes()  # as local mode does: targets get the envelope EventBridge sends
     with mock_aws():
         reset_clients()
         connection.cache_clear()

@@ -6,10 +6,13 @@ import base64
 import os
 import struct
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+EVENT_SCHEMAS = Path(__file__).resolve().parents[1] / "events" / "schemas"
 
 
 def _jpeg_segment(marker: int, payload: bytes) -> bytes:
@@ -62,11 +65,37 @@ def leaks(text: str) -> list[str]:
     return [line[:300] for line in text.splitlines() if any(value in line for value in PERSONAL_DATA)]
 
 
+def envelope_problems(events: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Why each of ``events`` is not what EventBridge delivers to a target: each is parsed by
+    Powertools' ``EventBridgeModel`` (what a handler using its parser does) and its ``detail``
+    validated against its schema in ``events/schemas/``."""
+    import json
+
+    from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+    from jsonschema import Draft202012Validator, FormatChecker
+    from pydantic import ValidationError
+
+    problems = []
+    for event in events:
+        label = f"{event.get('detail-type')} {event.get('id')}"
+        try:
+            parsed = EventBridgeModel.model_validate(event)
+        except ValidationError as error:
+            problems.append(f"{label}: {error.errors(include_url=False)}")
+            continue
+        schema = json.loads((EVENT_SCHEMAS / f"{parsed.detail_type}.json").read_text())
+        validator = Draft202012Validator(schema, format_checker=FormatChecker())
+        problems += [f"{label}: {e.message}" for e in validator.iter_errors(parsed.detail)]
+    return problems
+
+
 def published_events() -> list[dict[str, object]]:
-    """Every event published on the bus since the last call (read from the tap queue)."""
+    """Every event published on the bus since the last call (read from the tap queue), each
+    checked to be an EventBridge envelope as Powertools' parser reads it."""
     import json
 
     import boto3
+    from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 
     sqs = boto3.client("sqs")
     found: list[dict[str, object]] = []
@@ -78,6 +107,7 @@ def published_events() -> list[dict[str, object]]:
             return found
         for m in messages:
             found.append(json.loads(m["Body"]))
+            EventBridgeModel.model_validate(found[-1])
             sqs.delete_message(QueueUrl=os.environ["HAVEN_TEST_EVENT_TAP"], ReceiptHandle=m["ReceiptHandle"])
 
 
@@ -90,3 +120,24 @@ def wait_for(check: Callable[[], T], seconds: float = 30, interval: float = 0.2)
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {seconds} s")
+
+
+def pfif_one_way_links(document: bytes) -> list[str]:
+    """The notes of a PFIF document that link to a record which links nowhere back: Person
+    Finder's validator rule (``validate_linked_records_matched``: if A links to B, B must link
+    to A), written here from its definition."""
+    from defusedxml import ElementTree as SafeET
+
+    ns = {"pfif": "http://zesty.ca/pfif/1.4"}
+    links: dict[str, dict[str, str]] = {}
+    for note in SafeET.fromstring(document).iter("{http://zesty.ca/pfif/1.4}note"):
+        linked = note.findtext("pfif:linked_person_record_id", namespaces=ns)
+        if linked:
+            person = note.findtext("pfif:person_record_id", default="", namespaces=ns)
+            links.setdefault(person, {})[linked] = note.findtext("pfif:note_record_id", "", ns)
+    return [
+        note_id
+        for person, targets in links.items()
+        for linked, note_id in targets.items()
+        if person not in links.get(linked, {})
+    ]

@@ -11,6 +11,11 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple
 
+from cloudevents.core.base import BaseCloudEvent
+from cloudevents.core.bindings.http import HTTPMessage, from_structured, to_structured
+from cloudevents.core.formats.json import JSONFormat
+from standardwebhooks.webhooks import Webhook
+
 
 def reference_verify(secret: str, headers: dict[str, str], body: bytes, now: int) -> bool:
     """Straight from the Standard Webhooks specification, independent of haven.webhooks."""
@@ -32,6 +37,18 @@ class Delivery(NamedTuple):
 
     headers: dict[str, str]
     body: bytes
+
+
+def received_cloudevent(secret: str, delivery: Delivery) -> BaseCloudEvent:
+    """What a receiver built on the official libraries takes from a delivery: the signature
+    checked by ``standardwebhooks`` (which raises on a mismatch), then the body read by the
+    CloudEvents SDK in structured mode, the mode the HTTP binding names by ``Content-Type``."""
+    Webhook(secret).verify(delivery.body, delivery.headers)
+    message = HTTPMessage(delivery.headers, delivery.body)
+    event = from_structured(message, JSONFormat())
+    media_type = delivery.headers["content-type"].split(";")[0].strip()
+    assert media_type == to_structured(event, JSONFormat()).headers["content-type"], media_type
+    return event
 
 
 class WebhookReceiver:

@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 - a prefix, not a secret
+#: The media type of a CloudEvents structured-mode JSON body (CloudEvents HTTP binding, 3.2).
+CONTENT_TYPE = "application/cloudevents+json; charset=utf-8"
 #: Receivers reject timestamps further than this from their clock (replay protection).
 TOLERANCE_SECONDS = 5 * 60
 
@@ -75,7 +77,7 @@ def verify(secret: str, headers: Mapping[str, str], body: bytes, now: float | No
 def cloudevent(
     *, event_id: str, source: str, event_type: str, subject: str, time_iso: str, data: Mapping[str, Any]
 ) -> bytes:
-    """A CloudEvents 1.0 structured-mode JSON body."""
+    """A CloudEvents 1.0 structured-mode JSON body, sent as :data:`CONTENT_TYPE`."""
     envelope = {
         "specversion": "1.0",
         "id": event_id,

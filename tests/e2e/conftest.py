@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 import requests
 
 from tests import contract
-from tests.support import leaks
+from tests.support import envelope_problems, leaks
 
 REPO = Path(__file__).resolve().parents[2]
 #: Every platform started in this process: the answers they give are checked against the contract.
@@ -127,12 +128,15 @@ def start_platform(state_dir: Path, port: int | None = None, aws_port: int | Non
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     """One platform for a module's scenarios. Stopping it, every line it logged and every event
-    it put on the bus are searched for the personal data the scenarios gave it."""
+    it put on the bus are searched for the personal data the scenarios gave it, and every event
+    must be an EventBridge envelope that Powertools' parser and the event's schema accept."""
     running = start_platform(tmp_path_factory.mktemp("state"))
     yield running
     output = running.stop()
     found = leaks(output) + leaks(running.event_log())
     assert found == [], "personal data in the platform's logs or events:\n" + "\n".join(found)
+    refused = envelope_problems(json.loads(line) for line in running.event_log().splitlines())
+    assert refused == [], "events that EventBridge would not deliver:\n" + "\n".join(refused)
 
 
 # --- the contract: every answer of the platform as docs/openapi.json documents it -------------

@@ -108,7 +108,14 @@ def _redeliver(platform: Platform, alert: dict[str, Any]) -> None:
         aws_access_key_id="local",
         aws_secret_access_key="local",
     )
-    detail = {"alert_id": alert["alert_id"], "message_id": alert["current_message_id"]}
+    # The very event the bus carried when the alert was issued, as EventBridge would redeliver it.
+    [detail] = wait_for(
+        lambda: [
+            event["detail"]
+            for event in map(json.loads, platform.event_log().splitlines())
+            if event["detail-type"] == "alert.issued" and event["detail"]["alert_id"] == alert["alert_id"]
+        ]
+    )
     events.put_events(
         Entries=[
             {

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.support import wait_for
+from tests.support import envelope_problems, wait_for
 
 from .conftest import Platform, start_platform
 
@@ -54,6 +54,7 @@ def test_the_event_log_records_what_reached_the_bus(platform: Platform) -> None:
 
     [event] = wait_for(logged)
     assert (event["source"], event["detail-type"]) == ("haven.crisis", "report.received")
+    assert envelope_problems([event]) == []  # with its account, as EventBridge delivers it
     listed = subprocess.run(
         [sys.executable, "-m", "local.events", "--type", "report.received"],
         env={**os.environ, "HAVEN_STATE_DIR": str(platform.state_dir)},

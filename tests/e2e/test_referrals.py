@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.support import EMAIL, NAME, PASSPORT, PHONE, wait_for
-from tests.webhook_receiver import WebhookReceiver, receiver, reference_verify
+from tests.webhook_receiver import WebhookReceiver, received_cloudevent, receiver, reference_verify
 
 from .conftest import Platform
 
@@ -98,10 +98,12 @@ def test_one_signed_delivery_per_referral_and_ack_reaches_tracking(platform: Pla
         time.sleep(3)  # anything more would be a duplicate
     [delivery] = hook.deliveries
     assert reference_verify(partner["signing_secret"], delivery.headers, delivery.body, now=int(time.time()))
-    envelope = json.loads(delivery.body)
-    assert envelope["specversion"] == "1.0"
-    assert envelope["data"]["referral_id"] == referral_id
-    assert "complainant" not in envelope["data"]  # no consent
+    event = received_cloudevent(partner["signing_secret"], delivery)
+    assert (event.get_specversion(), event.get_id()) == ("1.0", referral_id)
+    data = event.get_data()
+    assert isinstance(data, dict)
+    assert data["referral_id"] == referral_id
+    assert "complainant" not in data  # no consent
     assert NAME not in delivery.body.decode()
 
     ack = _call(

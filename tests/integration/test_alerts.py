@@ -21,7 +21,7 @@ from local import tokens
 from local.dispatcher import sqs_event
 from local.lambda_context import LambdaContext
 from tests.support import published_events
-from tests.webhook_receiver import WebhookReceiver
+from tests.webhook_receiver import WebhookReceiver, received_cloudevent
 
 SCHEMA = xmlschema.XMLSchema(str(Path(__file__).resolve().parents[2] / "standards" / "CAP-v1.2.xsd"))
 NS = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
@@ -282,11 +282,9 @@ def test_fan_out_reaches_subscribers_inside_once(client: Any) -> None:
         assert len(inside_a.deliveries) == 1
         assert len(inside_b.deliveries) == 1
         assert outside.deliveries == []
-        headers, raw = inside_a.deliveries[0]
-        webhooks.verify(sub_a["webhook_secret"], headers, raw)
-        data = json.loads(raw)
-        assert data["type"] == "org.haven.alert.alert"
-        assert data["data"]["alert_id"] == alert["alert_id"]
+        event = received_cloudevent(sub_a["webhook_secret"], inside_a.deliveries[0])
+        assert event.get_type() == "org.haven.alert.alert"
+        assert event.get_data()["alert_id"] == alert["alert_id"]  # type: ignore[index]
         assert json.loads(inside_b.deliveries[0][1])["data"]["language"] == "fr"
         status = client.http.get(
             f"/v1/ops/alerts/{alert['alert_id']}/deliveries", headers=RESPONDER

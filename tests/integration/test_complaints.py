@@ -12,13 +12,13 @@ import boto3
 import pytest
 from chalice.test import Client
 
-from haven import clock
+from haven import clock, webhooks
 from local import tokens
 from local.dispatcher import sqs_event
 from local.lambda_context import LambdaContext
 from tests.integration.test_events import _validator
 from tests.support import published_events
-from tests.webhook_receiver import receiver, reference_verify
+from tests.webhook_receiver import received_cloudevent, receiver, reference_verify
 
 JSON = {"Content-Type": "application/json"}
 
@@ -229,10 +229,7 @@ def test_referral_is_delivered_signed_with_identity_by_consent(client: Any) -> N
     assert len(hook.deliveries) == 3
     secrets = {nepal["partner_id"]: nepal["signing_secret"], qatar["partner_id"]: qatar["signing_secret"]}
     for delivery in hook.deliveries:
-        envelope = json.loads(delivery.body)
-        assert envelope["specversion"] == "1.0"
-        assert envelope["type"] == "org.haven.complaint.referred"
-        data = envelope["data"]
+        data = json.loads(delivery.body)["data"]
         referral_partner = next(
             r["partner_id"]
             for c in (with_consent, without)
@@ -242,7 +239,11 @@ def test_referral_is_delivered_signed_with_identity_by_consent(client: Any) -> N
         assert reference_verify(
             secrets[referral_partner], delivery.headers, delivery.body, now=int(time.time())
         )
-        assert delivery.headers["webhook-id"] == data["referral_id"]
+        assert delivery.headers["content-type"] == webhooks.CONTENT_TYPE  # as docs/partners.md says
+        event = received_cloudevent(secrets[referral_partner], delivery)
+        assert (event.get_specversion(), event.get_type()) == ("1.0", "org.haven.complaint.referred")
+        assert event.get_id() == delivery.headers["webhook-id"] == data["referral_id"]
+        assert event.get_data() == data
         consented = data["complaint_id"] == with_consent["complaint_id"]
         assert data["consent_share_identity"] is consented
         assert ("complainant" in data) is consented

@@ -89,3 +89,31 @@ def test_schemas_reject_personal_data_fields(detail_type: str) -> None:
     assert not list(_validator(detail_type).iter_errors(sample["detail"]))
     sample["detail"]["contact"] = "+44 7700 900123"
     assert list(_validator(detail_type).iter_errors(sample["detail"]))
+
+
+def test_targets_get_the_whole_envelope_with_the_account(aws: None) -> None:
+    """What a rule delivers to its queue is the envelope EventBridge sends, ``account`` included
+    (the embedded AWS leaves it out unless local mode completes its template)."""
+    from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+
+    from haven.adapters.events import EventBridgePublisher
+
+    sample = json.loads((SCHEMAS.parent / "samples" / "report.received.json").read_text())
+    EventBridgePublisher().publish("crisis", "report.received", sample["detail"])
+    [event] = published_events()
+    parsed = EventBridgeModel.model_validate(event)
+    assert (parsed.account, parsed.source, parsed.detail) == (
+        "123456789012",
+        "haven.crisis",
+        sample["detail"],
+    )
+
+
+def test_a_changed_emulator_template_is_refused_not_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.events.utils import EventTemplateParser
+
+    from local.events import complete_envelopes
+
+    monkeypatch.setattr(EventTemplateParser, "DEFAULT_EVENT_INPUT_TEMPLATE", '{"detail": <detail>}')
+    with pytest.raises(RuntimeError, match="review complete_envelopes"):
+        complete_envelopes()

@@ -136,3 +136,66 @@ def test_malformed_messages_fail_alone_and_bad_queries_name_the_field(client: An
     assert client.http.get("/v1/evidence/displacement?from=2026-13").status_code == 422
     assert client.http.get("/v1/evidence/displacement?from=2026-05&to=2026-01").status_code == 422
     assert client.http.get("/v1/evidence/displacement?format=xml").status_code == 422
+
+
+#: A HXL schema (https://hxlstandard.org/standard/1-1final/schemas/) of the CSV's columns.
+HXL_SCHEMA = [
+    ["#valid_tag", "#valid_required", "#valid_datatype", "#valid_value+regex", "#valid_value+list"],
+    ["#event+type", "true", "", "", "flood|fire|earthquake|storm|landslide|conflict|other"],
+    ["#country+code+v_iso3", "true", "", "^[A-Z]{3}$", ""],
+    ["#date+month", "true", "date", "^[0-9]{4}-[0-9]{2}$", ""],
+    ["#event+num", "", "number", "^[0-9]+$", ""],
+    ["#indicator+reports+num", "", "number", "^[0-9]+$", ""],
+    ["#affected+displaced+num", "", "number", "^[0-9]+$", ""],
+    ["#meta+suppressed", "true", "", "", "true|false"],
+]
+
+
+def _hxl(text: str) -> Any:
+    import hxl
+
+    options = hxl.input.InputOptions(allow_local=True)
+    return hxl.data(hxl.input.make_input(io.BytesIO(text.encode()), options))
+
+
+def test_csv_is_hxl_that_libhxl_reads_and_a_schema_validates(client: Any) -> None:
+    import hxl
+
+    for n in range(5):
+        _submit(
+            client, 40.42 + n * 0.001, -3.70, description=EVACUATED, category=DISPLACED, people_affected=2
+        )
+    _submit(client, -1.29, 36.82, description=EVACUATED, category=DISPLACED, people_affected=3)
+    _run_triage()
+    _aggregate(_incident_events())
+    groups = "&group_by=hazard,country,month"
+    response = _evidence(client, f"&format=csv{groups}")
+    text = response.body.decode() if isinstance(response.body, bytes) else response.body
+
+    dataset = _hxl(text)
+    assert [column.display_tag for column in dataset.columns] == [row[0] for row in HXL_SCHEMA[1:]]
+    problems: list[str] = []
+    valid = hxl.schema(HXL_SCHEMA, callback=lambda e: problems.append(f"{e.message}: {e.value}"))
+    assert valid.validate(_hxl(text)), problems
+    read = {
+        row.get("#country+code"): (
+            row.get("#event+num"),
+            row.get("#affected+displaced+num"),
+            row.get("#meta"),
+        )
+        for row in _hxl(text)
+    }
+    answered = {
+        i["country"]: (i["incidents"], i["people_displaced"], i["suppressed"])
+        for i in _evidence(client, groups).json_body["items"]
+    }
+    assert read == {
+        country: (
+            None if incidents is None else str(incidents),
+            None if displaced is None else str(displaced),
+            str(suppressed).lower(),
+        )
+        for country, (incidents, displaced, suppressed) in answered.items()
+    }
+    assert read["ESP"] == ("1", "10", "false")
+    assert read["KEN"] == (None, None, "true")

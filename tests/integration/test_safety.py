@@ -16,7 +16,7 @@ from defusedxml import ElementTree as SafeET
 from haven import clock
 from haven.safety import pfif
 from local import tokens
-from tests.support import UPLOAD_SAMPLES
+from tests.support import UPLOAD_SAMPLES, pfif_one_way_links
 
 JSON = {"Content-Type": "application/json"}
 
@@ -120,6 +120,24 @@ def test_pfif_export_is_structurally_valid_and_round_trips(client: Any) -> None:
         f"/v1/ops/safety/pfif?since={clock.iso(datetime.now(UTC) + timedelta(seconds=1))}", headers=_auth()
     )
     assert pfif.read(SafeET.fromstring(later.body)) == []
+
+
+def test_pfif_export_links_records_both_ways(client: Any) -> None:
+    """A note linking two records ("possibly the same person"), as Person Finder's validator
+    requires: each record of the link has a note linking to the other."""
+    first = _person(client, "Amina Yusuf")["person_id"]
+    second = _person(client, "Aminah Yousuf")["person_id"]
+    assert _note(client, first, linked_person_id=second, status="believed_alive").status_code == 201
+    response = client.http.get("/v1/ops/safety/pfif", headers=_auth())
+    assert response.status_code == 200
+    assert pfif_one_way_links(response.body) == []
+    links = {
+        (r.get("person_record_id"), r.get("linked_person_record_id"), r.get("status"))
+        for r in pfif.read(SafeET.fromstring(response.body))
+        if r.get("linked_person_record_id")
+    }
+    first_id, second_id = (f"haven.example.org/person.{pid}" for pid in (first, second))
+    assert links == {(first_id, second_id, "believed_alive"), (second_id, first_id, None)}
 
 
 def test_pfif_pages_with_a_cursor(client: Any) -> None:

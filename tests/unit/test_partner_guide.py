@@ -107,6 +107,11 @@ def test_the_envelope_example_has_the_shape_haven_sends() -> None:
     assert set(example["data"]["complainant"]) == set(payload["complainant"])
 
 
+def test_the_guide_states_the_content_type_deliveries_carry() -> None:
+    [stated] = re.findall(r"^`Content-Type: ([^`]+)`", TEXT, re.M)
+    assert stated == webhooks.CONTENT_TYPE
+
+
 def test_the_pull_api_example_has_the_shape_haven_answers() -> None:
     example = json.loads(_blocks("json")[1])
     referral = {

@@ -1,5 +1,8 @@
 """Delivering a signed webhook over HTTP(S), with the URL re-checked at delivery time and the
-connection made to the address checked (:mod:`haven.adapters.outbound`)."""
+connection made to the address checked (:mod:`haven.adapters.outbound`).
+
+Every body is a CloudEvent in structured mode (:func:`haven.webhooks.cloudevent`), so every
+request says so in its ``Content-Type``."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
+from haven import webhooks
 from haven.adapters.outbound import open_checked
 from haven.config import get_settings
 from haven.urls import Resolver, check_target
@@ -28,7 +32,7 @@ def post(
     """POST once; a redirect is a failed delivery (it could lead to a private address)."""
     target = check_target(url, local_mode=get_settings().is_local, resolver=resolver)
     request = urllib.request.Request(  # noqa: S310 - scheme and host checked just above
-        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
+        url, data=body, method="POST", headers={"Content-Type": webhooks.CONTENT_TYPE, **headers}
     )
     try:
         with open_checked(target, request, TIMEOUT_SECONDS) as response:

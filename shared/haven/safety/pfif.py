@@ -8,6 +8,13 @@ An export lists persons and notes in entry order; a note is a top-level ``pfif:n
 its ``person_record_id`` (PFIF 1.4 allows notes at top level), so that an incremental sync by
 entry date sends a new note without resending its person. Record ids are ``<domain>/person.<id>``
 and ``<domain>/note.<id>``, the domain naming this repository.
+
+A link between two person records (a note's ``linked_person_record_id``: "possibly the same
+person") goes both ways in PFIF: if A links to B, B links to A, and Person Finder's validator
+refuses a one-way link. A note is stored once, on the record it was written on; the export
+writes its link back as a second note on the linked record, ``<domain>/note.<id>.link``, in the
+same document. That note carries the link, its author's name, dates and text, and nothing about
+the person (status, contact, location): those were said of the first record.
 """
 
 from __future__ import annotations
@@ -149,13 +156,35 @@ def note_record(note: Note, domain: str) -> Record:
     )
 
 
+def link_back(note: Note, linked_person_id: str, domain: str) -> Record:
+    """The note on the linked record that links back to the note's record (see the module)."""
+    return _record(
+        "note",
+        {
+            "note_record_id": record_id(domain, "note", f"{note.note_id}.link"),
+            "person_record_id": record_id(domain, "person", linked_person_id),
+            "linked_person_record_id": record_id(domain, "person", note.person_id),
+            "entry_date": clock.iso(note.entry_date),
+            "author_name": note.author.name,
+            "source_date": clock.iso(note.source_date),
+            "text": note.text,
+        },
+    )
+
+
+def _records_of(entry: Person | Note, domain: str, photo_url: Callable[[Person], str | None]) -> list[Record]:
+    if isinstance(entry, Person):
+        return [person_record(entry, domain, photo_url(entry))]
+    written = [note_record(entry, domain)]
+    if entry.linked_person_id:
+        written.append(link_back(entry, entry.linked_person_id, domain))
+    return written
+
+
 def records(
     entries: Iterable[Person | Note], domain: str, photo_url: Callable[[Person], str | None]
 ) -> list[Record]:
-    return [
-        person_record(e, domain, photo_url(e)) if isinstance(e, Person) else note_record(e, domain)
-        for e in entries
-    ]
+    return [record for entry in entries for record in _records_of(entry, domain, photo_url)]
 
 
 def _q(name: str) -> str:

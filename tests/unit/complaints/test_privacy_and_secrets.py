@@ -11,8 +11,8 @@ from haven.complaints import partners, privacy
 from haven.complaints.complaints import new_tracking_code, tracking_hash
 
 DESCRIPTION = (
-    "The agent kept my passport N1234567 and said call him on +977 980 1234567 or write to "
-    "agent@example.com. I paid 3000 dollars."
+    "The agent kept my passport N1234567 and my brother's, K 7654321, and said call him on "
+    "+977 980 1234567 or write to bikash at example dot com. I paid 3000 dollars."
 )
 
 
@@ -49,7 +49,7 @@ def test_no_identity_without_consent(consent: bool, anonymous: bool) -> None:
     assert payload["consent_share_identity"] is False
     assert "complainant" not in payload
     text = str(payload)
-    for identifying in ("Ram", "9801234567", "N1234567", "agent@example.com"):
+    for identifying in ("Ram", "980 1234567", "N1234567", "7654321", "bikash", "example"):
         assert identifying not in text
     assert "3000 dollars" in payload["description"]  # what happened stays readable
 

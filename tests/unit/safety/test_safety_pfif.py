@@ -10,6 +10,7 @@ from defusedxml.common import EntitiesForbidden
 
 from haven.safety import pfif
 from haven.safety.people import Author, Note, Person, Status
+from tests.support import pfif_one_way_links
 
 WHEN = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -68,6 +69,32 @@ def test_document_uses_the_pfif_namespace_order_and_required_fields() -> None:
     assert note.findtext("pfif:linked_person_record_id", namespaces=ns) == (
         "haven.example.org/person.01J0000000000000000000000C"
     )
+
+
+def test_a_link_is_exported_both_ways() -> None:
+    document = _document()
+    assert pfif_one_way_links(document) == []
+    ns = {"pfif": pfif.NAMESPACE}
+    notes = SafeET.fromstring(document).findall("pfif:note", ns)
+    assert [n.findtext("pfif:note_record_id", namespaces=ns) for n in notes] == [
+        "haven.example.org/note.01J0000000000000000000000B",
+        "haven.example.org/note.01J0000000000000000000000B.link",
+    ]
+    back = notes[1]
+    assert back.findtext("pfif:person_record_id", namespaces=ns) == (
+        "haven.example.org/person.01J0000000000000000000000C"
+    )
+    assert back.findtext("pfif:linked_person_record_id", namespaces=ns) == (
+        "haven.example.org/person.01J0000000000000000000000A"
+    )
+    # What the note says of its own record is not said of the linked one.
+    assert back.find("pfif:status", ns) is None
+    assert back.find("pfif:author_made_contact", ns) is None
+
+
+def test_a_one_way_link_is_what_the_validator_rule_refuses() -> None:
+    one_way = pfif.document([pfif.note_record(_note(), "haven.example.org")])
+    assert pfif_one_way_links(one_way) == ["haven.example.org/note.01J0000000000000000000000B"]
 
 
 def test_round_trip_is_identical() -> None:
