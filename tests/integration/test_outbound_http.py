@@ -8,6 +8,7 @@ import datetime as dt
 import http.server
 import ssl
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from haven.adapters.feeds import HttpFetcher
 from haven.feeds.connectors import Request
 from haven.feeds.polling import FetchFailed
 from haven.urls import Target, check_target
+from tests.drip_server import drip_server
 
 
 class _Server:
@@ -126,7 +128,7 @@ def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch: pytest
 
     monkeypatch.setattr(outbound.socket, "create_connection", create_connection)
     with pytest.raises(OSError, match="nothing listens"):
-        outbound.open_checked(target, urllib.request.Request(target.url), timeout=2)
+        outbound.open_checked(target, urllib.request.Request(target.url), deadline_s=2)
     assert dialled == [("93.184.216.34", 443)]
 
 
@@ -177,3 +179,34 @@ def test_tls_to_the_pinned_address_is_verified_against_the_host_name(
     wrong = Target(f"https://other.example.org:{server.port}/items", ("127.0.0.1",))
     with pytest.raises(urllib.error.URLError, match=r"CERTIFICATE_VERIFY_FAILED|match"):
         outbound.open_checked(wrong, urllib.request.Request(wrong.url), 5, context=trust)
+
+
+def test_a_peer_dripping_bytes_cannot_hold_a_feed_fetch_past_its_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each byte comes well within any timeout per read; only a total deadline ends the fetch."""
+    from haven.adapters import feeds
+
+    monkeypatch.setattr(feeds, "DEADLINE_SECONDS", 1.0)
+    with drip_server(body=b"x" * 200, interval_s=0.05) as slow:
+        started = time.monotonic()
+        with pytest.raises(FetchFailed, match="TimeoutError"):
+            HttpFetcher().fetch(Request(slow.url + "/feed"))
+        assert time.monotonic() - started < 1.5
+
+
+def test_a_webhook_dripping_its_answer_cannot_hold_a_delivery_past_its_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(webhook_client, "DEADLINE_SECONDS", 1.0)
+    with drip_server(interval_s=0.05) as slow:
+        started = time.monotonic()
+        result = webhook_client.post(slow.url + "/hook", b"{}", {})
+        assert time.monotonic() - started < 1.5
+    assert (result.ok, result.status) == (False, None)
+    assert result.error in {"TimeoutError", "URLError"}
+
+
+def test_a_quick_answer_within_the_deadline_is_read_whole() -> None:
+    with drip_server(body=b'{"ok": true}', interval_s=0.001) as quick:
+        assert HttpFetcher().fetch(Request(quick.url + "/feed")).body == b'{"ok": true}'

@@ -11,7 +11,8 @@ from haven.adapters.outbound import open_checked
 from haven.config import get_settings
 from haven.urls import Resolver, check_target
 
-TIMEOUT_SECONDS = 10
+#: The whole delivery, connecting to reading the answer (haven.adapters.outbound.Deadline).
+DEADLINE_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ def post(
         url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
     )
     try:
-        with open_checked(target, request, TIMEOUT_SECONDS) as response:
+        with open_checked(target, request, DEADLINE_SECONDS) as response:
             status = int(response.status)
     except urllib.error.HTTPError as error:
         retry_after = error.headers.get("Retry-After") if error.headers else None
