@@ -21,8 +21,7 @@ from haven.adapters.dynamo.alerts import (
     DynamoSubscriptions,
 )
 from haven.adapters.events import EventBridgePublisher
-from haven.adapters.notifier import notifier
-from haven.adapters.webhook_client import post
+from haven.adapters.queues import ConfirmationQueue
 from haven.alerts import alerts as use_cases
 from haven.alerts import subscriptions as subs
 from haven.alerts.cap import (
@@ -52,6 +51,7 @@ _subscriptions = DynamoSubscriptions()
 _deliveries = DynamoDeliveryLog()
 _events = EventBridgePublisher()
 _sealer = AesGcmSealer("subscription-address")
+_confirmations = ConfirmationQueue()
 
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
@@ -368,7 +368,7 @@ def _subscribe(body: SubscriptionIn, *, audience: str, hazards: tuple[str, ...])
         webhook_secret=new_secret() if body.channel == "webhook" else None,
         sealer=_sealer,
         subscriptions=_subscriptions,
-        confirmations=subs.ChannelConfirmations(notifier(), post, settings.public_url),
+        confirmations=_confirmations,
         audience=audience,
         hazards=hazards,
     )
