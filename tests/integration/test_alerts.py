@@ -465,6 +465,28 @@ def test_subscribing_a_webhook_calls_nothing_within_the_request_and_the_worker_h
     assert (record.state, record.last_error) == ("failed", "TimeoutError")
 
 
+def test_a_webhook_host_whose_name_server_never_answers_holds_the_request_two_seconds_at_most(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def silent_name_server(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(6)
+        raise OSError("no answer")
+
+    monkeypatch.setattr("socket.getaddrinfo", silent_name_server)
+    body = {
+        "area": {"type": "circle", "lat": 1, "lon": 1, "radius_km": 1},
+        "channel": "webhook",
+        "address": "https://hooks.slow-dns.example.org/haven",
+    }
+    started = time.monotonic()
+    refused = client.http.post(
+        "/v1/subscriptions", headers={"Content-Type": "application/json"}, body=json.dumps(body)
+    )
+    assert time.monotonic() - started < 3.0
+    assert refused.status_code == 422
+    assert refused.json_body["errors"] == [{"field": "address", "message": "host did not resolve in time"}]
+
+
 def test_a_confirmation_is_sent_once_and_not_after_it_was_confirmed(
     client: Any, receiver: WebhookReceiver
 ) -> None:

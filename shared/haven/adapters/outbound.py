@@ -10,7 +10,9 @@ them checks each new URL first.
 Every exchange has a total deadline, not a timeout per read: connecting, the TLS handshake,
 sending, the status line, the headers and every read of the body are each given only what is
 left of it, so a peer that drips one byte at a time cannot hold the caller longer than the
-deadline (a socket timeout alone restarts with every byte).
+deadline (a socket timeout alone restarts with every byte). Checking the URL, which resolves its
+host name, runs within the same deadline (:func:`check_in_time`): ``getaddrinfo`` has no timeout
+of its own, and a name server that never answers must not hold the caller either.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ import http.client
 import io
 import socket
 import ssl
+import threading
 import time
 import urllib.request
 from typing import Any
 
-from haven.urls import Target
+from haven.errors import FieldError, ValidationFailed
+from haven.urls import Resolver, Target, check_target
 
 
 class Deadline:
@@ -38,6 +42,33 @@ class Deadline:
         if left <= 0:
             raise TimeoutError("the request's deadline passed")
         return left
+
+
+def check_in_time(
+    url: str, *, local_mode: bool, field: str, deadline: Deadline, resolver: Resolver | None = None
+) -> Target:
+    """:func:`haven.urls.check_target` within what is left of ``deadline``. A host name not
+    resolved in time does not resolve (:class:`ValidationFailed` naming ``field``); the lookup
+    is left to finish on its own (daemon) thread, so that nothing waits for it."""
+    outcome: dict[str, Any] = {}
+
+    def check() -> None:
+        try:
+            outcome["target"] = check_target(url, local_mode=local_mode, field=field, resolver=resolver)
+        except Exception as error:  # handed to the caller below
+            outcome["error"] = error
+
+    try:
+        lookup = threading.Thread(target=check, name="check-target", daemon=True)
+        lookup.start()
+        lookup.join(deadline.remaining())
+    except TimeoutError:
+        pass
+    if "error" in outcome:
+        raise outcome["error"]
+    if "target" not in outcome:
+        raise ValidationFailed([FieldError(field, "host did not resolve in time")])
+    return outcome["target"]  # type: ignore[no-any-return]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -149,15 +180,14 @@ class _BoundedHTTPSHandler(urllib.request.HTTPSHandler):
 
 
 def open_checked(
-    target: Target, request: urllib.request.Request, deadline_s: float, context: ssl.SSLContext | None = None
+    target: Target, request: urllib.request.Request, deadline: Deadline, context: ssl.SSLContext | None = None
 ) -> Any:
     """Send ``request`` (for ``target.url``) to the address that was checked, and let the whole
-    exchange, reading the body included, take at most ``deadline_s`` seconds (past it, reads
-    raise :class:`TimeoutError`). Redirects are answered as :class:`urllib.error.HTTPError`,
-    never followed."""
-    deadline = Deadline(deadline_s)
+    exchange, reading the body included, end by ``deadline`` (past it, reads raise
+    :class:`TimeoutError`). Redirects are answered as :class:`urllib.error.HTTPError`, never
+    followed."""
     address = target.addresses[0] if target.addresses else ""
     opener = urllib.request.build_opener(
         NoRedirect(), _BoundedHTTPHandler(deadline), _BoundedHTTPSHandler(address, context, deadline)
     )
-    return opener.open(request, timeout=deadline_s)
+    return opener.open(request, timeout=deadline.remaining())
