@@ -452,13 +452,13 @@ def test_subscribing_a_webhook_calls_nothing_within_the_request_and_the_worker_h
             body=json.dumps({**body, "address": slow.url + "/hook"}),
         )
         assert created.status_code == 201
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < 5.0  # the receiver would drip for 16 s
         assert slow.requests == 0
 
         started = time.monotonic()
         with pytest.raises(BatchProcessingError):  # SQS redelivers it after a backoff, then its DLQ
             _drain("subscription-confirmation", confirmations.handler)
-        assert time.monotonic() - started < 2.0
+        assert time.monotonic() - started < 5.0
         assert slow.requests == 1
     subscription_id = created.json_body["subscription_id"]
     record = AlertDelivery.get(f"confirm:{subscription_id}", subscription_id)
@@ -469,7 +469,7 @@ def test_a_webhook_host_whose_name_server_never_answers_holds_the_request_two_se
     client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def silent_name_server(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(6)
+        time.sleep(10)
         raise OSError("no answer")
 
     monkeypatch.setattr("socket.getaddrinfo", silent_name_server)
@@ -482,7 +482,7 @@ def test_a_webhook_host_whose_name_server_never_answers_holds_the_request_two_se
     refused = client.http.post(
         "/v1/subscriptions", headers={"Content-Type": "application/json"}, body=json.dumps(body)
     )
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < 6.0  # 2 s, not the name server's 10 s
     assert refused.status_code == 422
     assert refused.json_body["errors"] == [{"field": "address", "message": "host did not resolve in time"}]
 

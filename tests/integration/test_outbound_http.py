@@ -191,21 +191,21 @@ def test_a_peer_dripping_bytes_cannot_hold_a_feed_fetch_past_its_deadline(
     from haven.adapters import feeds
 
     monkeypatch.setattr(feeds, "DEADLINE_SECONDS", 1.0)
-    with drip_server(body=b"x" * 200, interval_s=0.05) as slow:
+    with drip_server(body=b"x" * 200, interval_s=0.05) as slow:  # 14 s in all
         started = time.monotonic()
         with pytest.raises(FetchFailed, match="TimeoutError"):
             HttpFetcher().fetch(Request(slow.url + "/feed"))
-        assert time.monotonic() - started < 1.5
+        assert time.monotonic() - started < 4.0
 
 
 def test_a_webhook_dripping_its_answer_cannot_hold_a_delivery_past_its_deadline(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(webhook_client, "DEADLINE_SECONDS", 1.0)
-    with drip_server(interval_s=0.05) as slow:
+    with drip_server(interval_s=0.1) as slow:  # 8 s in all
         started = time.monotonic()
         result = webhook_client.post(slow.url + "/hook", b"{}", {})
-        assert time.monotonic() - started < 1.5
+        assert time.monotonic() - started < 4.0
     assert (result.ok, result.status) == (False, None)
     assert result.error in {"TimeoutError", "URLError"}
 
@@ -221,7 +221,7 @@ def test_a_name_server_that_never_answers_holds_nothing_past_the_deadline(
     """getaddrinfo has no timeout: the check of a URL runs within the exchange's deadline."""
 
     def silent_name_server(host: str) -> list[str]:
-        time.sleep(5)
+        time.sleep(10)
         return ["93.184.216.34"]
 
     from haven.adapters import feeds
@@ -233,7 +233,7 @@ def test_a_name_server_that_never_answers_holds_nothing_past_the_deadline(
         webhook_client.post("https://slow-dns.example.org/hook", b"{}", {}, resolver=silent_name_server)
     with pytest.raises(FetchFailed, match="did not resolve in time"):
         HttpFetcher(resolver=silent_name_server).fetch(Request("https://slow-dns.example.org/feed"))
-    assert time.monotonic() - started < 3.0  # two checks of 1 s, not two lookups of 5 s
+    assert time.monotonic() - started < 6.0  # two checks of 1 s, not two lookups of 10 s
 
 
 def test_a_refused_url_is_refused_within_the_check() -> None:
