@@ -4,24 +4,29 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 
 class DripServer:
-    def __init__(self, body: bytes = b'{"items": []}', interval_s: float = 0.2) -> None:
+    def __init__(
+        self, body: bytes = b'{"items": []}', interval_s: float = 0.2, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.answer = (
             b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
             + f"Content-Length: {len(body)}\r\n\r\n".encode()
             + body
         )
         self.interval_s = interval_s
+        self.tls = tls
         self.requests = 0
         self._stop = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.2)
-        self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
+        self.port = self._listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
         threading.Thread(target=self._serve, daemon=True).start()
 
     def _serve(self) -> None:
@@ -38,6 +43,8 @@ class DripServer:
         with peer:
             peer.settimeout(5)
             try:
+                if self.tls is not None:
+                    peer = self.tls.wrap_socket(peer, server_side=True)
                 peer.recv(65536)  # the request (small, in one segment on loopback)
                 self.requests += 1
                 for byte in self.answer:
@@ -53,8 +60,10 @@ class DripServer:
 
 
 @contextmanager
-def drip_server(body: bytes = b'{"items": []}', interval_s: float = 0.2) -> Iterator[DripServer]:
-    server = DripServer(body, interval_s)
+def drip_server(
+    body: bytes = b'{"items": []}', interval_s: float = 0.2, tls: ssl.SSLContext | None = None
+) -> Iterator[DripServer]:
+    server = DripServer(body, interval_s, tls)
     try:
         yield server
     finally:

@@ -245,3 +245,22 @@ def test_a_refused_url_is_refused_within_the_check() -> None:
             deadline=outbound.Deadline(1),
             resolver=_resolver({"metadata.example.org": ["169.254.169.254"]}),
         )
+
+
+def test_the_deadline_holds_over_tls_to_a_pinned_address(tmp_path: Path) -> None:
+    cert, key = _certificate(tmp_path, "feed.example.org")
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    trust = ssl.create_default_context(cafile=str(cert))
+    with drip_server(interval_s=0.1, tls=tls) as slow:  # 8 s in all
+        target = Target(f"https://feed.example.org:{slow.port}/items", ("127.0.0.1",))
+        started = time.monotonic()
+        with (
+            pytest.raises(TimeoutError),
+            outbound.open_checked(
+                target, urllib.request.Request(target.url), outbound.Deadline(1), trust
+            ) as answer,
+        ):
+            answer.read()
+        assert time.monotonic() - started < 4.0
+        assert slow.requests == 1
