@@ -1,5 +1,8 @@
 """Feed poll worker: consumes the feed-poll queue, one source per record.
 
+The records of a batch are polled at once, each in its own thread: a slow source holds only
+its own poll (each fetch has a total deadline, haven.adapters.feeds), never the others'.
+
 A failed poll (fetch, credentials, archive, payload, storage) is recorded on the source
 (backoff, health) and the record succeeds; only a storage conflict (the source changed during
 the poll) fails the record, which SQS redelivers. Logs carry counts, never item text.
@@ -7,11 +10,16 @@ the poll) fails the record, which SQS redelivers. Logs carry counts, never item 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import timedelta
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import (
+    AsyncBatchProcessor,
+    EventType,
+    async_process_partial_response,
+)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from haven.adapters import observability
@@ -27,7 +35,7 @@ logger = observability.logger("feed-poller")
 tracer = observability.tracer("feed-poller")
 metrics = observability.metrics("feed-poller")
 
-processor = BatchProcessor(event_type=EventType.SQS)
+processor = AsyncBatchProcessor(event_type=EventType.SQS)
 poller = Poller(
     store=DynamoFeedStore(),
     fetcher=HttpFetcher(),
@@ -40,9 +48,9 @@ poller = Poller(
 
 
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
+async def record_handler(record: SQSRecord) -> None:
     source_id = json.loads(record.body)["source_id"]
-    outcome = poller.poll(source_id)
+    outcome = await asyncio.to_thread(poller.poll, source_id)
     if outcome is None:
         return
     logger.info("feed polled", extra=outcome_summary(outcome))
@@ -54,6 +62,6 @@ def record_handler(record: SQSRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return process_partial_response(
+    return async_process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

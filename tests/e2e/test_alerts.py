@@ -30,7 +30,7 @@ def _subscribe(platform: Platform, receiver: WebhookReceiver, lat: float, lon: f
         },
         timeout=10,
     ).json()
-    headers, raw = receiver.deliveries.pop()
+    headers, raw = wait_for(lambda: receiver.deliveries).pop()  # sent by the confirmation worker
     webhooks.verify(created["webhook_secret"], headers, raw)
     code = json.loads(raw)["data"]["code"]
     confirmed = requests.post(

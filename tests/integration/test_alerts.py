@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,9 +18,12 @@ from chalice.test import Client
 from defusedxml import ElementTree as SafeET
 
 from haven import webhooks
+from haven.adapters.crypto import AesGcmSealer
+from haven.alerts.subscriptions import code_context
 from local import tokens
 from local.dispatcher import sqs_event
 from local.lambda_context import LambdaContext
+from tests.drip_server import drip_server
 from tests.support import published_events
 from tests.webhook_receiver import WebhookReceiver, received_cloudevent
 
@@ -209,6 +213,7 @@ def _subscribe(
     )
     assert response.status_code == 201, response.body
     created = response.json_body
+    _send_confirmations()
     headers, raw = receiver.deliveries[-1]
     webhooks.verify(created["webhook_secret"], headers, raw)
     code = json.loads(raw)["data"]["code"]
@@ -238,6 +243,14 @@ def _drain(queue: str, handler: Any) -> list[dict[str, Any]]:
             QueueUrl=url,
             Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
         )
+
+
+def _send_confirmations() -> None:
+    """What the subscription-confirmation worker does with the codes the API queued."""
+    from functions.subscription_confirmation import handler as confirmations
+
+    for result in _drain("subscription-confirmation", confirmations.handler):
+        assert result == {"batchItemFailures": []}
 
 
 def _fanout_event(alert_id: str, message_id: str) -> dict[str, Any]:
@@ -373,29 +386,117 @@ def test_sms_subscription_code_goes_to_the_outbox_and_address_is_sealed(
     created = client.http.post(
         "/v1/subscriptions", headers={"Content-Type": "application/json"}, body=json.dumps(body)
     ).json_body
+    assert notifier_module.read_outbox(tmp_path / "outbox.jsonl") == []  # queued, not sent in the request
+    _send_confirmations()
     [message] = notifier_module.read_outbox(tmp_path / "outbox.jsonl")
     assert message["to"] == "+447700900123"
     assert "+447700900123" not in json.dumps(
         Subscription.get(created["subscription_id"]).attribute_values, default=str
     )
-    for _ in range(5):
-        wrong = client.http.post(
-            f"/v1/subscriptions/{created['subscription_id']}/confirm",
-            headers={"Content-Type": "application/json"},
-            body='{"code": "000000"}',
-        )
-        assert (
-            wrong.status_code in (422, 200)
-            if message["body"].find("000000") >= 0
-            else wrong.status_code == 422
-        )
-    locked = client.http.post(
-        f"/v1/subscriptions/{created['subscription_id']}/confirm",
-        headers={"Content-Type": "application/json"},
-        body='{"code": "000001"}',
-    )
-    assert locked.status_code == 429
     notifier_module.notifier.cache_clear()
+
+
+def test_a_wrong_code_is_the_same_404_as_an_unknown_id_and_locks_nothing(
+    client: Any, receiver: WebhookReceiver
+) -> None:
+    """Five wrong codes from a stranger used to lock a subscription (429) and a wrong code said
+    422 where an unknown id said 404: now one 404 for both, and the owner's code still works."""
+    body = {"area": {"type": "circle", "lat": 1, "lon": 1, "radius_km": 1}, "channel": "webhook"}
+    created = client.http.post(
+        "/v1/subscriptions",
+        headers={"Content-Type": "application/json"},
+        body=json.dumps({**body, "address": receiver.url}),
+    ).json_body
+    _send_confirmations()
+    code = json.loads(receiver.deliveries[-1].body)["data"]["code"]
+    wrong_code = f"{(int(code) + 1) % 10**6:06d}"
+
+    def confirm(subscription_id: str, attempt: str) -> Any:
+        return client.http.post(
+            f"/v1/subscriptions/{subscription_id}/confirm",
+            headers={"Content-Type": "application/json"},
+            body=json.dumps({"code": attempt}),
+        )
+
+    unknown = confirm("01JFUZZ0000000000000000000", wrong_code)
+    assert unknown.status_code == 404
+    for _ in range(6):
+        wrong = confirm(created["subscription_id"], wrong_code)
+        assert (wrong.status_code, wrong.json_body) == (
+            404,
+            {**unknown.json_body, "instance": wrong.json_body["instance"]},
+        )
+    assert confirm(created["subscription_id"], code).json_body["status"] == "active"
+    assert confirm(created["subscription_id"], code).status_code == 200  # confirming again is harmless
+    assert confirm(created["subscription_id"], wrong_code).status_code == 404
+
+
+def test_subscribing_a_webhook_calls_nothing_within_the_request_and_the_worker_has_a_deadline(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A subscriber's server that drips its answer used to hold the request for 40 s: the request
+    now only queues the code, and the worker gives up at the delivery's deadline, to retry."""
+    from functions.subscription_confirmation import handler as confirmations
+    from haven.adapters import webhook_client
+    from haven.adapters.dynamo.models import AlertDelivery
+
+    monkeypatch.setattr(webhook_client, "DEADLINE_SECONDS", 1.0)
+    body = {"area": {"type": "circle", "lat": 1, "lon": 1, "radius_km": 1}, "channel": "webhook"}
+    with drip_server(interval_s=0.2) as slow:
+        started = time.monotonic()
+        created = client.http.post(
+            "/v1/subscriptions",
+            headers={"Content-Type": "application/json"},
+            body=json.dumps({**body, "address": slow.url + "/hook"}),
+        )
+        assert created.status_code == 201
+        assert time.monotonic() - started < 5.0  # the receiver would drip for 16 s
+        assert slow.requests == 0
+
+        started = time.monotonic()
+        with pytest.raises(BatchProcessingError):  # SQS redelivers it after a backoff, then its DLQ
+            _drain("subscription-confirmation", confirmations.handler)
+        assert time.monotonic() - started < 5.0
+        assert slow.requests == 1
+    subscription_id = created.json_body["subscription_id"]
+    record = AlertDelivery.get(f"confirm:{subscription_id}", subscription_id)
+    assert (record.state, record.last_error) == ("failed", "TimeoutError")
+
+
+def test_a_webhook_host_whose_name_server_never_answers_holds_the_request_two_seconds_at_most(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def silent_name_server(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(10)
+        raise OSError("no answer")
+
+    monkeypatch.setattr("socket.getaddrinfo", silent_name_server)
+    body = {
+        "area": {"type": "circle", "lat": 1, "lon": 1, "radius_km": 1},
+        "channel": "webhook",
+        "address": "https://hooks.slow-dns.example.org/haven",
+    }
+    started = time.monotonic()
+    refused = client.http.post(
+        "/v1/subscriptions", headers={"Content-Type": "application/json"}, body=json.dumps(body)
+    )
+    assert time.monotonic() - started < 6.0  # 2 s, not the name server's 10 s
+    assert refused.status_code == 422
+    assert refused.json_body["errors"] == [{"field": "address", "message": "host did not resolve in time"}]
+
+
+def test_a_confirmation_is_sent_once_and_not_after_it_was_confirmed(
+    client: Any, receiver: WebhookReceiver
+) -> None:
+    from functions.subscription_confirmation import handler as confirmations
+
+    created = _subscribe(client, receiver, 1, 1)
+    sealed = AesGcmSealer("subscription-address").seal("123456", code_context(created["subscription_id"]))
+    redelivered = {"subscription_id": created["subscription_id"], "sealed_code": sealed}
+    message = {"MessageId": "m1", "ReceiptHandle": "r1", "Body": json.dumps(redelivered)}
+    before = len(receiver.deliveries)
+    result = confirmations.handler(sqs_event([message], "arn:x"), LambdaContext("c"))
+    assert (result, len(receiver.deliveries)) == ({"batchItemFailures": []}, before)
 
 
 def _incident_event(
@@ -447,6 +548,7 @@ def test_responders_hear_of_severe_incidents_in_their_area_once(client: Any) -> 
             created = client.http.post(
                 "/v1/ops/subscriptions", headers=RESPONDER, body=json.dumps(body)
             ).json_body
+            _send_confirmations()
             code = json.loads(receiver.deliveries.pop()[1])["data"]["code"]
             client.http.post(
                 f"/v1/subscriptions/{created['subscription_id']}/confirm",

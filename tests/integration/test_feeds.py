@@ -20,6 +20,7 @@ from chalice.test import Client
 from local import tokens
 from local.dispatcher import sqs_event
 from local.lambda_context import LambdaContext
+from tests.drip_server import drip_server
 
 USGS = (Path(__file__).parents[1] / "unit" / "feeds" / "samples" / "usgs.geojson").read_bytes()
 
@@ -34,6 +35,7 @@ def feed() -> Iterator[dict[str, Any]]:
 
         def do_GET(self) -> None:
             served["hits"] += 1
+            served["hit_at"] = time.monotonic()
             self.send_response(served["status"])
             self.send_header("Content-Type", "application/geo+json")
             for name, value in served["headers"].items():
@@ -112,6 +114,43 @@ def test_a_polled_feed_reaches_triage_and_opens_incidents(client: Any, feed: dic
     listed = client.http.get("/v1/ops/feeds", headers=_auth()).json_body["items"]
     assert listed[0]["health"]["consecutive_failures"] == 0
     assert listed[0]["health"]["last_success_at"] is not None
+
+
+def test_a_slow_feed_holds_neither_the_poller_past_its_deadline_nor_the_other_sources(
+    client: Any, feed: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source dripping its answer a byte at a time, first in the batch: the healthy source
+    after it is fetched at once, and the slow one gives up at the deadline, recorded as failed."""
+    from functions.feed_poller import handler as poller
+    from haven.adapters import feeds
+
+    monkeypatch.setattr(feeds, "DEADLINE_SECONDS", 3.0)
+    with drip_server(interval_s=0.2) as slow_feed:
+        slow = _register(client, slow_feed.url + "/summary.geojson")
+        healthy = _register(client, feed["url"])
+        batch = [
+            {
+                "MessageId": f"m{n}",
+                "ReceiptHandle": f"r{n}",
+                "Body": json.dumps({"source_id": s["source_id"]}),
+            }
+            for n, s in enumerate((slow, healthy))
+        ]
+        started = time.monotonic()
+        result = poller.handler(
+            sqs_event(batch, "arn:aws:sqs:eu-west-1:123456789012:feed-poll"), LambdaContext("feed-poller")
+        )
+        took = time.monotonic() - started
+
+    assert result["batchItemFailures"] == []
+    assert feed["hit_at"] - started < 2.0  # not after the slow source's 3 s
+    assert 3.0 <= took < 8.0  # the slow source's deadline, not its 16 s of dripping
+    health = {
+        item["source_id"]: item["health"]
+        for item in client.http.get("/v1/ops/feeds", headers=_auth()).json_body["items"]
+    }
+    assert "TimeoutError" in health[slow["source_id"]]["last_error"]
+    assert health[healthy["source_id"]]["consecutive_failures"] == 0
 
 
 def test_a_broken_feed_is_recorded_and_moves_no_cursor(client: Any, feed: dict[str, Any]) -> None:

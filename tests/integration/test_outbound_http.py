@@ -8,6 +8,7 @@ import datetime as dt
 import http.server
 import ssl
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,9 +19,11 @@ import pytest
 
 from haven.adapters import outbound, webhook_client
 from haven.adapters.feeds import HttpFetcher
+from haven.errors import ValidationFailed
 from haven.feeds.connectors import Request
 from haven.feeds.polling import FetchFailed
 from haven.urls import Target, check_target
+from tests.drip_server import drip_server
 
 
 class _Server:
@@ -126,7 +129,7 @@ def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch: pytest
 
     monkeypatch.setattr(outbound.socket, "create_connection", create_connection)
     with pytest.raises(OSError, match="nothing listens"):
-        outbound.open_checked(target, urllib.request.Request(target.url), timeout=2)
+        outbound.open_checked(target, urllib.request.Request(target.url), outbound.Deadline(2))
     assert dialled == [("93.184.216.34", 443)]
 
 
@@ -171,9 +174,93 @@ def test_tls_to_the_pinned_address_is_verified_against_the_host_name(
     trust = ssl.create_default_context(cafile=str(cert))
 
     right = Target(f"https://feed.example.org:{server.port}/items", ("127.0.0.1",))
-    with outbound.open_checked(right, urllib.request.Request(right.url), 5, context=trust) as answer:
+    with outbound.open_checked(
+        right, urllib.request.Request(right.url), outbound.Deadline(5), context=trust
+    ) as answer:
         assert answer.read() == b"pinned"
 
     wrong = Target(f"https://other.example.org:{server.port}/items", ("127.0.0.1",))
     with pytest.raises(urllib.error.URLError, match=r"CERTIFICATE_VERIFY_FAILED|match"):
-        outbound.open_checked(wrong, urllib.request.Request(wrong.url), 5, context=trust)
+        outbound.open_checked(wrong, urllib.request.Request(wrong.url), outbound.Deadline(5), context=trust)
+
+
+def test_a_peer_dripping_bytes_cannot_hold_a_feed_fetch_past_its_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each byte comes well within any timeout per read; only a total deadline ends the fetch."""
+    from haven.adapters import feeds
+
+    monkeypatch.setattr(feeds, "DEADLINE_SECONDS", 1.0)
+    with drip_server(body=b"x" * 200, interval_s=0.05) as slow:  # 14 s in all
+        started = time.monotonic()
+        with pytest.raises(FetchFailed, match="TimeoutError"):
+            HttpFetcher().fetch(Request(slow.url + "/feed"))
+        assert time.monotonic() - started < 4.0
+
+
+def test_a_webhook_dripping_its_answer_cannot_hold_a_delivery_past_its_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(webhook_client, "DEADLINE_SECONDS", 1.0)
+    with drip_server(interval_s=0.1) as slow:  # 8 s in all
+        started = time.monotonic()
+        result = webhook_client.post(slow.url + "/hook", b"{}", {})
+        assert time.monotonic() - started < 4.0
+    assert (result.ok, result.status) == (False, None)
+    assert result.error in {"TimeoutError", "URLError"}
+
+
+def test_a_quick_answer_within_the_deadline_is_read_whole() -> None:
+    with drip_server(body=b'{"ok": true}', interval_s=0.001) as quick:
+        assert HttpFetcher().fetch(Request(quick.url + "/feed")).body == b'{"ok": true}'
+
+
+def test_a_name_server_that_never_answers_holds_nothing_past_the_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """getaddrinfo has no timeout: the check of a URL runs within the exchange's deadline."""
+
+    def silent_name_server(host: str) -> list[str]:
+        time.sleep(10)
+        return ["93.184.216.34"]
+
+    from haven.adapters import feeds
+
+    monkeypatch.setattr(webhook_client, "DEADLINE_SECONDS", 1.0)
+    monkeypatch.setattr(feeds, "DEADLINE_SECONDS", 1.0)
+    started = time.monotonic()
+    with pytest.raises(ValidationFailed, match="did not resolve in time"):
+        webhook_client.post("https://slow-dns.example.org/hook", b"{}", {}, resolver=silent_name_server)
+    with pytest.raises(FetchFailed, match="did not resolve in time"):
+        HttpFetcher(resolver=silent_name_server).fetch(Request("https://slow-dns.example.org/feed"))
+    assert time.monotonic() - started < 6.0  # two checks of 1 s, not two lookups of 10 s
+
+
+def test_a_refused_url_is_refused_within_the_check() -> None:
+    with pytest.raises(ValidationFailed, match="public addresses only"):
+        outbound.check_in_time(
+            "https://metadata.example.org/",
+            local_mode=False,
+            field="url",
+            deadline=outbound.Deadline(1),
+            resolver=_resolver({"metadata.example.org": ["169.254.169.254"]}),
+        )
+
+
+def test_the_deadline_holds_over_tls_to_a_pinned_address(tmp_path: Path) -> None:
+    cert, key = _certificate(tmp_path, "feed.example.org")
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    trust = ssl.create_default_context(cafile=str(cert))
+    with drip_server(interval_s=0.1, tls=tls) as slow:  # 8 s in all
+        target = Target(f"https://feed.example.org:{slow.port}/items", ("127.0.0.1",))
+        started = time.monotonic()
+        with (
+            pytest.raises(TimeoutError),
+            outbound.open_checked(
+                target, urllib.request.Request(target.url), outbound.Deadline(1), trust
+            ) as answer,
+        ):
+            answer.read()
+        assert time.monotonic() - started < 4.0
+        assert slow.requests == 1

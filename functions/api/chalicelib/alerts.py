@@ -22,8 +22,8 @@ from haven.adapters.dynamo.alerts import (
     DynamoSubscriptions,
 )
 from haven.adapters.events import EventBridgePublisher
-from haven.adapters.notifier import notifier
-from haven.adapters.webhook_client import post
+from haven.adapters.outbound import Deadline, check_in_time
+from haven.adapters.queues import ConfirmationQueue
 from haven.alerts import alerts as use_cases
 from haven.alerts import subscriptions as subs
 from haven.alerts.cap import (
@@ -41,7 +41,6 @@ from haven.auth import Role, require
 from haven.config import get_settings
 from haven.crisis.taxonomy import Hazard
 from haven.errors import NotFound
-from haven.urls import check_url
 from haven.webhooks import new_secret
 
 bp = HavenBlueprint(__name__)
@@ -51,6 +50,9 @@ _subscriptions = DynamoSubscriptions()
 _deliveries = DynamoDeliveryLog()
 _events = EventBridgePublisher()
 _sealer = AesGcmSealer("subscription-address")
+_confirmations = ConfirmationQueue()
+#: How long a webhook address's host may take to resolve while subscribing (a public request).
+ADDRESS_CHECK_SECONDS = 2.0
 
 Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
@@ -314,7 +316,13 @@ def subscribe_responder() -> Response:
 def _subscribe(body: SubscriptionIn, *, audience: str, hazards: tuple[str, ...]) -> Response:
     settings = get_settings()
     address = subs.validate_address(
-        body.channel, body.address, lambda url: check_url(url, local_mode=settings.is_local, field="address")
+        body.channel,
+        body.address,
+        lambda url: (
+            check_in_time(
+                url, local_mode=settings.is_local, field="address", deadline=Deadline(ADDRESS_CHECK_SECONDS)
+            ).url
+        ),
     )
     created = subs.subscribe(
         area=body.area.shape("area"),
@@ -325,7 +333,7 @@ def _subscribe(body: SubscriptionIn, *, audience: str, hazards: tuple[str, ...])
         webhook_secret=new_secret() if body.channel == "webhook" else None,
         sealer=_sealer,
         subscriptions=_subscriptions,
-        confirmations=subs.ChannelConfirmations(notifier(), post, settings.public_url),
+        confirmations=_confirmations,
         audience=audience,
         hazards=hazards,
     )

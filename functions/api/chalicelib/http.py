@@ -269,7 +269,7 @@ class HavenBlueprint(Blueprint):
     def _idempotent(
         self, request: Request, path: str, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> Response:
-        store = HavenBlueprint._store or DynamoIdempotencyStore()
+        store = HavenBlueprint._store or DynamoIdempotencyStore(signing_key())
         HavenBlueprint._store = store
         key = validate_key(request.headers["idempotency-key"])
         who = caller(request)

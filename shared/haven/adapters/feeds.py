@@ -12,15 +12,16 @@ from botocore.exceptions import ClientError
 from haven import clock
 from haven.adapters.aws import client
 from haven.adapters.names import bucket, secret_name
-from haven.adapters.outbound import open_checked
+from haven.adapters.outbound import Deadline, check_in_time, open_checked
 from haven.adapters.queues import SqsQueue
 from haven.config import get_settings
 from haven.errors import ValidationFailed
 from haven.feeds.connectors import Request
 from haven.feeds.polling import FetchFailed, Response, retry_after
-from haven.urls import Resolver, Target, check_target
+from haven.urls import Resolver, Target
 
-TIMEOUT_SECONDS = 10
+#: One fetch, redirects included: each URL's check (DNS), connecting, up to the body's last byte.
+DEADLINE_SECONDS = 20
 MAX_BODY_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 3
 USER_AGENT = "Haven feed poller (+https://haven.example.org)"
@@ -28,7 +29,7 @@ _NOT_FOUND = "ResourceNotFoundException"
 
 
 class HttpFetcher:
-    """GET with a timeout and a size limit; redirects are followed only to URLs that pass the
+    """GET within a total deadline and a size limit; redirects are followed only to URLs that pass the
     same check as the source's own URL (no private address, https only in AWS mode), and each
     request is sent to the address that was checked."""
 
@@ -37,23 +38,30 @@ class HttpFetcher:
 
     def fetch(self, request: Request) -> Response:
         url = request.url
+        deadline = Deadline(DEADLINE_SECONDS)
         for _ in range(MAX_REDIRECTS + 1):
             try:
-                target = check_target(url, local_mode=get_settings().is_local, resolver=self._resolver)
+                target = check_in_time(
+                    url,
+                    local_mode=get_settings().is_local,
+                    field="url",
+                    deadline=deadline,
+                    resolver=self._resolver,
+                )
             except ValidationFailed as refused:
                 raise FetchFailed(f"URL refused: {refused.errors[0].message}") from None
-            outcome = self._get(target, request.headers)
+            outcome = self._get(target, request.headers, deadline)
             if isinstance(outcome, Response):
                 return outcome
             url = outcome
         raise FetchFailed("too many redirects")
 
-    def _get(self, target: Target, headers: dict[str, str]) -> Response | str:
+    def _get(self, target: Target, headers: dict[str, str], deadline: Deadline) -> Response | str:
         """The response, or the URL a redirect points to."""
         url = target.url
         http = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **headers})  # noqa: S310 - checked
         try:
-            with open_checked(target, http, TIMEOUT_SECONDS) as answer:
+            with open_checked(target, http, deadline) as answer:
                 body = answer.read(MAX_BODY_BYTES + 1)
                 if len(body) > MAX_BODY_BYTES:
                     raise FetchFailed(f"body larger than {MAX_BODY_BYTES} bytes")

@@ -27,6 +27,16 @@ class IntakeQueue(SqsQueue):
         self.send({"report_id": report_id})
 
 
+class ConfirmationQueue(SqsQueue):
+    """Confirmation codes of new subscriptions, sent by the subscription-confirmation worker."""
+
+    def __init__(self) -> None:
+        super().__init__("subscription-confirmation")
+
+    def enqueue(self, subscription_id: str, sealed_code: str) -> None:
+        self.send({"subscription_id": subscription_id, "sealed_code": sealed_code})
+
+
 def backoff_seconds(receive_count: int, base: int = 10, cap: int = 900) -> int:
     """Exponential backoff for the n-th failed delivery: base, 2·base, 4·base, ... up to cap."""
     return int(min(cap, base * 2 ** max(0, receive_count - 1)))

@@ -11,11 +11,12 @@ import urllib.request
 from dataclasses import dataclass
 
 from haven import webhooks
-from haven.adapters.outbound import open_checked
+from haven.adapters.outbound import Deadline, check_in_time, open_checked
 from haven.config import get_settings
-from haven.urls import Resolver, check_target
+from haven.urls import Resolver
 
-TIMEOUT_SECONDS = 10
+#: The whole delivery: checking the URL (DNS), connecting, sending and reading the answer.
+DEADLINE_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,17 @@ class DeliveryResult:
 def post(
     url: str, body: bytes, headers: dict[str, str], *, resolver: Resolver | None = None
 ) -> DeliveryResult:
-    """POST once; a redirect is a failed delivery (it could lead to a private address)."""
-    target = check_target(url, local_mode=get_settings().is_local, resolver=resolver)
+    """POST once, within :data:`DEADLINE_SECONDS` from the URL's check to the answer's last
+    byte; a redirect is a failed delivery (it could lead to a private address)."""
+    deadline = Deadline(DEADLINE_SECONDS)
+    target = check_in_time(
+        url, local_mode=get_settings().is_local, field="url", deadline=deadline, resolver=resolver
+    )
     request = urllib.request.Request(  # noqa: S310 - scheme and host checked just above
         url, data=body, method="POST", headers={"Content-Type": webhooks.CONTENT_TYPE, **headers}
     )
     try:
-        with open_checked(target, request, TIMEOUT_SECONDS) as response:
+        with open_checked(target, request, deadline) as response:
             status = int(response.status)
     except urllib.error.HTTPError as error:
         retry_after = error.headers.get("Retry-After") if error.headers else None

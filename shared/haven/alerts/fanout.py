@@ -5,6 +5,7 @@ the exact tests (geometry, severity, language) and enqueues one delivery per sub
 delivery claims a record (alert message, subscription) with a conditional write before sending:
 a redelivered fan-out or delivery message finds the claim and sends nothing again. Only
 ``Actual`` messages reach the public; ``Test``, ``Exercise`` and ``Draft`` ones are not sent.
+A new subscription's confirmation code is delivered the same way, from its own queue.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, Protocol
 from haven import clock, webhooks
 from haven.alerts.alerts import StoredMessage
 from haven.alerts.geometry import Area, areas_from_view
-from haven.alerts.subscriptions import Sealer, Subscription, matches, pick_language
+from haven.alerts.subscriptions import Sealer, Subscription, code_context, matches, pick_language
 from haven.notifications import Message, Notifier
 
 
@@ -193,3 +194,54 @@ def send(
         log.failed(ref, subscription.subscription_id, type(error).__name__)
         raise DeliveryFailed(type(error).__name__) from error
     log.delivered(ref, subscription.subscription_id, provider_id)
+
+
+def send_confirmation(
+    subscription_id: str,
+    sealed_code: str,
+    *,
+    subscriptions: SubscriptionSource,
+    log: DeliveryLog,
+    sealer: Sealer,
+    notifier: Notifier,
+    post_webhook: WebhookSender,
+    public_url: str,
+) -> bool:
+    """Send a pending subscription its confirmation code, once; False if there was nothing (more)
+    to send (confirmed, unsubscribed or lapsed meanwhile, or sent already). A failure raises
+    :class:`DeliveryFailed`, which the queue retries with backoff before its DLQ."""
+    subscription = subscriptions.get(subscription_id)
+    if subscription is None or subscription.state != "pending":
+        return False
+    ref = f"confirm:{subscription_id}"
+    if not log.claim(ref, subscription_id, subscription.channel):
+        return False
+    address = sealer.open(subscription.sealed_address, subscription_id)
+    code = sealer.open(sealed_code, code_context(subscription_id))
+    rendered = Rendered(
+        "Confirm your alert subscription",
+        f"Your Haven alert subscription code is {code}. It expires in 24 hours.",
+    )
+    event = Event(
+        event_id=ref,
+        source=f"{public_url}/v1/subscriptions",
+        event_type="org.haven.subscription.confirmation",
+        subject=subscription_id,
+        time_iso=clock.iso(subscription.created_at),
+        data={
+            "subscription_id": subscription_id,
+            "code": code,
+            "confirm_url": f"{public_url}/v1/subscriptions/{subscription_id}/confirm",
+        },
+    )
+    send(
+        subscription,
+        address,
+        rendered,
+        event,
+        log=log,
+        notifier=notifier,
+        post_webhook=post_webhook,
+        ref=ref,
+    )
+    return True

@@ -1,7 +1,9 @@
 """Public alert subscriptions: an area, a channel, languages and a minimum severity.
 
 A subscription starts pending: a code is sent on its channel (SMS, e-mail, push) or POSTed to
-its webhook as a signed event, and it becomes active only when the code comes back. Its address
+its webhook as a signed event, and it becomes active only when the code comes back. The code is
+sent by a worker (haven.alerts.fanout.send_confirmation), never within the request: the request
+only queues it, sealed, so that no subscriber's server can hold the API. Its address
 is sealed (encrypted) before storage and never returned. Active subscriptions are indexed by the
 H3 cells covering their area, so that an alert finds its subscribers with one Query per cell of
 its own area, whatever the number of subscriptions elsewhere.
@@ -17,16 +19,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
-from haven import clock, ids, webhooks
+from haven import clock, ids
 from haven.alerts.alerts import SEVERITY_RANK
 from haven.alerts.geometry import Area, area_from_dict, area_to_dict, intersects
-from haven.errors import FieldError, NotFound, RateLimited, ValidationFailed
-from haven.notifications import Message, Notifier
+from haven.errors import FieldError, NotFound, ValidationFailed
 
 Channel = Literal["sms", "email", "push", "webhook"]
 
 MAX_INDEX_CELLS = 400
-MAX_CONFIRM_ATTEMPTS = 5
 PENDING_FOR = timedelta(hours=24)
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -46,7 +46,6 @@ class Subscription:
     cells: tuple[str, ...]
     token_hash: str
     code_hash: str
-    attempts: int
     created_at: datetime
     webhook_secret: str | None = None
     version: int = 1
@@ -91,10 +90,6 @@ class SubscriptionRepository(Protocol):
 
     def get(self, subscription_id: str) -> Subscription | None: ...
 
-    def record_attempt(self, subscription: Subscription) -> None:
-        """Count a failed confirmation (version-checked)."""
-        ...
-
     def activate(self, subscription: Subscription) -> None:
         """Mark active and write its cell index entries, atomically, version-checked."""
         ...
@@ -102,8 +97,15 @@ class SubscriptionRepository(Protocol):
     def remove(self, subscription: Subscription) -> None: ...
 
 
-class ConfirmationSender(Protocol):
-    def send_code(self, subscription: Subscription, address: str, code: str) -> None: ...
+class ConfirmationQueue(Protocol):
+    def enqueue(self, subscription_id: str, sealed_code: str) -> None:
+        """Queue the sending of a subscription's code (sealed with :func:`code_context`)."""
+        ...
+
+
+def code_context(subscription_id: str) -> str:
+    """What a sealed confirmation code is bound to (never opens as an address, nor elsewhere)."""
+    return f"{subscription_id}#confirmation-code"
 
 
 def _hash(secret: str) -> str:
@@ -134,7 +136,7 @@ def subscribe(
     webhook_secret: str | None,
     sealer: Sealer,
     subscriptions: SubscriptionRepository,
-    confirmations: ConfirmationSender,
+    confirmations: ConfirmationQueue,
     audience: str = "public",
     hazards: tuple[str, ...] = (),
 ) -> NewSubscription:
@@ -157,28 +159,33 @@ def subscribe(
         cells=cells,
         token_hash=_hash(token),
         code_hash=_hash(code),
-        attempts=0,
         created_at=clock.now(),
         webhook_secret=webhook_secret,
         audience=audience,
         hazards=hazards,
     )
     subscriptions.add(subscription, expires_at=clock.now() + PENDING_FOR)
-    confirmations.send_code(subscription, address, code)
+    confirmations.enqueue(subscription_id, sealer.seal(code, code_context(subscription_id)))
     return NewSubscription(subscription_id, token, webhook_secret)
 
 
 def confirm(subscription_id: str, code: str, *, subscriptions: SubscriptionRepository) -> Subscription:
+    """Activate a pending subscription whose code this is.
+
+    A wrong code and an unknown id get the same :class:`NotFound`, so that answers tell nothing
+    about which ids exist; and wrong codes lock nothing, so that a stranger who learnt an id
+    cannot stop its owner from confirming it. Guessing is bounded by the per-address limit on
+    secret lookups (the route is a ``secret_lookup``) and the pending day (``PENDING_FOR``).
+    """
     subscription = subscriptions.get(subscription_id) if ids.is_id(subscription_id) else None
-    if subscription is None:
-        raise NotFound("no such subscription, or its confirmation expired")
+    if (
+        subscription is None
+        or not hmac.compare_digest(subscription.code_hash, _hash(code))
+        or (subscription.state == "pending" and clock.now() > subscription.created_at + PENDING_FOR)
+    ):
+        raise NotFound("no pending subscription with this id and code")
     if subscription.state == "active":
         return subscription
-    if subscription.attempts >= MAX_CONFIRM_ATTEMPTS:
-        raise RateLimited("too many wrong codes; subscribe again")
-    if not hmac.compare_digest(subscription.code_hash, _hash(code)):
-        subscriptions.record_attempt(subscription)
-        raise ValidationFailed([FieldError("code", "is not the code that was sent")])
     active = replace(subscription, state="active")
     subscriptions.activate(active)
     return active
@@ -208,40 +215,3 @@ def pick_language(available: list[str], wanted: list[str]) -> str:
             if candidate.split("-")[0] == lang:
                 return candidate
     return available[0]
-
-
-class ChannelConfirmations:
-    """Sends the confirmation code on the subscription's own channel."""
-
-    def __init__(self, notifier: Notifier, post_webhook: Any, public_url: str) -> None:
-        self._notifier = notifier
-        self._post = post_webhook
-        self._public_url = public_url
-
-    def send_code(self, subscription: Subscription, address: str, code: str) -> None:
-        if subscription.channel != "webhook":
-            text = f"Your Haven alert subscription code is {code}. It expires in 24 hours."
-            ref = f"subscription:{subscription.subscription_id}"
-            self._notifier.send(
-                Message(subscription.channel, address, "Confirm your alert subscription", text, ref)
-            )
-            return
-        assert subscription.webhook_secret is not None
-        delivery_id = f"confirm:{subscription.subscription_id}"
-        body = webhooks.cloudevent(
-            event_id=delivery_id,
-            source=f"{self._public_url}/v1/subscriptions",
-            event_type="org.haven.subscription.confirmation",
-            subject=subscription.subscription_id,
-            time_iso=clock.iso(clock.now()),
-            data={
-                "subscription_id": subscription.subscription_id,
-                "code": code,
-                "confirm_url": f"{self._public_url}/v1/subscriptions/{subscription.subscription_id}/confirm",
-            },
-        )
-        result = self._post(address, body, webhooks.sign([subscription.webhook_secret], delivery_id, body))
-        if not result.ok:
-            raise ValidationFailed(
-                [FieldError("address", f"the webhook did not accept the confirmation ({result.error})")]
-            )

@@ -129,7 +129,6 @@ def _subscription(item: SubscriptionItem) -> Subscription:
         cells=tuple(str(cell) for cell in item.cells or ()),
         token_hash=item.token_hash,
         code_hash=item.code_hash,
-        attempts=int(item.attempts or 0),
         created_at=datetime.fromisoformat(item.created_at),
         webhook_secret=item.webhook_secret,
         version=int(item.version or 1),
@@ -151,7 +150,6 @@ class DynamoSubscriptions:
             cells=list(subscription.cells),
             token_hash=subscription.token_hash,
             code_hash=subscription.code_hash,
-            attempts=0,
             webhook_secret=subscription.webhook_secret,
             audience=subscription.audience,
             hazards=list(subscription.hazards),
@@ -164,14 +162,6 @@ class DynamoSubscriptions:
             return _subscription(SubscriptionItem.get(subscription_id, consistent_read=True))
         except SubscriptionItem.DoesNotExist:
             return None
-
-    def record_attempt(self, subscription: Subscription) -> None:
-        item = SubscriptionItem(subscription_id=subscription.subscription_id, version=subscription.version)
-        try:
-            item.update(actions=[SubscriptionItem.attempts.add(1)])
-        except UpdateError as error:
-            if not _failed_condition(error):
-                raise
 
     def activate(self, subscription: Subscription) -> None:
         """State and index together; a subscription is visible to the fan-out once it is active."""

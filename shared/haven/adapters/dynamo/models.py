@@ -470,7 +470,6 @@ class Subscription(Model):
     cells = ListAttribute(of=UnicodeAttribute, default=list)
     token_hash = UnicodeAttribute()
     code_hash = UnicodeAttribute()
-    attempts = NumberAttribute(default=0)
     webhook_secret = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     audience = UnicodeAttribute(default="public")  # public | responders

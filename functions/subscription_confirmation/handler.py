@@ -1,0 +1,72 @@
+"""Subscription confirmation worker: sends a new subscription its code, once.
+
+The API only queues the code (sealed); sending it here keeps a subscriber's slow or silent
+server out of the request. A failed send is recorded, delayed with exponential backoff (or the
+receiver's Retry-After) and retried by SQS; after the queue's receive limit it lands in the DLQ.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from haven.adapters import observability
+from haven.adapters.crypto import AesGcmSealer
+from haven.adapters.dynamo.alerts import DynamoDeliveryLog, DynamoSubscriptions
+from haven.adapters.notifier import notifier
+from haven.adapters.queues import retry_later
+from haven.adapters.webhook_client import post
+from haven.alerts.fanout import DeliveryFailed, send_confirmation
+from haven.config import get_settings
+
+settings = get_settings()
+logger = observability.logger("subscription-confirmation")
+tracer = observability.tracer("subscription-confirmation")
+metrics = observability.metrics("subscription-confirmation")
+
+processor = BatchProcessor(event_type=EventType.SQS)
+subscriptions = DynamoSubscriptions()
+log = DynamoDeliveryLog()
+sealer = AesGcmSealer("subscription-address")
+
+
+@tracer.capture_method
+def record_handler(record: SQSRecord) -> None:
+    body = json.loads(record.body)
+    try:
+        sent = send_confirmation(
+            body["subscription_id"],
+            body["sealed_code"],
+            subscriptions=subscriptions,
+            log=log,
+            sealer=sealer,
+            notifier=notifier(),
+            post_webhook=post,
+            public_url=settings.public_url,
+        )
+    except DeliveryFailed as failure:
+        attempts = int(record.attributes.approximate_receive_count)
+        delay = retry_later("subscription-confirmation", record.receipt_handle, attempts, failure.retry_after)
+        logger.warning(
+            "confirmation failed",
+            extra={
+                "subscription_id": body["subscription_id"],
+                "reason": str(failure),
+                "attempt": attempts,
+                "retry_in": delay,
+            },
+        )
+        raise
+    metrics.add_metric(name="ConfirmationsSent" if sent else "ConfirmationsSkipped", unit="Count", value=1)
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
