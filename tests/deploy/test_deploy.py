@@ -129,7 +129,7 @@ def test_a_subscription_code_is_queued_by_the_api_and_sent_by_its_worker(deploye
     """The api only queues the code; the subscription-confirmation worker, with its own role,
     reads the subscription, opens the sealed code, claims the delivery and sends the SMS."""
     body = {
-        "area": {"type": "circle", "lat": 48.137, "lon": 11.575, "radius_km": 2},
+        "area": {"circles": [{"center": [11.575, 48.137], "radius_km": 2}]},
         "channel": "sms",
         "address": "+447700900123",
     }

@@ -401,7 +401,7 @@ def test_a_wrong_code_is_the_same_404_as_an_unknown_id_and_locks_nothing(
 ) -> None:
     """Five wrong codes from a stranger used to lock a subscription (429) and a wrong code said
     422 where an unknown id said 404: now one 404 for both, and the owner's code still works."""
-    body = {"area": {"type": "circle", "lat": 1, "lon": 1, "radius_km": 1}, "channel": "webhook"}
+    body = {"area": {"circles": [{"center": [1, 1], "radius_km": 1}]}, "channel": "webhook"}
     created = client.http.post(
         "/v1/subscriptions",
         headers={"Content-Type": "application/json"},
@@ -441,7 +441,7 @@ def test_subscribing_a_webhook_calls_nothing_within_the_request_and_the_worker_h
     from haven.adapters.dynamo.models import AlertDelivery
 
     monkeypatch.setattr(webhook_client, "DEADLINE_SECONDS", 1.0)
-    body = {"area": {"type": "circle", "lat": 1, "lon": 1, "radius_km": 1}, "channel": "webhook"}
+    body = {"area": {"circles": [{"center": [1, 1], "radius_km": 1}]}, "channel": "webhook"}
     with drip_server(interval_s=0.2) as slow:
         started = time.monotonic()
         created = client.http.post(
@@ -472,7 +472,7 @@ def test_a_webhook_host_whose_name_server_never_answers_holds_the_request_two_se
 
     monkeypatch.setattr("socket.getaddrinfo", silent_name_server)
     body = {
-        "area": {"type": "circle", "lat": 1, "lon": 1, "radius_km": 1},
+        "area": {"circles": [{"center": [1, 1], "radius_km": 1}]},
         "channel": "webhook",
         "address": "https://hooks.slow-dns.example.org/haven",
     }
