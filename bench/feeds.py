@@ -66,7 +66,7 @@ def _run(body: bytes, stored: dict[str, datetime]) -> tuple[list[float], Counter
 
     source = FeedSource(
         "01J0000000000000000000BENCH",
-        Settings("usgs", "https://feed.example/all.geojson", area=Circle(Point(37.0, 25.0), 2000)),
+        Settings("usgs", "https://feed.example/all.geojson", area=Circle(Point(37.0, 25.0), 1000)),
         "2026-01-01T00:00:00+00:00",
         "2026-01-01T00:00:00+00:00",
         datetime(2026, 1, 2, tzinfo=UTC),

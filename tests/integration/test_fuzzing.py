@@ -26,7 +26,9 @@ import pytest
 import requests
 from chalice.test import Client
 
+from chalicelib.fields import BBOX_PATTERN, NEAR_PATTERN, RFC_3339_PATTERN, TEXT_PATTERN, text_pattern
 from haven.config import get_settings
+from haven.recruitment.roster import QUERY_RULE
 from local import tokens
 from tests import contract
 
@@ -237,6 +239,9 @@ def test_odd_path_and_query_values_never_fail(client: Any, document: dict[str, A
 
 #: Values for the patterns the request schemas use; a pattern not listed here is left to the
 #: documented example (generating strings from arbitrary regular expressions is not needed).
+#: Date-times ahead of now: an alert's ``expires`` must be in the future, whenever the suite runs.
+_SOON = datetime.now(UTC) + timedelta(days=2)
+_SOON_TEXT = _SOON.isoformat(timespec="seconds")
 PATTERN_VALUES = {
     r"^[A-Z]{2}$": ["NP", "QA", "PH", "KE", "GB"],
     r"^[A-Z]{3}$": ["USD", "NPR", "QAR"],
@@ -245,7 +250,11 @@ PATTERN_VALUES = {
     r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$": ["en", "fr", "ne", "ar", "es-419"],
     r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$": ["en", "fr-CA", "ne"],
     r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$": ["en", "fil", "es-MX"],
-    r"^\d{4}-(0[1-9]|1[0-2])$": ["2025-12", "2026-06"],
+    r"^[1-9]\d{3}-(0[1-9]|1[0-2])$": ["2025-12", "2026-06"],
+    BBOX_PATTERN: ["-0.2,51.4,0.1,51.6", "170,-20,-170,-10"],
+    NEAR_PATTERN: ["51.5,-0.12", "-33.87,151.21"],
+    text_pattern(QUERY_RULE.pattern): ["manpower", "S.A."],
+    RFC_3339_PATTERN: [_SOON_TEXT],
     r"^\d{6}$": ["123456", "000000"],
     r"^[0-9a-f]{64}$": ["ab" * 32],
     r"^[^@\s]+@[^@\s]+$": ["someone@example.org"],
@@ -255,8 +264,6 @@ PATTERN_VALUES = {
     r"^[^/\\\x00-\x1f]+$": ["licence.pdf", "contrat signé.pdf"],
     r"^https://": ["https://example.org/feed.xml"],
 }
-#: Date-times ahead of now: an alert's ``expires`` must be in the future, whenever the suite runs.
-_SOON = datetime.now(UTC) + timedelta(days=2)
 FORMAT_VALUES = {
     "date-time": [_SOON.isoformat(), _SOON.astimezone(timezone(timedelta(hours=5, minutes=45))).isoformat()],
     "date": ["2026-10-01", "2025-02-28"],
@@ -284,12 +291,15 @@ def _generate(schema: dict[str, Any], document: dict[str, Any], rng: random.Rand
         return _generate(rng.choice(usable), document, rng, depth + 1)
     kind = schema.get("type")
     if kind == "string":
-        if "pattern" in schema:
-            if schema["pattern"] not in PATTERN_VALUES:
-                raise _Unknown(schema["pattern"])
-            return rng.choice(PATTERN_VALUES[schema["pattern"]])
         if "format" in schema:
             return rng.choice(FORMAT_VALUES[schema["format"]])
+        pattern = schema.get("pattern", TEXT_PATTERN)
+        if pattern.startswith("^(hazard|"):
+            return rng.choice(["hazard", "country,month", "hazard,country,month"])
+        if pattern != TEXT_PATTERN:  # TEXT_PATTERN: any text XML can carry, as below
+            if pattern not in PATTERN_VALUES:
+                raise _Unknown(pattern)
+            return rng.choice(PATTERN_VALUES[pattern])
         low, high = schema.get("minLength", 0), min(schema.get("maxLength", 80), 80)
         text = rng.choice(TEXT) * (1 + low // 5)
         return text[: max(low, min(high, len(text)))] if high >= low else text[:low]

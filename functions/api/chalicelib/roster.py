@@ -40,7 +40,7 @@ class RosterQuery(Strict):
         min_length=MIN_QUERY_CHARS,
         max_length=100,
         json_schema_extra={"pattern": text_pattern(QUERY_RULE.pattern)},  # checked by plan_search
-        description=f"a name: at least {MIN_QUERY_CHARS} letters or digits in a row",
+        description=f"a name: at least {MIN_QUERY_CHARS} letters or digits in one word, punctuation aside",
     )
     country: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$")
     corridor: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}-[A-Za-z]{2}$", description="NP-QA")

@@ -36,8 +36,9 @@ RECRUITER_ID_MAX = 64
 #: Index terms per recruiter are written in one transaction with the state change.
 MAX_NAME_TOKENS = 40
 MIN_QUERY_CHARS = 2
-#: A name query holds a run of that many letters or digits (``q=0`` or ``q=a.`` finds nothing).
-QUERY_RULE = re.compile(rf"[^\W_]{{{MIN_QUERY_CHARS}}}")
+#: A name query holds a word of at least that many letters or digits, punctuation aside
+#: (``S.A.`` is one; ``q=0`` and ``q=a.`` are not).
+QUERY_RULE = re.compile(r"[^\W_](?:[^\w\s]|_)*[^\W_]")
 _BUCKET_CHARS = 2
 _PUNCTUATION = re.compile(r"[^\w\s]|_", re.UNICODE)
 _SEPARATORS = re.compile(r"[\s\-/.,&+_]+", re.UNICODE)
