@@ -76,7 +76,10 @@ class AreaIn(Strict):
 
 class TextIn(Strict):
     language: Language
-    headline: str = Field(min_length=1, max_length=160)
+    #: CAP ``event`` in this text's language; by default the alert's ``event`` (see ``_draft``).
+    event: str | None = Field(default=None, min_length=1, max_length=120)
+    #: Google Public Alerts: a headline "should be less than 140 characters".
+    headline: str = Field(min_length=1, max_length=139)
     description: str = Field(min_length=1, max_length=5000)
     instruction: str | None = Field(default=None, max_length=2000)
 
@@ -123,13 +126,28 @@ def _area_blocks(areas: list[AreaIn]) -> tuple[AreaBlock, ...]:
     return tuple(blocks)
 
 
+def _event_texts(body: AlertIn) -> list[str]:
+    """The CAP ``event`` of each text. ``event`` is written in the first text's language and is
+    the default for texts in that language; a text in another language gives its own (the same
+    words only when they truly are the same in both, like "Tsunami"): ADR 0020."""
+    first = body.texts[0].language.split("-")[0].lower()
+    events, errors = [], []
+    for n, text in enumerate(body.texts):
+        if text.event is None and text.language.split("-")[0].lower() != first:
+            errors.append(FieldError(f"texts.{n}.event", f"give the event in '{text.language}'"))
+        events.append(text.event or body.event)
+    if errors:
+        raise ValidationFailed(errors)
+    return events
+
+
 def _draft(body: AlertIn) -> use_cases.AlertDraft:
     blocks = _area_blocks(body.areas)
     infos = tuple(
         Info(
             language=text.language,
             categories=tuple(dict.fromkeys(body.categories)),
-            event=body.event,
+            event=event,
             urgency=body.urgency,
             severity=body.severity,
             certainty=body.certainty,
@@ -145,14 +163,20 @@ def _draft(body: AlertIn) -> use_cases.AlertDraft:
             web=str(body.web) if body.web else None,
             contact=body.contact,
         )
-        for text in body.texts
+        for text, event in zip(body.texts, _event_texts(body), strict=True)
     )
     return use_cases.AlertDraft(status=body.status, infos=infos, note=body.note)
 
 
 def _context() -> dict[str, Any]:
     settings = get_settings()
-    return {"sender": settings.cap_sender, "stage": settings.stage, "alerts": _alerts, "events": _events}
+    return {
+        "sender": settings.cap_sender,
+        "stage": settings.stage,
+        "public_url": settings.public_url,
+        "alerts": _alerts,
+        "events": _events,
+    }
 
 
 def _thread_json(thread: use_cases.AlertThread) -> dict[str, Any]:
@@ -164,7 +188,7 @@ def _thread_json(thread: use_cases.AlertThread) -> dict[str, Any]:
         "version": thread.version,
         "current_message_id": thread.current_message_id,
         "updated_at": clock.iso(thread.updated_at),
-        "cap_url": f"/v1/alerts/{thread.alert_id}",
+        "cap_url": use_cases.message_url(thread.alert_id, thread.current_message_id),
     }
 
 
@@ -272,6 +296,15 @@ def one_alert(alert_id: str) -> Response:
     )
 
 
+@bp.route("/v1/alerts/{alert_id}/messages/{message_id}", methods=["GET"])
+def alert_message(alert_id: str, message_id: str) -> Response:
+    """One message of a thread as CAP 1.2 XML, whatever ``Accept`` says (the Atom feed links it)."""
+    message = _alerts.message(message_id)
+    if message is None or message.alert_id != alert_id or message.status == "Draft":
+        raise NotFound("no such message")
+    return _cacheable(message.xml, CAP_XML, message.sent, message.message_id, "xml")
+
+
 @bp.route("/v1/alerts/feed.atom", methods=["GET"])
 def atom_feed() -> Response:
     threads = _active()
@@ -283,7 +316,8 @@ def atom_feed() -> Response:
         f"<title>{escape(next(iter(t.summary['texts'].values()))['headline'])}</title>"
         f"<updated>{clock.iso(t.updated_at)}</updated>"
         f"<summary>{escape(t.summary['severity'])} {escape(t.summary['event'])}</summary>"
-        f'<link rel="alternate" type="{CAP_XML}" href="{escape(base)}/v1/alerts/{escape(t.alert_id)}"/>'
+        f'<link rel="alternate" type="{CAP_XML}" '
+        f'href="{escape(base + use_cases.message_url(t.alert_id, t.current_message_id))}"/>'
         "</entry>"
         for t in threads
     )

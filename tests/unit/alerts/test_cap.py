@@ -32,6 +32,7 @@ def _info(language: str = "en", **changes: object) -> Info:
         "headline": "Flood warning for the river district",
         "description": "The river is above its banks & rising <fast>.",
         "instruction": "Move to higher ground.",
+        "web": "https://haven.example.org/v1/alerts/haven-dev-01JDQ7W3ZK",
         "response_types": ("Evacuate",),
         "areas": (
             AreaBlock(
