@@ -171,7 +171,7 @@ BROKEN_IPAWS: list[tuple[Rule, str]] = [
     (rules.IPAWS_UPDATE_OR_CANCEL_MUST_REFERENCE, _once("<references>alerts@haven.example.org,haven-dev-1,2026-11-28T13:02:11-05:00</references>", "")),
     (rules.IPAWS_EVENT_CODES_MUST_MATCH, _last("<value>FLW</value>", "<value>FLS</value>")),
     (rules.IPAWS_CATEGORIES_MUST_MATCH, _once(FR + "\n    <category>Met</category>", FR + "\n    <category>Geo</category>")),
-    (rules.IPAWS_SAME_EVENT_CODE_REQUIRED, _once("<value>FLW</value>", "<value>FLOW</value>")),
+    (rules.IPAWS_SAME_EVENT_CODE_REQUIRED, _everywhere("<value>FLW</value>", "<value>FLOW</value>")),
     (rules.IPAWS_EXPIRES_IS_REQUIRED, _once("<expires>2026-11-28T20:00:00-05:00</expires>", "")),
     (rules.IPAWS_AREA_IS_REQUIRED, _everywhere("<area>", "<!--").replace("</area>", "-->")),
     (rules.IPAWS_INFO_EFFECTIVE_IS_IGNORED, _once("<expires>", "<effective>2026-11-28T14:02:11-05:00</effective><expires>")),
