@@ -370,7 +370,7 @@ def _cross(
     )
 
 
-def _self_intersects(points: list[tuple[float, float]]) -> bool:
+def self_intersects(points: list[tuple[float, float]]) -> bool:
     """Edges that meet other than where consecutive edges join, in the plane of (lat, lon) with
     longitudes in [-180, 180], as Google's validator tests them (repeated points are skipped)."""
     start = 0
@@ -552,7 +552,7 @@ def check(xml: bytes | str) -> list[Finding]:
                 points = _points(text)
                 if points is None or len(points) < 4 or points[0] != points[-1]:
                     add(INVALID_POLYGON, f"{where}/polygon[{k}]")
-                elif _self_intersects(points):
+                elif self_intersects(points):
                     add(INVALID_POLYGON_SELF_INTERSECTION, f"{where}/polygon[{k}]")
             for k, text in enumerate(circles, start=1):
                 if not _CIRCLE.fullmatch(text):

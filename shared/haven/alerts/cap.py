@@ -170,7 +170,8 @@ def to_xml(message: CapMessage) -> bytes:
             area = ET.SubElement(element, "area")
             _add(area, "areaDesc", block.description)
             for polygon in block.polygons:
-                _add(area, "polygon", polygon.cap())
+                for ring in polygon.cap():
+                    _add(area, "polygon", ring)
             for circle in block.circles:
                 _add(area, "circle", circle.cap())
     ET.indent(alert)
