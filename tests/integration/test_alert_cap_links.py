@@ -73,6 +73,12 @@ def test_each_text_gives_the_event_in_its_language(client: Any) -> None:
     assert answer.status_code == 422, answer.body
     assert [e["field"] for e in answer.json_body["errors"]] == ["texts.1.event"]
 
+    body["texts"][0]["event"] = "Flood alert"  # the first text's event is `event`: said twice, differently
+    answer = client.http.post("/v1/ops/alerts", headers=RESPONDER, body=json.dumps(body))
+    assert answer.status_code == 422, answer.body
+    assert [e["field"] for e in answer.json_body["errors"]] == ["texts.0.event", "texts.1.event"]
+
+    body["texts"][0]["event"] = body["event"]
     body["texts"][1]["event"] = "Flood warning"  # the same words in both, said so: accepted
     answer = client.http.post("/v1/ops/alerts", headers=RESPONDER, body=json.dumps(body))
     assert answer.status_code == 201, answer.body

@@ -91,8 +91,10 @@ def _alert(draw: st.DrawFn) -> dict[str, Any]:
             text["instruction"] = draw(_text(200)) + f" ·i{n}"
         if same_event:
             text["event"] = event
-        elif n > 0 or draw(st.booleans()):
+        elif n > 0:
             text["event"] = draw(_text(40)) + f" ·e{n}"
+        elif draw(st.booleans()):
+            text["event"] = event  # the first text's event may be said again, the same
         texts.append(text)
     now = datetime.now(UTC)
     hours = draw(st.integers(1, 72))

@@ -76,7 +76,7 @@ class AreaIn(Strict):
 
 class TextIn(Strict):
     language: Language
-    #: CAP ``event`` in this text's language; by default the alert's ``event`` (see ``_draft``).
+    #: CAP ``event`` in this text's language: required after the first text (see ``_event_texts``).
     event: str | None = Field(default=None, min_length=1, max_length=120)
     #: Google Public Alerts: a headline "should be less than 140 characters".
     headline: str = Field(min_length=1, max_length=139)
@@ -127,13 +127,14 @@ def _area_blocks(areas: list[AreaIn]) -> tuple[AreaBlock, ...]:
 
 
 def _event_texts(body: AlertIn) -> list[str]:
-    """The CAP ``event`` of each text. ``event`` is written in the first text's language and is
-    the default for texts in that language; a text in another language gives its own (the same
-    words only when they truly are the same in both, like "Tsunami"): ADR 0020."""
-    first = body.texts[0].language.split("-")[0].lower()
+    """The CAP ``event`` of each text. ``event`` is written in the first text's language; every
+    other text gives its own, in its language (the same words only when they truly are the same
+    in both, like "Tsunami"): ADR 0020."""
     events, errors = [], []
     for n, text in enumerate(body.texts):
-        if text.event is None and text.language.split("-")[0].lower() != first:
+        if n == 0 and text.event not in (None, body.event):
+            errors.append(FieldError("texts.0.event", "must be the alert's `event` (the first text's)"))
+        elif n > 0 and text.event is None:
             errors.append(FieldError(f"texts.{n}.event", f"give the event in '{text.language}'"))
         events.append(text.event or body.event)
     if errors:
