@@ -5,6 +5,7 @@ answers CAP XML to a plain GET, which the Atom feed links (read here with ``feed
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import xmlschema
 from chalice.test import Client
 from defusedxml import ElementTree as SafeET
 
+from haven import clock
 from haven.config import get_settings
 from tests import cap_profiles
 from tests.integration.test_alerts import RESPONDER, alert_body
@@ -162,3 +164,21 @@ def test_feed_entries_link_cap_that_a_plain_get_answers(client: Any) -> None:
         assert not cap_profiles.problems(cap_profiles.check(answer.body))
         current.discard(SafeET.fromstring(answer.body).find(CAP + "identifier").text)
     assert current == set()  # each entry links its alert's current message
+
+
+def test_an_expired_alert_cannot_be_cancelled(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Cancel repeats the infos it withdraws: sent after they expired, its own <sent> came after
+    their <expires> (Google: "<effective> should not come after <expires>"), to withdraw nothing."""
+    alert = _issue(client)
+    later = datetime.fromisoformat(alert["expires"].replace("Z", "+00:00")) + timedelta(minutes=1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    answer = client.http.post(
+        f"/v1/ops/alerts/{alert['alert_id']}/cancel",
+        headers=RESPONDER,
+        body=json.dumps({"expected_version": 1}),
+    )
+    assert answer.status_code == 409, answer.body
+    assert "expired" in answer.json_body["detail"]
+    thread = client.http.get(f"/v1/alerts/{alert['alert_id']}").json_body
+    assert thread["version"] == 1
+    assert thread["current_message_id"] == alert["current_message_id"]

@@ -300,6 +300,9 @@ def cancel_alert(
     thread = alerts.thread(alert_id)
     if thread is None:
         raise NotFound("no such alert")
+    if thread.state == "active" and thread.expires <= clock.now():
+        # Its Cancel would be sent after the <expires> of every info it repeats, and withdraw nothing.
+        raise Conflict("this alert has expired: there is nothing to cancel", current_version=thread.version)
     current = alerts.message(thread.current_message_id)
     if current is None:  # pragma: no cover - written together with the thread
         raise NotFound("no such alert")
