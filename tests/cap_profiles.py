@@ -642,3 +642,82 @@ def check_ipaws(xml: bytes | str) -> list[Finding]:
 def problems(findings: list[Finding]) -> list[Finding]:
     """What a publisher must fix: errors and warnings (recommendations and infos are advice)."""
     return [f for f in findings if f.rule.level in (Level.ERROR, Level.WARNING)]
+
+
+# --- the Atom feed (CapFeedParser, CapFeedValidator) ----------------------------------------
+ATOM = "{http://www.w3.org/2005/Atom}"
+CAP_TYPES = ("application/cap+xml", "application/common-alerting-protocol+xml")
+
+ATOM_ID_IS_REQUIRED = _rule("ATOM_ID_IS_REQUIRED", E, "Feeds must have a non-empty <id> element.")
+ATOM_TITLE_IS_REQUIRED = _rule("ATOM_TITLE_IS_REQUIRED", E, "Feeds must have a non-empty <title> element.")
+ATOM_UPDATED_IS_REQUIRED = _rule(
+    "ATOM_UPDATED_IS_REQUIRED", E, "Feeds must have a non-empty <updated> element."
+)
+ATOM_ENTRY_ID_IS_REQUIRED = _rule(
+    "ATOM_ENTRY_ID_IS_REQUIRED", E, "Entries must have a non-empty <id> element."
+)
+ATOM_ENTRY_TITLE_IS_REQUIRED = _rule(
+    "ATOM_ENTRY_TITLE_IS_REQUIRED", E, "Entries must have a non-empty <title> element."
+)
+ATOM_ENTRY_UPDATED_IS_REQUIRED = _rule(
+    "ATOM_ENTRY_UPDATED_IS_REQUIRED", E, "Entries must have a non-empty <updated> element."
+)
+ATOM_ENTRY_MISSING_CAP_LINK = _rule(
+    "ATOM_ENTRY_MISSING_CAP_LINK",
+    E,
+    "Entries that do not embed CAP must contain a link to a CAP document, normally found with "
+    "type='application/cap+xml' or type='application/common-alerting-protocol+xml'.",
+)
+ATOM_ENTRY_NON_UNIQUE_IDS = _rule("ATOM_ENTRY_NON_UNIQUE_IDS", E, "Entries must have unique <id> elements.")
+
+
+def cap_links(entry: Element) -> list[str]:
+    """The links of an Atom entry Google's feed reader takes for its CAP document: one typed as
+    CAP, or else the only link that is not an image, audio or video."""
+    links = [link for link in entry.findall(ATOM + "link") if link.get("rel", "alternate") != "self"]
+    typed = [link.get("href", "") for link in links if (link.get("type") or "").lower() in CAP_TYPES]
+    if typed:
+        return typed
+    if len(links) == 1:
+        return [links[0].get("href", "")]
+    possible = [
+        link.get("href", "")
+        for link in links
+        if not (link.get("type") or "").startswith(("image", "audio", "video"))
+    ]
+    return possible if len(possible) == 1 else []
+
+
+def check_feed(xml: bytes | str) -> list[Finding]:
+    """The findings of Google's validator on an Atom feed of CAP alerts (not its entries' CAP)."""
+    root = SafeET.fromstring(xml)
+    found: list[Finding] = []
+    for tag, rule in (
+        ("id", ATOM_ID_IS_REQUIRED),
+        ("title", ATOM_TITLE_IS_REQUIRED),
+        ("updated", ATOM_UPDATED_IS_REQUIRED),
+    ):
+        if _blank(_atom_text(root, tag)):
+            found.append(Finding(rule, "/feed"))
+    ids: set[str] = set()
+    for n, entry in enumerate(root.findall(ATOM + "entry"), start=1):
+        at = f"/feed/entry[{n}]"
+        for tag, rule in (
+            ("id", ATOM_ENTRY_ID_IS_REQUIRED),
+            ("title", ATOM_ENTRY_TITLE_IS_REQUIRED),
+            ("updated", ATOM_ENTRY_UPDATED_IS_REQUIRED),
+        ):
+            if _blank(_atom_text(entry, tag)):
+                found.append(Finding(rule, at))
+        if entry.find(ATOM + "content") is None and not cap_links(entry):
+            found.append(Finding(ATOM_ENTRY_MISSING_CAP_LINK, at))
+        entry_id = _atom_text(entry, "id") or ""
+        if entry_id in ids:
+            found.append(Finding(ATOM_ENTRY_NON_UNIQUE_IDS, at))
+        ids.add(entry_id)
+    return found
+
+
+def _atom_text(parent: Element, tag: str) -> str | None:
+    child = parent.find(ATOM + tag)
+    return None if child is None else (child.text or "")

@@ -92,6 +92,9 @@ def test_every_feed_entry_links_cap_that_keeps_googles_rules(platform: Platform)
     assert update.status_code == 200, update.text
     current = {issued[0]["current_message_id"], update.json()["current_message_id"]}
 
+    assert (
+        cap_profiles.check_feed(requests.get(platform.url + "/v1/alerts/feed.atom", timeout=10).content) == []
+    )
     feed = feedparser.parse(platform.url + "/v1/alerts/feed.atom")
     assert feed.status == 200
     assert not feed.bozo, feed.bozo_exception

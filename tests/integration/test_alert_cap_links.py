@@ -150,7 +150,9 @@ def test_feed_entries_link_cap_that_a_plain_get_answers(client: Any) -> None:
         headers=RESPONDER,
         body=json.dumps({**alert_body(urgency="Expected"), "expected_version": 1}),
     ).json_body
-    feed = feedparser.parse(client.http.get("/v1/alerts/feed.atom").body)
+    atom = client.http.get("/v1/alerts/feed.atom").body
+    assert cap_profiles.check_feed(atom) == []
+    feed = feedparser.parse(atom)
     assert not feed.bozo, feed.bozo_exception
     assert len(feed.entries) == 2
     current = {updated["current_message_id"], issued[1]["current_message_id"]}

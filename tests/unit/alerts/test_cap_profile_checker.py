@@ -202,7 +202,7 @@ def test_each_ipaws_rule_is_enforced(case: tuple[Rule, str]) -> None:
 
 def test_every_rule_has_a_breaking_message() -> None:
     everything = {value for value in vars(rules).values() if isinstance(value, Rule)}
-    assert everything == {rule for rule, _ in BROKEN + BROKEN_IPAWS}
+    assert everything == {rule for rule, _ in BROKEN + BROKEN_IPAWS + BROKEN_FEED}
 
 
 @pytest.mark.parametrize("case", BROKEN, ids=_rule_ids)
@@ -211,3 +211,52 @@ def test_a_change_draws_only_its_own_rule(case: tuple[Rule, str]) -> None:
     everything on any change would fail here)."""
     rule, xml = case
     assert {f.rule for f in check(xml)} == {rule, *COMPANIONS.get(rule, ())}
+
+
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <id>https://haven.example.org/v1/alerts/feed.atom</id>
+  <title>Haven public alerts</title>
+  <updated>2026-11-28T14:02:11Z</updated>
+  <entry>
+    <id>https://haven.example.org/v1/alerts/haven-dev-1</id>
+    <title>Flood warning for the river district</title>
+    <updated>2026-11-28T14:02:11Z</updated>
+    <link rel="alternate" type="application/cap+xml" href="https://haven.example.org/v1/alerts/haven-dev-1/messages/haven-dev-2"/>
+  </entry>
+  <entry>
+    <id>https://haven.example.org/v1/alerts/haven-dev-3</id>
+    <title>Bushfire</title>
+    <updated>2026-11-28T14:02:11Z</updated>
+    <link rel="alternate" type="text/html" href="https://haven.example.org/alerts/haven-dev-3"/>
+    <link rel="alternate" type="application/cap+xml" href="https://haven.example.org/v1/alerts/haven-dev-3/messages/haven-dev-3"/>
+  </entry>
+</feed>
+"""
+
+
+def _feed(old: str, new: str) -> str:
+    assert old in FEED, old
+    return FEED.replace(old, new, 1)
+
+
+BROKEN_FEED: list[tuple[Rule, str]] = [
+    (rules.ATOM_ID_IS_REQUIRED, _feed("<id>https://haven.example.org/v1/alerts/feed.atom</id>", "")),
+    (rules.ATOM_TITLE_IS_REQUIRED, _feed("<title>Haven public alerts</title>", "<title> </title>")),
+    (rules.ATOM_UPDATED_IS_REQUIRED, _feed("<updated>2026-11-28T14:02:11Z</updated>\n  <entry>", "<entry>")),
+    (rules.ATOM_ENTRY_ID_IS_REQUIRED, _feed("<id>https://haven.example.org/v1/alerts/haven-dev-1</id>", "")),
+    (rules.ATOM_ENTRY_TITLE_IS_REQUIRED, _feed("<title>Bushfire</title>", "")),
+    (rules.ATOM_ENTRY_UPDATED_IS_REQUIRED, _feed("<updated>2026-11-28T14:02:11Z</updated>\n    <link rel", "<link rel")),
+    (rules.ATOM_ENTRY_MISSING_CAP_LINK, _feed('type="application/cap+xml" href="https://haven.example.org/v1/alerts/haven-dev-3', 'type="application/json" href="https://haven.example.org/v1/alerts/haven-dev-3')),
+    (rules.ATOM_ENTRY_NON_UNIQUE_IDS, _feed("<id>https://haven.example.org/v1/alerts/haven-dev-3</id>", "<id>https://haven.example.org/v1/alerts/haven-dev-1</id>")),
+]  # fmt: skip
+
+
+def test_a_feed_that_keeps_every_rule_draws_no_finding() -> None:
+    assert rules.check_feed(FEED) == []
+
+
+@pytest.mark.parametrize("case", BROKEN_FEED, ids=_rule_ids)
+def test_each_feed_rule_is_enforced(case: tuple[Rule, str]) -> None:
+    rule, xml = case
+    assert {f.rule for f in rules.check_feed(xml)} == {rule}, xml
