@@ -15,6 +15,7 @@ import xmlschema
 from defusedxml import ElementTree as SafeET
 
 from tests import cap_profiles
+from tests.alert_areas import alert_area
 
 from .conftest import Platform
 
@@ -41,10 +42,9 @@ def _alert(event: str, texts: list[dict[str, str]], area: dict[str, Any]) -> dic
 
 def test_every_feed_entry_links_cap_that_keeps_googles_rules(platform: Platform) -> None:
     ops = {"Authorization": f"Bearer {platform.token('responder')}"}
-    fiji = {  # across the antimeridian
-        "description": "Vanua Levu and Taveuni",
-        "polygons": [[[-16, 178], [-16, -178], [-19, -178], [-19, 178], [-16, 178]]],
-    }
+    fiji = alert_area(  # across the antimeridian
+        "Vanua Levu and Taveuni", polygons=[[(-16, 178), (-16, -178), (-19, -178), (-19, 178), (-16, 178)]]
+    )
     bodies = [
         _alert(
             "Tsunami warning",
@@ -75,7 +75,7 @@ def test_every_feed_entry_links_cap_that_keeps_googles_rules(platform: Platform)
                     "instruction": "Move to higher ground.",
                 }
             ],
-            {"description": "River district", "circles": [{"lat": 51.51, "lon": -0.11, "radius_km": 2.5}]},
+            alert_area("River district", circles=[(51.51, -0.11, 2.5)]),
         ),
     ]
     issued = []

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from haven.config import get_settings
 from local import tokens
 from tests import cap_profiles as rules
+from tests.alert_areas import alert_area
 from tests.cap_profiles import check
 from tests.integration.test_alerts import alert_body
 
@@ -43,7 +44,7 @@ def _text(max_size: int) -> st.SearchStrategy[str]:
 
 
 @st.composite
-def _polygon(draw: st.DrawFn) -> list[list[float]]:
+def _polygon(draw: st.DrawFn) -> list[tuple[float, float]]:
     """A regular polygon (3 to 8 sides) around a centre, some crossing the antimeridian."""
     lat = draw(st.floats(-80, 80))
     lon = draw(st.floats(-180, 180) | st.floats(177, 180) | st.floats(-180, -177))
@@ -57,20 +58,18 @@ def _polygon(draw: st.DrawFn) -> list[list[float]]:
         vertex_lon = (
             vertex_lon - 360 if vertex_lon > 180 else vertex_lon + 360 if vertex_lon < -180 else vertex_lon
         )
-        ring.append([round(lat + radius * math.sin(angle), 6), round(vertex_lon, 6)])
+        ring.append((round(lat + radius * math.sin(angle), 6), round(vertex_lon, 6)))
     return [*ring, ring[0]]
 
 
-_CIRCLE = st.fixed_dictionaries(
-    {"lat": st.floats(-90, 90), "lon": st.floats(-180, 180), "radius_km": st.floats(0.01, 1000)}
-)
+_CIRCLE = st.tuples(st.floats(-90, 90), st.floats(-180, 180), st.floats(0.01, 1000))
 
 
 @st.composite
 def _area(draw: st.DrawFn) -> dict[str, Any]:
     polygons = draw(st.lists(_polygon(), max_size=2))
     circles = draw(st.lists(_CIRCLE, min_size=0 if polygons else 1, max_size=2))
-    return {"description": draw(_text(60)), "polygons": polygons, "circles": circles}
+    return alert_area(draw(_text(60)), polygons, circles)
 
 
 @st.composite
