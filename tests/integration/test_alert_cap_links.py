@@ -184,3 +184,24 @@ def test_an_expired_alert_cannot_be_cancelled(client: Any, monkeypatch: pytest.M
     thread = client.http.get(f"/v1/alerts/{alert['alert_id']}").json_body
     assert thread["version"] == 1
     assert thread["current_message_id"] == alert["current_message_id"]
+
+
+def test_the_ipaws_rules_docs_api_md_says_are_met_and_not_met(client: Any) -> None:
+    """docs/api.md: of IPAWS v1.0, references, matching categories and event codes, expires and
+    an area are met; zero offsets, the IPAWSv1.0 code and the SAME codes are not."""
+    alert = _issue(client)
+    updated = client.http.post(
+        f"/v1/ops/alerts/{alert['alert_id']}/update",
+        headers=RESPONDER,
+        body=json.dumps({**alert_body(), "expected_version": 1}),
+    ).json_body
+    for thread in (alert, updated):
+        findings = cap_profiles.check_ipaws(client.http.get(thread["cap_url"]).body)
+        assert {f.rule for f in findings} == {
+            cap_profiles.IPAWS_SENT_INCLUDE_TIMEZONE_OFFSET,
+            cap_profiles.IPAWS_EXPIRES_INCLUDE_TIMEZONE_OFFSET,
+            cap_profiles.IPAWS_VERSION_CODE_REQUIRED,
+            cap_profiles.IPAWS_SAME_EVENT_CODE_REQUIRED,
+            cap_profiles.IPAWS_AREA_SAME_GEOCODE_RECOMMENDED,
+            cap_profiles.IPAWS_INFO_INSTRUCTION_RECOMMENDED,  # the French text gives none
+        }
