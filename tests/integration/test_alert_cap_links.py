@@ -95,6 +95,7 @@ def test_each_text_gives_the_event_in_its_language(client: Any) -> None:
     [
         ({"headline": "La rivière monte."}, "texts.1.description"),  # headline == description
         ({"headline": "Flood warning"}, "texts.1.headline"),  # the English headline again
+        ({"language": "en-GB", "headline": "Flood warning"}, "texts.1.headline"),  # tags compared whole
         ({"description": "The river is rising."}, "texts.1.description"),
         ({"instruction": "Go uphill."}, "texts.1.instruction"),
         ({"instruction": "La rivière monte."}, "texts.1.instruction"),  # instruction == description

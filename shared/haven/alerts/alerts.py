@@ -139,17 +139,14 @@ def _with_web(infos: tuple[Info, ...], page: str) -> tuple[Info, ...]:
     return tuple(info if info.web else replace(info, web=page) for info in infos)
 
 
-def _primary(language: str) -> str:
-    return language.split("-")[0].lower()
-
-
-#: Texts Google's validator compares across ``info`` blocks: the same one in two languages is
-#: not a translation (CAP's ``event`` is handled where the request is read: see ADR 0020).
+#: Texts Google's validator compares across ``info`` blocks: the same one in two languages (it
+#: compares language tags whole: ``en`` and ``en-GB`` differ) is not a translation. CAP's
+#: ``event`` is handled where the request is read (ADR 0020).
 _TRANSLATED = ("headline", "description", "instruction")
 
 
 def _validate_texts(draft: AlertDraft) -> None:
-    """Google Public Alerts' rules on the human-readable text of each ``info``."""
+    """Google Public Alerts' rules on the human-readable text of each ``info`` (one per language)."""
     errors = []
     seen: dict[tuple[str, str], str] = {}
     for n, info in enumerate(draft.infos):
@@ -163,8 +160,8 @@ def _validate_texts(draft: AlertDraft) -> None:
             value = getattr(info, name)
             if value is None:
                 continue
-            other = seen.setdefault((name, value), _primary(info.language))
-            if other != _primary(info.language):
+            other = seen.setdefault((name, value), info.language)
+            if other != info.language:
                 message = f"is the same as in the '{other}' text: write it in this text's language"
                 errors.append(FieldError(f"texts.{n}.{name}", message))
     if errors:
