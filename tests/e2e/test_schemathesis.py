@@ -48,8 +48,8 @@ RULES_BEYOND_THE_SCHEMA = {
     ("POST", "/v1/admin/complaints/{complaint_id}/transitions"): "what each action needs is the workflow's",
     ("POST", "/v1/complaints"): "a recruiter named by id must be on the roster",
     ("POST", "/v1/reports"): "`occurred_at` must not be in the future (the clock's, not the request's)",
-    ("POST", "/v1/ops/alerts"): "a polygon is a closed ring that does not cross itself (geometry)",
-    ("POST", "/v1/ops/alerts/{alert_id}/update"): "a polygon is a closed ring that does not cross itself",
+    ("POST", "/v1/ops/alerts"): "polygons are simple closed rings; texts differ and give their own event",
+    ("POST", "/v1/ops/alerts/{alert_id}/update"): "as issuing an alert",
     ("POST", "/v1/admin/partners"): "a webhook URL must resolve to public addresses",
     ("PATCH", "/v1/admin/partners/{partner_id}"): "a webhook URL must resolve to public addresses",
 }

@@ -53,7 +53,12 @@ def alert_body(**changes: Any) -> dict[str, Any]:
                 "description": "The river is rising.",
                 "instruction": "Go uphill.",
             },
-            {"language": "fr", "headline": "Alerte crue", "description": "La rivière monte."},
+            {
+                "language": "fr",
+                "event": "Alerte crue",
+                "headline": "Alerte crue",
+                "description": "La rivière monte.",
+            },
         ],
         "areas": [
             {

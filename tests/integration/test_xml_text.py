@@ -70,7 +70,7 @@ def test_every_xml_output_is_well_formed_for_accepted_text(client: Any) -> None:
         answer = client.http.post("/v1/safety/people", headers=JSON, body=json.dumps(person))
         assert answer.status_code == 201, (repr(text), answer.body)
         alert = alert_body()
-        alert["texts"][0].update(headline=text[:100], description=text, instruction=text)
+        alert["texts"][0].update(headline="H" + text[:99], description=text, instruction="Do: " + text)
         alert["sender_name"] = text[:60]
         answer = client.http.post("/v1/ops/alerts", headers=RESPONDER, body=json.dumps(alert))
         assert answer.status_code == 201, (repr(text), answer.body)

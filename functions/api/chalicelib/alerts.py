@@ -40,7 +40,7 @@ from haven.alerts.cap import (
 from haven.auth import Role, require
 from haven.config import get_settings
 from haven.crisis.taxonomy import Hazard
-from haven.errors import NotFound
+from haven.errors import FieldError, NotFound, ValidationFailed
 from haven.webhooks import new_secret
 
 bp = HavenBlueprint(__name__)
@@ -59,7 +59,10 @@ Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 class TextIn(Strict):
     language: Language
-    headline: str = Field(min_length=1, max_length=160)
+    #: CAP ``event`` in this text's language: required after the first text (see ``_event_texts``).
+    event: str | None = Field(default=None, min_length=1, max_length=120)
+    #: Google Public Alerts: a headline "should be less than 140 characters".
+    headline: str = Field(min_length=1, max_length=139)
     description: str = Field(min_length=1, max_length=5000)
     instruction: str | None = Field(default=None, max_length=2000)
 
@@ -100,13 +103,29 @@ def _area_blocks(areas: list[AlertArea]) -> tuple[AreaBlock, ...]:
     return tuple(blocks)
 
 
+def _event_texts(body: AlertIn) -> list[str]:
+    """The CAP ``event`` of each text. ``event`` is written in the first text's language; every
+    other text gives its own, in its language (the same words only when they truly are the same
+    in both, like "Tsunami"): ADR 0020."""
+    events, errors = [], []
+    for n, text in enumerate(body.texts):
+        if n == 0 and text.event not in (None, body.event):
+            errors.append(FieldError("texts.0.event", "must be the alert's `event` (the first text's)"))
+        elif n > 0 and text.event is None:
+            errors.append(FieldError(f"texts.{n}.event", f"give the event in '{text.language}'"))
+        events.append(text.event or body.event)
+    if errors:
+        raise ValidationFailed(errors)
+    return events
+
+
 def _draft(body: AlertIn) -> use_cases.AlertDraft:
     blocks = _area_blocks(body.areas)
     infos = tuple(
         Info(
             language=text.language,
             categories=tuple(dict.fromkeys(body.categories)),
-            event=body.event,
+            event=event,
             urgency=body.urgency,
             severity=body.severity,
             certainty=body.certainty,
@@ -122,14 +141,20 @@ def _draft(body: AlertIn) -> use_cases.AlertDraft:
             web=str(body.web) if body.web else None,
             contact=body.contact,
         )
-        for text in body.texts
+        for text, event in zip(body.texts, _event_texts(body), strict=True)
     )
     return use_cases.AlertDraft(status=body.status, infos=infos, note=body.note)
 
 
 def _context() -> dict[str, Any]:
     settings = get_settings()
-    return {"sender": settings.cap_sender, "stage": settings.stage, "alerts": _alerts, "events": _events}
+    return {
+        "sender": settings.cap_sender,
+        "stage": settings.stage,
+        "public_url": settings.public_url,
+        "alerts": _alerts,
+        "events": _events,
+    }
 
 
 def _thread_json(thread: use_cases.AlertThread) -> dict[str, Any]:
@@ -141,7 +166,7 @@ def _thread_json(thread: use_cases.AlertThread) -> dict[str, Any]:
         "version": thread.version,
         "current_message_id": thread.current_message_id,
         "updated_at": clock.iso(thread.updated_at),
-        "cap_url": f"/v1/alerts/{thread.alert_id}",
+        "cap_url": use_cases.message_url(thread.alert_id, thread.current_message_id),
     }
 
 
@@ -249,6 +274,15 @@ def one_alert(alert_id: str) -> Response:
     )
 
 
+@bp.route("/v1/alerts/{alert_id}/messages/{message_id}", methods=["GET"])
+def alert_message(alert_id: str, message_id: str) -> Response:
+    """One message of a thread as CAP 1.2 XML, whatever ``Accept`` says (the Atom feed links it)."""
+    message = _alerts.message(message_id)
+    if message is None or message.alert_id != alert_id or message.status == "Draft":
+        raise NotFound("no such message")
+    return _cacheable(message.xml, CAP_XML, message.sent, message.message_id, "xml")
+
+
 @bp.route("/v1/alerts/feed.atom", methods=["GET"])
 def atom_feed() -> Response:
     threads = _active()
@@ -260,7 +294,8 @@ def atom_feed() -> Response:
         f"<title>{escape(next(iter(t.summary['texts'].values()))['headline'])}</title>"
         f"<updated>{clock.iso(t.updated_at)}</updated>"
         f"<summary>{escape(t.summary['severity'])} {escape(t.summary['event'])}</summary>"
-        f'<link rel="alternate" type="{CAP_XML}" href="{escape(base)}/v1/alerts/{escape(t.alert_id)}"/>'
+        f'<link rel="alternate" type="{CAP_XML}" '
+        f'href="{escape(base + use_cases.message_url(t.alert_id, t.current_message_id))}"/>'
         "</entry>"
         for t in threads
     )

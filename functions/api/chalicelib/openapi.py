@@ -101,7 +101,13 @@ _ALERT = {
             "headline": "Flood warning for the river district",
             "description": "The river is expected to overflow tonight.",
             "instruction": "Move to higher ground now.",
-        }
+        },
+        {
+            "language": "fr",
+            "event": "Alerte crue",
+            "headline": "Alerte crue dans le quartier du fleuve",
+            "description": "Le fleuve devrait déborder cette nuit.",
+        },
     ],
     "areas": [{"description": "River district", "circles": [{"center": [-0.12, 51.5], "radius_km": 3}]}],
 }
@@ -201,6 +207,11 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/v1/alerts"): Operation("Active public alerts", response="AlertList", conditional=True),
     ("GET", "/v1/alerts/{alert_id}"): Operation(
         "One alert (JSON, or CAP XML on Accept)", response="Alert", also=(CAP_XML,), conditional=True
+    ),
+    ("GET", "/v1/alerts/{alert_id}/messages/{message_id}"): Operation(
+        "One message of an alert as CAP 1.2 XML (always; the Atom feed links it)",
+        media=CAP_XML,
+        conditional=True,
     ),
     ("GET", "/v1/alerts/feed.atom"): Operation(
         "Atom feed of active alerts", media="application/atom+xml", conditional=True

@@ -165,6 +165,7 @@ class IncidentPage(Page):
 
 
 class AlertText(Out):
+    event: str = Field(description="CAP `event`, in this text's language")
     headline: str
     description: str
     instruction: str | None
@@ -208,7 +209,7 @@ class Alert(Out):
     languages: list[str]
     texts: dict[str, AlertText]
     areas: list[AlertArea]
-    cap_url: str
+    cap_url: str = Field(description="the current message as CAP 1.2 XML (always, whatever `Accept` says)")
 
 
 class AlertList(Out):

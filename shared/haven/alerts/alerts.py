@@ -88,7 +88,12 @@ def summary_of(message: CapMessage) -> dict[str, Any]:
         "expires": clock.iso(max(i.expires for i in message.infos)),
         "languages": [i.language for i in message.infos],
         "texts": {
-            i.language: {"headline": i.headline, "description": i.description, "instruction": i.instruction}
+            i.language: {
+                "event": i.event,
+                "headline": i.headline,
+                "description": i.description,
+                "instruction": i.instruction,
+            }
             for i in message.infos
         },
         "areas": [
@@ -116,6 +121,51 @@ def _store(message: CapMessage, alert_id: str) -> StoredMessage:
         summary=summary_of(message),
         infos=message.infos,
     )
+
+
+def alert_page(public_url: str, alert_id: str) -> str:
+    """Where the public reads an alert: the absolute URL every ``info`` names as its ``web``."""
+    return f"{public_url}/v1/alerts/{alert_id}"
+
+
+def message_url(alert_id: str, message_id: str) -> str:
+    """The path that always answers one message of a thread as CAP XML."""
+    return f"/v1/alerts/{alert_id}/messages/{message_id}"
+
+
+def _with_web(infos: tuple[Info, ...], page: str) -> tuple[Info, ...]:
+    """Every ``info`` links a page for the public (Google's profile: ``<web>`` must be present):
+    the responder's own, or the alert's public URL."""
+    return tuple(info if info.web else replace(info, web=page) for info in infos)
+
+
+#: Texts Google's validator compares across ``info`` blocks: the same one in two languages (it
+#: compares language tags whole: ``en`` and ``en-GB`` differ) is not a translation. CAP's
+#: ``event`` is handled where the request is read (ADR 0020).
+_TRANSLATED = ("headline", "description", "instruction")
+
+
+def _validate_texts(draft: AlertDraft) -> None:
+    """Google Public Alerts' rules on the human-readable text of each ``info`` (one per language)."""
+    errors = []
+    seen: dict[tuple[str, str], str] = {}
+    for n, info in enumerate(draft.infos):
+        if info.headline == info.description:
+            errors.append(FieldError(f"texts.{n}.description", "must say more than the headline"))
+        if info.instruction is not None and info.instruction == info.description:
+            errors.append(
+                FieldError(f"texts.{n}.instruction", "must say what to do, not repeat the description")
+            )
+        for name in _TRANSLATED:
+            value = getattr(info, name)
+            if value is None:
+                continue
+            other = seen.setdefault((name, value), info.language)
+            if other != info.language:
+                message = f"is the same as in the '{other}' text: write it in this text's language"
+                errors.append(FieldError(f"texts.{n}.{name}", message))
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _validate_times(draft: AlertDraft, now: datetime) -> None:
@@ -161,13 +211,20 @@ def identifier(stage: str) -> str:
 
 
 def issue_alert(
-    draft: AlertDraft, *, sender: str, stage: str, alerts: AlertRepository, events: EventSink
+    draft: AlertDraft,
+    *,
+    sender: str,
+    stage: str,
+    public_url: str,
+    alerts: AlertRepository,
+    events: EventSink,
 ) -> tuple[AlertThread, StoredMessage]:
     now = clock.now().replace(microsecond=0)
     _validate_times(draft, now)
-    cap = CapMessage(
-        identifier(stage), sender, now, draft.status, MsgType.ALERT, draft.infos, note=draft.note
-    )
+    _validate_texts(draft)
+    alert_id = identifier(stage)
+    infos = _with_web(draft.infos, alert_page(public_url, alert_id))
+    cap = CapMessage(alert_id, sender, now, draft.status, MsgType.ALERT, infos, note=draft.note)
     message = _store(cap, cap.identifier)
     thread = AlertThread(
         alert_id=cap.identifier,
@@ -193,6 +250,7 @@ def _continue(
     expected_version: int,
     sender: str,
     stage: str,
+    public_url: str,
     alerts: AlertRepository,
     events: EventSink,
 ) -> tuple[AlertThread, StoredMessage]:
@@ -206,8 +264,10 @@ def _continue(
     now = max(clock.now().replace(microsecond=0), thread.updated_at)
     if msg_type is MsgType.UPDATE:
         _validate_times(draft, now)
+        _validate_texts(draft)
+    infos = _with_web(draft.infos, alert_page(public_url, alert_id))
     cap = CapMessage(
-        identifier(stage), sender, now, draft.status, msg_type, draft.infos, thread.references, draft.note
+        identifier(stage), sender, now, draft.status, msg_type, infos, thread.references, draft.note
     )
     message = _store(cap, alert_id)
     updated = replace(
@@ -218,7 +278,7 @@ def _continue(
         references=(*thread.references, Reference(sender, cap.identifier, now)),
         summary=message.summary,
         updated_at=now,
-        expires=max(i.expires for i in draft.infos),
+        expires=max(i.expires for i in infos),
         version=thread.version + 1,
     )
     alerts.append(updated, message, expected_version)
@@ -237,6 +297,9 @@ def cancel_alert(
     thread = alerts.thread(alert_id)
     if thread is None:
         raise NotFound("no such alert")
+    if thread.state == "active" and thread.expires <= clock.now():
+        # Its Cancel would be sent after the <expires> of every info it repeats, and withdraw nothing.
+        raise Conflict("this alert has expired: there is nothing to cancel", current_version=thread.version)
     current = alerts.message(thread.current_message_id)
     if current is None:  # pragma: no cover - written together with the thread
         raise NotFound("no such alert")

@@ -1,9 +1,9 @@
 """CAP 1.2 messages (OASIS Common Alerting Protocol), rendered as XML.
 
 Rendering follows the schema's element order and the stricter Google Public Alerts rules:
-``expires``, ``description`` and ``area`` in every ``info``; ``sent`` and other times with a
-numeric offset (``+00:00``, never ``Z``) and no fractions of seconds; identifiers and sender
-without spaces, commas, ``<`` or ``&``; at most 6 decimals in coordinates.
+``expires``, ``description``, an absolute ``web`` and ``area`` in every ``info``; ``sent`` and
+other times with a numeric offset (``+00:00``, never ``Z``) and no fractions of seconds;
+identifiers and sender without spaces, commas, ``<`` or ``&``; at most 6 decimals in coordinates.
 """
 
 from __future__ import annotations
@@ -126,6 +126,8 @@ class CapMessage:
         check_token(self.sender, "sender")
         if self.msg_type is not MsgType.ALERT and not self.references:
             raise ValueError("Update and Cancel messages must reference earlier messages")
+        if not self.infos or any(not info.web for info in self.infos):
+            raise ValueError("every info must link a page for the public (web)")
 
 
 def _add(parent: ET.Element, tag: str, text: str | None) -> None:
@@ -168,7 +170,8 @@ def to_xml(message: CapMessage) -> bytes:
             area = ET.SubElement(element, "area")
             _add(area, "areaDesc", block.description)
             for polygon in block.polygons:
-                _add(area, "polygon", polygon.cap())
+                for ring in polygon.cap():
+                    _add(area, "polygon", ring)
             for circle in block.circles:
                 _add(area, "circle", circle.cap())
     ET.indent(alert)

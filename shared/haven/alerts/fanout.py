@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from haven import clock, webhooks
-from haven.alerts.alerts import StoredMessage
+from haven.alerts.alerts import StoredMessage, alert_page
 from haven.alerts.geometry import Area, areas_from_view
 from haven.alerts.subscriptions import Sealer, Subscription, code_context, matches, pick_language
 from haven.notifications import Message, Notifier
@@ -90,7 +90,7 @@ def render(message: StoredMessage, language: str, public_url: str) -> Rendered:
     texts = message.summary["texts"][language]
     prefix = {"Update": "UPDATE: ", "Cancel": "CANCELLED: "}.get(message.msg_type.value, "")
     subject = f"{prefix}[{message.summary['severity']}] {texts['headline']}"
-    parts = [subject, texts.get("instruction") or "", f"{public_url}/v1/alerts/{message.alert_id}"]
+    parts = [subject, texts.get("instruction") or "", alert_page(public_url, message.alert_id)]
     return Rendered(subject, "\n".join(p for p in parts if p))
 
 

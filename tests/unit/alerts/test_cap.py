@@ -13,6 +13,7 @@ from defusedxml import ElementTree as SafeET
 from haven.alerts.cap import AreaBlock, CapMessage, Info, MsgType, Reference, check_token, to_xml
 from haven.alerts.geometry import Circle, Polygon
 from haven.geo import Point
+from tests.cap_profiles import INVALID_WEB, WEB_IS_REQUIRED, check
 
 REPO = Path(__file__).resolve().parents[3]
 SCHEMA = xmlschema.XMLSchema(str(REPO / "standards" / "CAP-v1.2.xsd"))
@@ -32,6 +33,7 @@ def _info(language: str = "en", **changes: object) -> Info:
         "headline": "Flood warning for the river district",
         "description": "The river is above its banks & rising <fast>.",
         "instruction": "Move to higher ground.",
+        "web": "https://haven.example.org/v1/alerts/haven-dev-01JDQ7W3ZK",
         "response_types": ("Evacuate",),
         "areas": (
             AreaBlock(
@@ -107,3 +109,15 @@ def test_schema_rejects_what_it_should() -> None:
     )
     broken = xml.decode().replace("<urgency>Immediate</urgency>", "")
     assert not SCHEMA.is_valid(broken)
+
+
+def test_every_info_must_link_a_page_for_the_public() -> None:
+    """Google's profile: "<web> must be present" (every message lacked it)."""
+    with pytest.raises(ValueError, match="web"):
+        CapMessage(
+            "haven-dev-6", "alerts@haven.example.org", SENT, "Actual", MsgType.ALERT, (_info(web=None),)
+        )
+    xml = to_xml(
+        CapMessage("haven-dev-6", "alerts@haven.example.org", SENT, "Actual", MsgType.ALERT, (_info(),))
+    )
+    assert not [f for f in check(xml) if f.rule in (WEB_IS_REQUIRED, INVALID_WEB)]
