@@ -1,0 +1,32 @@
+// The contract's enumerations the console offers as choices. Each list is checked against the
+// generated types: a value the contract does not have is a type error, and so is one missing.
+import type { Hazard, IncidentStatus } from "../api/client";
+
+type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
+
+export const HAZARDS = ["flood", "fire", "earthquake", "storm", "landslide", "conflict", "other"] as const satisfies readonly Hazard[];
+export const STATUSES = ["new", "verified", "responding", "resolved", "dismissed"] as const satisfies readonly IncidentStatus[];
+const hazardsComplete: Exhaustive<Hazard, (typeof HAZARDS)[number]> = true;
+const statusesComplete: Exhaustive<IncidentStatus, (typeof STATUSES)[number]> = true;
+void hazardsComplete;
+void statusesComplete;
+
+/** CAP 1.2 severities an incident carries, with the colour the map and the list show. */
+export const SEVERITY_COLOURS: Record<string, string> = {
+  Minor: "#2e7d32",
+  Moderate: "#b26a00",
+  Severe: "#c62828",
+  Extreme: "#6a1b9a",
+};
+export const UNKNOWN_COLOUR = "#455a64";
+
+export function severityColour(severity: string): string {
+  return SEVERITY_COLOURS[severity] ?? UNKNOWN_COLOUR;
+}
+
+/** How far back the list looks, in hours (0: no limit). */
+export const WINDOWS = [1, 24, 168, 720, 0] as const;
+export type WindowHours = (typeof WINDOWS)[number];
+
+/** How often the incident list asks for changes. */
+export const POLL_MS = 5_000;
