@@ -23,6 +23,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from local.lambda_context import LambdaContext
 
+#: Answers the web apps' paths (local/static_site.py): (status, headers, body), or None for the API.
+StaticHandler = Callable[[str, str, dict[str, str], bytes], tuple[int, dict[str, str], bytes] | None]
+
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit
 
 NOT_FOUND = {
@@ -78,8 +81,10 @@ class LocalGateway:
         resource_paths: list[str],
         host: str = "127.0.0.1",
         port: int = 8000,
+        static: StaticHandler | None = None,
     ) -> None:
         self._handler = handler
+        self._static = static
         self._routes = compile_routes(resource_paths)
         self._lock = threading.Lock()
         gateway = self
@@ -132,6 +137,12 @@ class LocalGateway:
             request.close_connection = True
             return
         body = request.rfile.read(length) if length else b""
+        if self._static is not None:
+            page = self._static(request.command, url.path, dict(request.headers.items()), body)
+            if page is not None:
+                status, page_headers, raw = page
+                self._reply(request, status, page_headers, b"" if request.command == "HEAD" else raw)
+                return
         found = match(self._routes, url.path)
         if found is None:
             self._reply(
