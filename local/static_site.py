@@ -35,7 +35,7 @@ CSP = "; ".join(
         "img-src 'self' data: blob:",
         "font-src 'self'",
         "connect-src 'self'",
-        "worker-src 'self' blob:",  # MapLibre GL runs its workers from blob: URLs
+        "worker-src 'self'",  # MapLibre GL's worker is a file of the build
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",

@@ -26,12 +26,15 @@ function asGeoJson(incidents: Incident[]): FeatureCollection<Point> {
 }
 
 async function createMap(container: HTMLElement): Promise<MapLibreMap> {
-  const [maplibregl, { feature }, atlasUrl] = await Promise.all([
+  const [maplibregl, { feature }, atlasUrl, workerUrl] = await Promise.all([
     import("maplibre-gl"),
     import("topojson-client"),
     import("world-atlas/countries-110m.json?url").then((m: { default: string }) => m.default),
+    // MapLibre looks for its worker beside its own module, which bundling moves: name the file.
+    import("maplibre-gl/dist/maplibre-gl-worker.mjs?url").then((m: { default: string }) => m.default),
     import("maplibre-gl/dist/maplibre-gl.css"),
   ]);
+  maplibregl.setWorkerUrl(workerUrl);
   const topology = await (await fetch(atlasUrl)).json();
   const countries = feature(topology, topology.objects.countries);
   const colourBySeverity: unknown[] = ["match", ["get", "severity"]];
@@ -121,7 +124,7 @@ export function IncidentMap(props: { incidents: Incident[] }) {
           [Math.min(...lons), Math.min(...lats)],
           [Math.max(...lons), Math.max(...lats)],
         ],
-        { padding: 60, maxZoom: 11, duration: 0 },
+        { padding: 60, maxZoom: 7, duration: 0 },
       );
     }
   }, [map, props.incidents]);
