@@ -26,6 +26,15 @@ function draftOf(incident: IncidentWithReports): Draft {
   return { status: incident.status as IncidentStatus, assignee: incident.assignee ?? "", note: "" };
 }
 
+/** After a conflict: what the user changed is kept, what they left alone takes the fresh value. */
+export function rebase(draft: Draft, base: Draft, fresh: Draft): Draft {
+  return {
+    status: draft.status !== base.status ? draft.status : fresh.status,
+    assignee: draft.assignee !== base.assignee ? draft.assignee : fresh.assignee,
+    note: draft.note,
+  };
+}
+
 async function fetchIncident(id: string) {
   return call(() => api.GET("/v1/ops/incidents/{incident_id}", { params: { path: { incident_id: id } } }));
 }
@@ -86,7 +95,10 @@ export function IncidentDetail(props: { id: string }) {
     if (outcome.failure.kind === "problem" && outcome.failure.status === 409) {
       // Someone else saved first: show their state, keep what this user typed, save against theirs.
       const fresh = await fetchIncident(props.id);
-      if (fresh.ok) setIncident(fresh.data);
+      if (fresh.ok) {
+        setDraft(rebase(draft, draftOf(incident), draftOf(fresh.data)));
+        setIncident(fresh.data);
+      }
       setConflict(true);
       return;
     }

@@ -87,6 +87,7 @@ export function Incidents() {
       <h1 id="incidents-title" tabIndex={-1} ref={heading}>
         {t("incidents.title")}
       </h1>
+      {forbidden ? null : (
       <form class="filters" role="search" aria-label={t("incidents.filters")} onSubmit={(e) => e.preventDefault()}>
         <div class="field">
           <label for="filter-hazard">{t("incidents.filter_hazard")}</label>
@@ -132,6 +133,7 @@ export function Incidents() {
           </select>
         </div>
       </form>
+      )}
       <p class="visually-hidden" role="status" aria-live="polite">
         {announcement}
       </p>

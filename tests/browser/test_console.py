@@ -1,0 +1,268 @@
+"""The operations console's journeys, as responders and the other roles live them."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import Route, expect
+
+from tests.e2e.conftest import Platform
+from tests.support import wait_for
+
+from .conftest import Console, unique
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def report(platform: Platform, description: str, lat: float, lon: float) -> None:
+    answer = requests.post(
+        platform.url + "/v1/reports",
+        json={
+            "category": "unknown",
+            "description": description,
+            "location": {"lat": lat, "lon": lon},
+            "people_affected": 2,
+        },
+        headers={"Idempotency-Key": unique("browser-report")},
+        timeout=5,
+    )
+    assert answer.status_code == 202
+
+
+def incident_with(platform: Platform, hazard: str, reports: int) -> dict[str, Any]:
+    """The incident of ``hazard`` once the triage worker has linked ``reports`` reports to it."""
+    auth = {"Authorization": "Bearer " + platform.token("responder")}
+
+    def found() -> dict[str, Any] | None:
+        items = requests.get(
+            platform.url + "/v1/ops/incidents", params={"hazard": hazard}, headers=auth, timeout=5
+        ).json()["items"]
+        return items[0] if items and items[0]["report_count"] == reports else None
+
+    return wait_for(found, seconds=30)
+
+
+def test_three_nearby_reports_become_one_incident_the_responder_sees_and_verifies(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    responder = console()
+    responder.sign_in("responder")
+    page = responder.page
+    page.get_by_role("navigation").get_by_role("link", name="Incidents").click()
+    page.get_by_label("Hazard").select_option("flood")
+    expect(page.get_by_text("No incident matches these filters")).to_be_visible()
+    responder.check("incidents-empty")
+
+    # Three people report the same flood from a few hundred metres apart, while the list is open.
+    for lat, lon in ((-1.2921, 36.8219), (-1.2950, 36.8250), (-1.2900, 36.8190)):
+        report(platform, "Flooding: the river overflowed and water is rising in the houses", lat, lon)
+    incident = incident_with(platform, "flood", reports=3)
+    listed_at = time.monotonic()
+
+    # It appears without a reload, within 10 s of the API listing it: one row, one point.
+    row = page.locator(f"tr[data-incident-id='{incident['incident_id']}']")
+    expect(row).to_be_visible(timeout=10_000)
+    assert time.monotonic() - listed_at <= 10
+    expect(page.locator("tbody tr")).to_have_count(1)
+    expect(row.get_by_role("cell").nth(1)).to_have_text("3")
+    expect(page.get_by_role("status").filter(has_text="new incident")).to_have_count(1)
+    the_map = page.get_by_role("region", name="Incident map")
+    expect(the_map).to_have_attribute("data-map-ready", "true")
+    expect(the_map).to_have_attribute("data-drawn-incidents", "1")
+    responder.check("incidents-map-and-list")
+
+    # The responder opens it: its reports, how each was classified and scored.
+    row.get_by_role("link", name="Flood").click()
+    expect(page.get_by_role("heading", level=1, name="Flood incident")).to_be_focused()
+    expect(page.get_by_role("heading", name="Reports (3)")).to_be_visible()
+    page.get_by_text("Classification and credibility").first.click()
+    expect(page.locator(".terms").first).to_contain_text("flood")
+    expect(page.locator(".signals").first).to_contain_text("corroborat")
+    responder.check("incident-detail")
+
+    # ... and verifies it, with a note.
+    page.get_by_label("Status").select_option("verified")
+    page.get_by_label("Add a note").fill("Confirmed by the county office")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    expect(page.locator("[data-fact=status]")).to_have_text("Verified")
+    expect(page.locator(".notes")).to_contain_text("Confirmed by the county office")
+    expect(page.locator(".history")).to_contain_text("new → verified")
+    expect(page.get_by_label("Add a note")).to_have_value("")
+    responder.check("incident-verified")
+    public = requests.get(platform.url + "/v1/incidents", params={"bbox": "36,-2,37,-1"}, timeout=5)
+    assert [f["id"] for f in public.json()["features"]] == [incident["incident_id"]]
+
+
+def test_two_responders_edit_the_same_incident_and_the_second_keeps_what_they_typed(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    report(platform, "Fire: the market building is burning and smoke fills the street", 9.0765, 7.3986)
+    incident = incident_with(platform, "fire", reports=1)
+    link = f"#/incidents/{incident['incident_id']}"
+    first, second = console(), console()
+    for responder in (first, second):
+        responder.sign_in("responder")
+        responder.open(link)
+        expect(responder.page.get_by_role("heading", level=1, name="Fire incident")).to_be_visible()
+
+    first.page.get_by_label("Assignee").fill("Station 4")
+    first.page.get_by_role("button", name="Save changes").click()
+    expect(first.page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+
+    page = second.page
+    page.get_by_label("Status").select_option("responding")
+    page.get_by_label("Add a note").fill("Two engines on the way")
+    page.get_by_role("button", name="Save changes").click()
+    conflict = page.get_by_role("alert")
+    expect(conflict).to_contain_text("Changed by someone else.")
+    expect(conflict).to_contain_text("assigned to Station 4")
+    expect(conflict).to_be_focused()
+    expect(page.locator("[data-fact=assignee]")).to_have_text("Station 4")
+    expect(page.get_by_label("Add a note")).to_have_value("Two engines on the way")
+    expect(page.get_by_label("Status")).to_have_value("responding")
+    # What the second responder left alone now shows the first one's change.
+    expect(page.get_by_label("Assignee")).to_have_value("Station 4")
+    second.check("incident-conflict")
+
+    # Saved again against the fresh state, nothing of the first responder's change is lost.
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    expect(page.locator("[data-fact=status]")).to_have_text("Responding")
+    expect(page.locator("[data-fact=assignee]")).to_have_text("Station 4")
+    expect(page.locator(".notes")).to_contain_text("Two engines on the way")
+
+
+def test_the_api_names_the_field_it_refuses_and_a_failed_save_keeps_the_text(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    report(platform, "Earthquake: the walls cracked and the school collapsed", 36.2, 37.1)
+    incident = incident_with(platform, "earthquake", reports=1)
+    responder = console()
+    responder.sign_in("responder")
+    responder.open(f"#/incidents/{incident['incident_id']}")
+    page = responder.page
+    note = page.get_by_label("Add a note")
+    note.fill("x" * 2001)
+    page.get_by_role("button", name="Save changes").click()
+    expect(note).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#note-error")).to_contain_text("at most 2000 characters")
+    expect(note).to_have_accessible_description("String should have at most 2000 characters")
+    responder.check("incident-field-error")
+
+    page.route("**/v1/ops/incidents/*", lambda route: _fail_writes(route, 500))
+    note.fill("Aftershock felt at 14:05")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("alert")).to_contain_text("The changes could not be saved")
+    expect(page.get_by_role("alert")).to_contain_text("status 500")
+    expect(note).to_have_value("Aftershock felt at 14:05")
+    page.unroute("**/v1/ops/incidents/*")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    expect(page.locator(".notes")).to_contain_text("Aftershock felt at 14:05")
+
+
+def _fail_writes(route: Route, status: int) -> None:
+    if route.request.method == "PATCH":
+        route.fulfill(status=status, content_type="text/plain", body="upstream failure")
+    else:
+        route.continue_()
+
+
+def test_a_server_error_or_a_lost_network_shows_what_failed_and_a_retry(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    responder = console()
+    responder.sign_in("responder")
+    page = responder.page
+    problem = '{"type":"about:blank","title":"Service unavailable","status":503,"detail":"try later"}'
+    page.route(
+        "**/v1/ops/incidents?*",
+        lambda route: route.fulfill(status=503, content_type="application/problem+json", body=problem),
+    )
+    page.get_by_role("navigation").get_by_role("link", name="Incidents").click()
+    failure = page.get_by_role("alert")
+    expect(failure).to_contain_text("The incidents could not be loaded.")
+    expect(failure).to_contain_text("status 503")
+    expect(failure.get_by_role("button", name="Retry")).to_be_visible()
+    responder.check("incidents-server-error")
+
+    page.unroute("**/v1/ops/incidents?*")
+    page.route("**/v1/ops/incidents?*", lambda route: route.abort("internetdisconnected"))
+    failure.get_by_role("button", name="Retry").click()
+    expect(failure).to_contain_text("The network could not be reached")
+    responder.check("incidents-network-error")
+
+    page.unroute("**/v1/ops/incidents?*")
+    failure.get_by_role("button", name="Retry").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.get_by_role("region", name="Incident map")).to_be_visible()
+
+
+def test_each_role_sees_only_its_screens_and_the_api_says_why_it_refuses(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    visitor = console()
+    visitor.open()
+    page = visitor.page
+    expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+    expect(page.get_by_role("note")).to_contain_text("Development sign-in (local mode only)")
+    page.get_by_label("Role").select_option("partner")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_label("Partner id")).to_have_accessible_description("a partner needs one")
+    visitor.check("sign-in")
+
+    for role, ids, screens in (
+        ("responder", {}, ["Incidents"]),
+        ("admin", {}, ["Incidents"]),
+        ("auditor", {}, []),
+        ("recruiter", {"org_id": "org-browser-1"}, []),
+        ("partner", {"partner_id": "partner-browser-1"}, []),
+    ):
+        person = console()
+        person.sign_in(role, **ids)
+        nav = person.page.get_by_role("navigation", name="Console")
+        expect(nav.get_by_role("link")).to_have_text(screens)
+        if not screens:
+            expect(person.page.get_by_text("has no screens for your role yet")).to_be_visible()
+        person.check(f"home-{role}")
+
+    # An auditor who opens the incidents by their address is told why not, by the API.
+    auditor = console()
+    auditor.sign_in("auditor")
+    auditor.open("#/incidents")
+    refusal = auditor.page.get_by_role("alert")
+    expect(refusal).to_contain_text("You may not see incidents.")
+    expect(refusal).to_contain_text("Your role may not do this")
+    expect(refusal.get_by_role("button", name="Retry")).to_have_count(0)
+    auditor.check("incidents-forbidden")
+
+    # A session the API no longer accepts ends, and sign-in says so.
+    responder = console()
+    responder.sign_in("responder")
+    expired = '{"type":"about:blank","title":"Unauthorized","status":401,"detail":"token expired"}'
+    responder.page.route(
+        "**/v1/ops/incidents?*",
+        lambda route: route.fulfill(status=401, content_type="application/problem+json", body=expired),
+    )
+    responder.open("#/incidents")
+    expect(responder.page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+    expect(responder.page.get_by_text("Your session has ended")).to_be_visible()
+    expect(responder.page.get_by_role("button", name="Sign out")).to_have_count(0)
+
+
+def test_the_token_lives_in_memory_only(platform: Platform, console: Callable[[], Console]) -> None:
+    responder = console()
+    responder.sign_in("responder")
+    page = responder.page
+    stored = page.evaluate(
+        "() => [localStorage.length, sessionStorage.length, document.cookie, indexedDB ? 'idb' : '']"
+    )
+    assert stored == [0, 0, "", "idb"]
+    assert page.context.cookies() == []
+    page.reload()
+    expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
