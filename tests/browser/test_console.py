@@ -15,6 +15,9 @@ from tests.support import wait_for
 
 from .conftest import Console, unique
 
+#: How long the console waits for an answer (web/src/api/client.ts).
+TIMEOUT_MS = 10_000
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
@@ -196,6 +199,12 @@ def test_a_server_error_or_a_lost_network_shows_what_failed_and_a_retry(
     failure.get_by_role("button", name="Retry").click()
     expect(failure).to_contain_text("The network could not be reached")
     responder.check("incidents-network-error")
+
+    # A server that never answers: the console gives up after its timeout (10 s) and says so.
+    page.unroute("**/v1/ops/incidents?*")
+    page.route("**/v1/ops/incidents?*", lambda route: None)
+    failure.get_by_role("button", name="Retry").click()
+    expect(failure).to_contain_text("The server did not answer in time", timeout=TIMEOUT_MS + 5_000)
 
     page.unroute("**/v1/ops/incidents?*")
     failure.get_by_role("button", name="Retry").click()

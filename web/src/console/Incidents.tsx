@@ -53,10 +53,17 @@ export function Incidents() {
 
   useEffect(() => heading.current?.focus(), []);
 
-  const refresh = useCallback(async () => {
+  const inFlight = useRef(false);
+
+  // A poll waits for the one before it (a slow server is not sent a pile of requests, and its
+  // timeout is shown); a retry or new filters start afresh and the older answer is dropped.
+  const refresh = useCallback(async (poll = false) => {
+    if (poll && inFlight.current) return;
     const mine = ++generation.current;
+    inFlight.current = true;
     const result = await loadIncidents(filters);
-    if (mine !== generation.current) return; // the filters changed meanwhile
+    if (mine !== generation.current) return; // superseded meanwhile
+    inFlight.current = false;
     if ("failure" in result) {
       setFailure(result.failure);
       return;
@@ -77,7 +84,7 @@ export function Incidents() {
     known.current = null;
     setItems(null);
     void refresh();
-    const timer = setInterval(() => void refresh(), POLL_MS);
+    const timer = setInterval(() => void refresh(true), POLL_MS);
     return () => clearInterval(timer);
   }, [refresh]);
 
