@@ -35,7 +35,7 @@ CSP = "; ".join(
         "img-src 'self' data: blob:",
         "font-src 'self'",
         "connect-src 'self'",
-        "worker-src 'self'",  # MapLibre GL's worker is a file of the build
+        "worker-src 'self' blob:",  # MapLibre GL starts its workers from its own code, as blob: URLs
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",

@@ -6,15 +6,17 @@ screenshot in ``build/screenshots/`` (git-ignored)."""
 from __future__ import annotations
 
 import fcntl
+import gzip
 import re
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, Response, sync_playwright
 
 from tests.e2e.conftest import REPO, Platform, start_platform
 from tests.support import leaks
@@ -87,9 +89,22 @@ class Console:
         self.page = page
         self.url = url
         self.problems: list[str] = []
+        #: Every file of the web apps this tab downloaded: (path, bytes as sent, gzip size).
+        self.downloads: list[tuple[str, int, int]] = []
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("response", self._response)
         page.on("console", self._console)
         page.add_init_script(path=str(AXE))  # as the page loads, outside its CSP
+
+    def _response(self, response: Response) -> None:
+        path = urlsplit(response.url).path
+        if response.url.startswith(self.url) and path.startswith(("/console/", "/assets/")) and response.ok:
+            body = response.body()
+            self.downloads.append((path, len(body), len(gzip.compress(body, compresslevel=9))))
+
+    def shipped(self, suffix: str = "") -> int:
+        """Bytes downloaded so far, as gzip sends them, of files whose name ends with ``suffix``."""
+        return sum(size for path, _, size in self.downloads if path.endswith(suffix))
 
     def _console(self, message: Any) -> None:
         text = message.text

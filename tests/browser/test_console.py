@@ -13,7 +13,7 @@ from playwright.sync_api import Route, expect
 from tests.e2e.conftest import Platform
 from tests.support import wait_for
 
-from .conftest import Console, unique
+from .conftest import SCREENSHOTS, Console, unique
 
 #: How long the console waits for an answer (web/src/api/client.ts).
 TIMEOUT_MS = 10_000
@@ -275,3 +275,29 @@ def test_the_token_lives_in_memory_only(platform: Platform, console: Callable[[]
     assert page.context.cookies() == []
     page.reload()
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
+
+
+#: Issue 14's budgets: the console shell's JavaScript without the map library, and the map page
+#: in total, both as gzip sends them.
+SHELL_JS_BUDGET = 150 * 1024
+MAP_PAGE_BUDGET = 450 * 1024
+
+
+def test_the_console_downloads_stay_within_their_budgets(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    responder = console()
+    responder.sign_in("responder")
+    shell_js = responder.shipped(".js")
+    responder.page.get_by_role("navigation").get_by_role("link", name="Incidents").click()
+    the_map = responder.page.get_by_role("region", name="Incident map")
+    expect(the_map).to_have_attribute("data-map-ready", "true")
+    map_page = responder.shipped()
+    measured = (
+        f"console shell JS {shell_js / 1024:.1f} KB gzip; map page in total {map_page / 1024:.1f} KB gzip"
+    )
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "budgets.txt").write_text(measured + "\n")
+    assert 0 < shell_js <= SHELL_JS_BUDGET, measured
+    assert map_page <= MAP_PAGE_BUDGET, measured
+    assert any("maplibre" in path for path, _, _ in responder.downloads)

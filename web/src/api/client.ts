@@ -15,6 +15,7 @@ export type OpsReport = Schemas["OpsReport"];
 export type IncidentQuery = NonNullable<paths["/v1/ops/incidents"]["get"]["parameters"]["query"]>;
 export type IncidentStatus = NonNullable<IncidentQuery["status"]>;
 export type Hazard = NonNullable<IncidentQuery["hazard"]>;
+export type Category = NonNullable<IncidentQuery["category"]>;
 
 /** A request that has not answered in this long is abandoned and shown as a timeout. */
 export const TIMEOUT_MS = 10_000;

@@ -2,7 +2,6 @@ import { useEffect, useRef, useState } from "preact/hooks";
 
 import {
   type Failure,
-  type Hazard,
   type IncidentPatch,
   type IncidentStatus,
   type IncidentWithReports,
@@ -14,7 +13,7 @@ import {
 import { formatTime, t } from "../i18n";
 import { FailurePanel } from "./Failure";
 import { TextField } from "./SignIn";
-import { STATUSES, severityColour } from "./vocabulary";
+import { STATUSES, label, severityColour } from "./vocabulary";
 
 interface Draft {
   status: IncidentStatus;
@@ -128,12 +127,12 @@ export function IncidentDetail(props: { id: string }) {
         <a href="#/incidents">{t("incident.back")}</a>
       </p>
       <h1 id="incident-title" tabIndex={-1} ref={heading}>
-        {t("incident.title", { hazard: t(`hazard.${incident.hazard as Hazard}`) })}
+        {t("incident.title", { hazard: label("hazard", incident.hazard) })}
       </h1>
       <dl class="facts" aria-label={t("incident.facts")}>
-        <Fact label={t("incident.status")} value={t(`status.${incident.status as IncidentStatus}`)} testid="status" />
-        <Fact label={t("incident.severity")} value={incident.severity} colour={severityColour(incident.severity)} />
-        <Fact label={t("incident.category")} value={incident.category} />
+        <Fact label={t("incident.status")} value={label("status", incident.status)} testid="status" />
+        <Fact label={t("incident.severity")} value={label("severity", incident.severity)} colour={severityColour(incident.severity)} />
+        <Fact label={t("incident.category")} value={label("category", incident.category)} />
         <Fact label={t("incident.reports")} value={String(incident.report_count)} />
         <Fact label={t("incident.people_affected")} value={String(incident.people_affected)} />
         <Fact label={t("incident.credibility")} value={incident.credibility.toFixed(2)} />
@@ -152,7 +151,7 @@ export function IncidentDetail(props: { id: string }) {
             </p>
             <p>
               {t("incident.conflict_now", {
-                status: t(`status.${incident.status as IncidentStatus}`),
+                status: label("status", incident.status),
                 assignee: incident.assignee ?? t("incident.unassigned"),
                 version: incident.version,
               })}
@@ -295,7 +294,7 @@ function ReportItem(props: { report: OpsReport }) {
         {t("report.meta", {
           received: formatTime(report.received_at),
           source: report.source,
-          category: report.category,
+          category: label("category", report.category),
         })}
       </p>
       {report.contact ? <p class="meta">{t("report.contact", { contact: report.contact })}</p> : null}

@@ -26,15 +26,12 @@ function asGeoJson(incidents: Incident[]): FeatureCollection<Point> {
 }
 
 async function createMap(container: HTMLElement): Promise<MapLibreMap> {
-  const [maplibregl, { feature }, atlasUrl, workerUrl] = await Promise.all([
+  const [{ default: maplibregl }, { feature }, atlasUrl] = await Promise.all([
     import("maplibre-gl"),
     import("topojson-client"),
     import("world-atlas/countries-110m.json?url").then((m: { default: string }) => m.default),
-    // MapLibre looks for its worker beside its own module, which bundling moves: name the file.
-    import("maplibre-gl/dist/maplibre-gl-worker.mjs?url").then((m: { default: string }) => m.default),
     import("maplibre-gl/dist/maplibre-gl.css"),
   ]);
-  maplibregl.setWorkerUrl(workerUrl);
   const topology = await (await fetch(atlasUrl)).json();
   const countries = feature(topology, topology.objects.countries);
   const colourBySeverity: unknown[] = ["match", ["get", "severity"]];

@@ -4,7 +4,7 @@ import { type Failure, type Hazard, type Incident, type IncidentStatus, api, cal
 import { formatTime, t } from "../i18n";
 import { FailurePanel } from "./Failure";
 import { IncidentMap } from "./IncidentMap";
-import { HAZARDS, POLL_MS, STATUSES, WINDOWS, type WindowHours, severityColour } from "./vocabulary";
+import { HAZARDS, POLL_MS, STATUSES, WINDOWS, type WindowHours, label, severityColour } from "./vocabulary";
 
 /** At most this many pages of 100 are read for the map and list on each refresh. */
 const MAX_PAGES = 10;
@@ -195,12 +195,12 @@ function IncidentList(props: { incidents: Incident[] }) {
             <tr key={incident.incident_id} data-incident-id={incident.incident_id}>
               <th scope="row">
                 <a href={`#/incidents/${encodeURIComponent(incident.incident_id)}`}>
-                  {t(`hazard.${incident.hazard as Hazard}`)}
+                  {label("hazard", incident.hazard)}
                 </a>
               </th>
               <td>
                 <span class="severity-dot" style={{ backgroundColor: severityColour(incident.severity) }} aria-hidden="true" />
-                {incident.severity}
+                {label("severity", incident.severity)}
               </td>
               <td>{incident.report_count}</td>
               <td>{formatTime(incident.last_report_at)}</td>
