@@ -78,6 +78,20 @@ def test_three_nearby_reports_become_one_incident_the_responder_sees_and_verifie
     expect(the_map).to_have_attribute("data-drawn-incidents", "1")
     responder.check("incidents-map-and-list")
 
+    # Only what the map shows: panned away from the flood, the list has nothing; back, it has it.
+    page.get_by_label("Only incidents in the map's view").check()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    box = the_map.bounding_box()
+    assert box is not None
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] - 10, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 10, y, steps=12)
+    page.mouse.up()
+    expect(page.get_by_text("No incident matches these filters")).to_be_visible()
+    page.get_by_label("Only incidents in the map's view").uncheck()
+    expect(row).to_be_visible()
+
     # The responder opens it: its reports, how each was classified and scored.
     row.get_by_role("link", name="Flood").click()
     expect(page.get_by_role("heading", level=1, name="Flood incident")).to_be_focused()

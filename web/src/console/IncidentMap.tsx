@@ -77,7 +77,22 @@ async function createMap(container: HTMLElement): Promise<MapLibreMap> {
   return map;
 }
 
-export function IncidentMap(props: { incidents: Incident[] }) {
+function wrap(lon: number): number {
+  return ((((lon + 180) % 360) + 360) % 360) - 180;
+}
+
+/** The map's view as the API's ``bbox`` (west,south,east,north; west > east across 180°). */
+function viewOf(map: MapLibreMap): string {
+  const bounds = map.getBounds();
+  const whole = bounds.getEast() - bounds.getWest() >= 360;
+  const west = whole ? -180 : wrap(bounds.getWest());
+  const east = whole ? 180 : wrap(bounds.getEast());
+  const south = Math.max(-90, bounds.getSouth());
+  const north = Math.min(90, bounds.getNorth());
+  return [west, south, east, north].map((n) => n.toFixed(4)).join(",");
+}
+
+export function IncidentMap(props: { incidents: Incident[]; onViewChange?: (bbox: string) => void }) {
   const container = useRef<HTMLDivElement>(null);
   const [map, setMap] = useState<MapLibreMap | null>(null);
   const [failed, setFailed] = useState(false);
@@ -101,6 +116,16 @@ export function IncidentMap(props: { incidents: Incident[] }) {
       created?.remove();
     };
   }, []);
+
+  const onViewChange = useRef(props.onViewChange);
+  onViewChange.current = props.onViewChange;
+  useEffect(() => {
+    if (!map) return;
+    const report = () => onViewChange.current?.(viewOf(map));
+    report();
+    map.on("moveend", report);
+    return () => void map.off("moveend", report);
+  }, [map]);
 
   useEffect(() => {
     if (!map) return;

@@ -13,6 +13,8 @@ interface Filters {
   hazard: Hazard | "";
   status: IncidentStatus;
   windowHours: WindowHours;
+  /** Only what the map shows: its view as a bbox, or null for everywhere. */
+  bbox: string | null;
 }
 
 async function loadIncidents(filters: Filters): Promise<{ items: Incident[] } | { failure: Failure }> {
@@ -27,6 +29,7 @@ async function loadIncidents(filters: Filters): Promise<{ items: Incident[] } | 
             status: filters.status,
             limit: 100,
             ...(filters.hazard ? { hazard: filters.hazard } : {}),
+            ...(filters.bbox ? { bbox: filters.bbox } : {}),
             ...(since ? { since } : {}),
             ...(cursor ? { cursor } : {}),
           },
@@ -43,7 +46,20 @@ async function loadIncidents(filters: Filters): Promise<{ items: Incident[] } | 
 
 export function Incidents() {
   const heading = useRef<HTMLHeadingElement>(null);
-  const [filters, setFilters] = useState<Filters>({ hazard: "", status: "new", windowHours: 24 });
+  const [filters, setFilters] = useState<Filters>({ hazard: "", status: "new", windowHours: 24, bbox: null });
+  const [inView, setInView] = useState(false);
+  const view = useRef<string | null>(null);
+  const onViewChange = useCallback(
+    (bbox: string) => {
+      view.current = bbox;
+      if (inView) setFilters((current) => (current.bbox === bbox ? current : { ...current, bbox }));
+    },
+    [inView],
+  );
+  const toggleInView = (checked: boolean) => {
+    setInView(checked);
+    setFilters((current) => ({ ...current, bbox: checked ? view.current : null }));
+  };
   const [items, setItems] = useState<Incident[] | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [loadedAt, setLoadedAt] = useState<Date | null>(null);
@@ -81,8 +97,8 @@ export function Incidents() {
 
   // The list has no ETag, so it is read again every POLL_MS (ADR 0025).
   useEffect(() => {
+    // The last answer stays on screen (and the map mounted) until the new one arrives.
     known.current = null;
-    setItems(null);
     void refresh();
     const timer = setInterval(() => void refresh(true), POLL_MS);
     return () => clearInterval(timer);
@@ -139,6 +155,15 @@ export function Incidents() {
             ))}
           </select>
         </div>
+        <div class="field checkbox">
+          <input
+            id="filter-in-view"
+            type="checkbox"
+            checked={inView}
+            onChange={(e) => toggleInView(e.currentTarget.checked)}
+          />
+          <label for="filter-in-view">{t("incidents.filter_in_view")}</label>
+        </div>
       </form>
       )}
       <p class="visually-hidden" role="status" aria-live="polite">
@@ -157,7 +182,7 @@ export function Incidents() {
       {items === null && !failure ? <p role="status">{t("incidents.loading")}</p> : null}
       {items && !forbidden ? (
         <div class="incidents-layout">
-          <IncidentMap incidents={items} />
+          <IncidentMap incidents={items} onViewChange={onViewChange} />
           <IncidentList incidents={items} />
         </div>
       ) : null}
