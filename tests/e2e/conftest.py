@@ -118,7 +118,7 @@ def start_platform(state_dir: Path, port: int | None = None, aws_port: int | Non
             if requests.get(url + "/health", timeout=1).status_code == 200:
                 _PLATFORM_URLS.add(url)
                 return platform
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or slow on a loaded machine
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("local platform did not serve /health within 30 s")
