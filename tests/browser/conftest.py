@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, Response, sync_playwright
 
+from tests import contract
 from tests.e2e.conftest import REPO, Platform, start_platform
 from tests.support import leaks
 
@@ -91,6 +92,8 @@ class Console:
         self.problems: list[str] = []
         #: Every file of the web apps this tab downloaded: (path, bytes as sent, gzip size).
         self.downloads: list[tuple[str, int, int]] = []
+        #: Every answer of the API the console received, to check against docs/openapi.json.
+        self.answers: list[contract.Answer] = []
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         page.on("response", self._response)
         page.on("console", self._console)
@@ -98,6 +101,17 @@ class Console:
 
     def _response(self, response: Response) -> None:
         path = urlsplit(response.url).path
+        # What the API really answered (a test's own fake answers carry no Server header).
+        if path.startswith("/v1/") and response.header_value("server"):
+            self.answers.append(
+                contract.Answer(
+                    response.request.method,
+                    response.url,
+                    response.status,
+                    response.header_value("content-type") or "",
+                    response.body(),
+                )
+            )
         if response.url.startswith(self.url) and path.startswith(("/console/", "/assets/")) and response.ok:
             body = response.body()
             self.downloads.append((path, len(body), len(gzip.compress(body, compresslevel=9))))
@@ -140,9 +154,18 @@ class Console:
 
 
 @pytest.fixture
-def console(browser: BrowserContext, platform: Platform) -> Callable[[], Console]:
-    """Opens another tab (a second person: sessions are per tab, in memory)."""
-    return lambda: Console(browser.new_page(), platform.url)
+def console(browser: BrowserContext, platform: Platform) -> Iterator[Callable[[], Console]]:
+    """Opens another tab (a second person: sessions are per tab, in memory). Every answer of the
+    API that a tab received must follow the contract the console's client was generated from."""
+    tabs: list[Console] = []
+
+    def open_tab() -> Console:
+        tabs.append(Console(browser.new_page(), platform.url))
+        return tabs[-1]
+
+    yield open_tab
+    broken = contract.report([answer for tab in tabs for answer in tab.answers])
+    assert not broken, "answers the console received that break docs/openapi.json:\n" + broken
 
 
 def unique(prefix: str) -> str:

@@ -111,6 +111,7 @@ def test_three_nearby_reports_become_one_incident_the_responder_sees_and_verifie
     expect(page.locator(".history")).to_contain_text("new → verified")
     expect(page.get_by_label("Add a note")).to_have_value("")
     responder.check("incident-verified")
+    assert {a.method for a in responder.answers if "/v1/ops/incidents" in a.target} == {"GET", "PATCH"}
     public = requests.get(platform.url + "/v1/incidents", params={"bbox": "36,-2,37,-1"}, timeout=5)
     assert [f["id"] for f in public.json()["features"]] == [incident["incident_id"]]
 
