@@ -12,7 +12,7 @@ import {
 } from "../api/client";
 import { formatTime, t } from "../i18n";
 import { FailurePanel } from "./Failure";
-import { TextField } from "./SignIn";
+import { TextField } from "./TextField";
 import { STATUSES, label, severityColour } from "./vocabulary";
 
 interface Draft {

@@ -67,9 +67,9 @@ export function Incidents() {
   const known = useRef<Set<string> | null>(null);
   const generation = useRef(0);
 
-  useEffect(() => heading.current?.focus(), []);
-
   const inFlight = useRef(false);
+
+  useEffect(() => heading.current?.focus(), []);
 
   // A poll waits for the one before it (a slow server is not sent a pile of requests, and its
   // timeout is shown); a retry or new filters start afresh and the older answer is dropped.

@@ -4,6 +4,7 @@ import { type Failure, fieldErrors } from "../api/client";
 import { t } from "../i18n";
 import { type SignInConfig, devToken, loadConfig } from "./devSignIn";
 import { FailurePanel } from "./Failure";
+import { TextField } from "./TextField";
 import { navigate } from "./router";
 import { ROLES, type Role, signOutReason, startSession } from "./session";
 
@@ -100,38 +101,5 @@ export function SignIn() {
         </div>
       ) : null}
     </section>
-  );
-}
-
-export function TextField(props: {
-  id: string;
-  label: string;
-  value: string;
-  onInput: (value: string) => void;
-  error?: string | undefined;
-  multiline?: boolean;
-}) {
-  const { id, label, value, onInput, error, multiline } = props;
-  const common = {
-    id,
-    name: id,
-    value,
-    "aria-invalid": error ? true : undefined,
-    "aria-describedby": error ? `${id}-error` : undefined,
-  };
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {multiline ? (
-        <textarea {...common} rows={4} onInput={(e) => onInput(e.currentTarget.value)} />
-      ) : (
-        <input {...common} type="text" onInput={(e) => onInput(e.currentTarget.value)} />
-      )}
-      {error ? (
-        <p class="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      ) : null}
-    </div>
   );
 }

@@ -1,6 +1,6 @@
 // The development sign-in of local mode. Not an API call: the local gateway alone answers
 // /console/dev/* (local/static_site.py); in AWS the console signs in with Cognito instead.
-import type { Failure, Outcome, Problem } from "../api/client";
+import type { Outcome, Problem } from "../api/client";
 
 export interface SignInConfig {
   signIn: "development" | "cognito";
@@ -27,8 +27,8 @@ async function request<T>(url: string, init: RequestInit): Promise<Outcome<T>> {
   try {
     response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000), credentials: "omit" });
   } catch (thrown) {
-    const kind: Failure["kind"] = thrown instanceof Error && thrown.name === "TimeoutError" ? "timeout" : "network";
-    return { ok: false, failure: kind === "timeout" ? { kind } : { kind: "network" } };
+    const timedOut = thrown instanceof Error && thrown.name === "TimeoutError";
+    return { ok: false, failure: timedOut ? { kind: "timeout" } : { kind: "network" } };
   }
   let body: unknown = null;
   try {
