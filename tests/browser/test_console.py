@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -233,6 +234,39 @@ def test_a_server_error_or_a_lost_network_shows_what_failed_and_a_retry(
     responder.check("incidents-tablet")
 
 
+def test_the_responder_sees_the_feed_sources_with_their_health(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    responder = console()
+    responder.sign_in("responder")
+    page = responder.page
+    page.get_by_role("navigation").get_by_role("link", name="Feed sources").click()
+    expect(page.get_by_role("heading", level=1, name="Feed sources")).to_be_focused()
+    expect(page.get_by_text("No feed source is registered yet")).to_be_visible()
+    responder.check("feeds-empty")
+
+    auth = {"Authorization": "Bearer " + platform.token("responder")}
+    for url, enabled in (("http://127.0.0.1:9/alerts.xml", True), ("http://127.0.0.1:9/paused.xml", False)):
+        registered = requests.post(
+            platform.url + "/v1/ops/feeds",
+            json={"type": "cap", "url": url, "enabled": enabled, "interval_minutes": 60},
+            headers=auth,
+            timeout=5,
+        )
+        assert registered.status_code == 201, registered.text
+    page.get_by_role("navigation").get_by_role("link", name="Incidents").click()
+    page.get_by_role("navigation").get_by_role("link", name="Feed sources").click()
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first.get_by_role("rowheader")).to_have_text("cap http://127.0.0.1:9/alerts.xml")
+    expect(rows.first.get_by_role("cell").first).to_have_text(re.compile("Healthy|Unhealthy"))
+    responder.check("feeds")
+    page.get_by_label("Show disabled sources instead").check()
+    expect(rows).to_have_count(1)
+    expect(rows.first.get_by_role("rowheader")).to_have_text("cap http://127.0.0.1:9/paused.xml")
+    expect(rows.first.get_by_role("cell").nth(2)).to_have_text("disabled")
+
+
 def test_each_role_sees_only_its_screens_and_the_api_says_why_it_refuses(
     platform: Platform, console: Callable[[], Console]
 ) -> None:
@@ -247,8 +281,8 @@ def test_each_role_sees_only_its_screens_and_the_api_says_why_it_refuses(
     visitor.check("sign-in")
 
     for role, ids, screens in (
-        ("responder", {}, ["Incidents"]),
-        ("admin", {}, ["Incidents"]),
+        ("responder", {}, ["Incidents", "Feed sources"]),
+        ("admin", {}, ["Incidents", "Feed sources"]),
         ("auditor", {}, []),
         ("recruiter", {"org_id": "org-browser-1"}, []),
         ("partner", {"partner_id": "partner-browser-1"}, []),

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import { t } from "../i18n";
+import { Feeds } from "./Feeds";
 import { IncidentDetail } from "./IncidentDetail";
 import { Incidents } from "./Incidents";
 import { navigate, useRoute } from "./router";
@@ -28,6 +29,7 @@ export function App() {
   if (!session || route.name === "sign-in") content = <SignIn />;
   else if (route.name === "incidents") content = <Incidents />;
   else if (route.name === "incident") content = <IncidentDetail id={route.id} />;
+  else if (route.name === "feeds") content = <Feeds />;
   else if (route.name === "home") content = <Home role={session.role} />;
   else content = <NotFound />;
 

@@ -7,6 +7,7 @@ export type Route =
   | { name: "sign-in" }
   | { name: "incidents" }
   | { name: "incident"; id: string }
+  | { name: "feeds" }
   | { name: "not-found" };
 
 export function parse(hash: string): Route {
@@ -14,6 +15,7 @@ export function parse(hash: string): Route {
   if (path === "/") return { name: "home" };
   if (path === "/sign-in") return { name: "sign-in" };
   if (path === "/incidents") return { name: "incidents" };
+  if (path === "/feeds") return { name: "feeds" };
   const incident = /^\/incidents\/([^/]+)$/.exec(path);
   if (incident?.[1]) return { name: "incident", id: decodeURIComponent(incident[1]) };
   return { name: "not-found" };

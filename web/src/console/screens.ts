@@ -12,6 +12,7 @@ export interface Screen {
 
 export const SCREENS: readonly Screen[] = [
   { id: "incidents", hash: "#/incidents", label: "nav.incidents", roles: ["responder", "admin"] },
+  { id: "feeds", hash: "#/feeds", label: "nav.feeds", roles: ["responder", "admin"] },
 ];
 
 export function screensFor(role: Role): Screen[] {
