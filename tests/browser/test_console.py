@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ import requests
 from playwright.sync_api import Route, expect
 
 from tests.e2e.conftest import Platform
-from tests.support import wait_for
+from tests.support import EMAIL, NAME, wait_for
 
 from .conftest import SCREENSHOTS, Console, unique
 
@@ -267,6 +268,43 @@ def test_the_responder_sees_the_feed_sources_with_their_health(
     expect(rows.first.get_by_role("cell").nth(2)).to_have_text("disabled")
 
 
+def test_the_responder_finds_a_missing_person_and_exports_pfif(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    created = requests.post(
+        platform.url + "/v1/safety/people",
+        json={"full_name": NAME, "home_city": "Mosul", "author": {"name": "Amira Haddad", "email": EMAIL}},
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    responder = console()
+    responder.sign_in("responder")
+    page = responder.page
+    page.get_by_role("navigation").get_by_role("link", name="Missing persons").click()
+    expect(page.get_by_role("heading", level=1, name="Missing persons")).to_be_focused()
+
+    # An empty search is refused by the API, which names the field.
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_label("Name")).to_have_attribute("aria-invalid", "true")
+    responder.check("people-field-error")
+
+    page.get_by_label("Name").fill("haddad zainab")
+    page.get_by_role("button", name="Search").click()
+    row = page.locator("tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("rowheader")).to_have_text(NAME)
+    expect(row.get_by_role("cell").first).to_have_text("Mosul")
+    responder.check("people-found")
+
+    page.get_by_role("button", name="Prepare the export").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download haven-pfif-first.xml").click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "pfif" in exported
+    assert NAME in exported
+    responder.check("people-pfif")
+
+
 def test_each_role_sees_only_its_screens_and_the_api_says_why_it_refuses(
     platform: Platform, console: Callable[[], Console]
 ) -> None:
@@ -281,8 +319,8 @@ def test_each_role_sees_only_its_screens_and_the_api_says_why_it_refuses(
     visitor.check("sign-in")
 
     for role, ids, screens in (
-        ("responder", {}, ["Incidents", "Feed sources"]),
-        ("admin", {}, ["Incidents", "Feed sources"]),
+        ("responder", {}, ["Incidents", "Feed sources", "Missing persons"]),
+        ("admin", {}, ["Incidents", "Feed sources", "Missing persons"]),
         ("auditor", {}, []),
         ("recruiter", {"org_id": "org-browser-1"}, []),
         ("partner", {"partner_id": "partner-browser-1"}, []),

@@ -4,6 +4,7 @@ import { t } from "../i18n";
 import { Feeds } from "./Feeds";
 import { IncidentDetail } from "./IncidentDetail";
 import { Incidents } from "./Incidents";
+import { People } from "./People";
 import { navigate, useRoute } from "./router";
 import { screensFor } from "./screens";
 import { type Session, currentSession, endSession, subscribe } from "./session";
@@ -30,6 +31,7 @@ export function App() {
   else if (route.name === "incidents") content = <Incidents />;
   else if (route.name === "incident") content = <IncidentDetail id={route.id} />;
   else if (route.name === "feeds") content = <Feeds />;
+  else if (route.name === "people") content = <People />;
   else if (route.name === "home") content = <Home role={session.role} />;
   else content = <NotFound />;
 

@@ -8,6 +8,7 @@ export type Route =
   | { name: "incidents" }
   | { name: "incident"; id: string }
   | { name: "feeds" }
+  | { name: "people" }
   | { name: "not-found" };
 
 export function parse(hash: string): Route {
@@ -16,6 +17,7 @@ export function parse(hash: string): Route {
   if (path === "/sign-in") return { name: "sign-in" };
   if (path === "/incidents") return { name: "incidents" };
   if (path === "/feeds") return { name: "feeds" };
+  if (path === "/people") return { name: "people" };
   const incident = /^\/incidents\/([^/]+)$/.exec(path);
   if (incident?.[1]) return { name: "incident", id: decodeURIComponent(incident[1]) };
   return { name: "not-found" };

@@ -13,6 +13,7 @@ export interface Screen {
 export const SCREENS: readonly Screen[] = [
   { id: "incidents", hash: "#/incidents", label: "nav.incidents", roles: ["responder", "admin"] },
   { id: "feeds", hash: "#/feeds", label: "nav.feeds", roles: ["responder", "admin"] },
+  { id: "people", hash: "#/people", label: "nav.people", roles: ["responder", "admin"] },
 ];
 
 export function screensFor(role: Role): Screen[] {

@@ -48,6 +48,6 @@ export type WindowHours = (typeof WINDOWS)[number];
 export const POLL_MS = 5_000;
 
 /** The label of a value the API sends (a hazard, status or category); unknown ones as they are. */
-export function label(kind: "hazard" | "status" | "category" | "severity", value: string): string {
+export function label(kind: "hazard" | "status" | "category" | "severity" | "person_status", value: string): string {
   return t(`${kind}.${value}` as MessageKey);
 }
