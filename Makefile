@@ -5,6 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+#: The web apps (web/): their own npm packages (web/package-lock.json) and their Vite build.
+WEB_STAMP := web/node_modules/.installed
+WEB_BUILD := build/web/console/index.html
+WEB_SOURCES := $(shell find web/src web/console -type f 2>/dev/null) web/vite.config.mjs web/package.json web/tsconfig.json
+#: Debian's Chromium for the browser tests (Playwright's own browser download is unreachable).
+CHROMIUM := /usr/bin/chromium
 export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)/functions/api:$(CURDIR)
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
@@ -14,7 +20,7 @@ HAVEN_PORT ?= 8000
 ROLE ?= responder
 STAGE ?= dev
 
-.PHONY: run test bench synth diff redrive lint format token outbox events openapi deploy destroy bootstrap clean venv
+.PHONY: run web web-check test bench synth diff redrive lint format token outbox events openapi deploy destroy bootstrap clean venv
 
 #: The CDK CLI as make deploy runs it: pinned by package-lock.json, from the repository root.
 CDK := npx --no-install cdk
@@ -33,12 +39,30 @@ $(NODE_STAMP): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-## make run: the whole platform locally on an embedded AWS; API on http://127.0.0.1:$(HAVEN_PORT)
-run: $(STAMP)
+$(WEB_STAMP): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $(WEB_STAMP)
+
+$(WEB_BUILD): $(WEB_STAMP) $(WEB_SOURCES)
+	cd web && npx --no-install vite build --logLevel warn
+
+## make web: build the web apps into build/web (the console at /console/)
+web: $(WEB_BUILD)
+
+## make web-check: the web client regenerated from docs/openapi.json (fails on drift), then tsc
+web-check: $(WEB_STAMP)
+	cd web && npm run --silent check
+
+$(CHROMIUM):
+	apt-get install -y --no-install-recommends chromium || \
+		(apt-get update && apt-get install -y --no-install-recommends chromium)
+
+## make run: the whole platform locally on an embedded AWS; API and console on http://127.0.0.1:$(HAVEN_PORT)
+run: $(STAMP) web
 	HAVEN_PORT=$(HAVEN_PORT) $(BIN)/python -m local
 
-## make test: lint, type checks and the whole suite (unit, integration, infra, e2e)
-test: $(STAMP) $(NODE_STAMP) lint
+## make test: lint, type checks and the whole suite (unit, integration, infra, e2e, browser)
+test: $(STAMP) $(NODE_STAMP) lint web-check web $(CHROMIUM)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 ## make token ROLE=responder [ORG_ID=..] [PARTNER_ID=..]: a bearer token for the local API
@@ -58,9 +82,10 @@ events: $(STAMP)
 redrive: $(STAMP)
 	@$(BIN)/python -m local.redrive $(QUEUE) $(if $(AWS),--aws --stage $(STAGE))
 
-## make openapi: regenerate docs/openapi.json from the route table and the request models
-openapi: $(STAMP)
+## make openapi: regenerate docs/openapi.json from the route table and the request models, and the web client
+openapi: $(STAMP) $(WEB_STAMP)
 	$(BIN)/python -m local.openapi
+	cd web && npm run --silent generate
 
 ## make bench: side-by-side ratios against bare boto3 on the same embedded AWS
 bench: $(STAMP)
@@ -97,4 +122,4 @@ destroy: $(STAMP) $(NODE_STAMP)
 	$(CDK) destroy $(CDK_CONTEXT)
 
 clean:
-	rm -rf cdk.out build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out build web/node_modules .pytest_cache .mypy_cache .ruff_cache

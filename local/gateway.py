@@ -26,6 +26,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from local.lambda_context import LambdaContext
 
+#: Answers the web apps' paths (local/static_site.py): (status, headers, body), or None for the API.
+StaticHandler = Callable[[str, str, dict[str, str], bytes], tuple[int, dict[str, str], bytes] | None]
+
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's own payload limit
 
 #: A client that sends nothing for this long (a body shorter than its ``Content-Length``, a
@@ -161,8 +164,10 @@ class LocalGateway:
         host: str = "127.0.0.1",
         port: int = 8000,
         read_timeout: float = READ_TIMEOUT_SECONDS,
+        static: StaticHandler | None = None,
     ) -> None:
         self._handler = handler
+        self._static = static
         self._routes = compile_routes(resource_paths)
         self._lock = threading.Lock()
         gateway = self
@@ -229,6 +234,12 @@ class LocalGateway:
             )
             request.close_connection = True
             return
+        if self._static is not None:
+            page = self._static(request.command, url.path, dict(request.headers.items()), body)
+            if page is not None:
+                status, page_headers, raw = page
+                self._reply(request, status, page_headers, b"" if request.command == "HEAD" else raw)
+                return
         found = match(self._routes, url.path)
         if found is None:
             self._reply(

@@ -76,6 +76,7 @@ class LocalPlatform:
         from local.gateway import LocalGateway
         from local.persistence import Snapshotter
         from local.provision import provision
+        from local.static_site import StaticSite
 
         reset_clients()
         provision(self.aws_endpoint)
@@ -90,7 +91,9 @@ class LocalPlatform:
         self.restored = self.snapshotter.load(urls)
 
         api = importlib.import_module("app")  # functions/api/app.py, as Lambda imports it
-        self.gateway = LocalGateway(api.handler, list(api.app.routes), port=self.api_port)
+        self.gateway = LocalGateway(
+            api.handler, list(api.app.routes), port=self.api_port, static=StaticSite()
+        )
 
         sqs = client("sqs")
         for q in QUEUES:

@@ -97,7 +97,9 @@ class Patch(Strict):
                 del prop["anyOf"]
                 prop.update(branches[0])
                 prop.pop("default", None)
-        schema["anyOf"] = [{"required": [name]} for name in cls.CHANGES]
+        # At least one change besides what is required (``expected_version``): JSON Schema says
+        # it with a count, since no other property may be given (additionalProperties: false).
+        schema["minProperties"] = len(schema.get("required", ())) + 1
         return schema
 
 

@@ -1,0 +1,176 @@
+"""The console in a real browser: Debian's Chromium driven by Playwright, against the local
+stack started as ``make run`` starts it (tests/e2e/conftest.py), with the web apps built as
+``make run`` builds them. Every screen a test looks at is checked with axe-core and saved as a
+screenshot in ``build/screenshots/`` (git-ignored)."""
+
+from __future__ import annotations
+
+import fcntl
+import gzip
+import re
+import subprocess
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, Playwright, Response, sync_playwright
+
+from tests import contract
+from tests.e2e.conftest import REPO, Platform, start_platform
+from tests.support import leaks
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags for a quiet, reproducible headless Chromium that calls nobody but the page's origin.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO / "build" / "screenshots"
+#: The longest a test waits for something the user would wait for.
+PATIENCE_MS = 15_000
+
+
+def _build_web_apps() -> None:
+    """``make web`` (npm ci and vite build when stale), once at a time across test workers."""
+    lock_path = REPO / "build" / ".web-build.lock"
+    lock_path.parent.mkdir(exist_ok=True)
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(["make", "--no-print-directory", "-s", "web"], cwd=REPO, check=True)
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
+    if not CHROMIUM.exists():
+        pytest.fail("no /usr/bin/chromium: make test installs it (apt-get install -y chromium)")
+    _build_web_apps()
+    running = start_platform(tmp_path_factory.mktemp("state"))
+    yield running
+    output = running.stop()
+    found = leaks(output) + leaks(running.event_log())
+    assert found == [], "personal data in the platform's logs or events:\n" + "\n".join(found)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture
+def browser(playwright: Playwright, tmp_path: Path) -> Iterator[BrowserContext]:
+    """A fresh Chromium profile per test, at the 1280×800 the console is designed for."""
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=str(CHROMIUM),
+        args=CHROMIUM_ARGS,
+        headless=True,
+        viewport={"width": 1280, "height": 800},
+        locale="en-GB",
+    )
+    context.set_default_timeout(PATIENCE_MS)
+    yield context
+    context.close()
+
+
+class Console:
+    """One person's tab of the console, with what the browser said about the page."""
+
+    def __init__(self, page: Page, url: str) -> None:
+        self.page = page
+        self.url = url
+        self.problems: list[str] = []
+        #: Every file of the web apps this tab downloaded: (path, bytes as sent, gzip size).
+        self.downloads: list[tuple[str, int, int]] = []
+        #: Every answer of the API the console received, to check against docs/openapi.json.
+        self.answers: list[contract.Answer] = []
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("response", self._response)
+        page.on("console", self._console)
+        page.add_init_script(path=str(AXE))  # as the page loads, outside its CSP
+
+    def _response(self, response: Response) -> None:
+        path = urlsplit(response.url).path
+        # What the API really answered (a test's own fake answers carry no Server header).
+        if path.startswith("/v1/") and response.header_value("server"):
+            self.answers.append(
+                contract.Answer(
+                    response.request.method,
+                    response.url,
+                    response.status,
+                    response.header_value("content-type") or "",
+                    response.body(),
+                )
+            )
+        if response.url.startswith(self.url) and path.startswith(("/console/", "/assets/")) and response.ok:
+            body = response.body()
+            self.downloads.append((path, len(body), len(gzip.compress(body, compresslevel=9))))
+
+    def shipped(self, suffix: str = "") -> int:
+        """Bytes downloaded so far, as gzip sends them, of files whose name ends with ``suffix``."""
+        return sum(size for path, _, size in self.downloads if path.endswith(suffix))
+
+    def _console(self, message: Any) -> None:
+        text = message.text
+        if "Content Security Policy" in text or "Refused to" in text:
+            self.problems.append(f"CSP: {text}")
+
+    def open(self, hash_: str = "") -> None:
+        self.page.goto(f"{self.url}/console/{hash_}")
+
+    def sign_in(self, role: str, **ids: str) -> None:
+        self.open("#/sign-in")
+        page = self.page
+        page.get_by_label("Role").select_option(role)
+        if "org_id" in ids:
+            page.get_by_label("Organisation id").fill(ids["org_id"])
+        if "partner_id" in ids:
+            page.get_by_label("Partner id").fill(ids["partner_id"])
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign out").wait_for()
+
+    def check(self, screen: str) -> None:
+        """The screen as it is now: no serious or critical axe violation, a screenshot kept."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{screen}.png"), full_page=True)
+        result = self.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"
+        )
+        bad = [v for v in result if v["impact"] in ("serious", "critical")]
+        assert bad == [], f"accessibility violations on {screen}: {bad}"
+        assert self.problems == [], f"the browser reported on {screen}: {self.problems}"
+
+
+@pytest.fixture
+def console(browser: BrowserContext, platform: Platform) -> Iterator[Callable[[], Console]]:
+    """Opens another tab (a second person: sessions are per tab, in memory). Every answer of the
+    API that a tab received must follow the contract the console's client was generated from."""
+    tabs: list[Console] = []
+
+    def open_tab() -> Console:
+        tabs.append(Console(browser.new_page(), platform.url))
+        return tabs[-1]
+
+    yield open_tab
+    broken = contract.report([answer for tab in tabs for answer in tab.answers])
+    assert not broken, "answers the console received that break docs/openapi.json:\n" + broken
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def name_pattern(text: str) -> re.Pattern[str]:
+    return re.compile(re.escape(text), re.IGNORECASE)

@@ -1,0 +1,170 @@
+// The incident map: MapLibre GL JS, loaded only when the map is shown, over a basemap bundled
+// with the app (Natural Earth countries from world-atlas), so it works with no internet.
+import type { FeatureCollection, Point } from "geojson";
+import type { GeoJSONSource, Map as MapLibreMap } from "maplibre-gl";
+import { useEffect, useRef, useState } from "preact/hooks";
+
+import type { Incident } from "../api/client";
+import { t } from "../i18n";
+import { navigate } from "./router";
+import { SEVERITY_COLOURS, UNKNOWN_COLOUR } from "./vocabulary";
+
+function asGeoJson(incidents: Incident[]): FeatureCollection<Point> {
+  return {
+    type: "FeatureCollection",
+    features: incidents.map((incident) => ({
+      type: "Feature",
+      id: incident.incident_id,
+      geometry: { type: "Point", coordinates: [incident.lon, incident.lat] },
+      properties: {
+        incident_id: incident.incident_id,
+        severity: incident.severity,
+        report_count: incident.report_count,
+      },
+    })),
+  };
+}
+
+async function createMap(container: HTMLElement): Promise<MapLibreMap> {
+  const [{ default: maplibregl }, { feature }, atlasUrl] = await Promise.all([
+    import("maplibre-gl"),
+    import("topojson-client"),
+    import("world-atlas/countries-110m.json?url").then((m: { default: string }) => m.default),
+    import("maplibre-gl/dist/maplibre-gl.css"),
+  ]);
+  const topology = await (await fetch(atlasUrl)).json();
+  const countries = feature(topology, topology.objects.countries);
+  const colourBySeverity: unknown[] = ["match", ["get", "severity"]];
+  for (const [severity, colour] of Object.entries(SEVERITY_COLOURS)) colourBySeverity.push(severity, colour);
+  colourBySeverity.push(UNKNOWN_COLOUR);
+  const map = new maplibregl.Map({
+    container,
+    center: [20, 5],
+    zoom: 1.5,
+    attributionControl: { compact: true, customAttribution: t("map.attribution") },
+    style: {
+      version: 8,
+      sources: {
+        countries: { type: "geojson", data: countries },
+        incidents: { type: "geojson", data: asGeoJson([]) },
+      },
+      layers: [
+        { id: "sea", type: "background", paint: { "background-color": "#cfe3ef" } },
+        { id: "land", type: "fill", source: "countries", paint: { "fill-color": "#f4f1ea" } },
+        { id: "borders", type: "line", source: "countries", paint: { "line-color": "#9a9486", "line-width": 0.6 } },
+        {
+          id: "incidents",
+          type: "circle",
+          source: "incidents",
+          paint: {
+            "circle-color": colourBySeverity as never,
+            "circle-radius": ["interpolate", ["linear"], ["get", "report_count"], 1, 7, 20, 16],
+            "circle-stroke-color": "#ffffff",
+            "circle-stroke-width": 2,
+          },
+        },
+      ],
+    },
+  });
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+  map.on("click", "incidents", (event) => {
+    const id = event.features?.[0]?.properties?.incident_id;
+    if (typeof id === "string") navigate(`#/incidents/${encodeURIComponent(id)}`);
+  });
+  map.on("mouseenter", "incidents", () => (map.getCanvas().style.cursor = "pointer"));
+  map.on("mouseleave", "incidents", () => (map.getCanvas().style.cursor = ""));
+  await new Promise<void>((resolve) => map.once("load", () => resolve()));
+  return map;
+}
+
+function wrap(lon: number): number {
+  return ((((lon + 180) % 360) + 360) % 360) - 180;
+}
+
+/** The map's view as the API's ``bbox`` (west,south,east,north; west > east across 180°). */
+function viewOf(map: MapLibreMap): string {
+  const bounds = map.getBounds();
+  const whole = bounds.getEast() - bounds.getWest() >= 360;
+  const west = whole ? -180 : wrap(bounds.getWest());
+  const east = whole ? 180 : wrap(bounds.getEast());
+  const south = Math.max(-90, bounds.getSouth());
+  const north = Math.min(90, bounds.getNorth());
+  return [west, south, east, north].map((n) => n.toFixed(4)).join(",");
+}
+
+export function IncidentMap(props: { incidents: Incident[]; onViewChange?: (bbox: string) => void }) {
+  const container = useRef<HTMLDivElement>(null);
+  const [map, setMap] = useState<MapLibreMap | null>(null);
+  const [failed, setFailed] = useState(false);
+  const fitted = useRef(false);
+
+  useEffect(() => {
+    let created: MapLibreMap | null = null;
+    let cancelled = false;
+    if (container.current) {
+      createMap(container.current).then(
+        (m) => {
+          created = m;
+          if (cancelled) m.remove();
+          else setMap(m);
+        },
+        () => setFailed(true),
+      );
+    }
+    return () => {
+      cancelled = true;
+      created?.remove();
+    };
+  }, []);
+
+  const onViewChange = useRef(props.onViewChange);
+  onViewChange.current = props.onViewChange;
+  useEffect(() => {
+    if (!map) return;
+    const report = () => onViewChange.current?.(viewOf(map));
+    report();
+    map.on("moveend", report);
+    return () => void map.off("moveend", report);
+  }, [map]);
+
+  useEffect(() => {
+    if (!map) return;
+    const source = map.getSource("incidents") as GeoJSONSource | undefined;
+    source?.setData(asGeoJson(props.incidents));
+    // Count what the map really drew once it has settled: the list and the map must agree.
+    map.once("idle", () => {
+      const drawn = map.queryRenderedFeatures({ layers: ["incidents"] }).length;
+      container.current?.setAttribute("data-drawn-incidents", String(drawn));
+    });
+    map.triggerRepaint();
+    if (!fitted.current && props.incidents.length) {
+      fitted.current = true;
+      const lons = props.incidents.map((i) => i.lon);
+      const lats = props.incidents.map((i) => i.lat);
+      map.fitBounds(
+        [
+          [Math.min(...lons), Math.min(...lats)],
+          [Math.max(...lons), Math.max(...lats)],
+        ],
+        { padding: 60, maxZoom: 7, duration: 0 },
+      );
+    }
+  }, [map, props.incidents]);
+
+  return (
+    <div class="incident-map">
+      <h2 id="map-title">{t("incidents.map")}</h2>
+      <div
+        ref={container}
+        class="map-canvas"
+        role="region"
+        aria-labelledby="map-title"
+        aria-describedby="map-note"
+        data-map-ready={map ? "true" : "false"}
+      />
+      <p id="map-note" class="hint">
+        {failed ? t("map.failed") : t("map.note", { count: props.incidents.length })}
+      </p>
+    </div>
+  );
+}
