@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
+import socket
 import ssl
 import threading
 import time
@@ -264,3 +265,37 @@ def test_the_deadline_holds_over_tls_to_a_pinned_address(tmp_path: Path) -> None
             answer.read()
         assert time.monotonic() - started < 4.0
         assert slow.requests == 1
+
+
+def test_a_peer_dripping_its_tls_handshake_cannot_hold_the_call_past_its_deadline(tmp_path: Path) -> None:
+    """A server that answers the ClientHello with a record header announcing 16 KiB, then one
+    byte every 0.2 s: a timeout per read would never fire. The socket's timeout is set to what
+    is left of the deadline before the handshake, and CPython's ssl spends it on the handshake
+    as a whole: the call ends at the deadline."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip() -> None:
+        peer, _ = listener.accept()
+        with peer:
+            peer.recv(65536)  # the ClientHello
+            peer.sendall(b"\x16\x03\x03\x40\x00")  # a handshake record of 16384 bytes follows...
+            for _ in range(20):  # 4 s, then the connection closes (so a failing run ends)
+                if stop.wait(0.2):
+                    return
+                try:
+                    peer.sendall(b"\x00")
+                except OSError:
+                    return
+
+    threading.Thread(target=drip, daemon=True).start()
+    target = Target(f"https://feed.example.org:{listener.getsockname()[1]}/items", ("127.0.0.1",))
+    started = time.monotonic()
+    try:
+        with pytest.raises(urllib.error.URLError) as refused:
+            outbound.open_checked(target, urllib.request.Request(target.url), outbound.Deadline(1))
+        assert isinstance(refused.value.reason, TimeoutError)
+        assert time.monotonic() - started < 3.0
+    finally:
+        stop.set()
+        listener.close()
