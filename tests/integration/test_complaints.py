@@ -206,10 +206,13 @@ def test_the_view_suggests_the_partners_routing_chooses_until_they_are_referred(
     nepal = partner(client, None)
     partner(client, None, name="Kenya NEA", jurisdictions={"origin": ["KE"]})
     filed = file(client)
-    suggested = staff_get(client, filed["complaint_id"])["suggested_partners"]
+    view = staff_get(client, filed["complaint_id"])
+    assert view["allowed_actions"] == ["triage", "close"]
+    suggested = view["suggested_partners"]
     assert suggested == [{"partner_id": nepal["partner_id"], "name": "Department of Foreign Employment"}]
     triage_and_refer(client, filed["complaint_id"])
-    assert staff_get(client, filed["complaint_id"])["suggested_partners"] == []
+    referred = staff_get(client, filed["complaint_id"])
+    assert (referred["suggested_partners"], referred["allowed_actions"]) == ([], ["refer", "close"])
 
 
 def test_referral_is_delivered_signed_with_identity_by_consent(client: Any) -> None:

@@ -529,6 +529,7 @@ class SuggestedPartner(Out):
 
 
 class ComplaintDetail(Complaint):
+    allowed_actions: list[str] = Field(description="The transitions its status allows now")
     suggested_partners: list[SuggestedPartner] = Field(
         description="Active partners the routing rules choose now, less those already referred"
     )

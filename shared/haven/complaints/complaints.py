@@ -496,6 +496,11 @@ def suggested_partners(complaint: dict[str, Any], partners: PartnerDirectory) ->
     return [{"partner_id": pid, "name": directory[pid]["name"]} for pid in chosen if pid not in already]
 
 
+def allowed_actions(complaint: dict[str, Any]) -> list[str]:
+    """The transitions the complaint's status allows now."""
+    return [a.value for a in ALLOWED[Status(complaint["status"])]]
+
+
 def staff_view(complaint: dict[str, Any]) -> dict[str, Any]:
     """The complaint as auditors see it (contact included; the tracking hash never)."""
     return {k: v for k, v in complaint.items() if k != "tracking_hash"}

@@ -1536,6 +1536,11 @@ export interface components {
             /** Public Messages */
             public_messages: components["schemas"]["PublicMessage"][];
             /**
+             * Allowed Actions
+             * @description The transitions its status allows now
+             */
+            allowed_actions: string[];
+            /**
              * Suggested Partners
              * @description Active partners the routing rules choose now, less those already referred
              */
