@@ -226,6 +226,10 @@ export function ComplaintDetail(props: { id: string }) {
     setFailure(outcome.failure);
   };
 
+  const describe = (key: string, value: unknown): string => {
+    const values = Array.isArray(value) ? value.map(String) : [String(value)];
+    return (key === "partners" || key === "partner_id" ? values.map(partnerName) : values).join(", ");
+  };
   const partnerName = (id: string) =>
     partners.find((p) => p.partner_id === id)?.name ??
     complaint?.suggested_partners.find((p) => p.partner_id === id)?.name ??
@@ -436,7 +440,7 @@ export function ComplaintDetail(props: { id: string }) {
               {t("audit.complaint.timeline_entry", { at: formatTime(entry.at), event: entry.event })}
               {Object.entries(entry)
                 .filter(([k]) => k !== "at" && k !== "event")
-                .map(([k, v]) => ` · ${k}: ${k === "partner_id" ? partnerName(String(v)) : Array.isArray(v) ? v.join(", ") : String(v)}`)
+                .map(([k, v]) => ` · ${k}: ${describe(k, v)}`)
                 .join("")}
             </li>
           ))}

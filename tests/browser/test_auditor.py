@@ -1,0 +1,278 @@
+"""The auditor's journeys in the console: an application from submitted to accredited, and a
+complaint triaged and referred to the partner the routing suggests."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Platform
+from tests.e2e.test_accreditation import APPS, PDF, PRINCIPLES, QUESTIONS
+
+from .conftest import Console, unique
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def _api(platform: Platform, method: str, path: str, token: str | None = None, **kwargs: Any) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    headers |= kwargs.pop("headers", {})
+    answer = requests.request(method, platform.url + path, headers=headers, timeout=10, **kwargs)
+    assert answer.status_code in (200, 201), answer.text
+    return answer.json()
+
+
+def submitted_application(platform: Platform, legal_name: str) -> dict[str, Any]:
+    """A recruiter's application, complete with its four documents uploaded, and submitted."""
+    recruiter = platform.token("recruiter", org_id=unique("org-browser"))
+    created = _api(
+        platform,
+        "POST",
+        APPS,
+        recruiter,
+        json={
+            "organisation": {
+                "legal_name": legal_name,
+                "registrations": [{"country": "NP", "number": "OCR-7731"}],
+                "licences": [{"country": "NP", "number": "DoFE 7731/080"}],
+                "countries_of_operation": ["NP", "QA"],
+                "corridors": [{"origin": "NP", "destination": "QA"}],
+                "contact": {"name": "Compliance", "email": "compliance@himal.example.org"},
+            }
+        },
+    )
+    path = f"{APPS}/{created['application_id']}"
+    patched = _api(
+        platform,
+        "PATCH",
+        path,
+        recruiter,
+        json={
+            "expected_version": created["version"],
+            "attestations": {
+                p: {"accepted": True, "signed_by": "Director", "signed_at": "2026-11-20T08:00:00Z"}
+                for p in PRINCIPLES
+            },
+            "questionnaire": {q: "Described in our policy manual, section 3." for q in QUESTIONS},
+        },
+    )
+    for kind in ("licence", "registration", "contract_template", "fee_policy"):
+        declared = _api(
+            platform,
+            "POST",
+            path + "/documents",
+            recruiter,
+            json={
+                "kind": kind,
+                "content_type": "application/pdf",
+                "size_bytes": len(PDF),
+                "sha256": hashlib.sha256(PDF).hexdigest(),
+                "filename": f"{kind}.pdf",
+            },
+        )
+        upload = declared["upload"]
+        stored = requests.post(
+            upload["url"], data=upload["fields"], files={"file": (f"{kind}.pdf", PDF)}, timeout=10
+        )
+        assert stored.status_code in (200, 201, 204), stored.text
+    ready = _api(platform, "GET", path, recruiter)
+    assert ready["missing"] == []
+    assert ready["version"] >= patched["version"]
+    return _api(platform, "POST", path + "/submit", recruiter, json={"expected_version": ready["version"]})  # type: ignore[no-any-return]
+
+
+def take(page: Page, action: str, reason: str, **details: str) -> None:
+    """Chooses ``action``, fills what it needs and the reason, and submits it."""
+    page.get_by_role("radio", name=action, exact=True).check()
+    for label, value in details.items():
+        page.get_by_label(label.replace("_", " ")).fill(value)
+    page.get_by_label("Reason").fill(reason)
+    page.get_by_role("button", name=action, exact=True).click()
+
+
+def test_an_auditor_takes_an_application_from_submitted_to_accredited(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    legal_name = f"Himal Manpower {unique('pvt')}"
+    application = submitted_application(platform, legal_name)
+    auditor = console()
+    auditor.sign_in("auditor")
+    page = auditor.page
+    page.get_by_role("navigation", name="Console").get_by_role("link", name="Accreditation").click()
+    expect(page.get_by_role("heading", level=1, name="Accreditation queue")).to_be_focused()
+    expect(page.get_by_label("State")).to_have_value("submitted")
+    row = page.get_by_role("row").filter(has_text=legal_name)
+    expect(row).to_contain_text("Submitted")
+    auditor.check("accreditation-queue")
+
+    row.get_by_role("link", name=legal_name).click()
+    expect(page.get_by_role("heading", level=1, name=legal_name)).to_be_focused()
+    state = page.locator("[data-fact=state]")
+    expect(state).to_have_text("Submitted")
+    documents = page.get_by_role("region", name="Documents (4)")
+    for kind in ("licence", "registration", "contract_template", "fee_policy"):
+        link = documents.get_by_role("link", name=f"{kind}: {kind}.pdf")
+        expect(link).to_have_attribute("href", re.compile(r".+"))
+    expect(page.get_by_text("Nothing is missing.")).to_be_visible()
+    expect(page.get_by_role("region", name="Compliance reviews")).to_contain_text("No compliance review")
+    expect(page.get_by_role("radio")).to_have_count(1)  # only what the state allows: start review
+    auditor.check("application-submitted")
+
+    # A reason is required: the API's message shows beside the field, and the choice is kept.
+    page.get_by_role("radio", name="Start review", exact=True).check()
+    page.get_by_role("button", name="Start review", exact=True).click()
+    expect(page.get_by_label("Reason")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_role("radio", name="Start review", exact=True)).to_be_checked()
+    expect(state).to_have_text("Submitted")
+
+    take(page, "Start review", "Documents received and complete")
+    expect(page.get_by_role("status")).to_have_text(
+        "Done: Start review. The application is now Under review."
+    )
+    expect(state).to_have_text("Under review")
+    take(page, "Schedule audit", "Site visit agreed", Audit_date="2026-12-15", Auditor="Field auditor Gurung")
+    expect(state).to_have_text("Audit scheduled")
+    expect(page.get_by_role("region", name="Audit")).to_contain_text("Field auditor Gurung")
+    take(page, "Complete audit", "Audit done", Findings="Zero-fee policy verified with workers")
+    expect(state).to_have_text("Audit completed")
+    take(page, "Accredit", "All checks passed", Term_in_years="3")
+    expect(state).to_have_text("Accredited")
+    expect(page.locator("[data-fact=valid-until]")).not_to_have_text("none")
+
+    history = page.get_by_role("region", name="History").get_by_role("listitem")
+    expect(history).to_have_count(5)
+    expect(history.nth(1)).to_contain_text("Start review, Submitted → Under review")
+    expect(history.nth(1)).to_contain_text("reason: Documents received and complete")
+    expect(history.nth(4)).to_contain_text("Accredit, Audit completed → Accredited")
+    auditor.check("application-accredited")
+
+    # The API agrees, and a move decided on an old version shows the conflict and what is allowed.
+    path = f"{APPS}/{application['application_id']}"
+    fresh = _api(platform, "GET", path, platform.token("auditor"))
+    assert fresh["state"] == "accredited"
+    _api(
+        platform,
+        "POST",
+        path + "/transitions",
+        platform.token("admin"),
+        json={
+            "action": "suspend",
+            "reason": "Complaint under investigation",
+            "expected_version": fresh["version"],
+            "suspended_until": "2027-01-15T00:00:00Z",
+        },
+    )
+    page.get_by_role("radio", name="Suspend", exact=True).check()
+    page.get_by_label("Suspended until").fill("2027-02-01T00:00")
+    page.get_by_label("Reason").fill("A second suspension")
+    page.get_by_role("button", name="Suspend", exact=True).click()
+    conflict = page.get_by_role("alert")
+    expect(conflict).to_contain_text("Changed by someone else.")
+    expect(conflict).to_contain_text("It is now Suspended; allowed now: Reinstate, Withdraw")
+    expect(conflict).to_be_focused()
+    expect(state).to_have_text("Suspended")
+    expect(page.get_by_label("Reason")).to_have_value("A second suspension")
+    auditor.check("application-conflict")
+
+
+def test_an_auditor_triages_a_complaint_and_refers_it_to_the_suggested_partner(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    admin = platform.token("admin")
+    nepal = _api(
+        platform,
+        "POST",
+        "/v1/admin/partners",
+        admin,
+        json={
+            "name": f"Department of Foreign Employment {unique('np')}",
+            "jurisdictions": {"origin": ["NP"]},
+            "categories": ["recruitment_fees"],
+            "webhook_url": None,
+            "contact": {"email": "complaints@dofe.example.org"},
+        },
+    )
+    kenya = _api(
+        platform,
+        "POST",
+        "/v1/admin/partners",
+        admin,
+        json={
+            "name": f"Kenya National Employment Authority {unique('ke')}",
+            "jurisdictions": {"origin": ["KE"]},
+            "categories": ["recruitment_fees"],
+            "webhook_url": None,
+            "contact": {"email": "complaints@nea.example.org"},
+        },
+    )
+    recruiter = f"Quick Visas {unique('ltd')}"
+    filed = _api(
+        platform,
+        "POST",
+        "/v1/complaints",
+        json={
+            "recruiter": {"name": recruiter, "country": "NP"},
+            "categories": ["recruitment_fees"],
+            "description": "The agent charged me a fee before the flight and kept the receipt.",
+            "origin_country": "NP",
+            "destination_country": "QA",
+            "consent_share_identity": "no",
+            "evidence": [{"content_type": "image/jpeg", "size_bytes": 20000}],
+        },
+        headers={"Idempotency-Key": unique("browser-complaint")},
+    )
+
+    auditor = console()
+    auditor.sign_in("auditor")
+    page = auditor.page
+    page.get_by_role("navigation", name="Console").get_by_role("link", name="Complaints").click()
+    expect(page.get_by_role("heading", level=1, name="Complaints queue")).to_be_focused()
+    expect(page.get_by_label("Status")).to_have_value("filed")
+    row = page.get_by_role("row").filter(has_text=recruiter)
+    expect(row).to_contain_text("Recruitment fees")
+    expect(row).to_contain_text("NP → QA")
+    auditor.check("complaints-queue")
+
+    row.get_by_role("link", name=recruiter).click()
+    expect(page.get_by_role("heading", level=1, name=f"Complaint about {recruiter}")).to_be_focused()
+    status = page.locator("[data-fact=status]")
+    expect(status).to_have_text("Filed")
+    expect(page.get_by_role("region", name="Evidence (1)").get_by_role("link")).to_have_count(1)
+    expect(page.get_by_role("region", name="Timeline")).to_contain_text("filed")
+    auditor.check("complaint-filed")
+
+    # Triage: the priority is required, and the API says so beside it.
+    page.get_by_role("radio", name="Triage", exact=True).check()
+    page.get_by_role("button", name="Triage", exact=True).click()
+    expect(page.get_by_label("Priority")).to_have_accessible_description("triage sets a priority")
+    page.get_by_label("Priority").select_option("high")
+    page.get_by_role("button", name="Triage", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Done: Triage. The complaint is now Triaged.")
+    expect(status).to_have_text("Triaged")
+    expect(page.locator("[data-fact=priority]")).to_have_text("High")
+
+    # Refer: the partner the routing rules choose is suggested and checked; the other is not.
+    page.get_by_role("radio", name="Refer to partners", exact=True).check()
+    partners = page.get_by_role("group", name="Refer to")
+    suggested = partners.get_by_role("checkbox", name=f"{nepal['name']} (suggested)")
+    expect(suggested).to_be_checked()
+    expect(partners.get_by_role("checkbox", name=kenya["name"])).not_to_be_checked()
+    auditor.check("complaint-refer")
+    page.get_by_role("button", name="Refer to partners", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text(f"Referred to {nepal['name']}.")
+    expect(status).to_have_text("Referred")
+    expect(page.get_by_role("region", name="Referrals").get_by_role("listitem")).to_have_text([nepal["name"]])
+    expect(page.get_by_role("region", name="Timeline")).to_contain_text(f"partners: {nepal['name']}")
+    auditor.check("complaint-referred")
+
+    complaint = _api(
+        platform, "GET", f"/v1/admin/complaints/{filed['complaint_id']}", platform.token("auditor")
+    )
+    assert [r["partner_id"] for r in complaint["referrals"]] == [nepal["partner_id"]]
+    assert complaint["priority"] == "high"
