@@ -250,8 +250,10 @@ export function ApplicationDetail(props: { id: string }) {
   if (!application) return <p role="status">{t("audit.application.loading")}</p>;
 
   const errors = fieldErrors(failure);
-  const general = failure && Object.keys(errors).length === 0 ? failure : null;
   const details = DETAILS[draft.action as Action] ?? [];
+  // A field the form does not show (or no field at all): the failure is told as a whole.
+  const shown = new Set<string>(["action", "reason", "expected_version", ...details]);
+  const general = failure && (Object.keys(errors).length === 0 || Object.keys(errors).some((f) => !shown.has(f))) ? failure : null;
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
   return (
     <article aria-labelledby="application-title" class="incident-detail">

@@ -251,7 +251,9 @@ export function ComplaintDetail(props: { id: string }) {
   if (!complaint) return <p role="status">{t("audit.complaint.loading")}</p>;
 
   const errors = fieldErrors(failure);
-  const general = failure && Object.keys(errors).length === 0 ? failure : null;
+  const shownFields: Record<string, readonly string[]> = { triage: ["priority", "categories"], refer: ["add_partners"] };
+  const shown = new Set<string>(["reason", ...(shownFields[draft.action] ?? [])]);
+  const general = failure && (Object.keys(errors).length === 0 || Object.keys(errors).some((f) => !shown.has(f))) ? failure : null;
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
   const categories = draft.categories ?? (complaint.categories as Category[]);
   const referred = new Set(complaint.referrals.map((r) => r.partner_id));
