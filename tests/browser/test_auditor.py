@@ -276,3 +276,75 @@ def test_an_auditor_triages_a_complaint_and_refers_it_to_the_suggested_partner(
     )
     assert [r["partner_id"] for r in complaint["referrals"]] == [nepal["partner_id"]]
     assert complaint["priority"] == "high"
+
+
+def test_a_failed_load_or_transition_says_what_failed_and_keeps_what_was_typed(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    recruiter = f"Sure Jobs {unique('ltd')}"
+    _api(
+        platform,
+        "POST",
+        "/v1/complaints",
+        json={
+            "recruiter": {"name": recruiter, "country": "NP"},
+            "categories": ["deception"],
+            "description": "The contract I signed at home is not the one I was given here.",
+            "origin_country": "NP",
+            "destination_country": "AE",
+            "consent_share_identity": "no",
+        },
+        headers={"Idempotency-Key": unique("browser-complaint")},
+    )
+    auditor = console()
+    auditor.sign_in("auditor")
+    page = auditor.page
+    problem = '{"type":"about:blank","title":"Service unavailable","status":503,"detail":"try later"}'
+    page.route(
+        "**/v1/admin/complaints?*",
+        lambda route: route.fulfill(status=503, content_type="application/problem+json", body=problem),
+    )
+    page.get_by_role("navigation", name="Console").get_by_role("link", name="Complaints").click()
+    failure = page.get_by_role("alert")
+    expect(failure).to_contain_text("The complaints could not be loaded.")
+    expect(failure).to_contain_text("status 503")
+    auditor.check("complaints-server-error")
+    page.unroute("**/v1/admin/complaints?*")
+    failure.get_by_role("button", name="Retry").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    row = page.get_by_role("row").filter(has_text=recruiter)
+    expect(row).to_be_visible()
+
+    # An empty queue says what to do.
+    page.get_by_label("Status").select_option("closed")
+    expect(page.get_by_text("No complaint is Closed. Choose another status")).to_be_visible()
+    page.get_by_label("Status").select_option("filed")
+    row.get_by_role("link", name=recruiter).click()
+    expect(page.get_by_role("heading", level=1, name=f"Complaint about {recruiter}")).to_be_focused()
+
+    # The server fails the close: the reason typed is still there, and closing again works.
+    page.route(
+        "**/v1/admin/complaints/*/transitions",
+        lambda route: route.fulfill(status=500, content_type="text/plain", body="upstream failure"),
+    )
+    page.get_by_role("radio", name="Close", exact=True).check()
+    page.get_by_label("Reason for closing").fill("Duplicate of an earlier complaint")
+    page.get_by_role("button", name="Close", exact=True).click()
+    failed = page.get_by_role("alert")
+    expect(failed).to_contain_text("The change could not be made. What you typed is kept.")
+    expect(failed).to_contain_text("status 500")
+    expect(page.get_by_label("Reason for closing")).to_have_value("Duplicate of an earlier complaint")
+    expect(page.locator("[data-fact=status]")).to_have_text("Filed")
+    page.unroute("**/v1/admin/complaints/*/transitions")
+    page.get_by_role("button", name="Close", exact=True).click()
+    expect(page.locator("[data-fact=status]")).to_have_text("Closed")
+    expect(page.get_by_text("This complaint is closed: nothing more can be done.")).to_be_visible()
+    expect(page.get_by_role("region", name="Timeline")).to_contain_text(
+        "reason: Duplicate of an earlier complaint"
+    )
+
+    # On a tablet the complaint reads top to bottom, nothing cut off.
+    page.set_viewport_size({"width": 820, "height": 1180})
+    expect(page.get_by_role("heading", level=1, name=f"Complaint about {recruiter}")).to_be_in_viewport()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    auditor.check("complaint-tablet")
