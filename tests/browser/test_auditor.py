@@ -296,6 +296,20 @@ def test_a_failed_load_or_transition_says_what_failed_and_keeps_what_was_typed(
         },
         headers={"Idempotency-Key": unique("browser-complaint")},
     )
+    _api(
+        platform,
+        "POST",
+        "/v1/complaints",
+        json={
+            "recruiter": {"name": f"Other Agency {unique('ltd')}", "country": "NP"},
+            "categories": ["wage_theft"],
+            "description": "My wages for three months were never paid by the employer.",
+            "origin_country": "NP",
+            "destination_country": "AE",
+            "consent_share_identity": "no",
+        },
+        headers={"Idempotency-Key": unique("browser-complaint")},
+    )
     auditor = console()
     auditor.sign_in("auditor")
     page = auditor.page
@@ -314,6 +328,18 @@ def test_a_failed_load_or_transition_says_what_failed_and_keeps_what_was_typed(
     expect(page.get_by_role("alert")).to_have_count(0)
     row = page.get_by_role("row").filter(has_text=recruiter)
     expect(row).to_be_visible()
+
+    # The queue pages with the API's cursor: asked a page of one, it shows one, then the next.
+    page.route(
+        "**/v1/admin/complaints?*",
+        lambda route: route.continue_(url=route.request.url.replace("limit=50", "limit=1")),
+    )
+    page.get_by_label("Status").select_option("triaged")
+    page.get_by_label("Status").select_option("filed")
+    expect(page.get_by_role("table")).to_have_accessible_name("1 complaint(s)")
+    page.get_by_role("button", name="Show more").click()
+    expect(page.get_by_role("table")).to_have_accessible_name("2 complaint(s)")
+    page.unroute("**/v1/admin/complaints?*")
 
     # An empty queue says what to do.
     page.get_by_label("Status").select_option("closed")
