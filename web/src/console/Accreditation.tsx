@@ -380,7 +380,7 @@ export function ApplicationDetail(props: { id: string }) {
           <h2 id="audit-title">{t("audit.application.audit")}</h2>
           <dl class="facts">
             {Object.entries(application.audit).map(([k, v]) => (
-              <Fact key={k} label={k} value={Array.isArray(v) ? v.join("; ") || t("audit.none") : String(v)} />
+              <Fact key={k} label={auditLabel(k)} value={auditValue(k, v)} />
             ))}
           </dl>
         </section>
@@ -426,6 +426,20 @@ export function ApplicationDetail(props: { id: string }) {
       </section>
     </article>
   );
+}
+
+const AUDIT_FIELDS: Record<string, MessageKey> = {
+  date: "audit.audit.date",
+  auditor: "audit.audit.auditor",
+  findings: "audit.audit.findings",
+  non_conformities: "audit.audit.non_conformities",
+  completed_at: "audit.audit.completed_at",
+};
+const auditLabel = (key: string) => (AUDIT_FIELDS[key] ? t(AUDIT_FIELDS[key]) : key);
+function auditValue(key: string, value: unknown): string {
+  if (Array.isArray(value)) return value.map(String).join("; ") || t("audit.none");
+  if (key === "completed_at" && typeof value === "string") return formatTime(value);
+  return String(value);
 }
 
 export function Fact(props: { label: string; value: string; testid?: string }) {
