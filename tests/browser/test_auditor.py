@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Platform
 from tests.e2e.test_accreditation import APPS, PDF, PRINCIPLES, QUESTIONS
+from tests.support import wait_for
 
 from .conftest import Console, unique
 
@@ -85,6 +86,72 @@ def submitted_application(platform: Platform, legal_name: str) -> dict[str, Any]
     assert ready["missing"] == []
     assert ready["version"] >= patched["version"]
     return _api(platform, "POST", path + "/submit", recruiter, json={"expected_version": ready["version"]})  # type: ignore[no-any-return]
+
+
+def substantiated_complaint(platform: Platform, recruiter_id: str) -> str:
+    """A complaint naming the recruiter by its roster id, referred to a partner that resolves it
+    as substantiated; returns its id once the compliance review is open on the application."""
+    admin, auditor = platform.token("admin"), platform.token("auditor")
+    authority = _api(
+        platform,
+        "POST",
+        "/v1/admin/partners",
+        admin,
+        json={
+            "name": f"Labour Inspectorate {unique('np')}",
+            "jurisdictions": {"origin": ["NP"]},
+            "categories": ["recruitment_fees"],
+            "webhook_url": None,
+            "contact": {"email": "inspect@labour.example.org"},
+        },
+    )
+    filed = _api(
+        platform,
+        "POST",
+        "/v1/complaints",
+        json={
+            "recruiter": {"recruiter_id": recruiter_id},
+            "categories": ["recruitment_fees"],
+            "description": "They asked me for 2000 USD before the visa was issued.",
+            "origin_country": "NP",
+            "destination_country": "QA",
+            "consent_share_identity": "no",
+        },
+        headers={"Idempotency-Key": unique("browser-complaint")},
+    )
+    path = f"/v1/admin/complaints/{filed['complaint_id']}"
+    triaged = _api(
+        platform,
+        "POST",
+        path + "/transitions",
+        auditor,
+        json={"action": "triage", "expected_version": 1, "priority": "high"},
+    )
+    referred = _api(
+        platform,
+        "POST",
+        path + "/transitions",
+        auditor,
+        json={"action": "refer", "expected_version": triaged["version"]},
+    )
+    [referral] = [r for r in referred["referred"] if r["partner_id"] == authority["partner_id"]]
+    partner = platform.token("partner", partner_id=authority["partner_id"])
+    _api(
+        platform,
+        "POST",
+        f"/v1/partner/referrals/{referral['referral_id']}/ack",
+        partner,
+        json={"status": "resolved", "outcome": {"substantiated": True, "remedy": "Fees refunded"}},
+    )
+
+    def reviewed() -> bool:
+        apps = _api(platform, "GET", f"{APPS}?state=suspended", auditor)["items"]
+        [mine] = [a for a in apps if a["org_id"] == recruiter_id]
+        found = _api(platform, "GET", f"{APPS}/{mine['application_id']}", auditor)
+        return any(r["complaint_id"] == filed["complaint_id"] for r in found["compliance_reviews"] or [])
+
+    wait_for(reviewed, seconds=30)
+    return filed["complaint_id"]  # type: ignore[no-any-return]
 
 
 def take(page: Page, action: str, reason: str, **details: str) -> None:
@@ -179,6 +246,19 @@ def test_an_auditor_takes_an_application_from_submitted_to_accredited(
     expect(state).to_have_text("Suspended")
     expect(page.get_by_label("Reason")).to_have_value("A second suspension")
     auditor.check("application-conflict")
+
+    # A complaint against this recruiter, substantiated by a partner, opens a compliance review
+    # that the auditor sees on the application and follows to the complaint.
+    reviewed = substantiated_complaint(platform, application["org_id"])
+    page.get_by_role("link", name="Back to the accreditation queue").click()
+    page.get_by_label("State").select_option("suspended")
+    page.get_by_role("row").filter(has_text=legal_name).get_by_role("link", name=legal_name).click()
+    reviews = page.get_by_role("region", name="Compliance reviews")
+    expect(reviews).to_contain_text("by a substantiated complaint (Recruitment fees)")
+    auditor.check("application-compliance-review")
+    reviews.get_by_role("link", name="Open the complaint").click()
+    expect(page).to_have_url(re.compile(f"#/complaints/{reviewed}$"))
+    expect(page.locator("[data-fact=status]")).to_have_text("Referred")
 
 
 def test_an_auditor_triages_a_complaint_and_refers_it_to_the_suggested_partner(

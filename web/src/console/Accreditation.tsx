@@ -391,11 +391,7 @@ export function ApplicationDetail(props: { id: string }) {
         {application.compliance_reviews?.length ? (
           <ul>
             {application.compliance_reviews.map((review, n) => (
-              <li key={n}>
-                {Object.entries(review)
-                  .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
-                  .join(" · ")}
-              </li>
+              <ComplianceReview key={n} review={review} />
             ))}
           </ul>
         ) : (
@@ -440,6 +436,21 @@ function auditValue(key: string, value: unknown): string {
   if (Array.isArray(value)) return value.map(String).join("; ") || t("audit.none");
   if (key === "completed_at" && typeof value === "string") return formatTime(value);
   return String(value);
+}
+
+/** A review a substantiated complaint opened (ADR 0014): when, on which complaint, about what. */
+function ComplianceReview(props: { review: Record<string, unknown> }) {
+  const { complaint_id, opened_at, categories } = props.review;
+  const what = Array.isArray(categories) ? categories.map((c) => t(`audit.category.${String(c)}` as MessageKey)).join(", ") : "";
+  const when = typeof opened_at === "string" ? formatTime(opened_at) : "";
+  return (
+    <li>
+      {t("audit.application.review", { at: when, categories: what })}{" "}
+      {typeof complaint_id === "string" ? (
+        <a href={`#/complaints/${encodeURIComponent(complaint_id)}`}>{t("audit.application.review_complaint")}</a>
+      ) : null}
+    </li>
+  );
 }
 
 export function Fact(props: { label: string; value: string; testid?: string }) {
