@@ -83,7 +83,7 @@ export function Applications() {
       <h1 id="applications-title" tabIndex={-1} ref={heading}>
         {t("audit.applications.title")}
       </h1>
-      <div class="field">
+      <div class="field queue-filter">
         <label for="application-state">{t("audit.applications.state")}</label>
         <select id="application-state" value={state} onChange={(e) => setState(e.currentTarget.value as AppState)}>
           {APP_STATES.map((s) => (

@@ -74,7 +74,7 @@ export function Complaints() {
       <h1 id="complaints-title" tabIndex={-1} ref={heading}>
         {t("audit.complaints.title")}
       </h1>
-      <div class="field">
+      <div class="field queue-filter">
         <label for="complaint-status">{t("audit.complaints.status")}</label>
         <select id="complaint-status" value={status} onChange={(e) => setStatus(e.currentTarget.value as Status)}>
           {COMPLAINT_STATUSES.map((s) => (
