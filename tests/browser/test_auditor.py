@@ -265,17 +265,17 @@ def test_an_auditor_triages_a_complaint_and_refers_it_to_the_suggested_partner(
     platform: Platform, console: Callable[[], Console]
 ) -> None:
     admin = platform.token("admin")
-    nepal = _api(
+    bureau = _api(
         platform,
         "POST",
         "/v1/admin/partners",
         admin,
         json={
-            "name": f"Department of Foreign Employment {unique('np')}",
-            "jurisdictions": {"origin": ["NP"]},
+            "name": f"Bureau of Manpower {unique('bd')}",
+            "jurisdictions": {"origin": ["BD"]},
             "categories": ["recruitment_fees"],
             "webhook_url": None,
-            "contact": {"email": "complaints@dofe.example.org"},
+            "contact": {"email": "complaints@bmet.example.org"},
         },
     )
     kenya = _api(
@@ -297,10 +297,10 @@ def test_an_auditor_triages_a_complaint_and_refers_it_to_the_suggested_partner(
         "POST",
         "/v1/complaints",
         json={
-            "recruiter": {"name": recruiter, "country": "NP"},
+            "recruiter": {"name": recruiter, "country": "BD"},
             "categories": ["recruitment_fees"],
             "description": "The agent charged me a fee before the flight and kept the receipt.",
-            "origin_country": "NP",
+            "origin_country": "BD",
             "destination_country": "QA",
             "consent_share_identity": "no",
             "evidence": [{"content_type": "image/jpeg", "size_bytes": 20000}],
@@ -316,7 +316,7 @@ def test_an_auditor_triages_a_complaint_and_refers_it_to_the_suggested_partner(
     expect(page.get_by_label("Status")).to_have_value("filed")
     row = page.get_by_role("row").filter(has_text=recruiter)
     expect(row).to_contain_text("Recruitment fees")
-    expect(row).to_contain_text("NP → QA")
+    expect(row).to_contain_text("BD → QA")
     auditor.check("complaints-queue")
 
     row.get_by_role("link", name=recruiter).click()
@@ -340,21 +340,23 @@ def test_an_auditor_triages_a_complaint_and_refers_it_to_the_suggested_partner(
     # Refer: the partner the routing rules choose is suggested and checked; the other is not.
     page.get_by_role("radio", name="Refer to partners", exact=True).check()
     partners = page.get_by_role("group", name="Refer to")
-    suggested = partners.get_by_role("checkbox", name=f"{nepal['name']} (suggested)")
+    suggested = partners.get_by_role("checkbox", name=f"{bureau['name']} (suggested)")
     expect(suggested).to_be_checked()
     expect(partners.get_by_role("checkbox", name=kenya["name"])).not_to_be_checked()
     auditor.check("complaint-refer")
     page.get_by_role("button", name="Refer to partners", exact=True).click()
-    expect(page.get_by_role("status")).to_have_text(f"Referred to {nepal['name']}.")
+    expect(page.get_by_role("status")).to_have_text(f"Referred to {bureau['name']}.")
     expect(status).to_have_text("Referred")
-    expect(page.get_by_role("region", name="Referrals").get_by_role("listitem")).to_have_text([nepal["name"]])
-    expect(page.get_by_role("region", name="Timeline")).to_contain_text(f"partners: {nepal['name']}")
+    expect(page.get_by_role("region", name="Referrals").get_by_role("listitem")).to_have_text(
+        [bureau["name"]]
+    )
+    expect(page.get_by_role("region", name="Timeline")).to_contain_text(f"partners: {bureau['name']}")
     auditor.check("complaint-referred")
 
     complaint = _api(
         platform, "GET", f"/v1/admin/complaints/{filed['complaint_id']}", platform.token("auditor")
     )
-    assert [r["partner_id"] for r in complaint["referrals"]] == [nepal["partner_id"]]
+    assert [r["partner_id"] for r in complaint["referrals"]] == [bureau["partner_id"]]
     assert complaint["priority"] == "high"
 
 
