@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from haven.complaints.routing import Case, Reach, choose, route
@@ -117,7 +119,7 @@ def test_the_suggestion_is_what_a_plain_refer_chooses_less_the_partners_already_
         _partner("np-1", "DoFE", ["NP"], ["recruitment_fees"]),
         _partner("ke-1", "NEA", ["KE"], ["recruitment_fees"]),
     )
-    complaint = {
+    complaint: dict[str, Any] = {
         "origin_country": "NP",
         "destination_country": "QA",
         "recruiter": {},
