@@ -202,6 +202,19 @@ def test_transitions_are_versioned_and_checked(client: Any) -> None:
     assert client.http.get(f"/v1/complaints/track/{filed['tracking_code']}").json_body["status"] == "closed"
 
 
+def test_the_view_suggests_the_partners_routing_chooses_until_they_are_referred(client: Any) -> None:
+    nepal = partner(client, None)
+    partner(client, None, name="Kenya NEA", jurisdictions={"origin": ["KE"]})
+    filed = file(client)
+    view = staff_get(client, filed["complaint_id"])
+    assert view["allowed_actions"] == ["triage", "close"]
+    suggested = view["suggested_partners"]
+    assert suggested == [{"partner_id": nepal["partner_id"], "name": "Department of Foreign Employment"}]
+    triage_and_refer(client, filed["complaint_id"])
+    referred = staff_get(client, filed["complaint_id"])
+    assert (referred["suggested_partners"], referred["allowed_actions"]) == ([], ["refer", "close"])
+
+
 def test_referral_is_delivered_signed_with_identity_by_consent(client: Any) -> None:
     with receiver() as hook:
         nepal = partner(client, hook.url)

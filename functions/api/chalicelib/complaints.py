@@ -183,6 +183,8 @@ def get_complaint(complaint_id: str) -> Response:
     view["evidence"] = [
         {**e, "url": _evidence.presign_get(e["key"], expires_in=300)} for e in complaint["evidence"]
     ]
+    view["allowed_actions"] = use_cases.allowed_actions(complaint)
+    view["suggested_partners"] = use_cases.suggested_partners(complaint, _partners)
     return json_response(view, headers={"ETag": f'"{complaint["version"]}"'})
 
 

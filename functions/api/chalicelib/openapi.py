@@ -265,7 +265,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         "Complaints by status", (A,), query=complaints.ComplaintListQuery, response="ComplaintPage"
     ),
     ("GET", "/v1/admin/complaints/{complaint_id}"): Operation(
-        "One complaint with its timeline", (A,), response="Complaint"
+        "One complaint with its timeline and the partners routing suggests", (A,), response="ComplaintDetail"
     ),
     ("POST", "/v1/admin/complaints/{complaint_id}/transitions"): Operation(
         "Triage, refer or close a complaint",

@@ -523,6 +523,18 @@ class ComplaintPage(Page):
     items: list[Complaint]
 
 
+class SuggestedPartner(Out):
+    partner_id: str
+    name: str
+
+
+class ComplaintDetail(Complaint):
+    allowed_actions: list[str] = Field(description="The transitions its status allows now")
+    suggested_partners: list[SuggestedPartner] = Field(
+        description="Active partners the routing rules choose now, less those already referred"
+    )
+
+
 class ComplaintChanged(Complaint):
     referred: list[ReferralRef] = Field(description="The referrals this change created")
 

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from haven import clock, ids
 from haven.auth import Principal
 from haven.complaints import privacy
-from haven.complaints.routing import Case, Reach, choose
+from haven.complaints.routing import Case, Reach, choose, route
 from haven.crisis.incidents import Page, StaleVersion
 from haven.crisis.reports import Upload, UploadSigner
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -485,6 +485,20 @@ def referred_event(referral: dict[str, Any], complaint: dict[str, Any]) -> dict[
         "categories": complaint["categories"],
         "identity_shared": "complainant" in referral["payload"],
     }
+
+
+def suggested_partners(complaint: dict[str, Any], partners: PartnerDirectory) -> list[dict[str, Any]]:
+    """The active partners the routing rules would refer this complaint to now, less those already
+    referred: what a refer with no additions or removals sends it to."""
+    directory = {p["partner_id"]: p for p in partners.active()}
+    already = {r["partner_id"] for r in complaint["referrals"]}
+    chosen = route(case_of(complaint), [reach_of(p) for p in directory.values()])
+    return [{"partner_id": pid, "name": directory[pid]["name"]} for pid in chosen if pid not in already]
+
+
+def allowed_actions(complaint: dict[str, Any]) -> list[str]:
+    """The transitions the complaint's status allows now."""
+    return [a.value for a in ALLOWED[Status(complaint["status"])]]
 
 
 def staff_view(complaint: dict[str, Any]) -> dict[str, Any]:

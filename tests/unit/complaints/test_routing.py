@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from haven.complaints.routing import Case, Reach, choose, route
@@ -89,3 +91,44 @@ def test_only_active_partners_may_be_added(partner_id: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
         choose(case("NP", "QA", None, "other"), PARTNERS, add=[partner_id])
     assert caught.value.errors[0].field == "add_partners"
+
+
+class _Directory:
+    def __init__(self, *partners: dict[str, object]) -> None:
+        self.partners = list(partners)
+
+    def active(self) -> list[dict[str, object]]:
+        return [p for p in self.partners if p["active"]]
+
+
+def _partner(pid: str, name: str, origin: list[str], categories: list[str]) -> dict[str, object]:
+    return {
+        "partner_id": pid,
+        "name": name,
+        "jurisdictions": {"origin": origin},
+        "categories": categories,
+        "active": True,
+    }
+
+
+def test_the_suggestion_is_what_a_plain_refer_chooses_less_the_partners_already_referred() -> None:
+    from haven.complaints.complaints import suggested_partners
+
+    directory = _Directory(
+        _partner("np-2", "Nepal Police", ["NP"], ["passport_retention"]),
+        _partner("np-1", "DoFE", ["NP"], ["recruitment_fees"]),
+        _partner("ke-1", "NEA", ["KE"], ["recruitment_fees"]),
+    )
+    complaint: dict[str, Any] = {
+        "origin_country": "NP",
+        "destination_country": "QA",
+        "recruiter": {},
+        "categories": ["recruitment_fees", "passport_retention"],
+        "referrals": [],
+    }
+    assert suggested_partners(complaint, directory) == [
+        {"partner_id": "np-1", "name": "DoFE"},
+        {"partner_id": "np-2", "name": "Nepal Police"},
+    ]
+    complaint["referrals"] = [{"referral_id": "r-1", "partner_id": "np-1"}]
+    assert suggested_partners(complaint, directory) == [{"partner_id": "np-2", "name": "Nepal Police"}]

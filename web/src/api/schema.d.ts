@@ -132,7 +132,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One complaint with its timeline */
+        /** One complaint with its timeline and the partners routing suggests */
         get: operations["complaints_get_complaint"];
         put?: never;
         post?: never;
@@ -1480,6 +1480,71 @@ export interface components {
              * @description The referrals this change created
              */
             referred: components["schemas"]["ReferralRef"][];
+        };
+        /** ComplaintDetail */
+        ComplaintDetail: {
+            /** Complaint Id */
+            complaint_id: string;
+            /** Version */
+            version: number;
+            /** Status */
+            status: string;
+            /** Public Status */
+            public_status: string;
+            /** Filed At */
+            filed_at: string;
+            /** Updated At */
+            updated_at: string;
+            /** Recruiter */
+            recruiter: {
+                [key: string]: string;
+            };
+            /** Categories */
+            categories: string[];
+            /** Description */
+            description: string;
+            /** Occurred On */
+            occurred_on: string | null;
+            /** Fees */
+            fees: {
+                [key: string]: unknown;
+            } | null;
+            /** Origin Country */
+            origin_country: string;
+            /** Destination Country */
+            destination_country: string;
+            /** Contact */
+            contact: {
+                [key: string]: unknown;
+            } | null;
+            /** Anonymous */
+            anonymous: boolean;
+            /** Consent Share Identity */
+            consent_share_identity: boolean;
+            /** Language */
+            language: string | null;
+            /** Evidence */
+            evidence: components["schemas"]["Evidence"][];
+            /** Priority */
+            priority: string | null;
+            /** Referrals */
+            referrals: components["schemas"]["ReferralRef"][];
+            /** Close Reason */
+            close_reason: string | null;
+            /** Timeline */
+            timeline: components["schemas"]["TimelineEntry"][];
+            /** Public Messages */
+            public_messages: components["schemas"]["PublicMessage"][];
+            /**
+             * Allowed Actions
+             * @description The transitions its status allows now
+             */
+            allowed_actions: string[];
+            /**
+             * Suggested Partners
+             * @description Active partners the routing rules choose now, less those already referred
+             */
+            suggested_partners: components["schemas"]["SuggestedPartner"][];
         };
         /**
          * ComplaintFiled
@@ -3529,6 +3594,13 @@ export interface components {
             /** Status */
             status: string;
         };
+        /** SuggestedPartner */
+        SuggestedPartner: {
+            /** Partner Id */
+            partner_id: string;
+            /** Name */
+            name: string;
+        };
         /** TextIn */
         TextIn: {
             /** Language */
@@ -4452,13 +4524,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description One complaint with its timeline */
+            /** @description One complaint with its timeline and the partners routing suggests */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Complaint"];
+                    "application/json": components["schemas"]["ComplaintDetail"];
                 };
             };
             /** @description Missing, expired or invalid bearer token */

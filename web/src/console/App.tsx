@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import { t } from "../i18n";
+import { ApplicationDetail, Applications } from "./Accreditation";
+import { ComplaintDetail, Complaints } from "./Complaints";
 import { Feeds } from "./Feeds";
 import { IncidentDetail } from "./IncidentDetail";
 import { Incidents } from "./Incidents";
@@ -32,6 +34,10 @@ export function App() {
   else if (route.name === "incident") content = <IncidentDetail id={route.id} />;
   else if (route.name === "feeds") content = <Feeds />;
   else if (route.name === "people") content = <People />;
+  else if (route.name === "applications") content = <Applications />;
+  else if (route.name === "application") content = <ApplicationDetail id={route.id} />;
+  else if (route.name === "complaints") content = <Complaints />;
+  else if (route.name === "complaint") content = <ComplaintDetail id={route.id} />;
   else if (route.name === "home") content = <Home role={session.role} />;
   else content = <NotFound />;
 
@@ -77,7 +83,7 @@ function skipToMain(event: Event): void {
 }
 
 function isCurrent(route: string, screen: string): boolean {
-  return route === screen || (screen === "incidents" && route === "incident");
+  return route === screen || `${route}s` === screen;
 }
 
 function Home(props: { role: Session["role"] }) {

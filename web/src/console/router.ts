@@ -9,6 +9,10 @@ export type Route =
   | { name: "incident"; id: string }
   | { name: "feeds" }
   | { name: "people" }
+  | { name: "applications" }
+  | { name: "application"; id: string }
+  | { name: "complaints" }
+  | { name: "complaint"; id: string }
   | { name: "not-found" };
 
 export function parse(hash: string): Route {
@@ -18,6 +22,12 @@ export function parse(hash: string): Route {
   if (path === "/incidents") return { name: "incidents" };
   if (path === "/feeds") return { name: "feeds" };
   if (path === "/people") return { name: "people" };
+  if (path === "/applications") return { name: "applications" };
+  if (path === "/complaints") return { name: "complaints" };
+  const application = /^\/applications\/([^/]+)$/.exec(path);
+  if (application?.[1]) return { name: "application", id: decodeURIComponent(application[1]) };
+  const complaint = /^\/complaints\/([^/]+)$/.exec(path);
+  if (complaint?.[1]) return { name: "complaint", id: decodeURIComponent(complaint[1]) };
   const incident = /^\/incidents\/([^/]+)$/.exec(path);
   if (incident?.[1]) return { name: "incident", id: decodeURIComponent(incident[1]) };
   return { name: "not-found" };
