@@ -4,7 +4,9 @@ import { t } from "../i18n";
 import { Feeds } from "./Feeds";
 import { IncidentDetail } from "./IncidentDetail";
 import { Incidents } from "./Incidents";
+import { Partners } from "./Partners";
 import { People } from "./People";
+import { ReferralDetail, Referrals } from "./Referrals";
 import { navigate, useRoute } from "./router";
 import { screensFor } from "./screens";
 import { type Session, currentSession, endSession, subscribe } from "./session";
@@ -32,6 +34,9 @@ export function App() {
   else if (route.name === "incident") content = <IncidentDetail id={route.id} />;
   else if (route.name === "feeds") content = <Feeds />;
   else if (route.name === "people") content = <People />;
+  else if (route.name === "partners") content = <Partners />;
+  else if (route.name === "referrals") content = <Referrals />;
+  else if (route.name === "referral") content = <ReferralDetail id={route.id} />;
   else if (route.name === "home") content = <Home role={session.role} />;
   else content = <NotFound />;
 
@@ -77,7 +82,7 @@ function skipToMain(event: Event): void {
 }
 
 function isCurrent(route: string, screen: string): boolean {
-  return route === screen || (screen === "incidents" && route === "incident");
+  return route === screen || (screen === "incidents" && route === "incident") || (screen === "referrals" && route === "referral");
 }
 
 function Home(props: { role: Session["role"] }) {

@@ -9,6 +9,9 @@ export type Route =
   | { name: "incident"; id: string }
   | { name: "feeds" }
   | { name: "people" }
+  | { name: "partners" }
+  | { name: "referrals" }
+  | { name: "referral"; id: string }
   | { name: "not-found" };
 
 export function parse(hash: string): Route {
@@ -18,6 +21,10 @@ export function parse(hash: string): Route {
   if (path === "/incidents") return { name: "incidents" };
   if (path === "/feeds") return { name: "feeds" };
   if (path === "/people") return { name: "people" };
+  if (path === "/partners") return { name: "partners" };
+  if (path === "/referrals") return { name: "referrals" };
+  const referral = /^\/referrals\/([^/]+)$/.exec(path);
+  if (referral?.[1]) return { name: "referral", id: decodeURIComponent(referral[1]) };
   const incident = /^\/incidents\/([^/]+)$/.exec(path);
   if (incident?.[1]) return { name: "incident", id: decodeURIComponent(incident[1]) };
   return { name: "not-found" };

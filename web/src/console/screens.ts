@@ -14,6 +14,8 @@ export const SCREENS: readonly Screen[] = [
   { id: "incidents", hash: "#/incidents", label: "nav.incidents", roles: ["responder", "admin"] },
   { id: "feeds", hash: "#/feeds", label: "nav.feeds", roles: ["responder", "admin"] },
   { id: "people", hash: "#/people", label: "nav.people", roles: ["responder", "admin"] },
+  { id: "partners", hash: "#/partners", label: "nav.partners", roles: ["admin"] },
+  { id: "referrals", hash: "#/referrals", label: "nav.referrals", roles: ["partner"] },
 ];
 
 export function screensFor(role: Role): Screen[] {
