@@ -4,6 +4,7 @@ until it is resolved, which the complainant's tracking page shows."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -46,7 +47,13 @@ def file_and_refer(platform: Platform, origin: str) -> dict[str, Any]:
     assert filed.status_code == 201, filed.text
     complaint: dict[str, Any] = filed.json()
     path = f"/v1/admin/complaints/{complaint['complaint_id']}/transitions"
-    triaged = _api(platform, "POST", path, "auditor", json={"action": "triage", "expected_version": 1})
+    triaged = _api(
+        platform,
+        "POST",
+        path,
+        "auditor",
+        json={"action": "triage", "expected_version": 1, "priority": "high"},
+    )
     assert triaged.status_code == 200, triaged.text
     referred = _api(
         platform,
@@ -61,9 +68,9 @@ def file_and_refer(platform: Platform, origin: str) -> dict[str, Any]:
 
 def secret_shown(page: Page) -> str:
     """The secret the console shows once, after its heading took the focus."""
-    expect(page.get_by_role("heading", name="copy it now")).to_be_focused()
+    expect(page.get_by_role("heading", name=re.compile(r"copy (it|its signing secret) now$"))).to_be_focused()
     expect(page.get_by_text("This is the only time the secret is shown.")).to_be_visible()
-    value = page.get_by_label("Signing secret").input_value()
+    value = page.get_by_role("textbox", name="Signing secret", exact=True).input_value()
     assert value.startswith("whsec_"), value
     return value
 
@@ -126,7 +133,7 @@ def test_an_admin_creates_a_partner_and_rotates_its_secret_and_the_partner_resol
 
         # Once: dismissed, the secret is nowhere on the page, and coming back does not bring it.
         page.get_by_role("button", name="I have copied it").click()
-        expect(page.get_by_label("Signing secret")).to_have_count(0)
+        expect(page.get_by_role("textbox", name="Signing secret", exact=True)).to_have_count(0)
         page.get_by_role("navigation").get_by_role("link", name="Incidents").click()
         page.get_by_role("navigation").get_by_role("link", name="Partners").click()
         expect(row).to_be_visible()
