@@ -75,6 +75,14 @@ def secret_shown(page: Page) -> str:
     return value
 
 
+def on_a_tablet(page: Page, tab: Console, screen: str) -> None:
+    """The screen in a tablet's portrait viewport: nothing wider than the page, axe still clean."""
+    page.set_viewport_size({"width": 768, "height": 1024})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    tab.check(screen)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
 def delivered(platform: Platform, partner_id: str) -> bool:
     """Whether the delivery worker has recorded its delivery on the partner's one referral."""
     answer = _api(platform, "GET", "/v1/partner/referrals", "partner", claims={"partner_id": partner_id})
@@ -152,6 +160,7 @@ def test_an_admin_creates_a_partner_and_rotates_its_secret_and_the_partner_resol
         expect(row).to_contain_text("Previous, since")
         expect(row).to_contain_text("signs until")
         admin.check("partners-rotated")
+        on_a_tablet(page, admin, "partners-tablet")
         page.get_by_role("button", name="I have copied it").click()
 
         # Someone else changes the partner meanwhile: deactivating says so and shows it fresh.
@@ -192,8 +201,14 @@ def test_an_admin_creates_a_partner_and_rotates_its_secret_and_the_partner_resol
     partner = console()
     partner.sign_in("partner", partner_id=partner_id)
     inbox = partner.page
+    # The network fails as the inbox loads: it says what failed and retries.
+    inbox.route("**/v1/partner/referrals?*", lambda route: route.abort("internetdisconnected"))
     inbox.get_by_role("navigation").get_by_role("link", name="Referrals").click()
     expect(inbox.get_by_role("heading", level=1, name="Referrals")).to_be_focused()
+    failed = inbox.get_by_role("alert").filter(has_text="The referrals could not be loaded.")
+    expect(failed).to_contain_text("The network could not be reached")
+    inbox.unroute("**/v1/partner/referrals?*")
+    failed.get_by_role("button", name="Retry").click()
     referral = inbox.locator("tbody tr")
     expect(referral).to_have_count(1)
     expect(referral).to_contain_text("Recruitment fees")
@@ -201,6 +216,7 @@ def test_an_admin_creates_a_partner_and_rotates_its_secret_and_the_partner_resol
     expect(referral).to_contain_text("Referred (not yet acknowledged)")
     expect(referral).to_contain_text("delivered to the webhook (1 attempt(s))")
     partner.check("referrals-inbox")
+    on_a_tablet(inbox, partner, "referrals-inbox-tablet")
     inbox.get_by_label("Status").select_option(label="Rejected")
     expect(inbox.get_by_text("No referral matches these filters")).to_be_visible()
     inbox.get_by_label("Status").select_option(label="Any status")

@@ -73,7 +73,7 @@ export function Partners() {
       {items === null && !failure ? <p role="status">{t("partners.loading")}</p> : null}
       {items && items.length === 0 ? <p>{active ? t("partners.empty") : t("partners.empty_inactive")}</p> : null}
       {items && items.length > 0 ? (
-        <table>
+        <table class="wrapping">
           <caption>{t("partners.count", { count: items.length })}</caption>
           <thead>
             <tr>

@@ -110,7 +110,7 @@ export function Referrals() {
       {items === null && !failure ? <p role="status">{t("referrals.loading")}</p> : null}
       {items && items.length === 0 ? <p>{status || since ? t("referrals.empty_filtered") : t("referrals.empty")}</p> : null}
       {items && items.length > 0 ? (
-        <table>
+        <table class="wrapping">
           <caption>{t("referrals.count", { count: items.length })}</caption>
           <thead>
             <tr>
@@ -291,7 +291,11 @@ function Acknowledge(props: { referral: Referral; onSaved: (referral: Referral) 
     setStatus((chosen) => (chosen && next.includes(chosen) ? chosen : (next[0] ?? "")));
   }, [current]);
 
-  if (allowed.length === 0) return <p class="notice">{t("referral.final", { status: label("referral_status", current) })}</p>;
+  if (allowed.length === 0)
+    return (
+      <p class="notice" role="status">        {t("referral.final", { status: label("referral_status", current) })}
+      </p>
+    );
 
   const submit = async (event: Event) => {
     event.preventDefault();
