@@ -73,7 +73,7 @@ export function Partners() {
       {items === null && !failure ? <p role="status">{t("partners.loading")}</p> : null}
       {items && items.length === 0 ? <p>{active ? t("partners.empty") : t("partners.empty_inactive")}</p> : null}
       {items && items.length > 0 ? (
-        <table class="wrapping">
+        <table>
           <caption>{t("partners.count", { count: items.length })}</caption>
           <thead>
             <tr>
@@ -149,7 +149,7 @@ function PartnerRow(props: {
     <tr data-partner-id={partner.partner_id}>
       <th scope="row">
         {partner.name}
-        <span class="meta"> {t("partners.id", { id: partner.partner_id })}</span>
+        <span class="meta break"> {t("partners.id", { id: partner.partner_id })}</span>
       </th>
       <td>
         {origin.length ? <span>{t("partners.origin_list", { countries: origin.join(", ") })} </span> : null}
@@ -157,7 +157,9 @@ function PartnerRow(props: {
       </td>
       <td>{partner.categories.map((c) => label("complaint_category", c)).join(", ")}</td>
       <td>
-        {partner.webhook_url ? t("partners.webhook_to", { url: partner.webhook_url }) : t("partners.pull_only")}
+        <span class="break">
+          {partner.webhook_url ? t("partners.webhook_to", { url: partner.webhook_url }) : t("partners.pull_only")}
+        </span>
         <span class="meta"> {t("partners.sla", { days: partner.sla_days })}</span>
       </td>
       <td>

@@ -110,7 +110,7 @@ export function Referrals() {
       {items === null && !failure ? <p role="status">{t("referrals.loading")}</p> : null}
       {items && items.length === 0 ? <p>{status || since ? t("referrals.empty_filtered") : t("referrals.empty")}</p> : null}
       {items && items.length > 0 ? (
-        <table class="wrapping">
+        <table>
           <caption>{t("referrals.count", { count: items.length })}</caption>
           <thead>
             <tr>
