@@ -24,7 +24,9 @@ export function Partners() {
   const [items, setItems] = useState<Partner[] | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [secret, setSecret] = useState<Secret | null>(null);
-  const [rotating, setRotating] = useState<Partner | null>(null);
+  const [rotatingId, setRotatingId] = useState<string | null>(null);
+  // The partner as last listed: after a conflict the list is read again, and so is this.
+  const rotating = rotatingId ? (items?.find((p) => p.partner_id === rotatingId) ?? null) : null;
   const [notice, setNotice] = useState<string | null>(null);
 
   const load = async () => {
@@ -45,7 +47,7 @@ export function Partners() {
 
   const shown = (next: Secret) => {
     setSecret(next);
-    setRotating(null);
+    setRotatingId(null);
     void load();
   };
 
@@ -90,7 +92,7 @@ export function Partners() {
               <PartnerRow
                 key={partner.partner_id}
                 partner={partner}
-                onRotate={() => setRotating(partner)}
+                onRotate={() => setRotatingId(partner.partner_id)}
                 onChanged={(message) => {
                   setNotice(message);
                   void load();
@@ -103,11 +105,11 @@ export function Partners() {
       ) : null}
       {rotating ? (
         <Rotate
-          key={`${rotating.partner_id}-${rotating.version}`}
+          key={rotating.partner_id}
           partner={rotating}
           onRotated={shown}
           onStale={() => void load()}
-          onCancel={() => setRotating(null)}
+          onCancel={() => setRotatingId(null)}
         />
       ) : null}
       <CreatePartner onCreated={shown} />
@@ -267,7 +269,7 @@ function Rotate(props: {
         />
         {general ? <FailurePanel what={t("partners.rotate_failed")} failure={general} /> : null}
         <div class="row-actions">
-          <button type="submit" disabled={busy || stale}>
+          <button type="submit" disabled={busy}>
             {t("partners.rotate_submit")}
           </button>
           <button type="button" class="secondary" onClick={onCancel}>
