@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,9 +23,20 @@ from .conftest import Console, unique
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
+#: Tokens minted once per platform, role and claims (minting runs a process).
+_TOKENS: dict[tuple[str, str, tuple[tuple[str, str], ...]], str] = {}
+
+
+def _token(platform: Platform, role: str, claims: dict[str, str]) -> str:
+    key = (platform.url, role, tuple(sorted(claims.items())))
+    if key not in _TOKENS:
+        _TOKENS[key] = platform.token(role, **claims)
+    return _TOKENS[key]
+
+
 def _api(platform: Platform, method: str, path: str, role: str | None = None, **kwargs: Any) -> Any:
     claims = kwargs.pop("claims", {})
-    headers = {"Authorization": "Bearer " + platform.token(role, **claims)} if role else {}
+    headers = {"Authorization": "Bearer " + _token(platform, role, claims)} if role else {}
     return requests.request(method, platform.url + path, headers=headers, timeout=10, **kwargs)
 
 
@@ -233,6 +245,11 @@ def test_an_admin_creates_a_partner_and_rotates_its_secret_and_the_partner_resol
     inbox.get_by_label("Status").select_option(label="Rejected")
     expect(inbox.get_by_text("No referral matches these filters")).to_be_visible()
     inbox.get_by_label("Status").select_option(label="Any status")
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+    inbox.get_by_label("Changed since").fill(tomorrow.isoformat())
+    expect(inbox.get_by_text("No referral matches these filters")).to_be_visible()
+    inbox.get_by_label("Changed since").fill((tomorrow - timedelta(days=1)).isoformat())
+    expect(referral).to_have_count(1)
 
     referral.get_by_role("link", name="Recruitment fees").click()
     expect(inbox.get_by_role("heading", level=1, name="Referral: Recruitment fees")).to_be_focused()
@@ -282,3 +299,35 @@ def test_an_admin_creates_a_partner_and_rotates_its_secret_and_the_partner_resol
     inbox.get_by_label("Status").select_option(label="Resolved")
     expect(inbox.locator("tbody tr")).to_have_count(1)
     expect(inbox.locator("tbody tr")).to_contain_text("Resolved")
+
+
+def test_the_inbox_pages_with_the_api_cursor(platform: Platform, console: Callable[[], Console]) -> None:
+    created = _api(
+        platform,
+        "POST",
+        "/v1/admin/partners",
+        "admin",
+        json={
+            "name": unique("Bureau of Emigration"),
+            "jurisdictions": {"origin": ["BD"]},
+            "categories": ["recruitment_fees"],
+        },
+    )
+    assert created.status_code == 201, created.text
+    partner_id = created.json()["partner_id"]
+    for _ in range(26):  # one more than a page of the inbox
+        file_and_refer(platform, "BD")
+
+    partner = console()
+    partner.sign_in("partner", partner_id=partner_id)
+    page = partner.page
+    page.get_by_role("navigation").get_by_role("link", name="Referrals").click()
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(25)
+    expect(rows.first).to_contain_text("BD → QA")
+    page.get_by_role("button", name="Show more").click()
+    expect(rows).to_have_count(26)
+    expect(page.get_by_role("button", name="Show more")).to_have_count(0)
+    ids = rows.evaluate_all("rows => rows.map(r => r.dataset.referralId)")
+    assert len(set(ids)) == 26
+    partner.check("referrals-paged")
