@@ -331,3 +331,17 @@ def test_the_inbox_pages_with_the_api_cursor(platform: Platform, console: Callab
     ids = rows.evaluate_all("rows => rows.map(r => r.dataset.referralId)")
     assert len(set(ids)) == 26
     partner.check("referrals-paged")
+
+    # The partner cannot take one up: a rejection needs its reason, which the API names.
+    rows.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1, name="Referral: Recruitment fees")).to_be_focused()
+    page.get_by_label("New status").select_option(label="Rejected")
+    page.get_by_role("button", name="Send the acknowledgement").click()
+    reason = page.get_by_label("Why you cannot take it up")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(reason).to_have_accessible_description("a rejection gives a reason")
+    reason.fill("Outside our jurisdiction: the recruiter is licensed in another country")
+    page.get_by_role("button", name="Send the acknowledgement").click()
+    expect(page.locator("[data-fact=status]")).to_have_text("Rejected")
+    expect(page.locator(".acks li")).to_contain_text("Outside our jurisdiction")
+    partner.check("referral-rejected")
