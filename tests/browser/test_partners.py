@@ -168,6 +168,7 @@ def test_an_admin_creates_a_partner_and_rotates_its_secret_and_the_partner_resol
         # Once: dismissed, the secret is nowhere on the page, and coming back does not bring it.
         page.get_by_role("button", name="I have copied it").click()
         expect(page.get_by_role("textbox", name="Signing secret", exact=True)).to_have_count(0)
+        expect(page.get_by_role("heading", level=1, name="Partners")).to_be_focused()
         page.get_by_role("navigation").get_by_role("link", name="Incidents").click()
         page.get_by_role("navigation").get_by_role("link", name="Partners").click()
         expect(row).to_be_visible()

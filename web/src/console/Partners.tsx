@@ -56,7 +56,15 @@ export function Partners() {
       <h1 id="partners-title" tabIndex={-1} ref={heading}>
         {t("partners.title")}
       </h1>
-      {secret ? <SecretOnce secret={secret} onDone={() => setSecret(null)} /> : null}
+      {secret ? (
+        <SecretOnce
+          secret={secret}
+          onDone={() => {
+            setSecret(null);
+            heading.current?.focus(); // the panel that had the focus is gone
+          }}
+        />
+      ) : null}
       {notice ? (
         <p class="notice" role="status">
           {notice}
@@ -95,6 +103,7 @@ export function Partners() {
                 onRotate={() => setRotatingId(partner.partner_id)}
                 onChanged={(message) => {
                   setNotice(message);
+                  heading.current?.focus(); // its row may leave the list, and its button with it
                   void load();
                 }}
                 onStale={() => void load()}
