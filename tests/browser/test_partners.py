@@ -153,8 +153,12 @@ def test_an_admin_creates_a_partner_and_rotates_its_secret_and_the_partner_resol
 
         page.get_by_label("Origin countries").fill("NP")
         page.get_by_label("Recruitment fees").check()
+        page.get_by_label("Contact email").fill("referrals@labour.example.org")
         page.get_by_role("button", name="Create the partner").click()
         first_secret = secret_shown(page)
+        expect(
+            page.get_by_text("A partner sign-in was invited at referrals@labour.example.org.")
+        ).to_be_visible()
         partner_id = (
             page.get_by_text("Partner id (the partner signs in with it)").inner_text().rsplit(": ", 1)[1]
         )

@@ -15,6 +15,9 @@ interface Secret {
   name: string;
   secret: string;
   rotated: boolean;
+  /** On creation with a contact e-mail: the partner's sign-in invited, or why it was not. */
+  login?: string | null | undefined;
+  loginError?: string | null | undefined;
 }
 
 /** Partner authorities, for administrators: create, rotate the signing secret, deactivate. */
@@ -320,6 +323,10 @@ function SecretOnce(props: { secret: Secret; onDone: () => void }) {
         <input id="signing-secret" ref={field} type="text" readOnly value={secret.secret} class="secret" />
       </div>
       <p>{t("partners.secret_partner_id", { id: secret.partnerId })}</p>
+      {secret.login ? <p>{t("partners.login_invited", { login: secret.login })}</p> : null}
+      {secret.loginError ? (
+        <p class="field-error">{t("partners.login_failed", { error: secret.loginError })}</p>
+      ) : null}
       <div class="row-actions">
         <button type="button" onClick={() => void copy()}>
           {t("partners.secret_copy")}
@@ -389,9 +396,10 @@ function CreatePartner(props: { onCreated: (secret: Secret) => void }) {
       setFailure(outcome.failure); // what was typed stays in the form
       return;
     }
-    const { signing_secret: secret, partner_id: partnerId, name } = outcome.data;
+    const { signing_secret: secret, partner_id: partnerId, name, identity } = outcome.data;
     setForm(EMPTY_FORM);
-    if (secret) props.onCreated({ partnerId, name, secret, rotated: false });
+    if (secret)
+      props.onCreated({ partnerId, name, secret, rotated: false, login: identity.login, loginError: identity.login_error });
   };
 
   const errors = fieldErrors(failure);
