@@ -4,7 +4,7 @@ import { type Failure, type Schemas, api, call, fieldErrors } from "../api/clien
 import { formatTime, t } from "../i18n";
 import { FailurePanel } from "./Failure";
 import { TextField } from "./TextField";
-import { PARTNER_CATEGORIES, type PartnerCategory, firstError, label } from "./partnerVocabulary";
+import { PARTNER_CATEGORIES, type PartnerCategory, firstError, label, listOf } from "./partnerVocabulary";
 
 type Partner = Schemas["Partner"];
 type PartnerIn = Schemas["PartnerIn"];
@@ -166,10 +166,10 @@ function PartnerRow(props: {
         <span class="meta break"> {t("partners.id", { id: partner.partner_id })}</span>
       </th>
       <td>
-        {origin.length ? <span>{t("partners.origin_list", { countries: origin.join(", ") })} </span> : null}
-        {destination.length ? <span>{t("partners.destination_list", { countries: destination.join(", ") })}</span> : null}
+        {origin.length ? <span>{t("partners.origin_list", { countries: listOf(origin) })} </span> : null}
+        {destination.length ? <span>{t("partners.destination_list", { countries: listOf(destination) })}</span> : null}
       </td>
-      <td>{partner.categories.map((c) => label("complaint_category", c)).join(", ")}</td>
+      <td>{listOf(partner.categories.map((c) => label("complaint_category", c)))}</td>
       <td>
         <span class="break">
           {partner.webhook_url ? t("partners.webhook_to", { url: partner.webhook_url }) : t("partners.pull_only")}
@@ -483,7 +483,13 @@ function CreatePartner(props: { onCreated: (secret: Secret) => void }) {
             error={errors["contact.phone"]}
           />
         </fieldset>
-        <TextField id="partner-sla" label={t("partners.sla_days")} value={form.sla} onInput={set("sla")} error={errors.sla_days} />
+        <TextField
+          id="partner-sla"
+          label={t("partners.sla_days")}
+          value={form.sla}
+          onInput={set("sla")}
+          error={errors.sla_days}
+        />
         {general ? <FailurePanel what={t("partners.create_failed")} failure={general} /> : null}
         {failure && !general ? (
           <p class="field-error" role="alert">

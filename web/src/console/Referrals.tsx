@@ -4,7 +4,7 @@ import { type Failure, type Schemas, api, call, fieldErrors } from "../api/clien
 import { formatTime, t } from "../i18n";
 import { FailurePanel } from "./Failure";
 import { TextField } from "./TextField";
-import { NEXT_ACK, REFERRAL_STATUSES, type AckStatus, type ReferralStatus, label } from "./partnerVocabulary";
+import { NEXT_ACK, REFERRAL_STATUSES, type AckStatus, type ReferralStatus, label, listOf } from "./partnerVocabulary";
 
 type Referral = Schemas["Referral"];
 type AckIn = Schemas["AckIn"];
@@ -18,9 +18,13 @@ function list(value: unknown): string[] {
 }
 
 function categories(referral: Referral): string {
-  return list(referral.data.categories)
-    .map((c) => label("complaint_category", c))
-    .join(", ");
+  return listOf(list(referral.data.categories).map((c) => label("complaint_category", c)));
+}
+
+/** How the webhook delivery went (the referral is in the inbox whatever it says). */
+function delivery(referral: Referral): string {
+  const { state, attempts } = referral.delivery;
+  return t("referrals.delivery_state", { state: label("delivery_state", state), attempts });
 }
 
 function isStatus(value: string): value is ReferralStatus {
@@ -137,7 +141,7 @@ export function Referrals() {
                   </span>
                 </th>
                 <td data-fact="status">{label("referral_status", referral.status)}</td>
-                <td>{t("referrals.delivery_state", { state: label("delivery_state", referral.delivery.state), attempts: referral.delivery.attempts })}</td>
+                <td>{delivery(referral)}</td>
                 <td>{formatTime(referral.created_at)}</td>
                 <td>{formatTime(referral.sla_due_at)}</td>
               </tr>
@@ -200,12 +204,7 @@ export function ReferralDetail(props: { id: string }) {
             </div>
             <div class="fact">
               <dt>{t("referrals.delivery")}</dt>
-              <dd data-fact="delivery">
-                {t("referrals.delivery_state", {
-                  state: label("delivery_state", referral.delivery.state),
-                  attempts: referral.delivery.attempts,
-                })}
-              </dd>
+              <dd data-fact="delivery">{delivery(referral)}</dd>
             </div>
             <div class="fact">
               <dt>{t("referrals.referred_at")}</dt>
@@ -238,7 +237,13 @@ export function ReferralDetail(props: { id: string }) {
           <p class="description">{text(data.description)}</p>
           <p>{complainant ? t("referral.identity_shared") : t("referral.identity_withheld")}</p>
           {complainant ? (
-            <p>{t("referral.complainant", { name: text(complainant.name), email: text(complainant.email), phone: text(complainant.phone) })}</p>
+            <p>
+              {t("referral.complainant", {
+                name: text(complainant.name),
+                email: text(complainant.email),
+                phone: text(complainant.phone),
+              })}
+            </p>
           ) : null}
           <details>
             <summary>{t("referral.payload")}</summary>
@@ -373,7 +378,14 @@ function Acknowledge(props: { referral: Referral; onSaved: (referral: Referral) 
           ) : null}
         </div>
         {status === "rejected" ? (
-          <TextField id="ack-reason" label={t("referral.ack_reason_label")} value={reason} onInput={setReason} error={errors.reason} multiline />
+          <TextField
+            id="ack-reason"
+            label={t("referral.ack_reason_label")}
+            value={reason}
+            onInput={setReason}
+            error={errors.reason}
+            multiline
+          />
         ) : null}
         {status === "resolved" ? (
           <fieldset aria-describedby={errors["outcome.substantiated"] ? "ack-substantiated-error" : undefined}>
@@ -413,7 +425,14 @@ function Acknowledge(props: { referral: Referral; onSaved: (referral: Referral) 
             />
           </fieldset>
         ) : null}
-        <TextField id="ack-note" label={t("referral.ack_note_label")} value={note} onInput={setNote} error={errors.note} multiline />
+        <TextField
+          id="ack-note"
+          label={t("referral.ack_note_label")}
+          value={note}
+          onInput={setNote}
+          error={errors.note}
+          multiline
+        />
         {general ? <FailurePanel what={t("referral.ack_failed")} failure={general} /> : null}
         <button type="submit" disabled={busy}>
           {t("referral.ack_submit")}

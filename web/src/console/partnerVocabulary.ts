@@ -1,6 +1,6 @@
 // The partner screens' enumerations, checked against the generated types like vocabulary.ts.
 import type { Schemas } from "../api/client";
-import { type MessageKey, t } from "../i18n";
+import { type MessageKey, language, t } from "../i18n";
 
 type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
 
@@ -52,4 +52,9 @@ export function label(kind: "complaint_category" | "referral_status" | "delivery
 export function firstError(errors: Record<string, string>, field: string): string | undefined {
   const key = Object.keys(errors).find((k) => k === field || k.startsWith(`${field}.`));
   return key === undefined ? undefined : errors[key];
+}
+
+/** Several values as one phrase of the console's language ("A, B and C"). */
+export function listOf(items: readonly string[]): string {
+  return new Intl.ListFormat(language(), { type: "conjunction" }).format(items);
 }
