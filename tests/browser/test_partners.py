@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.e2e.conftest import Platform
 from tests.support import EMAIL, NAME, PASSPORT, PHONE, wait_for
@@ -87,6 +87,17 @@ def secret_shown(page: Page) -> str:
     return value
 
 
+def server_error_on_post(route: Route) -> None:
+    if route.request.method != "POST":
+        route.continue_()
+        return
+    route.fulfill(
+        status=503,
+        content_type="application/problem+json",
+        body='{"type":"about:blank","title":"Service Unavailable","status":503,"detail":""}',
+    )
+
+
 def change_meanwhile(platform: Platform, partner_id: str, **changes: Any) -> None:
     """Another administrator's change, through the API, to the partner as it is now."""
     listed = _api(platform, "GET", "/v1/admin/partners", "admin").json()["items"]
@@ -154,6 +165,14 @@ def test_an_admin_creates_a_partner_and_rotates_its_secret_and_the_partner_resol
         page.get_by_label("Origin countries").fill("NP")
         page.get_by_label("Recruitment fees").check()
         page.get_by_label("Contact email").fill("referrals@labour.example.org")
+        # The server fails once: the form says so and keeps everything; sending again creates it.
+        page.route("**/v1/admin/partners", server_error_on_post)
+        page.get_by_role("button", name="Create the partner").click()
+        failed = page.get_by_role("alert").filter(has_text="The partner could not be created.")
+        expect(failed).to_contain_text("The server had a problem (status 503)")
+        expect(page.get_by_label("Origin countries")).to_have_value("NP")
+        expect(page.get_by_label("Recruitment fees")).to_be_checked()
+        page.unroute("**/v1/admin/partners", server_error_on_post)
         page.get_by_role("button", name="Create the partner").click()
         first_secret = secret_shown(page)
         expect(
