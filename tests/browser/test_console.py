@@ -323,10 +323,14 @@ def test_each_role_sees_only_its_screens_and_the_api_says_why_it_refuses(
 
     for role, ids, screens in (
         ("responder", {}, ["Incidents", "Feed sources", "Missing persons"]),
-        ("admin", {}, ["Incidents", "Feed sources", "Missing persons", "Accreditation", "Complaints"]),
+        (
+            "admin",
+            {},
+            ["Incidents", "Feed sources", "Missing persons", "Accreditation", "Complaints", "Partners"],
+        ),
         ("auditor", {}, ["Accreditation", "Complaints"]),
         ("recruiter", {"org_id": "org-browser-1"}, []),
-        ("partner", {"partner_id": "partner-browser-1"}, []),
+        ("partner", {"partner_id": "partner-browser-1"}, ["Referrals"]),
     ):
         person = console()
         person.sign_in(role, **ids)

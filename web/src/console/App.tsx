@@ -6,7 +6,9 @@ import { ComplaintDetail, Complaints } from "./Complaints";
 import { Feeds } from "./Feeds";
 import { IncidentDetail } from "./IncidentDetail";
 import { Incidents } from "./Incidents";
+import { Partners } from "./Partners";
 import { People } from "./People";
+import { ReferralDetail, Referrals } from "./Referrals";
 import { navigate, useRoute } from "./router";
 import { screensFor } from "./screens";
 import { type Session, currentSession, endSession, subscribe } from "./session";
@@ -38,6 +40,9 @@ export function App() {
   else if (route.name === "application") content = <ApplicationDetail id={route.id} />;
   else if (route.name === "complaints") content = <Complaints />;
   else if (route.name === "complaint") content = <ComplaintDetail id={route.id} />;
+  else if (route.name === "partners") content = <Partners />;
+  else if (route.name === "referrals") content = <Referrals />;
+  else if (route.name === "referral") content = <ReferralDetail id={route.id} />;
   else if (route.name === "home") content = <Home role={session.role} />;
   else content = <NotFound />;
 

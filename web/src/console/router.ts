@@ -13,6 +13,9 @@ export type Route =
   | { name: "application"; id: string }
   | { name: "complaints" }
   | { name: "complaint"; id: string }
+  | { name: "partners" }
+  | { name: "referrals" }
+  | { name: "referral"; id: string }
   | { name: "not-found" };
 
 export function parse(hash: string): Route {
@@ -28,6 +31,10 @@ export function parse(hash: string): Route {
   if (application?.[1]) return { name: "application", id: decodeURIComponent(application[1]) };
   const complaint = /^\/complaints\/([^/]+)$/.exec(path);
   if (complaint?.[1]) return { name: "complaint", id: decodeURIComponent(complaint[1]) };
+  if (path === "/partners") return { name: "partners" };
+  if (path === "/referrals") return { name: "referrals" };
+  const referral = /^\/referrals\/([^/]+)$/.exec(path);
+  if (referral?.[1]) return { name: "referral", id: decodeURIComponent(referral[1]) };
   const incident = /^\/incidents\/([^/]+)$/.exec(path);
   if (incident?.[1]) return { name: "incident", id: decodeURIComponent(incident[1]) };
   return { name: "not-found" };

@@ -16,6 +16,8 @@ export const SCREENS: readonly Screen[] = [
   { id: "people", hash: "#/people", label: "nav.people", roles: ["responder", "admin"] },
   { id: "applications", hash: "#/applications", label: "audit.nav.applications", roles: ["auditor", "admin"] },
   { id: "complaints", hash: "#/complaints", label: "audit.nav.complaints", roles: ["auditor", "admin"] },
+  { id: "partners", hash: "#/partners", label: "nav.partners", roles: ["admin"] },
+  { id: "referrals", hash: "#/referrals", label: "nav.referrals", roles: ["partner"] },
 ];
 
 export function screensFor(role: Role): Screen[] {
