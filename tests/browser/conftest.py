@@ -109,7 +109,7 @@ class Console:
                     response.url,
                     response.status,
                     response.header_value("content-type") or "",
-                    response.body(),
+                    b"" if response.status == 304 else response.body(),  # a 304 has none
                 )
             )
         if response.url.startswith(self.url) and path.startswith(("/console/", "/assets/")) and response.ok:
