@@ -33,7 +33,11 @@ type Loaded = { items: Incident[]; changed: boolean; pages: Map<string, CachedPa
  * Reads the list page by page, each with ``If-None-Match`` when it was read before: a 304 reuses
  * the page as it was. ``changed`` is false when every page was a 304 (nothing to render again).
  */
-async function loadIncidents(filters: Filters, cache: Map<string, CachedPage>): Promise<Loaded> {
+async function loadIncidents(
+  filters: Filters,
+  cache: Map<string, CachedPage>,
+  firstPage?: (items: Incident[]) => void,
+): Promise<Loaded> {
   const since = filters.windowHours ? new Date(Date.now() - filters.windowHours * 3600_000).toISOString() : undefined;
   const items: Incident[] = [];
   const pages = new Map<string, CachedPage>();
@@ -75,6 +79,7 @@ async function loadIncidents(filters: Filters, cache: Map<string, CachedPage>): 
     if (read.etag) pages.set(key, read);
     items.push(...read.items);
     if (!read.cursor) break;
+    if (page === 0) firstPage?.(read.items); // shown while the other pages are read
     cursor = read.cursor;
   }
   if (pages.size !== cache.size) changed = true;
@@ -115,7 +120,11 @@ export function Incidents() {
     if (poll && inFlight.current) return;
     const mine = ++generation.current;
     inFlight.current = true;
-    const result = await loadIncidents(filters, poll ? pages.current : new Map());
+    // A first read shows its first page at once (the map is drawn after one answer, not ten).
+    const early = (first: Incident[]) => {
+      if (mine === generation.current && !poll) setItems(first);
+    };
+    const result = await loadIncidents(filters, poll ? pages.current : new Map(), early);
     if (mine !== generation.current) return; // superseded meanwhile
     inFlight.current = false;
     if ("failure" in result) {
