@@ -10,6 +10,9 @@
    (the local journal against snapshots only; ``bench/durability.py``), and the triage surge
    (K worker processes on the intake queue; ``bench/surge.py``), which fails the bench if any K
    opens more incidents than K = 1, links fewer reports than it took, or dead-letters one.
+5. Web budgets: the console in headless Chromium against the local stack with 1,000 incidents
+   (``bench/web.py``): shipped JavaScript, the map's first render on a cold cache beside a bare
+   page, and the worst frame while panning; a broken budget fails the bench.
 """
 
 from __future__ import annotations
@@ -515,17 +518,17 @@ SIZES: dict[str, dict[str, Any]] = {
     "smoke": {
         "runs": 1, "warm": 5, "clustering": ((50, 100), 2), "fanout": (20, 50), "roster": (100, 3),
         "referrals": 40, "search": (200, 2), "feeds": 100, "surge": ((20, 40), (1, 2)),
-        "durability": 5,
+        "durability": 5, "web": (20, 1),
     },
     "quick": {
         "runs": 5, "warm": 50, "clustering": ((1_000, 10_000), 5), "fanout": (500, 5_000),
         "roster": (5_000, 50), "referrals": 300, "search": (10_000, 10), "feeds": 2_000,
-        "surge": ((200, 500), (1, 4, 16)), "durability": 50,
+        "surge": ((200, 500), (1, 4, 16)), "durability": 50, "web": (1_000, 3),
     },
     "full": {
         "runs": 5, "warm": 300, "clustering": ((1_000, 100_000), 10), "fanout": (2_000, 20_000),
         "roster": (50_000, 20), "referrals": 2_000, "search": (100_000, 5), "feeds": 10_000,
-        "surge": ((200, 1_000), (1, 4, 16)), "durability": 200,
+        "surge": ((200, 1_000), (1, 4, 16)), "durability": 200, "web": (1_000, 5),
     },
 }  # fmt: skip
 
@@ -579,6 +582,13 @@ def main() -> None:
         cwd=REPO,
         check=True,
     )
+    # The console in headless Chromium on a platform of its own (bench/web.py). Its timings are
+    # enforced except in --smoke, where a shared machine's wall clock is noise; sizes always.
+    from bench.web import web_budgets
+
+    incidents, runs = size["web"]
+    if not web_budgets(incidents, runs, timed="--smoke" not in sys.argv):
+        sys.exit("web budgets broken (see the table above)")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ screenshot in ``build/screenshots/`` (git-ignored)."""
 from __future__ import annotations
 
 import fcntl
-import gzip
 import re
 import subprocess
 import uuid
@@ -18,22 +17,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, Response, sync_playwright
 
+from bench.web import CHROMIUM, CHROMIUM_ARGS, Downloads
 from tests import contract
 from tests.e2e.conftest import REPO, Platform, start_platform
 from tests.support import leaks
 
-CHROMIUM = Path("/usr/bin/chromium")
-#: Flags for a quiet, reproducible headless Chromium that calls nobody but the page's origin.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO / "build" / "screenshots"
 #: The longest a test waits for something the user would wait for.
@@ -90,8 +78,8 @@ class Console:
         self.page = page
         self.url = url
         self.problems: list[str] = []
-        #: Every file of the web apps this tab downloaded: (path, bytes as sent, gzip size).
-        self.downloads: list[tuple[str, int, int]] = []
+        #: Every file of the web apps this tab downloaded, measured as ``make bench`` measures.
+        self.received = Downloads(url)
         #: Every answer of the API the console received, to check against docs/openapi.json.
         self.answers: list[contract.Answer] = []
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
@@ -109,16 +97,19 @@ class Console:
                     response.url,
                     response.status,
                     response.header_value("content-type") or "",
-                    response.body(),
+                    b"" if response.status == 304 else response.body(),  # a 304 has none
                 )
             )
-        if response.url.startswith(self.url) and path.startswith(("/console/", "/assets/")) and response.ok:
-            body = response.body()
-            self.downloads.append((path, len(body), len(gzip.compress(body, compresslevel=9))))
+        self.received.record(response)
+
+    @property
+    def downloads(self) -> list[tuple[str, int, int]]:
+        """(path, bytes as sent, gzip size) of every file of the web apps downloaded so far."""
+        return self.received.files
 
     def shipped(self, suffix: str = "") -> int:
         """Bytes downloaded so far, as gzip sends them, of files whose name ends with ``suffix``."""
-        return sum(size for path, _, size in self.downloads if path.endswith(suffix))
+        return self.received.shipped(suffix)
 
     def _console(self, message: Any) -> None:
         text = message.text

@@ -12,6 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import Route, expect
 
+from bench.web import MAP_PAGE_BUDGET, SHELL_JS_BUDGET
 from tests.e2e.conftest import Platform
 from tests.support import EMAIL, NAME, wait_for
 
@@ -383,12 +384,6 @@ def test_the_token_lives_in_memory_only(platform: Platform, console: Callable[[]
     assert page.context.cookies() == []
     page.reload()
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
-
-
-#: Issue 14's budgets: the console shell's JavaScript without the map library, and the map page
-#: in total, both as gzip sends them.
-SHELL_JS_BUDGET = 150 * 1024
-MAP_PAGE_BUDGET = 450 * 1024
 
 
 def test_the_console_downloads_stay_within_their_budgets(

@@ -23,6 +23,7 @@ TABLES = (
     "Name search with",
     "Feed ingest",
     "Durability: request latency",
+    "Web budgets: the console in headless Chromium",
 )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from typing import Any
 
 import boto3
@@ -169,3 +170,58 @@ def test_bad_query_names_the_field(client: Any) -> None:
     assert response.status_code == 422
     assert response.json_body["errors"][0]["field"] == "bbox"
     assert client.http.get("/v1/incidents?unknown=1").status_code == 422
+
+
+def test_the_incident_list_answers_304_while_nothing_changed_at_no_extra_aws_call(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import botocore.endpoint
+
+    calls: list[str] = []
+    original = botocore.endpoint.Endpoint.make_request
+
+    def counting(endpoint: Any, operation_model: Any, request_dict: Any) -> Any:
+        calls.append(operation_model.name)
+        return original(endpoint, operation_model, request_dict)
+
+    for n in range(3):
+        _submit(client, -30.0 + n * 5, 120.0)
+    _run_triage()
+    monkeypatch.setattr(botocore.endpoint.Endpoint, "make_request", counting)
+    url = "/v1/ops/incidents?limit=2"
+    first = client.http.get(url, headers=_auth())
+    assert first.status_code == 200
+    assert first.json_body["cursor"]
+    tag = first.headers["ETag"]
+    fresh_calls, calls[:] = list(calls), []
+
+    time.sleep(1.1)  # a fresh cursor is signed with a later time: the tag must not change with it
+    again = client.http.get(url, headers={**_auth(), "If-None-Match": tag})
+    assert (again.status_code, again.body, again.headers["ETag"]) == (304, b"", tag)
+    assert fresh_calls
+    assert calls == fresh_calls
+    # Another tag, or a list of tags naming this one (weak or not), as caches send them.
+    assert client.http.get(url, headers={**_auth(), "If-None-Match": '"other"'}).status_code == 200
+    listed = f'"other", W/{tag}'
+    assert client.http.get(url, headers={**_auth(), "If-None-Match": listed}).status_code == 304
+
+    # The second page has a tag of its own, current too; each page is read again on its own.
+    second_url = f"{url}&cursor={first.json_body['cursor']}"
+    second = client.http.get(second_url, headers=_auth())
+    assert second.status_code == 200
+    assert second.headers["ETag"] != tag
+    revalidated = client.http.get(second_url, headers={**_auth(), "If-None-Match": second.headers["ETag"]})
+    assert revalidated.status_code == 304
+
+    # A change to an incident on the page: the old tag no longer matches, the new page is sent.
+    incident = first.json_body["items"][0]
+    patched = client.http.patch(
+        f"/v1/ops/incidents/{incident['incident_id']}",
+        headers={**_auth(), "Content-Type": "application/json"},
+        body=json.dumps({"expected_version": incident["version"], "assignee": "team-2"}),
+    )
+    assert patched.status_code == 200, patched.body
+    changed = client.http.get(url, headers={**_auth(), "If-None-Match": tag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != tag
+    assert any(i["assignee"] == "team-2" for i in changed.json_body["items"])

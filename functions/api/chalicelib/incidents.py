@@ -131,7 +131,11 @@ def list_incidents() -> Response:
     require(caller(bp.current_request), Role.RESPONDER)
     query = parse_query(bp.current_request, OpsIncidentQuery)
     items, cursor = _page(query.status, query, _incidents, "updated_at", "ops/incidents", {})
-    return json_response({"items": items, "cursor": cursor})
+    tag = use_cases.page_etag(items, cursor is not None)
+    # The console polls this list: an unchanged page is a 304 without a body (ADR 0031).
+    if use_cases.matches(tag, bp.current_request.headers.get("if-none-match")):
+        return Response(body="", status_code=304, headers={"ETag": tag})
+    return json_response({"items": items, "cursor": cursor}, headers={"ETag": tag})
 
 
 @bp.route("/v1/ops/incidents/{incident_id}", methods=["GET"])

@@ -138,7 +138,11 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         response="IncidentMap",
     ),
     ("GET", "/v1/ops/incidents"): Operation(
-        "Incidents by status", (R,), query=incidents.OpsIncidentQuery, response="IncidentPage"
+        "Incidents by status",
+        (R,),
+        query=incidents.OpsIncidentQuery,
+        response="IncidentPage",
+        conditional=True,
     ),
     ("GET", "/v1/ops/incidents/{incident_id}"): Operation(
         "One incident with its reports", (R,), response="IncidentWithReports"

@@ -8,6 +8,8 @@ only verified incidents, without personal data, with coordinates coarsened to ab
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -108,6 +110,23 @@ def collect(
         if position is None or len(items) >= limit:
             break
     return Page(items[:limit], position)
+
+
+def page_etag(items: list[dict[str, Any]], more: bool) -> str:
+    """A strong tag over one page as the query read it: its items and whether more follow.
+
+    The next page's cursor is left out on purpose: it carries the time it was signed, so it
+    differs on every answer even when nothing changed. Computed from what the page's own query
+    returned, it costs no AWS call of its own.
+    """
+    content = json.dumps([items, more], sort_keys=True, separators=(",", ":"), default=str)
+    return '"' + hashlib.sha256(content.encode()).hexdigest()[:32] + '"'
+
+
+def matches(tag: str, if_none_match: str | None) -> bool:
+    """Whether ``If-None-Match`` names ``tag`` (a list of tags, weak or strong, or ``*``)."""
+    named = {t.strip().removeprefix("W/") for t in (if_none_match or "").split(",")}
+    return tag in named or "*" in named
 
 
 def update_incident(

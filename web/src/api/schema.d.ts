@@ -6271,6 +6271,13 @@ export interface operations {
                     "application/json": components["schemas"]["IncidentPage"];
                 };
             };
+            /** @description Not modified: the `If-None-Match` tag is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Missing, expired or invalid bearer token */
             401: {
                 headers: {

@@ -37,6 +37,14 @@ async function createMap(container: HTMLElement): Promise<MapLibreMap> {
   const colourBySeverity: unknown[] = ["match", ["get", "severity"]];
   for (const [severity, colour] of Object.entries(SEVERITY_COLOURS)) colourBySeverity.push(severity, colour);
   colourBySeverity.push(UNKNOWN_COLOUR);
+  // A cluster is coloured by the most severe incident in it.
+  const ranked = Object.keys(SEVERITY_COLOURS);
+  const severityRank: unknown[] = ["match", ["get", "severity"]];
+  ranked.forEach((severity, rank) => severityRank.push(severity, rank + 1));
+  severityRank.push(0);
+  const colourByRank: unknown[] = ["match", ["get", "worst"]];
+  ranked.forEach((severity, rank) => colourByRank.push(rank + 1, SEVERITY_COLOURS[severity]));
+  colourByRank.push(UNKNOWN_COLOUR);
   const map = new maplibregl.Map({
     container,
     center: [20, 5],
@@ -46,16 +54,39 @@ async function createMap(container: HTMLElement): Promise<MapLibreMap> {
       version: 8,
       sources: {
         countries: { type: "geojson", data: countries },
-        incidents: { type: "geojson", data: asGeoJson([]) },
+        // One source, clustered: at a continent's zoom a thousand incidents are a few dozen
+        // circles to draw per frame while panning (ADR 0031); zoomed in, each is its own.
+        incidents: {
+          type: "geojson",
+          data: asGeoJson([]),
+          cluster: true,
+          clusterRadius: 36,
+          clusterMaxZoom: 9,
+          clusterProperties: { worst: ["max", severityRank] },
+        },
       },
       layers: [
         { id: "sea", type: "background", paint: { "background-color": "#cfe3ef" } },
         { id: "land", type: "fill", source: "countries", paint: { "fill-color": "#f4f1ea" } },
         { id: "borders", type: "line", source: "countries", paint: { "line-color": "#9a9486", "line-width": 0.6 } },
         {
+          id: "incident-clusters",
+          type: "circle",
+          source: "incidents",
+          filter: ["has", "point_count"],
+          paint: {
+            "circle-color": colourByRank as never,
+            "circle-opacity": 0.85,
+            "circle-radius": ["step", ["get", "point_count"], 12, 10, 16, 50, 22],
+            "circle-stroke-color": "#ffffff",
+            "circle-stroke-width": 3,
+          },
+        },
+        {
           id: "incidents",
           type: "circle",
           source: "incidents",
+          filter: ["!", ["has", "point_count"]],
           paint: {
             "circle-color": colourBySeverity as never,
             "circle-radius": ["interpolate", ["linear"], ["get", "report_count"], 1, 7, 20, 16],
@@ -71,8 +102,19 @@ async function createMap(container: HTMLElement): Promise<MapLibreMap> {
     const id = event.features?.[0]?.properties?.incident_id;
     if (typeof id === "string") navigate(`#/incidents/${encodeURIComponent(id)}`);
   });
-  map.on("mouseenter", "incidents", () => (map.getCanvas().style.cursor = "pointer"));
-  map.on("mouseleave", "incidents", () => (map.getCanvas().style.cursor = ""));
+  map.on("click", "incident-clusters", (event) => {
+    const cluster = event.features?.[0];
+    const id = cluster?.properties?.cluster_id;
+    if (typeof id !== "number" || cluster?.geometry.type !== "Point") return;
+    const centre = cluster.geometry.coordinates as [number, number];
+    void (map.getSource("incidents") as GeoJSONSource)
+      .getClusterExpansionZoom(id)
+      .then((zoom) => map.easeTo({ center: centre, zoom }));
+  });
+  for (const layer of ["incidents", "incident-clusters"]) {
+    map.on("mouseenter", layer, () => (map.getCanvas().style.cursor = "pointer"));
+    map.on("mouseleave", layer, () => (map.getCanvas().style.cursor = ""));
+  }
   await new Promise<void>((resolve) => map.once("load", () => resolve()));
   return map;
 }
@@ -133,7 +175,10 @@ export function IncidentMap(props: { incidents: Incident[]; onViewChange?: (bbox
     source?.setData(asGeoJson(props.incidents));
     // Count what the map really drew once it has settled: the list and the map must agree.
     map.once("idle", () => {
-      const drawn = map.queryRenderedFeatures({ layers: ["incidents"] }).length;
+      // A cluster counts the incidents in it.
+      const drawn = map
+        .queryRenderedFeatures({ layers: ["incidents", "incident-clusters"] })
+        .reduce((sum, f) => sum + (typeof f.properties?.point_count === "number" ? f.properties.point_count : 1), 0);
       container.current?.setAttribute("data-drawn-incidents", String(drawn));
     });
     map.triggerRepaint();

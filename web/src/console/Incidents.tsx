@@ -17,31 +17,73 @@ interface Filters {
   bbox: string | null;
 }
 
-async function loadIncidents(filters: Filters): Promise<{ items: Incident[] } | { failure: Failure }> {
+/** One page as last read: its ETag and what it held (the list's pages are read conditionally). */
+interface CachedPage {
+  etag: string;
+  items: Incident[];
+  cursor: string | null;
+  at: number;
+}
+/** Pages older than this are read afresh: the cursor they hold is signed and expires (24 h). */
+const PAGE_REUSE_MS = 3600_000;
+
+type Loaded = { items: Incident[]; changed: boolean; pages: Map<string, CachedPage> } | { failure: Failure };
+
+/**
+ * Reads the list page by page, each with ``If-None-Match`` when it was read before: a 304 reuses
+ * the page as it was. ``changed`` is false when every page was a 304 (nothing to render again).
+ */
+async function loadIncidents(
+  filters: Filters,
+  cache: Map<string, CachedPage>,
+  firstPage?: (items: Incident[]) => void,
+): Promise<Loaded> {
   const since = filters.windowHours ? new Date(Date.now() - filters.windowHours * 3600_000).toISOString() : undefined;
   const items: Incident[] = [];
+  const pages = new Map<string, CachedPage>();
+  let changed = false;
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
+    const query = {
+      status: filters.status,
+      limit: 100,
+      ...(filters.hazard ? { hazard: filters.hazard } : {}),
+      ...(filters.bbox ? { bbox: filters.bbox } : {}),
+      ...(since ? { since } : {}),
+      ...(cursor ? { cursor } : {}),
+    };
+    // The time window moves with the clock, so a page is known by its other filters.
+    const key = JSON.stringify({ ...query, since: filters.windowHours, page });
+    const before = cache.get(key);
+    const reusable = before && Date.now() - before.at < PAGE_REUSE_MS ? before : undefined;
     const outcome = await call(() =>
       api.GET("/v1/ops/incidents", {
-        params: {
-          query: {
-            status: filters.status,
-            limit: 100,
-            ...(filters.hazard ? { hazard: filters.hazard } : {}),
-            ...(filters.bbox ? { bbox: filters.bbox } : {}),
-            ...(since ? { since } : {}),
-            ...(cursor ? { cursor } : {}),
-          },
-        },
+        params: { query },
+        ...(reusable ? { headers: { "If-None-Match": reusable.etag } } : {}),
       }),
     );
-    if (!outcome.ok) return { failure: outcome.failure };
-    items.push(...outcome.data.items);
-    if (!outcome.data.cursor) break;
-    cursor = outcome.data.cursor;
+    let read: CachedPage;
+    if (outcome.ok) {
+      changed = true;
+      read = {
+        etag: outcome.response.headers.get("ETag") ?? "",
+        items: outcome.data.items,
+        cursor: outcome.data.cursor ?? null,
+        at: Date.now(),
+      };
+    } else if (reusable && outcome.failure.kind === "problem" && outcome.failure.status === 304) {
+      read = reusable;
+    } else {
+      return { failure: outcome.failure };
+    }
+    if (read.etag) pages.set(key, read);
+    items.push(...read.items);
+    if (!read.cursor) break;
+    if (page === 0) firstPage?.(read.items); // shown while the other pages are read
+    cursor = read.cursor;
   }
-  return { items };
+  if (pages.size !== cache.size) changed = true;
+  return { items, changed, pages };
 }
 
 export function Incidents() {
@@ -62,7 +104,8 @@ export function Incidents() {
   };
   const [items, setItems] = useState<Incident[] | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
-  const [loadedAt, setLoadedAt] = useState<Date | null>(null);
+  const loadedAt = useRef<Date | null>(null);
+  const pages = useRef(new Map<string, CachedPage>());
   const [announcement, setAnnouncement] = useState("");
   const known = useRef<Set<string> | null>(null);
   const generation = useRef(0);
@@ -77,7 +120,11 @@ export function Incidents() {
     if (poll && inFlight.current) return;
     const mine = ++generation.current;
     inFlight.current = true;
-    const result = await loadIncidents(filters);
+    // A first read shows its first page at once (the map is drawn after one answer, not ten).
+    const early = (first: Incident[]) => {
+      if (mine === generation.current && !poll) setItems(first);
+    };
+    const result = await loadIncidents(filters, poll ? pages.current : new Map(), early);
     if (mine !== generation.current) return; // superseded meanwhile
     inFlight.current = false;
     if ("failure" in result) {
@@ -85,6 +132,10 @@ export function Incidents() {
       return;
     }
     setFailure(null);
+    pages.current = result.pages;
+    loadedAt.current = new Date();
+    // Every page a 304: what is on screen is current, and nothing is drawn again.
+    if (!result.changed) return;
     const ids = new Set(result.items.map((i) => i.incident_id));
     if (known.current) {
       const fresh = [...ids].filter((id) => !known.current?.has(id)).length;
@@ -92,10 +143,9 @@ export function Incidents() {
     }
     known.current = ids;
     setItems(result.items);
-    setLoadedAt(new Date());
   }, [filters]);
 
-  // The list has no ETag, so it is read again every POLL_MS (ADR 0025).
+  // Read again every POLL_MS, conditionally: an unchanged list costs a 304 per page (ADR 0031).
   useEffect(() => {
     // The last answer stays on screen (and the map mounted) until the new one arrives.
     known.current = null;
@@ -177,7 +227,7 @@ export function Incidents() {
         />
       ) : null}
       {failure && items && !forbidden ? (
-        <p class="stale">{t("incidents.stale", { time: loadedAt ? formatTime(loadedAt.toISOString()) : "" })}</p>
+        <p class="stale">{t("incidents.stale", { time: loadedAt.current ? formatTime(loadedAt.current.toISOString()) : "" })}</p>
       ) : null}
       {items === null && !failure ? <p role="status">{t("incidents.loading")}</p> : null}
       {items && !forbidden ? (
