@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import { t } from "../i18n";
+import { Alerts } from "./Alerts";
 import { Feeds } from "./Feeds";
 import { IncidentDetail } from "./IncidentDetail";
 import { Incidents } from "./Incidents";
@@ -32,6 +33,7 @@ export function App() {
   else if (route.name === "incident") content = <IncidentDetail id={route.id} />;
   else if (route.name === "feeds") content = <Feeds />;
   else if (route.name === "people") content = <People />;
+  else if (route.name === "alerts") content = <Alerts />;
   else if (route.name === "home") content = <Home role={session.role} />;
   else content = <NotFound />;
 

@@ -9,6 +9,7 @@ export type Route =
   | { name: "incident"; id: string }
   | { name: "feeds" }
   | { name: "people" }
+  | { name: "alerts" }
   | { name: "not-found" };
 
 export function parse(hash: string): Route {
@@ -18,6 +19,7 @@ export function parse(hash: string): Route {
   if (path === "/incidents") return { name: "incidents" };
   if (path === "/feeds") return { name: "feeds" };
   if (path === "/people") return { name: "people" };
+  if (path === "/alerts") return { name: "alerts" };
   const incident = /^\/incidents\/([^/]+)$/.exec(path);
   if (incident?.[1]) return { name: "incident", id: decodeURIComponent(incident[1]) };
   return { name: "not-found" };
