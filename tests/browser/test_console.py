@@ -322,8 +322,8 @@ def test_each_role_sees_only_its_screens_and_the_api_says_why_it_refuses(
     visitor.check("sign-in")
 
     for role, ids, screens in (
-        ("responder", {}, ["Incidents", "Feed sources", "Missing persons"]),
-        ("admin", {}, ["Incidents", "Feed sources", "Missing persons"]),
+        ("responder", {}, ["Incidents", "Feed sources", "Missing persons", "Alerts"]),
+        ("admin", {}, ["Incidents", "Feed sources", "Missing persons", "Alerts"]),
         ("auditor", {}, []),
         ("recruiter", {"org_id": "org-browser-1"}, []),
         ("partner", {"partner_id": "partner-browser-1"}, []),

@@ -39,7 +39,11 @@ const issuedHere: string[] = [];
 /** One alert as JSON (the same path also answers CAP XML to an `Accept` that asks for it). */
 async function fetchAlert(id: string): Promise<Outcome<Alert>> {
   const outcome = await call(() =>
-    api.GET("/v1/alerts/{alert_id}", { params: { path: { alert_id: id } }, headers: { Accept: "application/json" } }),
+    api.GET("/v1/alerts/{alert_id}", {
+      params: { path: { alert_id: id } },
+      headers: { Accept: "application/json" },
+      cache: "no-cache", // public answers may be cached 60 s; the composer needs the current one
+    }),
   );
   if (!outcome.ok || typeof outcome.data !== "string") return outcome as Outcome<Alert>;
   const problem = { type: "about:blank", title: outcome.response.statusText, status: outcome.response.status, detail: "" };
@@ -715,7 +719,7 @@ function PublicAlerts(props: { refresh: number }) {
   const [failure, setFailure] = useState<Failure | null>(null);
   const load = async () => {
     setFailure(null);
-    const outcome = await call(() => api.GET("/v1/alerts"));
+    const outcome = await call(() => api.GET("/v1/alerts", { cache: "no-cache" }));
     if (outcome.ok) setAlerts(outcome.data.items);
     else setFailure(outcome.failure);
   };

@@ -167,7 +167,9 @@ export function AreaMap(props: {
     const data = shapes(props.polygons, props.circles, props.pending);
     for (const [id, collection] of Object.entries(data)) (map.getSource(id) as GeoJSONSource | undefined)?.setData(collection);
     map.once("idle", () => {
-      const drawn = map.queryRenderedFeatures({ layers: ["areas"] }).length;
+      // Distinct shapes drawn (a shape can come back once per tile or world copy it spans).
+      const keys = map.queryRenderedFeatures({ layers: ["areas"] }).map((f) => `${f.properties.p ?? ""}/${f.properties.c ?? ""}`);
+      const drawn = new Set(keys).size;
       container.current?.setAttribute("data-drawn-shapes", String(drawn));
     });
     map.triggerRepaint();

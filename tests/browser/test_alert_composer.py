@@ -1,0 +1,186 @@
+"""The alert composer, as a responder lives it: the area drawn on the map, texts in two
+languages side by side, the CAP preview, the alert issued with its real CAP and delivery status,
+seen in the public list, then cancelled; the API's refusals beside their fields; a failed issue
+that keeps what was written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from tests.e2e.conftest import Platform
+
+from .conftest import Console, unique
+
+#: How long a test waits for the map library to load and draw in software WebGL (test_console.py).
+MAP_PATIENCE_MS = 40_000
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def open_composer(responder: Console) -> Page:
+    responder.sign_in("responder")
+    page = responder.page
+    page.get_by_role("navigation").get_by_role("link", name="Alerts").click()
+    expect(page.get_by_role("heading", level=1, name="Alerts")).to_be_focused()
+    return page
+
+
+def write_texts(page: Page, event: str) -> None:
+    page.get_by_label("Event", exact=True).fill(event)
+    page.get_by_label("Area description").fill("River district")
+    english = page.get_by_role("group", name="Text 1 (en)")
+    english.get_by_label("Headline").fill("Flood warning for the river district")
+    english.get_by_label("Description").fill("The river is above its banks and still rising.")
+    english.get_by_label("Instruction (optional)").fill("Move to higher ground now.")
+    page.get_by_role("button", name="Add a language").click()
+    page.get_by_label("Language (e.g. en, fr, sw)").nth(1).fill("fr")
+    french = page.get_by_role("group", name="Text 2 (fr)")
+    french.get_by_label("Headline").fill("Alerte crue pour le quartier de la rivière")
+    french.get_by_label("Description").fill("La rivière déborde et continue de monter.")
+
+
+def test_a_responder_draws_an_area_issues_a_multilingual_alert_sees_its_cap_and_cancels_it(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    responder = console()
+    page = open_composer(responder)
+    expect(page.get_by_text("You have not issued an alert in this session")).to_be_visible()
+    expect(page.get_by_text("No shape yet")).to_be_visible()
+
+    # The responder draws a polygon: four points on the map, then closes the ring.
+    the_map = page.get_by_role("region", name="Alert area map")
+    expect(the_map).to_have_attribute("data-map-ready", "true", timeout=MAP_PATIENCE_MS)
+    the_map.scroll_into_view_if_needed()
+    page.get_by_role("button", name="Draw a polygon").click()
+    box = the_map.bounding_box()
+    assert box is not None
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for dx, dy in ((-60, -40), (60, -40), (60, 40), (-60, 40)):
+        page.mouse.click(cx + dx, cy + dy)
+    expect(page.get_by_role("status").filter(has_text="4 vertex")).to_be_visible()
+    page.get_by_role("button", name="Close the ring").click()
+    ring = page.get_by_label("Polygon 1: positions")
+    expect(ring).to_be_visible()
+    assert len(ring.input_value().splitlines()) == 5  # closed: the first position repeated last
+    expect(the_map).to_have_attribute("data-drawn-shapes", "1", timeout=MAP_PATIENCE_MS)
+
+    event = unique("Flood warning")
+    write_texts(page, event)
+    page.get_by_role("group", name="Text 2 (fr)").get_by_label("Event in this language").fill("Alerte crue")
+    page.get_by_role("group", name="Response types (optional)").get_by_label("Evacuate").check()
+
+    # The preview, built from the fields, says it is one and has both languages and the area.
+    preview = page.locator("pre[data-cap=preview]")
+    expect(page.get_by_role("heading", name="CAP 1.2 preview (not issued)")).to_be_visible()
+    expect(preview).to_contain_text("<language>fr</language>")
+    expect(preview).to_contain_text("<event>Alerte crue</event>")
+    expect(preview).to_contain_text(f"<event>{event}</event>")
+    expect(preview).to_contain_text("<responseType>Evacuate</responseType>")
+    expect(preview).to_contain_text("<polygon>")
+    responder.check("alerts-composer")
+
+    page.get_by_role("button", name="Issue the alert").click()
+
+    # Issued: the alert's own CAP as the API stored it, and the delivery status of that message.
+    panel = page.get_by_role("region", name=f"Alert: {event}")
+    expect(panel).to_be_focused()
+    expect(panel.locator("[data-fact=state]")).to_have_text("Active")
+    cap = panel.locator("pre[data-cap=issued]")
+    expect(cap).to_contain_text("<msgType>Alert</msgType>")
+    expect(cap).to_contain_text("<language>fr</language>")
+    expect(cap).to_contain_text("<headline>Alerte crue pour le quartier de la rivière</headline>")
+    expect(cap).to_contain_text("<areaDesc>River district</areaDesc>")
+    expect(cap).to_contain_text("<web>")
+    expect(cap).not_to_contain_text("(given on issue)")
+    expect(panel.get_by_role("heading", name="Delivery status of the current message")).to_be_visible()
+    expect(panel.locator("[data-deliveries]")).to_be_visible()
+    # The composer is empty again for the next alert; this session's list has the one issued.
+    expect(page.get_by_label("Event", exact=True)).to_have_value("")
+    mine = page.get_by_role("region", name="Alerts issued in this session")
+    expect(mine.get_by_role("rowheader")).to_have_text([event])
+    responder.check("alerts-issued")
+
+    # As the public sees it: in the public list, with its texts in both languages.
+    public = page.get_by_role("region", name="Public alerts, as the public sees them")
+    listed = public.locator("li").filter(has_text=event)
+    expect(listed).to_have_count(1)
+    listed.locator("summary").click()
+    expect(listed.locator("[lang=fr]")).to_contain_text("La rivière déborde")
+    expect(listed.locator("[lang=en]")).to_contain_text("Move to higher ground now.")
+    responder.check("alerts-public")
+
+    # Cancelled, with a reason: the panel says so, the CAP is the Cancel, the public list drops it.
+    panel.get_by_label("Reason for cancelling (optional)").fill("The river has fallen back")
+    panel.get_by_role("button", name="Cancel this alert").click()
+    expect(panel.locator("[data-fact=state]")).to_have_text("Cancelled")
+    expect(panel.locator("[data-fact=msg_type]")).to_have_text("Cancel")
+    expect(cap).to_contain_text("<msgType>Cancel</msgType>")
+    expect(cap).to_contain_text("<references>")
+    expect(mine.get_by_role("cell").first).to_have_text("Cancelled")
+    expect(public.locator("li").filter(has_text=event)).to_have_count(0)
+    responder.check("alerts-cancelled")
+    methods = {(a.method, a.target.split("?")[0].rsplit("/", 1)[-1]) for a in responder.answers}
+    assert ("POST", "alerts") in methods
+    assert ("POST", "cancel") in methods
+
+
+def test_the_api_names_the_fields_it_refuses_beside_them_and_a_failed_issue_keeps_the_text(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    responder = console()
+    page = open_composer(responder)
+    event = unique("Flood warning")
+    write_texts(page, event)
+    # From the keyboard, no map: a polygon typed as positions, one that crosses itself.
+    page.get_by_label("Type a polygon").fill("36.8, -1.3\n36.9, -1.2\n36.8, -1.2\n36.9, -1.3\n36.8, -1.3")
+    page.get_by_role("button", name="Add the typed polygon").click()
+    ring = page.get_by_label("Polygon 1: positions")
+    expect(ring).to_be_visible()
+
+    # The French text has no event of its own: refused, and said beside that field.
+    page.get_by_role("button", name="Issue the alert").click()
+    french_event = page.get_by_role("group", name="Text 2 (fr)").get_by_label("Event in this language")
+    expect(french_event).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#text-1-event-error")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("texts.1.event")
+    responder.check("alerts-field-error-text")
+
+    # With the event, the crossed polygon is refused next to it.
+    french_event.fill("Alerte crue")
+    page.get_by_role("button", name="Issue the alert").click()
+    expect(ring).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#polygon-0-error")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("areas.0.polygons.0")
+    expect(french_event).not_to_have_attribute("aria-invalid", "true")
+    responder.check("alerts-field-error-area")
+
+    # The polygon corrected by editing its positions (a vertex moved); then the server fails.
+    ring.fill("36.8, -1.3\n36.9, -1.3\n36.9, -1.2\n36.8, -1.2\n36.8, -1.3")
+    page.route("**/v1/ops/alerts", lambda route: _fail_posts(route, 500))
+    page.get_by_role("button", name="Issue the alert").click()
+    failure = page.get_by_role("alert")
+    expect(failure).to_contain_text("The alert could not be issued.")
+    expect(failure).to_contain_text("status 500")
+    # Nothing written is lost.
+    expect(page.get_by_label("Event", exact=True)).to_have_value(event)
+    expect(page.get_by_role("group", name="Text 2 (fr)").get_by_label("Headline")).to_have_value(
+        "Alerte crue pour le quartier de la rivière"
+    )
+    expect(french_event).to_have_value("Alerte crue")
+    responder.check("alerts-issue-failed")
+
+    page.unroute("**/v1/ops/alerts")
+    page.get_by_role("button", name="Issue the alert").click()
+    panel = page.get_by_role("region", name=f"Alert: {event}")
+    expect(panel.locator("[data-fact=state]")).to_have_text("Active")
+    expect(panel.locator("pre[data-cap=issued]")).to_contain_text("<polygon>-1.3,36.8 -1.3,36.9")
+
+
+def _fail_posts(route: Route, status: int) -> None:
+    if route.request.method == "POST":
+        route.fulfill(status=status, content_type="text/plain", body="upstream failure")
+    else:
+        route.continue_()
