@@ -6,9 +6,11 @@ that keeps what was written."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Page, Route, expect
+import requests
+from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.e2e.conftest import Platform
 
@@ -184,3 +186,113 @@ def _fail_posts(route: Route, status: int) -> None:
         route.fulfill(status=status, content_type="text/plain", body="upstream failure")
     else:
         route.continue_()
+
+
+def issue_by_api(platform: Platform, event: str) -> dict[str, object]:
+    answer = requests.post(
+        platform.url + "/v1/ops/alerts",
+        json={
+            "event": event,
+            "categories": ["Met"],
+            "response_types": ["Evacuate"],
+            "urgency": "Immediate",
+            "severity": "Severe",
+            "certainty": "Observed",
+            "expires": (datetime.now(UTC) + timedelta(hours=6)).replace(microsecond=0).isoformat(),
+            "texts": [
+                {
+                    "language": "en",
+                    "headline": "Flood warning for the river district",
+                    "description": "The river is above its banks.",
+                },
+                {
+                    "language": "fr",
+                    "event": "Alerte crue",
+                    "headline": "Alerte crue",
+                    "description": "La rivière déborde.",
+                },
+            ],
+            "areas": [
+                {
+                    "description": "River district",
+                    "polygons": [[[36.8, -1.3], [36.9, -1.3], [36.9, -1.2], [36.8, -1.2], [36.8, -1.3]]],
+                }
+            ],
+        },
+        headers={
+            "Authorization": "Bearer " + platform.token("responder"),
+            "Idempotency-Key": unique("alert"),
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 201, answer.text
+    body: dict[str, object] = answer.json()
+    return body
+
+
+def manage(responder: Console, event: str) -> Locator:
+    page = open_composer(responder)
+    public = page.get_by_role("region", name="Public alerts, as the public sees them")
+    public.locator("li").filter(has_text=event).get_by_role("button", name="Manage this alert").click()
+    panel = page.get_by_role("region", name=f"Alert: {event}")
+    expect(panel).to_be_focused()
+    panel.get_by_role("button", name="Update this alert in the composer").click()
+    expect(page.get_by_role("heading", name=f"Update “{event}” (version 1)")).to_be_visible()
+    return panel
+
+
+def test_two_responders_update_the_same_alert_and_the_second_keeps_what_they_wrote(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    event = unique("Flood warning")
+    issue_by_api(platform, event)
+    first, second = console(), console()
+    first_panel = manage(first, event)
+    manage(second, event)
+
+    # The first responder sharpens the English headline and issues the update.
+    english = first.page.get_by_role("group", name="Text 1 (en)")
+    expect(english.get_by_label("Headline")).to_have_value("Flood warning for the river district")
+    english.get_by_label("Headline").fill("Flood warning: evacuate the river district")
+    first.page.get_by_role("button", name="Issue the update").click()
+    expect(first_panel.locator("[data-fact=version]")).to_have_text("2")
+    expect(first_panel.locator("[data-fact=msg_type]")).to_have_text("Update")
+
+    # The second, working from version 1, widens the area with a circle and rewrites the French.
+    page = second.page
+    the_map = page.get_by_role("region", name="Alert area map")
+    expect(the_map).to_have_attribute("data-map-ready", "true", timeout=MAP_PATIENCE_MS)
+    the_map.scroll_into_view_if_needed()
+    page.get_by_label("Radius of a new circle (km)").fill("3")
+    page.get_by_role("button", name="Place a circle").click()
+    box = the_map.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.get_by_role("group", name="Circle 1").get_by_label("Radius (km)")).to_have_value("3")
+    french = page.get_by_role("group", name="Text 2 (fr)")
+    french.get_by_label("Description").fill("La rivière déborde; évacuez le quartier.")
+    page.get_by_role("button", name="Issue the update").click()
+
+    conflict = page.get_by_role("alert")
+    expect(conflict).to_contain_text("Changed by someone else.")
+    expect(conflict).to_contain_text("version 2")
+    expect(page.get_by_role("heading", name=f"Update “{event}” (version 2)")).to_be_visible()
+    # What the second wrote is kept; what they left alone shows the first one's change.
+    expect(french.get_by_label("Description")).to_have_value("La rivière déborde; évacuez le quartier.")
+    expect(page.get_by_role("group", name="Circle 1")).to_be_visible()
+    expect(page.get_by_role("group", name="Text 1 (en)").get_by_label("Headline")).to_have_value(
+        "Flood warning: evacuate the river district"
+    )
+    expect(
+        page.get_by_role("group", name="Response types (optional)").get_by_label("Evacuate")
+    ).to_be_checked()
+    second.check("alerts-update-conflict")
+
+    page.get_by_role("button", name="Issue the update").click()
+    panel = page.get_by_role("region", name=f"Alert: {event}")
+    expect(panel.locator("[data-fact=version]")).to_have_text("3")
+    cap = panel.locator("pre[data-cap=issued]")
+    expect(cap).to_contain_text("<headline>Flood warning: evacuate the river district</headline>")
+    expect(cap).to_contain_text("évacuez le quartier")
+    expect(cap).to_contain_text("<circle>")
+    expect(cap).to_contain_text("<responseType>Evacuate</responseType>")

@@ -23,6 +23,7 @@ import {
   emptyText,
   parseRing,
   previewCap,
+  rebaseDraft,
   ringText,
   toBody,
 } from "./alertDraft";
@@ -60,6 +61,7 @@ export function Alerts() {
   const [selected, setSelected] = useState<string | null>(issuedHere[issuedHere.length - 1] ?? null);
   const [draft, setDraft] = useState<Draft>(() => emptyDraft());
   const [editing, setEditing] = useState<Alert | null>(null);
+  const base = useRef<Draft | null>(null); // the alert as it was when the update began
   const [publicRefresh, setPublicRefresh] = useState(0);
   useEffect(() => heading.current?.focus(), []);
 
@@ -73,9 +75,10 @@ export function Alerts() {
         <AlertPanel
           key={selected}
           id={selected}
-          onEdit={(alert) => {
+          onEdit={(alert, cap) => {
             setEditing(alert);
-            setDraft(draftOf(alert));
+            base.current = draftOf(alert, cap);
+            setDraft(base.current);
             document.getElementById("composer-title")?.focus();
           }}
           onChanged={() => setPublicRefresh((n) => n + 1)}
@@ -86,6 +89,7 @@ export function Alerts() {
         setDraft={setDraft}
         editing={editing}
         setEditing={setEditing}
+        base={base}
         onIssued={(alert) => {
           if (!issuedHere.includes(alert.alert_id)) issuedHere.push(alert.alert_id);
           setSelected(null);
@@ -95,7 +99,14 @@ export function Alerts() {
           setPublicRefresh((n) => n + 1);
         }}
       />
-      <PublicAlerts refresh={publicRefresh} />
+      <PublicAlerts
+        refresh={publicRefresh}
+        onManage={(id) => {
+          if (!issuedHere.includes(id)) issuedHere.push(id);
+          setSelected(null);
+          setTimeout(() => setSelected(id), 0);
+        }}
+      />
     </section>
   );
 }
@@ -150,7 +161,7 @@ function MyAlerts(props: { selected: string | null; onSelect: (id: string) => vo
   );
 }
 
-function AlertPanel(props: { id: string; onEdit: (alert: Alert) => void; onChanged: () => void }) {
+function AlertPanel(props: { id: string; onEdit: (alert: Alert, cap: string | null) => void; onChanged: () => void }) {
   const panel = useRef<HTMLElement>(null);
   const [alert, setAlert] = useState<Alert | null>(null);
   const [cap, setCap] = useState<string | null>(null);
@@ -298,7 +309,7 @@ function AlertPanel(props: { id: string; onEdit: (alert: Alert) => void; onChang
       {alert.state === "active" ? (
         <>
           <h3>{t("alerts.change")}</h3>
-          <button type="button" onClick={() => props.onEdit(alert)}>
+          <button type="button" onClick={() => props.onEdit(alert, cap)}>
             {t("alerts.edit")}
           </button>
           <form onSubmit={cancel} noValidate class="cancel-form">
@@ -329,6 +340,7 @@ function Composer(props: {
   setDraft: (draft: Draft) => void;
   editing: Alert | null;
   setEditing: (alert: Alert | null) => void;
+  base: { current: Draft | null };
   onIssued: (alert: Alert) => void;
 }) {
   const { draft, setDraft, editing } = props;
@@ -392,6 +404,15 @@ function Composer(props: {
       // Someone else changed it first: show theirs, keep this draft, update against theirs.
       const fresh = await fetchAlert(editing.alert_id);
       if (fresh.ok) {
+        const message = await call(() =>
+          api.GET("/v1/alerts/{alert_id}/messages/{message_id}", {
+            params: { path: { alert_id: fresh.data.alert_id, message_id: fresh.data.current_message_id } },
+            parseAs: "text",
+          }),
+        );
+        const freshDraft = draftOf(fresh.data, message.ok ? (message.data as unknown as string) : null);
+        setDraft(rebaseDraft(latest.current, props.base.current ?? freshDraft, freshDraft));
+        props.base.current = freshDraft;
         setConflict(fresh.data);
         props.setEditing(fresh.data);
       }
@@ -525,7 +546,7 @@ function Composer(props: {
               {t("alerts.place_circle")}
             </button>
             <div class="field inline">
-              <label for="circle-radius">{t("alerts.circle_radius")}</label>
+              <label for="circle-radius">{t("alerts.new_circle_radius")}</label>
               <input id="circle-radius" type="number" min="0.01" max="1000" step="any" value={radius} onInput={(e) => setRadius(e.currentTarget.value)} />
             </div>
           </div>
@@ -714,7 +735,7 @@ function RingField(props: { id: string; label: string; ring: Position[]; error?:
   return <TextField id={props.id} label={props.label} value={text} multiline error={error} onInput={onInput} />;
 }
 
-function PublicAlerts(props: { refresh: number }) {
+function PublicAlerts(props: { refresh: number; onManage: (id: string) => void }) {
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const load = async () => {
@@ -755,6 +776,9 @@ function PublicAlerts(props: { refresh: number }) {
                   <a href={alert.cap_url}>{t("alerts.cap_link")}</a>
                 </p>
               </details>
+              <button type="button" onClick={() => props.onManage(alert.alert_id)}>
+                {t("alerts.manage")}
+              </button>
             </li>
           ))}
         </ul>

@@ -93,11 +93,27 @@ export function emptyDraft(now: Date = new Date()): Draft {
   };
 }
 
+/** What the alert's JSON summary leaves out, read from its current CAP: categories, response
+ * types and sender name (the same in every info). */
+function fromCap(cap: string | null): Partial<Draft> {
+  if (!cap) return {};
+  const info = new DOMParser().parseFromString(cap, "application/xml").getElementsByTagName("info")[0];
+  if (!info) return {};
+  const all = (tag: string) => Array.from(info.getElementsByTagName(tag), (e) => e.textContent ?? "");
+  const categories = all("category").filter((c): c is CapCategory => (CAP_CATEGORIES as readonly string[]).includes(c));
+  const response_types = all("responseType").filter((r): r is ResponseType => (RESPONSE_TYPES as readonly string[]).includes(r));
+  const out: Partial<Draft> = { response_types };
+  if (categories.length) out.categories = categories;
+  out.sender_name = all("senderName")[0] ?? "";
+  return out;
+}
+
 /** The draft of an alert that exists, to update it (its texts in the order of its languages). */
-export function draftOf(alert: Alert): Draft {
+export function draftOf(alert: Alert, cap: string | null = null): Draft {
   const area = alert.areas[0];
   return {
     ...emptyDraft(),
+    ...fromCap(cap),
     status: (CAP_STATUSES as readonly string[]).includes(alert.status) ? (alert.status as CapStatus) : "Actual",
     event: alert.event,
     urgency: alert.urgency as Urgency,
@@ -241,4 +257,30 @@ export function closeRing(points: Position[]): Position[] {
   const first = points[0] as Position;
   const last = points[points.length - 1] as Position;
   return first[0] === last[0] && first[1] === last[1] ? points : [...points, first];
+}
+
+/**
+ * After a conflict (409): what this responder changed since ``base`` is kept, what they left alone
+ * takes the fresh value (the other responder's change), field by field and text by text.
+ */
+export function rebaseDraft(draft: Draft, base: Draft, fresh: Draft): Draft {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const out: Draft = { ...fresh };
+  const record = out as unknown as Record<string, unknown>;
+  for (const key of Object.keys(draft) as (keyof Draft)[]) {
+    if (key !== "texts" && !same(draft[key], base[key])) record[key] = draft[key];
+  }
+  const languages = (d: Draft) => d.texts.map((text) => text.language);
+  if (!same(languages(draft), languages(base)) || !same(languages(base), languages(fresh))) {
+    out.texts = draft.texts;
+    return out;
+  }
+  out.texts = draft.texts.map((text, n) => {
+    const was = base.texts[n] as TextDraft;
+    const now = fresh.texts[n] as TextDraft;
+    const merged = { ...now };
+    for (const key of Object.keys(text) as (keyof TextDraft)[]) if (text[key] !== was[key]) merged[key] = text[key];
+    return merged;
+  });
+  return out;
 }
