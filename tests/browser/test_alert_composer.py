@@ -5,6 +5,7 @@ that keeps what was written."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +13,10 @@ import pytest
 import requests
 from playwright.sync_api import Locator, Page, Route, expect
 
+from haven import webhooks
 from tests.e2e.conftest import Platform
+from tests.support import wait_for
+from tests.webhook_receiver import WebhookReceiver, receiver
 
 from .conftest import Console, unique
 
@@ -28,6 +32,27 @@ def open_composer(responder: Console) -> Page:
     page.get_by_role("navigation").get_by_role("link", name="Alerts").click()
     expect(page.get_by_role("heading", level=1, name="Alerts")).to_be_focused()
     return page
+
+
+def subscribe_webhook(platform: Platform, hook: WebhookReceiver, lon: float, lat: float) -> None:
+    """A subscriber at ``lon, lat``, confirmed with the code its webhook received."""
+    created = requests.post(
+        platform.url + "/v1/subscriptions",
+        json={
+            "area": {"circles": [{"center": [lon, lat], "radius_km": 1}]},
+            "channel": "webhook",
+            "address": hook.url,
+        },
+        timeout=10,
+    ).json()
+    headers, raw = wait_for(lambda: hook.deliveries).pop()
+    webhooks.verify(created["webhook_secret"], headers, raw)
+    confirmed = requests.post(
+        f"{platform.url}/v1/subscriptions/{created['subscription_id']}/confirm",
+        json={"code": json.loads(raw)["data"]["code"]},
+        timeout=5,
+    )
+    assert confirmed.json()["status"] == "active"
 
 
 def write_texts(page: Page, event: str) -> None:
@@ -47,15 +72,26 @@ def write_texts(page: Page, event: str) -> None:
 def test_a_responder_draws_an_area_issues_a_multilingual_alert_sees_its_cap_and_cancels_it(
     platform: Platform, console: Callable[[], Console]
 ) -> None:
+    with receiver() as hook:
+        # Someone subscribed at the map's first centre (20° E, 5° N), inside what will be drawn.
+        subscribe_webhook(platform, hook, 20.0, 5.0)
+        _draw_issue_and_cancel(platform, console, hook)
+
+
+def _draw_issue_and_cancel(platform: Platform, console: Callable[[], Console], hook: WebhookReceiver) -> None:
     responder = console()
     page = open_composer(responder)
-    expect(page.get_by_text("You have not issued an alert in this session")).to_be_visible()
+    expect(page.get_by_text("You have not issued or opened an alert in this session")).to_be_visible()
     expect(page.get_by_text("No shape yet")).to_be_visible()
 
     # The responder draws a polygon: four points on the map, then closes the ring.
     the_map = page.get_by_role("region", name="Alert area map")
     expect(the_map).to_have_attribute("data-map-ready", "true", timeout=MAP_PATIENCE_MS)
     the_map.scroll_into_view_if_needed()
+    # Closer in, around the map's centre, for an area of a district rather than of a continent.
+    for _ in range(5):
+        the_map.get_by_role("button", name="Zoom in").click()
+    expect(the_map).to_have_attribute("data-zoom", "6.5")
     page.get_by_role("button", name="Draw a polygon").click()
     box = the_map.bounding_box()
     assert box is not None
@@ -99,9 +135,16 @@ def test_a_responder_draws_an_area_issues_a_multilingual_alert_sees_its_cap_and_
     expect(cap).not_to_contain_text("(given on issue)")
     expect(panel.get_by_role("heading", name="Delivery status of the current message")).to_be_visible()
     expect(panel.locator("[data-deliveries]")).to_be_visible()
+    wait_for(lambda: hook.deliveries)  # the fan-out worker delivered it to the subscriber
+    panel.get_by_role("button", name="Refresh the delivery status").click()
+    delivery = panel.locator("[data-deliveries] tbody tr")
+    expect(delivery).to_have_count(1)
+    expect(delivery.get_by_role("rowheader")).to_have_text("webhook")
+    expect(delivery.get_by_role("cell").first).to_have_text("delivered")
+    expect(panel.get_by_text("delivered: 1")).to_be_visible()
     # The composer is empty again for the next alert; this session's list has the one issued.
     expect(page.get_by_label("Event", exact=True)).to_have_value("")
-    mine = page.get_by_role("region", name="Alerts issued in this session")
+    mine = page.get_by_role("region", name="Alerts you issued or opened in this session")
     expect(mine.get_by_role("rowheader")).to_have_text([event])
     responder.check("alerts-issued")
 

@@ -150,11 +150,16 @@ export function AreaMap(props: {
       }
       latest.current.onClick([event.lngLat.wrap().lng, event.lngLat.lat]);
     };
+    // The settled zoom, for whoever needs to know the view has stopped moving (the tests).
+    const settled = () => container.current?.setAttribute("data-zoom", String(Math.round(map.getZoom() * 10) / 10));
+    settled();
+    map.on("moveend", settled);
     map.on("mousedown", "vertices", down);
     map.on("mousemove", move);
     map.on("mouseup", up);
     map.on("click", click);
     return () => {
+      map.off("moveend", settled);
       map.off("mousedown", "vertices", down);
       map.off("mousemove", move);
       map.off("mouseup", up);
