@@ -223,6 +223,20 @@ def test_the_api_names_the_fields_it_refuses_beside_them_and_a_failed_issue_keep
     expect(panel.locator("[data-fact=state]")).to_have_text("Active")
     expect(panel.locator("pre[data-cap=issued]")).to_contain_text("<polygon>-1.3,36.8 -1.3,36.9")
 
+    # On a tablet the two texts still sit side by side, nothing wider than the screen; the map is there.
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.get_by_role("button", name="Add a language").click()
+    first_text = page.get_by_role("group", name="Text 1 (en)").bounding_box()
+    second_text = page.get_by_role("group", name="Text 2 (?)").bounding_box()
+    assert first_text is not None
+    assert second_text is not None
+    assert second_text["x"] >= first_text["x"] + first_text["width"]
+    assert second_text["x"] + second_text["width"] <= 820
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 820
+    page.get_by_role("region", name="Alert area map").scroll_into_view_if_needed()
+    expect(page.get_by_role("region", name="Alert area map")).to_be_in_viewport()
+    responder.check("alerts-tablet")
+
 
 def _fail_posts(route: Route, status: int) -> None:
     if route.request.method == "POST":
