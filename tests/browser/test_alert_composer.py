@@ -223,6 +223,23 @@ def test_the_api_names_the_fields_it_refuses_beside_them_and_a_failed_issue_keep
     expect(panel.locator("[data-fact=state]")).to_have_text("Active")
     expect(panel.locator("pre[data-cap=issued]")).to_contain_text("<polygon>-1.3,36.8 -1.3,36.9")
 
+    # A Draft is issued too, but never public: the panel says why it shows no CAP.
+    draft_event = unique("Draft flood warning")
+    write_texts(page, draft_event)
+    page.get_by_role("group", name="Text 2 (fr)").get_by_label("Event in this language").fill("Alerte crue")
+    page.get_by_label("Type a polygon").fill("36.8, -1.3\n36.9, -1.3\n36.9, -1.2\n36.8, -1.2")
+    page.get_by_role("button", name="Add the typed polygon").click()
+    page.get_by_label("Status").select_option("Draft")
+    page.get_by_role("button", name="Issue the alert").click()
+    draft_panel = page.get_by_role("region", name=f"Alert: {draft_event}")
+    expect(draft_panel.locator("[data-fact=state]")).to_have_text("Active")
+    expect(draft_panel).to_contain_text("A Draft is never public")
+    expect(draft_panel.locator("pre[data-cap=issued]")).to_have_count(0)
+    public = page.get_by_role("region", name="Public alerts, as the public sees them")
+    expect(public.locator("li").filter(has_text=event)).to_have_count(1)
+    expect(public.locator("li").filter(has_text=draft_event)).to_have_count(0)
+    responder.check("alerts-draft")
+
     # On a tablet the two texts still sit side by side, nothing wider than the screen; the map is there.
     page.set_viewport_size({"width": 820, "height": 1180})
     page.get_by_role("button", name="Add a language").click()

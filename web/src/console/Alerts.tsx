@@ -36,6 +36,9 @@ type Deliveries = Schemas["Deliveries"];
 
 /** The alerts this tab issued (the API lists active alerts publicly; a cancelled one only by id). */
 const issuedHere: string[] = [];
+/** The last answer of each issue, update or cancel made here: a Draft is never public, so it can
+ * be read back only from these. */
+const answered = new Map<string, Alert>();
 
 /** One alert as JSON (the same path also answers CAP XML to an `Accept` that asks for it). */
 async function fetchAlert(id: string): Promise<Outcome<Alert>> {
@@ -46,6 +49,10 @@ async function fetchAlert(id: string): Promise<Outcome<Alert>> {
       cache: "no-cache", // public answers may be cached 60 s; the composer needs the current one
     }),
   );
+  const mine = answered.get(id);
+  if (!outcome.ok && outcome.failure.kind === "problem" && outcome.failure.status === 404 && mine?.status === "Draft") {
+    return { ok: true, data: mine, response: outcome.response ?? new Response(null) };
+  }
   if (!outcome.ok || typeof outcome.data !== "string") return outcome as Outcome<Alert>;
   const problem = { type: "about:blank", title: outcome.response.statusText, status: outcome.response.status, detail: "" };
   return { ok: false, failure: { kind: "problem", status: outcome.response.status, problem }, response: outcome.response };
@@ -91,6 +98,7 @@ export function Alerts() {
         setEditing={setEditing}
         base={base}
         onIssued={(alert) => {
+          answered.set(alert.alert_id, alert);
           if (!issuedHere.includes(alert.alert_id)) issuedHere.push(alert.alert_id);
           setSelected(null);
           setTimeout(() => setSelected(alert.alert_id), 0);
@@ -191,6 +199,11 @@ function AlertPanel(props: { id: string; onEdit: (alert: Alert, cap: string | nu
       return;
     }
     setAlert(outcome.data);
+    if (outcome.data.status === "Draft") {
+      setCap(null);
+      await loadDeliveries(outcome.data);
+      return;
+    }
     const message = await call(() =>
       api.GET("/v1/alerts/{alert_id}/messages/{message_id}", {
         params: { path: { alert_id: props.id, message_id: outcome.data.current_message_id } },
@@ -225,6 +238,7 @@ function AlertPanel(props: { id: string; onEdit: (alert: Alert, cap: string | nu
       return;
     }
     setCancelNote("");
+    answered.set(outcome.data.alert_id, outcome.data);
     await load();
     props.onChanged();
   };
@@ -256,9 +270,12 @@ function AlertPanel(props: { id: string; onEdit: (alert: Alert, cap: string | nu
       </dl>
       {failure ? <FailurePanel what={t("alerts.load_failed")} failure={failure} onRetry={() => void load()} /> : null}
       <h3 id="cap-title">{t("alerts.cap_title")}</h3>
-      <p>
-        <a href={alert.cap_url}>{t("alerts.cap_link")}</a>
-      </p>
+      {alert.status !== "Draft" ? (
+        <p>
+          <a href={alert.cap_url}>{t("alerts.cap_link")}</a>
+        </p>
+      ) : null}
+      {alert.status === "Draft" ? <p>{t("alerts.draft_no_cap")}</p> : null}
       {cap ? (
         <pre class="cap" tabIndex={0} aria-labelledby="cap-title" data-cap="issued">
           {cap}
