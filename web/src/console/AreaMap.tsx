@@ -171,6 +171,25 @@ export function AreaMap(props: {
     if (!map) return;
     const data = shapes(props.polygons, props.circles, props.pending);
     for (const [id, collection] of Object.entries(data)) (map.getSource(id) as GeoJSONSource | undefined)?.setData(collection);
+    // A shape typed, or an alert loaded to update, that lies outside the view: show it all.
+    const positions = [
+      ...props.polygons.flat(),
+      ...props.circles.flatMap((c) => circleRing(c)),
+    ];
+    if (positions.length) {
+      const view = map.getBounds();
+      if (positions.some(([lon, lat]) => !view.contains([lon, lat]))) {
+        const lons = positions.map((p) => p[0]);
+        const lats = positions.map((p) => p[1]);
+        map.fitBounds(
+          [
+            [Math.min(...lons), Math.min(...lats)],
+            [Math.max(...lons), Math.max(...lats)],
+          ],
+          { padding: 40, maxZoom: 10, duration: 0 },
+        );
+      }
+    }
     map.once("idle", () => {
       // Distinct shapes drawn (a shape can come back once per tile or world copy it spans).
       const keys = map.queryRenderedFeatures({ layers: ["areas"] }).map((f) => `${f.properties.p ?? ""}/${f.properties.c ?? ""}`);
