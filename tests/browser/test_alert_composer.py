@@ -204,6 +204,12 @@ def test_the_api_names_the_fields_it_refuses_beside_them_and_a_failed_issue_keep
 
     # The polygon corrected by editing its positions (a vertex moved); then the server fails.
     ring.fill("36.8, -1.3\n36.9, -1.3\n36.9, -1.2\n36.8, -1.2\n36.8, -1.3")
+    # And a circle, typed too: centre and radius.
+    page.get_by_label("Centre longitude of a new circle").fill("36.85")
+    page.get_by_label("Centre latitude of a new circle").fill("-1.25")
+    page.get_by_label("Radius of a new circle (km)").fill("2")
+    page.get_by_role("button", name="Add the typed circle").click()
+    expect(page.get_by_role("group", name="Circle 1").get_by_label("Radius (km)")).to_have_value("2")
     page.route("**/v1/ops/alerts", lambda route: _fail_posts(route, 500))
     page.get_by_role("button", name="Issue the alert").click()
     failure = page.get_by_role("alert")
@@ -222,6 +228,7 @@ def test_the_api_names_the_fields_it_refuses_beside_them_and_a_failed_issue_keep
     panel = page.get_by_role("region", name=f"Alert: {event}")
     expect(panel.locator("[data-fact=state]")).to_have_text("Active")
     expect(panel.locator("pre[data-cap=issued]")).to_contain_text("<polygon>-1.3,36.8 -1.3,36.9")
+    expect(panel.locator("pre[data-cap=issued]")).to_contain_text("<circle>-1.25,36.85 2</circle>")
 
     # A Draft is issued too, but never public: the panel says why it shows no CAP.
     draft_event = unique("Draft flood warning")

@@ -365,6 +365,8 @@ function Composer(props: {
   const [pending, setPending] = useState<Position[]>([]);
   const [radius, setRadius] = useState("5");
   const [typedRing, setTypedRing] = useState("");
+  const [typedCentre, setTypedCentre] = useState({ lon: "", lat: "" });
+  const [typedCircleBad, setTypedCircleBad] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [conflict, setConflict] = useState<Alert | null>(null);
   const [busy, setBusy] = useState(false);
@@ -641,6 +643,41 @@ function Composer(props: {
           >
             {t("alerts.add_typed_polygon")}
           </button>
+          <fieldset class="typed-circle" aria-describedby={typedCircleBad ? "typed-circle-error" : undefined}>
+            <legend>{t("alerts.type_circle")}</legend>
+            <div class="alert-grid">
+              {(["lon", "lat"] as const).map((part) => (
+                <div class="field" key={part}>
+                  <label for={`new-circle-${part}`}>{t(`alerts.new_circle_${part}`)}</label>
+                  <input
+                    id={`new-circle-${part}`}
+                    type="number"
+                    step="any"
+                    value={typedCentre[part]}
+                    onInput={(e) => setTypedCentre({ ...typedCentre, [part]: e.currentTarget.value })}
+                  />
+                </div>
+              ))}
+            </div>
+            {typedCircleBad ? <p class="field-error" id="typed-circle-error">{t("alerts.circle_unreadable")}</p> : null}
+            <button
+              type="button"
+              onClick={() => {
+                const lon = Number(typedCentre.lon);
+                const lat = Number(typedCentre.lat);
+                const radius_km = Number(radius);
+                const good =
+                  typedCentre.lon.trim() !== "" && typedCentre.lat.trim() !== "" &&
+                  Math.abs(lon) <= 180 && Math.abs(lat) <= 90 && radius_km > 0;
+                setTypedCircleBad(!good);
+                if (!good) return;
+                set({ circles: [...latest.current.circles, { center: [lon, lat], radius_km }] });
+                setTypedCentre({ lon: "", lat: "" });
+              }}
+            >
+              {t("alerts.add_typed_circle")}
+            </button>
+          </fieldset>
         </fieldset>
 
         <fieldset>
