@@ -358,6 +358,9 @@ def test_two_responders_update_the_same_alert_and_the_second_keeps_what_they_wro
     expect(conflict).to_contain_text("Changed by someone else.")
     expect(conflict).to_contain_text("version 2")
     expect(page.get_by_role("heading", name=f"Update “{event}” (version 2)")).to_be_visible()
+    expect(page.get_by_role("region", name=f"Alert: {event}").locator("[data-fact=version]")).to_have_text(
+        "2"
+    )
     # What the second wrote is kept; what they left alone shows the first one's change.
     expect(french.get_by_label("Description")).to_have_value("La rivière déborde; évacuez le quartier.")
     expect(page.get_by_role("group", name="Circle 1")).to_be_visible()

@@ -69,6 +69,7 @@ export function Alerts() {
   const [draft, setDraft] = useState<Draft>(() => emptyDraft());
   const [editing, setEditing] = useState<Alert | null>(null);
   const base = useRef<Draft | null>(null); // the alert as it was when the update began
+  const [focusPanel, setFocusPanel] = useState(true); // not when it reloads behind a conflict
   const [publicRefresh, setPublicRefresh] = useState(0);
   useEffect(() => heading.current?.focus(), []);
 
@@ -77,11 +78,19 @@ export function Alerts() {
       <h1 id="alerts-title" tabIndex={-1} ref={heading}>
         {t("alerts.title")}
       </h1>
-      <MyAlerts selected={selected} onSelect={setSelected} refresh={publicRefresh} />
+      <MyAlerts
+        selected={selected}
+        onSelect={(id) => {
+          setFocusPanel(true);
+          setSelected(id);
+        }}
+        refresh={publicRefresh}
+      />
       {selected ? (
         <AlertPanel
           key={selected}
           id={selected}
+          focusOnLoad={focusPanel}
           onEdit={(alert, cap) => {
             setEditing(alert);
             base.current = draftOf(alert, cap);
@@ -97,9 +106,16 @@ export function Alerts() {
         editing={editing}
         setEditing={setEditing}
         base={base}
+        onConflict={(alert) => {
+          // The panel and the list show the fresh state the update is now made against.
+          setFocusPanel(false);
+          setSelected(null);
+          setTimeout(() => setSelected(alert.alert_id), 0);
+        }}
         onIssued={(alert) => {
           answered.set(alert.alert_id, alert);
           if (!issuedHere.includes(alert.alert_id)) issuedHere.push(alert.alert_id);
+          setFocusPanel(true);
           setSelected(null);
           setTimeout(() => setSelected(alert.alert_id), 0);
           setEditing(null);
@@ -111,6 +127,7 @@ export function Alerts() {
         refresh={publicRefresh}
         onManage={(id) => {
           if (!issuedHere.includes(id)) issuedHere.push(id);
+          setFocusPanel(true);
           setSelected(null);
           setTimeout(() => setSelected(id), 0);
         }}
@@ -169,7 +186,7 @@ function MyAlerts(props: { selected: string | null; onSelect: (id: string) => vo
   );
 }
 
-function AlertPanel(props: { id: string; onEdit: (alert: Alert, cap: string | null) => void; onChanged: () => void }) {
+function AlertPanel(props: { id: string; focusOnLoad: boolean; onEdit: (alert: Alert, cap: string | null) => void; onChanged: () => void }) {
   const panel = useRef<HTMLElement>(null);
   const [alert, setAlert] = useState<Alert | null>(null);
   const [cap, setCap] = useState<string | null>(null);
@@ -216,7 +233,9 @@ function AlertPanel(props: { id: string; onEdit: (alert: Alert, cap: string | nu
   };
 
   useEffect(() => {
-    void load().then(() => panel.current?.focus());
+    void load().then(() => {
+      if (props.focusOnLoad) panel.current?.focus();
+    });
   }, [props.id]);
 
   const cancel = async (event: Event) => {
@@ -358,6 +377,7 @@ function Composer(props: {
   editing: Alert | null;
   setEditing: (alert: Alert | null) => void;
   base: { current: Draft | null };
+  onConflict: (fresh: Alert) => void;
   onIssued: (alert: Alert) => void;
 }) {
   const { draft, setDraft, editing } = props;
@@ -434,6 +454,7 @@ function Composer(props: {
         props.base.current = freshDraft;
         setConflict(fresh.data);
         props.setEditing(fresh.data);
+        props.onConflict(fresh.data);
       }
     }
     setFailure(outcome.failure);

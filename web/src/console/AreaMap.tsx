@@ -8,6 +8,11 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { t } from "../i18n";
 import type { CircleDraft, Position } from "./alertDraft";
 
+/** A position at the 6 decimals CAP carries (about 0.1 m), as the API will write it. */
+function rounded(lon: number, lat: number): Position {
+  return [Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6];
+}
+
 /** A circle as a ring of 64 positions (for drawing only: the API is sent the circle itself). */
 function circleRing(circle: CircleDraft): Position[] {
   const [lon, lat] = circle.center;
@@ -136,7 +141,7 @@ export function AreaMap(props: {
     const move = (event: MapMouseEvent) => {
       if (!dragging) return;
       moved = true;
-      latest.current.onMoveVertex(dragging.p, dragging.v, [event.lngLat.lng, event.lngLat.lat]);
+      latest.current.onMoveVertex(dragging.p, dragging.v, rounded(event.lngLat.wrap().lng, event.lngLat.lat));
     };
     const up = () => {
       if (!dragging) return;
@@ -148,7 +153,7 @@ export function AreaMap(props: {
         moved = false;
         return;
       }
-      latest.current.onClick([event.lngLat.wrap().lng, event.lngLat.lat]);
+      latest.current.onClick(rounded(event.lngLat.wrap().lng, event.lngLat.lat));
     };
     // The settled zoom, for whoever needs to know the view has stopped moving (the tests).
     const settled = () => container.current?.setAttribute("data-zoom", String(Math.round(map.getZoom() * 10) / 10));
