@@ -105,6 +105,18 @@ def _draw_issue_and_cancel(platform: Platform, console: Callable[[], Console], h
     assert len(ring.input_value().splitlines()) == 5  # closed: the first position repeated last
     expect(the_map).to_have_attribute("data-drawn-shapes", "1", timeout=MAP_PATIENCE_MS)
 
+    # A vertex dragged to a new place moves that corner, and the ring stays closed.
+    drawn = ring.input_value().splitlines()
+    page.mouse.move(cx - 60, cy - 40)
+    page.mouse.down()
+    page.mouse.move(cx - 90, cy - 70, steps=6)
+    page.mouse.up()
+    expect(ring).not_to_have_value("\n".join(drawn))
+    moved = ring.input_value().splitlines()
+    assert moved[0] != drawn[0]
+    assert moved[0] == moved[-1]
+    assert moved[1:4] == drawn[1:4]
+
     event = unique("Flood warning")
     write_texts(page, event)
     page.get_by_role("group", name="Text 2 (fr)").get_by_label("Event in this language").fill("Alerte crue")
