@@ -29,6 +29,7 @@ import {
 } from "./alertDraft";
 import { AreaMap } from "./AreaMap";
 import { FailurePanel } from "./Failure";
+import { currentSession, subscribe } from "./session";
 import { TextField } from "./TextField";
 import "./alerts.css";
 
@@ -39,6 +40,13 @@ const issuedHere: string[] = [];
 /** The last answer of each issue, update or cancel made here: a Draft is never public, so it can
  * be read back only from these. */
 const answered = new Map<string, Alert>();
+// Signing out forgets them: the next person at this tab starts with none.
+subscribe(() => {
+  if (!currentSession()) {
+    issuedHere.length = 0;
+    answered.clear();
+  }
+});
 
 /** One alert as JSON (the same path also answers CAP XML to an `Accept` that asks for it). */
 async function fetchAlert(id: string): Promise<Outcome<Alert>> {
