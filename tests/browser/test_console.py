@@ -323,11 +323,19 @@ def test_each_role_sees_only_its_screens_and_the_api_says_why_it_refuses(
     visitor.check("sign-in")
 
     for role, ids, screens in (
-        ("responder", {}, ["Incidents", "Feed sources", "Missing persons"]),
+        ("responder", {}, ["Incidents", "Feed sources", "Missing persons", "Alerts"]),
         (
             "admin",
             {},
-            ["Incidents", "Feed sources", "Missing persons", "Accreditation", "Complaints", "Partners"],
+            [
+                "Incidents",
+                "Feed sources",
+                "Missing persons",
+                "Alerts",
+                "Accreditation",
+                "Complaints",
+                "Partners",
+            ],
         ),
         ("auditor", {}, ["Accreditation", "Complaints"]),
         ("recruiter", {"org_id": "org-browser-1"}, []),

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import { t } from "../i18n";
+import { Alerts } from "./Alerts";
 import { ApplicationDetail, Applications } from "./Accreditation";
 import { ComplaintDetail, Complaints } from "./Complaints";
 import { Feeds } from "./Feeds";
@@ -43,6 +44,7 @@ export function App() {
   else if (route.name === "partners") content = <Partners />;
   else if (route.name === "referrals") content = <Referrals />;
   else if (route.name === "referral") content = <ReferralDetail id={route.id} />;
+  else if (route.name === "alerts") content = <Alerts />;
   else if (route.name === "home") content = <Home role={session.role} />;
   else content = <NotFound />;
 

@@ -9,6 +9,7 @@ export type Route =
   | { name: "incident"; id: string }
   | { name: "feeds" }
   | { name: "people" }
+  | { name: "alerts" }
   | { name: "applications" }
   | { name: "application"; id: string }
   | { name: "complaints" }
@@ -25,6 +26,7 @@ export function parse(hash: string): Route {
   if (path === "/incidents") return { name: "incidents" };
   if (path === "/feeds") return { name: "feeds" };
   if (path === "/people") return { name: "people" };
+  if (path === "/alerts") return { name: "alerts" };
   if (path === "/applications") return { name: "applications" };
   if (path === "/complaints") return { name: "complaints" };
   const application = /^\/applications\/([^/]+)$/.exec(path);

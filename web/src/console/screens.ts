@@ -14,6 +14,7 @@ export const SCREENS: readonly Screen[] = [
   { id: "incidents", hash: "#/incidents", label: "nav.incidents", roles: ["responder", "admin"] },
   { id: "feeds", hash: "#/feeds", label: "nav.feeds", roles: ["responder", "admin"] },
   { id: "people", hash: "#/people", label: "nav.people", roles: ["responder", "admin"] },
+  { id: "alerts", hash: "#/alerts", label: "nav.alerts", roles: ["responder", "admin"] },
   { id: "applications", hash: "#/applications", label: "audit.nav.applications", roles: ["auditor", "admin"] },
   { id: "complaints", hash: "#/complaints", label: "audit.nav.complaints", roles: ["auditor", "admin"] },
   { id: "partners", hash: "#/partners", label: "nav.partners", roles: ["admin"] },
