@@ -92,7 +92,10 @@ class LocalPlatform:
 
         api = importlib.import_module("app")  # functions/api/app.py, as Lambda imports it
         self.gateway = LocalGateway(
-            api.handler, list(api.app.routes), port=self.api_port, static=StaticSite(hosted=HostedSignIn.from_environment(os.environ))
+            api.handler,
+            list(api.app.routes),
+            port=self.api_port,
+            static=StaticSite(hosted=HostedSignIn.from_environment(os.environ)),
         )
 
         sqs = client("sqs")

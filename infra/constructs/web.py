@@ -304,7 +304,9 @@ class Web(Construct):
                 "which updates it; it runs only during deploys.",
             )
         if hasattr(self, "_key_reader"):
-            reader = stack.node.try_find_child("AWS" + cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace("-", ""))
+            reader = stack.node.try_find_child(
+                "AWS" + cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace("-", "")
+            )
             acknowledge(
                 reader or self._key_reader,
                 "AwsSolutions-IAM4",
@@ -335,4 +337,3 @@ class Web(Construct):
             "The distribution uses CloudFront's default certificate (no custom domain yet), "
             "whose policy CloudFront fixes; viewers are redirected to HTTPS.",
         )
-
