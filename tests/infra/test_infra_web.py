@@ -27,19 +27,22 @@ def text_of(value: Any) -> str:
         return value
     if isinstance(value, dict) and "Fn::Join" in value:
         separator, parts = value["Fn::Join"]
-        return separator.join(text_of(part) for part in parts)
+        return str(separator).join(text_of(part) for part in parts)
     return "<" + ",".join(sorted(referenced_ids(value)) or ["?"]) + ">"
 
 
 def only(template: dict[str, Any], resource_type: str) -> tuple[str, dict[str, Any]]:
-    found = resources_of_type(template, resource_type)
+    found = resources_of_type(template, resource_type)  # type: ignore[arg-type]
     assert len(found) == 1, f"one {resource_type}, not {sorted(found)}"
     return next(iter(found.items()))
 
 
 @pytest.fixture(scope="module")
 def distribution(template_json: dict[str, Any]) -> dict[str, Any]:
-    return only(template_json, "AWS::CloudFront::Distribution")[1]["Properties"]["DistributionConfig"]
+    config: dict[str, Any] = only(template_json, "AWS::CloudFront::Distribution")[1]["Properties"][
+        "DistributionConfig"
+    ]
+    return config
 
 
 def test_the_bucket_is_private_and_read_by_cloudfront_only_through_origin_access_control(
