@@ -32,7 +32,7 @@ def text_of(value: Any) -> str:
 
 
 def only(template: dict[str, Any], resource_type: str) -> tuple[str, dict[str, Any]]:
-    found = resources_of_type(template, resource_type)  # type: ignore[arg-type]
+    found = resources_of_type(template, resource_type)
     assert len(found) == 1, f"one {resource_type}, not {sorted(found)}"
     return next(iter(found.items()))
 
