@@ -83,6 +83,11 @@ class Web(Construct):
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
             server_access_logs_bucket=access_logs,
             server_access_logs_prefix="web/",
+            # Versioned like every bucket; an old build is kept a week (a rollback is a copy back).
+            versioned=True,
+            lifecycle_rules=[
+                s3.LifecycleRule(id="expire-old-builds", noncurrent_version_expiration=Duration.days(7))
+            ],
             # The bucket holds only the build, which a deploy writes again.
             removal_policy=RemovalPolicy.DESTROY,
         )
@@ -223,7 +228,14 @@ class Web(Construct):
                 physical_resource_id=cr.PhysicalResourceId.of(self.map_key.key_name),
                 output_paths=["Key"],
             ),
-            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=[self.map_key.attr_arn]),
+            # The key's ARN as a name, not a reference: the policy only needs to name it.
+            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(
+                resources=[
+                    Stack.of(self).format_arn(
+                        service="geo", resource="api-key", resource_name=self.map_key.key_name
+                    )
+                ]
+            ),
             install_latest_aws_sdk=False,
         )
         describe.node.add_dependency(self.map_key)
