@@ -183,6 +183,20 @@ def _handler(auth: AuthServer) -> type[BaseHTTPRequestHandler]:
             return None
 
         def do_GET(self) -> None:
+            if urlsplit(self.path).path == "/logout":
+                query = self._query()
+                auth.log.append(("logout", query))
+                if query.get("client_id") != CLIENT_ID or query.get("logout_uri") != auth.redirect_uri:
+                    self._send(400, b"logout_uri is not the client's", "text/plain")
+                    return
+                session = self._session()
+                if session is not None:
+                    del auth.sessions[session]
+                self.send_response(302)
+                self.send_header("Location", query["logout_uri"])
+                self.send_header("Set-Cookie", f"{SESSION_COOKIE}=; Path=/; Max-Age=0")
+                self.end_headers()
+                return
             if urlsplit(self.path).path != "/oauth2/authorize":
                 self._send(404, b"not found", "text/plain")
                 return
@@ -329,6 +343,14 @@ def test_a_responder_signs_in_through_the_hosted_page_and_a_reload_signs_in_agai
     page.get_by_role("button", name="Sign in with your Haven account").click()
     expect(page.get_by_text("Signed in as responder")).to_be_visible()
     assert auth.events("exchange") == ["ok", "ok"]
+
+    # Signing out ends the hosted session too: the next person must sign in themselves.
+    page.get_by_role("button", name="Sign out").click()
+    sign_in = page.get_by_role("button", name="Sign in with your Haven account")
+    expect(sign_in).to_be_visible()
+    assert len(auth.events("logout")) == 1
+    sign_in.click()
+    expect(page.get_by_role("heading", name="Hosted sign-in")).to_be_visible()
 
 
 def test_the_console_renews_its_tokens_before_they_expire(

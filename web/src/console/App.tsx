@@ -2,12 +2,13 @@ import { useEffect, useRef, useState } from "preact/hooks";
 
 import { t } from "../i18n";
 import { Feeds } from "./Feeds";
+import { signOut } from "./hostedSignIn";
 import { IncidentDetail } from "./IncidentDetail";
 import { Incidents } from "./Incidents";
 import { People } from "./People";
 import { navigate, useRoute } from "./router";
 import { screensFor } from "./screens";
-import { type Session, currentSession, endSession, subscribe } from "./session";
+import { type Session, currentSession, subscribe } from "./session";
 import { SignIn } from "./SignIn";
 
 function useSession(): Session | null {
@@ -58,7 +59,7 @@ export function App() {
         {session ? (
           <div class="who">
             <span>{t("app.signed_in_as", { role: t(`role.${session.role}`) })}</span>
-            <button type="button" onClick={() => endSession()}>
+            <button type="button" onClick={signOut}>
               {t("action.sign_out")}
             </button>
           </div>

@@ -5,7 +5,7 @@
 // return (they are worthless once the code is redeemed).
 import type { Failure, Outcome } from "../api/client";
 import type { SignInConfig } from "./devSignIn";
-import { currentSession, startSession, subscribe } from "./session";
+import { currentSession, endSession, startSession, subscribe } from "./session";
 
 const PENDING_KEY = "haven.console.pkce";
 const SCOPES = "openid email profile";
@@ -147,6 +147,18 @@ export async function refresh(): Promise<boolean> {
   }
   begin(hosted, outcome.data);
   return true;
+}
+
+/**
+ * Signs out here and, after a hosted sign-in, of the hosted UI's session too (its /logout),
+ * so that the next person on a shared device must sign in themselves.
+ */
+export function signOut(): void {
+  const config = hosted;
+  endSession();
+  if (!config) return;
+  const query = new URLSearchParams({ client_id: config.clientId, logout_uri: redirectUri() });
+  location.assign(`${config.authDomain}/logout?${query.toString()}`);
 }
 
 function forget(): void {
