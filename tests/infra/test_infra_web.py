@@ -8,9 +8,11 @@ import shutil
 import subprocess
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
 
 from haven import web_policy
+from infra.app import build_app, cdk_json_context
 from infra.constructs.web import API_PATHS, CONSOLE_FALLBACK
 from tests.infra.cfn_template import referenced_ids, resources_of_type
 from tests.infra.conftest import STAGE
@@ -209,3 +211,30 @@ def test_the_map_key_serves_tiles_of_the_one_map_to_the_distribution_only(
     distribution_id = only(template_json, "AWS::CloudFront::Distribution")[0]
     [referer] = restrictions["AllowReferers"]
     assert text_of(referer) == f"https://<{distribution_id}>/*"
+
+
+def _synth_with(synthesized: Synthesized, **context: str) -> dict[str, Any]:
+    app = cdk.App(context={**cdk_json_context(), "stage": STAGE, **context})
+    stack = build_app(app, layer_dirs=synthesized.layer_dirs, routes=synthesized.routes, nag_checks=False)
+    template: dict[str, Any] = app.synth().get_stack_artifact(stack.artifact_id).template
+    return template
+
+
+def test_a_tile_style_url_replaces_the_location_map(synthesized: Synthesized) -> None:
+    style = "https://tiles.example.org/styles/streets.json"
+    template = _synth_with(synthesized, tile_style_url=style)
+    assert resources_of_type(template, "AWS::Location::Map") == {}
+    assert resources_of_type(template, "AWS::Location::APIKey") == {}
+    _, policy = only(template, "AWS::CloudFront::ResponseHeadersPolicy")
+    csp = text_of(
+        policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"][
+            "ContentSecurityPolicy"
+        ]
+    )
+    assert "connect-src 'self' https://" in csp
+    assert " https://tiles.example.org;" in csp.split("connect-src", 1)[1]
+
+
+def test_a_tile_style_url_must_be_https(synthesized: Synthesized) -> None:
+    with pytest.raises(ValueError, match="tile_style_url"):
+        _synth_with(synthesized, tile_style_url="http://tiles.example.org/style.json")
