@@ -17,6 +17,7 @@ from infra.constructs.functions import Functions
 from infra.constructs.identity import Identity
 from infra.constructs.messaging import Messaging
 from infra.constructs.monitoring import Monitoring
+from infra.constructs.web import Web
 from infra.routes import RouteTable, strictly_throttled
 from infra.settings import context_settings
 from infra.stage import StageConfig
@@ -71,10 +72,25 @@ class HavenStack(Stack):
             routes=routes,
             strictly_throttled=strictly_throttled(source_root / "docs" / "openapi.json", routes),
         )
+        tile_style_url = self.node.try_get_context("tile_style_url")
+        self.web = Web(
+            self,
+            "Web",
+            stage=stage,
+            web_root=source_root / "build" / "web",
+            rest_api=self.api.rest_api,
+            identity=self.identity,
+            access_logs=self.data.access_logs,
+            tile_style_url=str(tile_style_url) if tile_style_url else None,
+        )
         # Links in messages and CAP point where people reach the API: a custom domain when the
         # context names one (public_url), else the API's own stage URL.
         self.functions.add_settings(
-            {"HAVEN_PUBLIC_URL": self.api.public_url, **context_settings(self.node.get_all_context())}
+            {
+                "HAVEN_PUBLIC_URL": self.api.public_url,
+                "HAVEN_AUTH_CONSOLE_AUDIENCE": self.identity.console_client_id,
+                **context_settings(self.node.get_all_context()),
+            }
         )
         self.functions.check_settings()
         self.firewall = Firewall(self, "Firewall", stage=stage, rest_api=self.api.rest_api, routes=routes)
@@ -92,5 +108,7 @@ class HavenStack(Stack):
         CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
         CfnOutput(self, "AppClientId", value=self.identity.audience)
         CfnOutput(self, "AuthIssuer", value=self.identity.issuer)
+        CfnOutput(self, "ConsoleUrl", value=self.web.console_url)
+        CfnOutput(self, "ConsoleClientId", value=self.identity.console_client_id)
         CfnOutput(self, "EventBusName", value=self.messaging.bus.event_bus_name)
         CfnOutput(self, "AlarmTopicArn", value=self.monitoring.topic.topic_arn)

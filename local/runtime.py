@@ -76,7 +76,7 @@ class LocalPlatform:
         from local.gateway import LocalGateway
         from local.persistence import Snapshotter
         from local.provision import provision
-        from local.static_site import StaticSite
+        from local.static_site import HostedSignIn, StaticSite
 
         reset_clients()
         provision(self.aws_endpoint)
@@ -92,7 +92,10 @@ class LocalPlatform:
 
         api = importlib.import_module("app")  # functions/api/app.py, as Lambda imports it
         self.gateway = LocalGateway(
-            api.handler, list(api.app.routes), port=self.api_port, static=StaticSite()
+            api.handler,
+            list(api.app.routes),
+            port=self.api_port,
+            static=StaticSite(hosted=HostedSignIn.from_environment(os.environ)),
         )
 
         sqs = client("sqs")

@@ -3,7 +3,10 @@ build (``build/web/``, made by ``make run``), beside the API, so the browser nev
 
 Local mode only, also the console's development sign-in: ``/console/config.json`` says so and
 ``POST /console/dev/token`` issues the same tokens as ``make token`` for any role. Nothing of it
-exists in AWS, where CloudFront serves the build and Cognito signs people in (ADR 26).
+exists in AWS, where CloudFront serves the build and Cognito signs people in (ADR 26). With
+``HAVEN_CONSOLE_AUTH_DOMAIN`` and ``HAVEN_CONSOLE_CLIENT_ID`` set, the console is served in
+"hosted" mode instead: it signs in through that OAuth 2.0 server as it does through Cognito's
+hosted UI in AWS (ADR 30), and the development sign-in is off.
 
 Every answer carries the pages' security headers (CSP without inline scripts, no framing,
 no referrer, nosniff); HSTS is CloudFront's in AWS (local mode is plain HTTP on loopback).
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from haven import web_policy
 from local import tokens
 
 #: Where ``vite build`` (web/vite.config.mjs) writes the apps.
@@ -27,31 +31,9 @@ WEB_ROOT = Path(__file__).resolve().parent.parent / "build" / "web"
 #: Paths this module answers; everything else is the API's.
 APP_PREFIXES = ("/console/", "/assets/")
 
-CSP = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",  # MapLibre GL starts its workers from its own code, as blob: URLs
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    )
-)
-
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Cross-Origin-Resource-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
-}
+#: The pages' headers, declared once for local mode and CloudFront (haven.web_policy).
+CSP = web_policy.csp()
+SECURITY_HEADERS = web_policy.security_headers()
 
 _TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -89,18 +71,47 @@ def _problem(status: int, title: str, detail: str, errors: list[dict[str, str]] 
     return status, {"Content-Type": "application/problem+json", "Cache-Control": "no-store"}, _json(body)
 
 
+@dataclass(frozen=True)
+class HostedSignIn:
+    """An OAuth 2.0 authorization server with Cognito's paths (``/oauth2/authorize``, ``/oauth2/token``)."""
+
+    domain: str
+    client_id: str
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str]) -> HostedSignIn | None:
+        domain = environ.get("HAVEN_CONSOLE_AUTH_DOMAIN", "").rstrip("/")
+        client_id = environ.get("HAVEN_CONSOLE_CLIENT_ID", "")
+        return cls(domain, client_id) if domain and client_id else None
+
+
 @dataclass
 class StaticSite:
     root: Path = WEB_ROOT
     #: The development sign-in: only the local gateway ever sets it.
     development_sign_in: bool = True
+    #: Sign-in through an OAuth 2.0 server instead (turns the development sign-in off).
+    hosted: HostedSignIn | None = None
+
+    def __post_init__(self) -> None:
+        if self.hosted is not None:
+            self.development_sign_in = False
+        # The token exchange is a fetch from the page: the server's origin joins connect-src.
+        connect = (self.hosted.domain,) if self.hosted is not None else ()
+        self._headers = web_policy.security_headers(connect=connect)
+
+    def config(self) -> dict[str, str]:
+        """The console's runtime configuration (``/console/config.json``), as CDK writes it in AWS."""
+        if self.hosted is not None:
+            return {"signIn": "hosted", "authDomain": self.hosted.domain, "clientId": self.hosted.client_id}
+        return {"signIn": "development" if self.development_sign_in else "none"}
 
     def __call__(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Reply | None:
         """The answer for ``path`` if it is a web app's, else None (the API's route)."""
         if path != "/console" and not path.startswith(APP_PREFIXES):
             return None
         status, reply_headers, raw = self._answer(method, path, headers, body)
-        return status, {**reply_headers, **SECURITY_HEADERS}, raw
+        return status, {**reply_headers, **self._headers}, raw
 
     def _answer(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Reply:
         if path == "/console/dev/token" and self.development_sign_in:
@@ -112,8 +123,7 @@ class StaticSite:
         if path == "/console":
             return 308, {"Location": "/console/", "Cache-Control": "no-cache"}, b""
         if path == "/console/config.json":
-            config = {"signIn": "development" if self.development_sign_in else "cognito"}
-            return 200, dict(_NO_STORE_JSON), _json(config)
+            return 200, dict(_NO_STORE_JSON), _json(self.config())
         relative = "console/index.html" if path == "/console/" else path.lstrip("/")
         return self._file(relative)
 

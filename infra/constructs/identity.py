@@ -29,6 +29,7 @@ class Identity(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, stage: StageConfig) -> None:
         super().__init__(scope, construct_id)
+        self._prefix = stage.prefix
         self.user_pool = cognito.UserPool(
             self,
             "UserPool",
@@ -100,3 +101,48 @@ class Identity(Construct):
     @property
     def jwks_url(self) -> str:
         return f"{self.issuer}/.well-known/jwks.json"
+
+    def add_console(self, *, callback_url: str, domain_prefix: str) -> None:
+        """The console's sign-in: the hosted UI on a Cognito domain, and an app client of its own
+        for the authorization code flow with PKCE (a public client: no secret in a browser).
+
+        Its tokens carry the same ``cognito:groups`` as every other client's, so the API sees
+        the same roles; the API accepts this client's tokens beside the app client's
+        (``console_client_id``)."""
+        self.domain = self.user_pool.add_domain(
+            "Domain",
+            cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix),
+            managed_login_version=cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+        )
+        self.console_client = self.user_pool.add_client(
+            "ConsoleClient",
+            user_pool_client_name=f"{self._prefix}-console",
+            generate_secret=False,
+            auth_flows=cognito.AuthFlow(),
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(authorization_code_grant=True),
+                scopes=[cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+                callback_urls=[callback_url],
+                logout_urls=[callback_url],
+            ),
+            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            prevent_user_existence_errors=True,
+            enable_token_revocation=True,
+            # Short-lived tokens kept in the page's memory, renewed with the refresh token.
+            access_token_validity=Duration.minutes(15),
+            id_token_validity=Duration.minutes(15),
+            refresh_token_validity=Duration.hours(12),
+            read_attributes=cognito.ClientAttributes()
+            .with_standard_attributes(email=True, email_verified=True)
+            .with_custom_attributes(*CUSTOM_ATTRIBUTES),
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(email=True),
+        )
+
+    @property
+    def console_client_id(self) -> str:
+        return self.console_client.user_pool_client_id
+
+    @property
+    def domain_url(self) -> str:
+        """The hosted UI's origin (``/oauth2/authorize``, ``/oauth2/token`` below it)."""
+        return self.domain.base_url()

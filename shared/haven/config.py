@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     auth_issuer: str = "haven-local"
     #: Expected ``aud`` (Cognito app client id in AWS).
     auth_audience: str = "haven"
+    #: Another accepted ``aud``: the console's own Cognito app client in AWS (ADR 30).
+    auth_console_audience: str | None = None
     #: JWKS document URL (Cognito in AWS). Locally the JWKS is read from ``auth_jwks_file``.
     auth_jwks_url: str | None = None
     auth_jwks_file: str | None = None

@@ -33,6 +33,7 @@ CREATED_THROUGH_API: tuple[str, ...] = (
     "AWS::Cognito::UserPoolGroup",
 )
 
+_WEB = "serves the web apps and routes the API to the stage; the test invokes the functions"
 _RESOURCE_POLICY = "a resource policy: the embedded AWS evaluates the callers' IAM policies only"
 NOT_CREATED: dict[str, str] = {
     "AWS::S3::BucketPolicy": _RESOURCE_POLICY,
@@ -45,6 +46,17 @@ NOT_CREATED: dict[str, str] = {
     "AWS::ApiGateway::Account": "API Gateway's account-wide log role",
     "AWS::ApiGateway::GatewayResponse": "API Gateway's own error answers (problem+json templates)",
     "AWS::CDK::Metadata": "the CDK's version report",
+    # The web apps' delivery (infra/constructs/web.py): the test invokes the functions, and
+    # tests/infra/test_infra_web.py and the browser tests cover what these do.
+    "AWS::CloudFront::Distribution": _WEB,
+    "AWS::CloudFront::Function": _WEB,
+    "AWS::CloudFront::OriginAccessControl": _WEB,
+    "AWS::CloudFront::ResponseHeadersPolicy": _WEB,
+    "AWS::Cognito::UserPoolDomain": "the console's hosted sign-in page; the test mints its own tokens",
+    "AWS::Location::Map": "the console's basemap tiles",
+    "AWS::Location::APIKey": "the console's basemap tiles",
+    "Custom::AWS": "reads the map key's value for the console's config.json",
+    "Custom::CDKBucketDeployment": "copies the web apps' build into their bucket",
 }
 
 #: Types created through their own APIs once the stack exists (they name its functions).

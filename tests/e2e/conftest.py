@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,10 +92,15 @@ def _env(state_dir: Path) -> dict[str, str]:
     return env
 
 
-def start_platform(state_dir: Path, port: int | None = None, aws_port: int | None = None) -> Platform:
+def start_platform(
+    state_dir: Path,
+    port: int | None = None,
+    aws_port: int | None = None,
+    extra_env: Mapping[str, str] | None = None,
+) -> Platform:
     port = port or _free_port()
     aws_port = aws_port or _free_port()
-    env = _env(state_dir) | {"HAVEN_PORT": str(port), "HAVEN_AWS_PORT": str(aws_port)}
+    env = _env(state_dir) | {"HAVEN_PORT": str(port), "HAVEN_AWS_PORT": str(aws_port), **(extra_env or {})}
     # Output goes to a file, never a pipe: at DEBUG a platform writes more than a pipe holds, and
     # one nobody reads until the end would block it.
     log_path = state_dir / "platform.log"

@@ -17,6 +17,16 @@ def resources_of_type(template: Template, resource_type: str) -> dict[str, dict[
     }
 
 
+def haven_functions(template: Any) -> dict[str, dict[str, Any]]:
+    """The stack's own functions (named ``haven-<stage>-*``), without CDK's provider functions
+    (the web apps' bucket deployment and its SDK call, infra/constructs/web.py)."""
+    return {
+        logical_id: function
+        for logical_id, function in resources_of_type(template, "AWS::Lambda::Function").items()
+        if "FunctionName" in function["Properties"]
+    }
+
+
 def referenced_ids(value: Any) -> set[str]:
     """Logical ids a property value points at through ``Ref`` and ``Fn::GetAtt``."""
     found: set[str] = set()

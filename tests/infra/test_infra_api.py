@@ -16,7 +16,13 @@ from chalice import Chalice
 from infra.constructs.api import Api
 from infra.routes import route_table
 from infra.stage import StageConfig
-from tests.infra.cfn_template import api_methods, resources_of_type, route_problems, single_ref
+from tests.infra.cfn_template import (
+    api_methods,
+    haven_functions,
+    resources_of_type,
+    route_problems,
+    single_ref,
+)
 from tests.infra.synthesis import Synthesized
 
 
@@ -95,7 +101,7 @@ def test_real_app_routes_are_all_deployed(synthesized: Synthesized) -> None:
 def test_every_method_proxies_to_the_api_function(template_json: dict[str, Any]) -> None:
     functions = {
         function["Properties"]["FunctionName"]: logical_id
-        for logical_id, function in resources_of_type(template_json, "AWS::Lambda::Function").items()
+        for logical_id, function in haven_functions(template_json).items()
     }
     api_function = functions["haven-dev-api"]
     methods = resources_of_type(template_json, "AWS::ApiGateway::Method")
@@ -196,7 +202,7 @@ def test_user_pool_groups_and_attributes(template: Template) -> None:
     groups = template.find_resources("AWS::Cognito::UserPoolGroup")
     names = {group["Properties"]["GroupName"] for group in groups.values()}
     assert names == {"responder", "auditor", "admin", "recruiter", "partner"}
-    template.resource_count_is("AWS::Cognito::UserPoolClient", 1)
+    template.resource_count_is("AWS::Cognito::UserPoolClient", 2)  # the app's and the console's
 
 
 def test_public_writes_and_secret_lookups_are_throttled_harder(template_json: dict[str, Any]) -> None:

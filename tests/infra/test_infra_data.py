@@ -15,7 +15,7 @@ from pynamodb.attributes import TTLAttribute
 
 from haven import resources
 from infra.constructs.data import BUCKET_TAG, ttl_attribute
-from tests.infra.cfn_template import referenced_ids, resources_of_type
+from tests.infra.cfn_template import haven_functions, referenced_ids, resources_of_type
 
 STAGE_PREFIX = "haven-dev"
 MODELS = resources.table_models()
@@ -131,7 +131,7 @@ def test_every_bucket_is_private_versioned_encrypted_and_tls_only(
     template: Template, template_json: dict[str, Any]
 ) -> None:
     buckets = resources_of_type(template_json, "AWS::S3::Bucket")
-    assert len(buckets) == len(resources.BUCKETS) + 1  # + the access log bucket
+    assert len(buckets) == len(resources.BUCKETS) + 2  # + the access log bucket, the web apps'
     tls_only = set()
     for policy in resources_of_type(template_json, "AWS::S3::BucketPolicy").values():
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
@@ -226,7 +226,9 @@ def test_bucket_notifications_are_cloudformation_not_a_custom_resource(template_
     """No function of CDK's own (and its role with wildcards) configures the notifications."""
     types = {resource["Type"] for resource in template_json["Resources"].values()}
     assert "Custom::S3BucketNotifications" not in types
-    assert len(resources_of_type(template_json, "AWS::Lambda::Function")) == len(resources.FUNCTIONS)
+    assert len(haven_functions(template_json)) == len(resources.FUNCTIONS)
+    # CDK's provider functions are the web apps' only (bucket deployment, the map key's value).
+    assert len(resources_of_type(template_json, "AWS::Lambda::Function")) == len(resources.FUNCTIONS) + 2
 
 
 def test_server_access_logs_go_to_the_log_bucket(template: Template) -> None:

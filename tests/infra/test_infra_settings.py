@@ -13,7 +13,7 @@ from haven import resources
 from haven.config import Settings
 from infra import settings as deployment_settings
 from infra.app import REPO_ROOT, build_app, cdk_json_context
-from tests.infra.cfn_template import resources_of_type
+from tests.infra.cfn_template import haven_functions
 from tests.infra.synthesis import Synthesized
 
 CODE = [REPO_ROOT / "shared" / "haven", *(REPO_ROOT / spec.path for spec in resources.FUNCTIONS)]
@@ -24,7 +24,7 @@ def _environments(template_json: dict[str, Any]) -> dict[str, dict[str, Any]]:
         function["Properties"]["FunctionName"].removeprefix("haven-dev-"): function["Properties"][
             "Environment"
         ]["Variables"]
-        for function in resources_of_type(template_json, "AWS::Lambda::Function").values()
+        for function in haven_functions(template_json).values()
     }
 
 
@@ -121,7 +121,7 @@ def test_a_production_stage_names_its_email_sender(synthesized: Synthesized) -> 
         template = app.synth().get_stack_artifact(stack.artifact_id).template
         return {
             f["Properties"]["FunctionName"]: f["Properties"]["Environment"]["Variables"]
-            for f in resources_of_type(template, "AWS::Lambda::Function").values()
+            for f in haven_functions(template).values()
         }
 
     with pytest.raises(ValueError, match="email_from"):

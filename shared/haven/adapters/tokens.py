@@ -83,7 +83,7 @@ def verify_bearer(authorization: str | None) -> Principal | None:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise Unauthenticated(f"invalid bearer token: {moment} must be a number")
     audience = claims.get("aud") or claims.get("client_id")
-    if audience != settings.auth_audience:
+    if audience not in {settings.auth_audience, settings.auth_console_audience} - {None}:
         raise Unauthenticated("invalid bearer token: wrong audience")
     return principal_from_claims(claims)
 

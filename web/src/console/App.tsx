@@ -5,6 +5,7 @@ import { Alerts } from "./Alerts";
 import { ApplicationDetail, Applications } from "./Accreditation";
 import { ComplaintDetail, Complaints } from "./Complaints";
 import { Feeds } from "./Feeds";
+import { signOut } from "./hostedSignIn";
 import { IncidentDetail } from "./IncidentDetail";
 import { Incidents } from "./Incidents";
 import { Partners } from "./Partners";
@@ -12,7 +13,7 @@ import { People } from "./People";
 import { ReferralDetail, Referrals } from "./Referrals";
 import { navigate, useRoute } from "./router";
 import { screensFor } from "./screens";
-import { type Session, currentSession, endSession, subscribe } from "./session";
+import { type Session, currentSession, subscribe } from "./session";
 import { SignIn } from "./SignIn";
 
 function useSession(): Session | null {
@@ -71,7 +72,7 @@ export function App() {
         {session ? (
           <div class="who">
             <span>{t("app.signed_in_as", { role: t(`role.${session.role}`) })}</span>
-            <button type="button" onClick={() => endSession()}>
+            <button type="button" onClick={signOut}>
               {t("action.sign_out")}
             </button>
           </div>

@@ -1,11 +1,13 @@
 // The incident map: MapLibre GL JS, loaded only when the map is shown, over a basemap bundled
-// with the app (Natural Earth countries from world-atlas), so it works with no internet.
+// with the app (Natural Earth countries from world-atlas), so it works with no internet; or, when
+// config.json names one (AWS: Amazon Location's style URL), over that style's tiles (ADR 0030).
 import type { FeatureCollection, Point } from "geojson";
-import type { GeoJSONSource, Map as MapLibreMap } from "maplibre-gl";
+import type { GeoJSONSource, Map as MapLibreMap, StyleSpecification } from "maplibre-gl";
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import type { Incident } from "../api/client";
 import { t } from "../i18n";
+import { loadConfig } from "./devSignIn";
 import { navigate } from "./router";
 import { SEVERITY_COLOURS, UNKNOWN_COLOUR } from "./vocabulary";
 
@@ -25,15 +27,37 @@ function asGeoJson(incidents: Incident[]): FeatureCollection<Point> {
   };
 }
 
-async function createMap(container: HTMLElement): Promise<MapLibreMap> {
-  const [{ default: maplibregl }, { feature }, atlasUrl] = await Promise.all([
-    import("maplibre-gl"),
+/** The bundled offline basemap (Natural Earth countries), with no tile server. */
+async function bundledBasemap(): Promise<StyleSpecification> {
+  const [{ feature }, atlasUrl] = await Promise.all([
     import("topojson-client"),
     import("world-atlas/countries-110m.json?url").then((m: { default: string }) => m.default),
-    import("maplibre-gl/dist/maplibre-gl.css"),
   ]);
   const topology = await (await fetch(atlasUrl)).json();
   const countries = feature(topology, topology.objects.countries);
+  return {
+    version: 8,
+    sources: { countries: { type: "geojson", data: countries } },
+    layers: [
+      { id: "sea", type: "background", paint: { "background-color": "#cfe3ef" } },
+      { id: "land", type: "fill", source: "countries", paint: { "fill-color": "#f4f1ea" } },
+      { id: "borders", type: "line", source: "countries", paint: { "line-color": "#9a9486", "line-width": 0.6 } },
+    ],
+  };
+}
+
+/** The tile style the deployment names (config.json's tileStyleUrl, AWS), if any. */
+async function configuredStyle(): Promise<string | null> {
+  const outcome = await loadConfig();
+  return outcome.ok && outcome.data.tileStyleUrl ? outcome.data.tileStyleUrl : null;
+}
+
+async function createMap(container: HTMLElement): Promise<MapLibreMap> {
+  const [{ default: maplibregl }, styleUrl] = await Promise.all([
+    import("maplibre-gl"),
+    configuredStyle(),
+    import("maplibre-gl/dist/maplibre-gl.css"),
+  ]);
   const colourBySeverity: unknown[] = ["match", ["get", "severity"]];
   for (const [severity, colour] of Object.entries(SEVERITY_COLOURS)) colourBySeverity.push(severity, colour);
   colourBySeverity.push(UNKNOWN_COLOUR);
@@ -50,52 +74,45 @@ async function createMap(container: HTMLElement): Promise<MapLibreMap> {
     center: [20, 5],
     zoom: 1.5,
     attributionControl: { compact: true, customAttribution: t("map.attribution") },
-    style: {
-      version: 8,
-      sources: {
-        countries: { type: "geojson", data: countries },
-        // One source, clustered: at a continent's zoom a thousand incidents are a few dozen
-        // circles to draw per frame while panning (ADR 0031); zoomed in, each is its own.
-        incidents: {
-          type: "geojson",
-          data: asGeoJson([]),
-          cluster: true,
-          clusterRadius: 36,
-          clusterMaxZoom: 9,
-          clusterProperties: { worst: ["max", severityRank] },
-        },
+    style: styleUrl ?? (await bundledBasemap()),
+  });
+  map.once("load", () => {
+    // One source, clustered: at a continent's zoom a thousand incidents are a few dozen
+    // circles to draw per frame while panning (ADR 0031); zoomed in, each is its own. Added
+    // once the basemap (bundled, or the deployment's tiles) has loaded.
+    map.addSource("incidents", {
+      type: "geojson",
+      data: asGeoJson([]),
+      cluster: true,
+      clusterRadius: 36,
+      clusterMaxZoom: 9,
+      clusterProperties: { worst: ["max", severityRank] } as never,
+    });
+    map.addLayer({
+      id: "incident-clusters",
+      type: "circle",
+      source: "incidents",
+      filter: ["has", "point_count"],
+      paint: {
+        "circle-color": colourByRank as never,
+        "circle-opacity": 0.85,
+        "circle-radius": ["step", ["get", "point_count"], 12, 10, 16, 50, 22],
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 3,
       },
-      layers: [
-        { id: "sea", type: "background", paint: { "background-color": "#cfe3ef" } },
-        { id: "land", type: "fill", source: "countries", paint: { "fill-color": "#f4f1ea" } },
-        { id: "borders", type: "line", source: "countries", paint: { "line-color": "#9a9486", "line-width": 0.6 } },
-        {
-          id: "incident-clusters",
-          type: "circle",
-          source: "incidents",
-          filter: ["has", "point_count"],
-          paint: {
-            "circle-color": colourByRank as never,
-            "circle-opacity": 0.85,
-            "circle-radius": ["step", ["get", "point_count"], 12, 10, 16, 50, 22],
-            "circle-stroke-color": "#ffffff",
-            "circle-stroke-width": 3,
-          },
-        },
-        {
-          id: "incidents",
-          type: "circle",
-          source: "incidents",
-          filter: ["!", ["has", "point_count"]],
-          paint: {
-            "circle-color": colourBySeverity as never,
-            "circle-radius": ["interpolate", ["linear"], ["get", "report_count"], 1, 7, 20, 16],
-            "circle-stroke-color": "#ffffff",
-            "circle-stroke-width": 2,
-          },
-        },
-      ],
-    },
+    });
+    map.addLayer({
+      id: "incidents",
+      type: "circle",
+      source: "incidents",
+      filter: ["!", ["has", "point_count"]],
+      paint: {
+        "circle-color": colourBySeverity as never,
+        "circle-radius": ["interpolate", ["linear"], ["get", "report_count"], 1, 7, 20, 16],
+        "circle-stroke-color": "#ffffff",
+        "circle-stroke-width": 2,
+      },
+    });
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
   map.on("click", "incidents", (event) => {

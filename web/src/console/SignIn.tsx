@@ -4,6 +4,8 @@ import { type Failure, fieldErrors } from "../api/client";
 import { t } from "../i18n";
 import { type SignInConfig, devToken, loadConfig } from "./devSignIn";
 import { FailurePanel } from "./Failure";
+import { HostedSignIn } from "./HostedSignIn";
+import { hostedConfig } from "./hostedSignIn";
 import { TextField } from "./TextField";
 import { navigate } from "./router";
 import { ROLES, type Role, signOutReason, startSession } from "./session";
@@ -18,6 +20,7 @@ export function SignIn() {
   const [failure, setFailure] = useState<Failure | null>(null);
   const [busy, setBusy] = useState(false);
   const reason = signOutReason();
+  const hosted = config ? hostedConfig(config) : null;
 
   const load = async () => {
     setConfigFailure(null);
@@ -63,7 +66,8 @@ export function SignIn() {
         </p>
       ) : null}
       {configFailure ? <FailurePanel what={t("signin.config_failed")} failure={configFailure} onRetry={load} /> : null}
-      {config && config.signIn !== "development" ? <p>{t("signin.cognito_missing")}</p> : null}
+      {hosted ? <HostedSignIn config={hosted} /> : null}
+      {config && config.signIn !== "development" && !hosted ? <p>{t("signin.cognito_missing")}</p> : null}
       {config?.signIn === "development" ? (
         <div class="dev-sign-in">
           <p class="dev-banner" role="note">

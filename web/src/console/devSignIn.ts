@@ -2,8 +2,14 @@
 // /console/dev/* (local/static_site.py); in AWS the console signs in with Cognito instead.
 import type { Outcome, Problem } from "../api/client";
 
+/** The console's runtime configuration: local/static_site.py locally, written by CDK in AWS. */
 export interface SignInConfig {
-  signIn: "development" | "cognito";
+  signIn: "development" | "hosted" | "none";
+  /** Hosted sign-in: the authorization server's origin (the Cognito domain) and client id. */
+  authDomain?: string;
+  clientId?: string;
+  /** A MapLibre style URL for the map's tiles (AWS); without it the bundled basemap. */
+  tileStyleUrl?: string;
 }
 
 export async function loadConfig(): Promise<Outcome<SignInConfig>> {
