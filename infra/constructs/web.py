@@ -305,6 +305,8 @@ class Web(Construct):
                     "Action::s3:Abort*",
                     "Action::s3:DeleteObject*",
                     "Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*",
+                    # the same bucket when the CLI synthesizes for a known account and region
+                    f"Resource::arn:aws:s3:::cdk-hnb659fds-assets-{stack.account}-{stack.region}/*",
                     f"Resource::<{stack.get_logical_id(self.bucket.node.default_child)}.Arn>/*",  # type: ignore[arg-type]
                     "Resource::*",
                 ],

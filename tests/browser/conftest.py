@@ -49,8 +49,11 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     assert found == [], "personal data in the platform's logs or events:\n" + "\n".join(found)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
+    """Per module, not per session: Playwright's sync API keeps an asyncio loop running in the
+    thread while it lives, and the handlers other modules call (the feed poller's batch runs on
+    asyncio) must find none, as in Lambda."""
     with sync_playwright() as p:
         yield p
 

@@ -96,7 +96,9 @@ class ApplicationPatch(ApplicationIn):
 class DocumentIn(Strict):
     kind: DocumentKind
     content_type: DocumentType
-    size_bytes: Integer = Field(gt=0)
+    size_bytes: Integer = Field(
+        gt=0, le=max(DOCUMENT_TYPES.values()), description="at most the limit of its content_type"
+    )
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="hex SHA-256 of the file")
     filename: str = Field(min_length=1, max_length=200, pattern=r"^[^/\\\x00-\x1f]+$")
 

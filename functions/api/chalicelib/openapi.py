@@ -603,6 +603,9 @@ def build(routes: Mapping[str, Mapping[str, RouteEntry]]) -> dict[str, Any]:
 #: refuses the rest with 422), stated in the contract so that clients know it too.
 
 
+_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
 def _state_text_rule(node: Any, schemas: dict[str, Any], seen: set[str]) -> None:
     """Gives every free-text string schema reachable from ``node`` the :data:`TEXT_PATTERN`."""
     if isinstance(node, list):
@@ -617,8 +620,16 @@ def _state_text_rule(node: Any, schemas: dict[str, Any], seen: set[str]) -> None
         if name not in seen:
             seen.add(name)
             _state_text_rule(schemas[name], schemas, seen)
-    if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & node.keys():
-        node["pattern"] = TEXT_PATTERN
+    if node.get("type") == "string" and not {"format", "enum", "const"} & node.keys():
+        if "pattern" not in node:
+            node["pattern"] = TEXT_PATTERN
+        elif node["pattern"] != TEXT_PATTERN and "allOf" not in node:
+            node["allOf"] = [{"pattern": TEXT_PATTERN}]  # the field's own rule, and the text rule
+    if node.get("type") in ("integer", "number"):
+        # Pydantic writes the bounds of an optional ``Integer`` under their Python names.
+        for python, json_schema in _BOUNDS.items():
+            if python in node:
+                node[json_schema] = node.pop(python)
     for key, value in node.items():
         if key not in ("$ref", "example", "examples", "default"):
             _state_text_rule(value, schemas, seen)

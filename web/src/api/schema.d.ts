@@ -1209,13 +1209,13 @@ export interface components {
              * @description west,south,east,north in degrees
              * @default null
              */
-            bbox?: string | null;
+            bbox?: (string & unknown) | null;
             /**
              * Near
              * @description lat,lon in degrees
              * @default null
              */
-            near?: string | null;
+            near?: (string & unknown) | null;
             /**
              * Radius Km
              * @default 10
@@ -1324,12 +1324,12 @@ export interface components {
              * Email
              * @default null
              */
-            email?: string | null;
+            email?: (string & unknown) | null;
             /**
              * Phone
              * @default null
              */
-            phone?: string | null;
+            phone?: (string & unknown) | null;
         };
         /** CancelIn */
         CancelIn: {
@@ -1361,7 +1361,7 @@ export interface components {
         /** CodeIn */
         CodeIn: {
             /** Code */
-            code: string;
+            code: string & unknown;
         };
         /**
          * Complaint
@@ -1604,7 +1604,7 @@ export interface components {
              * Language
              * @default null
              */
-            language?: string | null;
+            language?: (string & unknown) | null;
             /** Evidence */
             evidence?: components["schemas"]["EvidenceIn"][];
         };
@@ -1666,7 +1666,7 @@ export interface components {
             /** Name */
             name: string;
             /** Email */
-            email: string;
+            email: string & unknown;
             /**
              * Phone
              * @default null
@@ -1689,7 +1689,7 @@ export interface components {
              * Email
              * @default null
              */
-            email?: string | null;
+            email?: (string & unknown) | null;
         };
         /** ContinueIn */
         ContinueIn: {
@@ -1838,18 +1838,18 @@ export interface components {
              * From
              * @default null
              */
-            from?: string | null;
+            from?: (string & unknown) | null;
             /**
              * To
              * @default null
              */
-            to?: string | null;
+            to?: (string & unknown) | null;
             /**
              * Group By
              * @description comma-separated dimensions; one named twice counts once
              * @default hazard,country,month
              */
-            group_by?: string;
+            group_by?: string & unknown;
             /**
              * Format
              * @default json
@@ -1948,15 +1948,18 @@ export interface components {
              * @enum {string}
              */
             content_type: "application/pdf" | "image/jpeg" | "image/png";
-            /** Size Bytes */
+            /**
+             * Size Bytes
+             * @description at most the limit of its content_type
+             */
             size_bytes: number;
             /**
              * Sha256
              * @description hex SHA-256 of the file
              */
-            sha256: string;
+            sha256: string & unknown;
             /** Filename */
-            filename: string;
+            filename: string & unknown;
         };
         /** Evidence */
         Evidence: {
@@ -2169,7 +2172,7 @@ export interface components {
             /** Amount */
             amount: number;
             /** Currency */
-            currency: string;
+            currency: string & unknown;
         };
         /** FieldGap */
         FieldGap: {
@@ -2221,7 +2224,7 @@ export interface components {
              * Lang
              * @default null
              */
-            lang?: string | null;
+            lang?: (string & unknown) | null;
         };
         /**
          * Health
@@ -2456,7 +2459,7 @@ export interface components {
              * Lang
              * @default null
              */
-            lang?: string | null;
+            lang?: (string & unknown) | null;
         };
         /**
          * LicenceVerification
@@ -2587,7 +2590,7 @@ export interface components {
              * Linked Person Id
              * @default null
              */
-            linked_person_id?: string | null;
+            linked_person_id?: (string & unknown) | null;
         };
         /** Numbered */
         Numbered: {
@@ -2642,13 +2645,13 @@ export interface components {
              * @description west,south,east,north in degrees
              * @default null
              */
-            bbox?: string | null;
+            bbox?: (string & unknown) | null;
             /**
              * Near
              * @description lat,lon in degrees
              * @default null
              */
-            near?: string | null;
+            near?: (string & unknown) | null;
             /**
              * Radius Km
              * @default 10
@@ -2734,13 +2737,13 @@ export interface components {
              * @description west,south,east,north in degrees
              * @default null
              */
-            bbox?: string | null;
+            bbox?: (string & unknown) | null;
             /**
              * Near
              * @description lat,lon in degrees
              * @default null
              */
-            near?: string | null;
+            near?: (string & unknown) | null;
             /**
              * Radius Km
              * @default 10
@@ -2842,7 +2845,7 @@ export interface components {
              * Email
              * @default null
              */
-            email?: string | null;
+            email?: (string & unknown) | null;
             /**
              * Phone
              * @default null
@@ -3061,7 +3064,7 @@ export interface components {
              * Source Url
              * @default null
              */
-            source_url?: string | null;
+            source_url?: (string & unknown) | null;
             /** @default null */
             photo?: components["schemas"]["PhotoIn"] | null;
         };
@@ -3340,7 +3343,7 @@ export interface components {
              * Language
              * @default null
              */
-            language?: string | null;
+            language?: (string & unknown) | null;
             /**
              * Contact
              * @default null
@@ -3393,7 +3396,7 @@ export interface components {
             /** Address */
             address: string;
             /** Languages */
-            languages?: string[];
+            languages?: (string & unknown)[];
             /**
              * Min Severity
              * @default Severe
@@ -3463,13 +3466,13 @@ export interface components {
              * Country
              * @default null
              */
-            country?: string | null;
+            country?: (string & unknown) | null;
             /**
              * Corridor
              * @description NP-QA
              * @default null
              */
-            corridor?: string | null;
+            corridor?: (string & unknown) | null;
             /**
              * Status
              * @default null
@@ -3551,7 +3554,7 @@ export interface components {
             /** Address */
             address: string;
             /** Languages */
-            languages?: string[];
+            languages?: (string & unknown)[];
             /**
              * Min Severity
              * @default Moderate
@@ -3604,7 +3607,7 @@ export interface components {
         /** TextIn */
         TextIn: {
             /** Language */
-            language: string;
+            language: string & unknown;
             /**
              * Event
              * @default null
@@ -3683,7 +3686,7 @@ export interface components {
             /** Licence Number */
             licence_number: string;
             /** Country */
-            country: string;
+            country: string & unknown;
         };
         /** TransitionIn */
         chalicelib__accreditation__TransitionIn: {
@@ -3747,7 +3750,7 @@ export interface components {
              */
             priority?: ("low" | "normal" | "high" | "urgent") | null;
             /** Add Partners */
-            add_partners?: string[];
+            add_partners?: (string & unknown)[];
             /** Remove Partners */
             remove_partners?: string[];
             /**
@@ -5238,10 +5241,10 @@ export interface operations {
     evidence_displacement: {
         parameters: {
             query?: {
-                from?: string | null;
-                to?: string | null;
+                from?: (string & unknown) | null;
+                to?: (string & unknown) | null;
                 /** @description comma-separated dimensions; one named twice counts once */
-                group_by?: string;
+                group_by?: string & unknown;
                 format?: "json" | "csv";
             };
             header?: never;
@@ -5284,7 +5287,7 @@ export interface operations {
         parameters: {
             query?: {
                 audience?: "citizen" | "responder" | "police";
-                lang?: string | null;
+                lang?: (string & unknown) | null;
             };
             header?: never;
             path?: never;
@@ -5335,9 +5338,9 @@ export interface operations {
                 hazard?: ("flood" | "fire" | "earthquake" | "storm" | "landslide" | "conflict" | "other") | null;
                 category?: ("caution_and_advice" | "displaced_people_and_evacuations" | "infrastructure_and_utility_damage" | "injured_or_dead_people" | "missing_or_found_people" | "requests_or_urgent_needs" | "rescue_volunteering_or_donation_effort" | "sympathy_and_support" | "other_relevant_information" | "not_humanitarian" | "unknown") | null;
                 /** @description west,south,east,north in degrees */
-                bbox?: string | null;
+                bbox?: (string & unknown) | null;
                 /** @description lat,lon in degrees */
-                near?: string | null;
+                near?: (string & unknown) | null;
                 radius_km?: number;
                 since?: string | null;
                 cursor?: string | null;
@@ -6247,9 +6250,9 @@ export interface operations {
                 hazard?: ("flood" | "fire" | "earthquake" | "storm" | "landslide" | "conflict" | "other") | null;
                 category?: ("caution_and_advice" | "displaced_people_and_evacuations" | "infrastructure_and_utility_damage" | "injured_or_dead_people" | "missing_or_found_people" | "requests_or_urgent_needs" | "rescue_volunteering_or_donation_effort" | "sympathy_and_support" | "other_relevant_information" | "not_humanitarian" | "unknown") | null;
                 /** @description west,south,east,north in degrees */
-                bbox?: string | null;
+                bbox?: (string & unknown) | null;
                 /** @description lat,lon in degrees */
-                near?: string | null;
+                near?: (string & unknown) | null;
                 radius_km?: number;
                 since?: string | null;
                 cursor?: string | null;
@@ -6484,9 +6487,9 @@ export interface operations {
                 hazard?: ("flood" | "fire" | "earthquake" | "storm" | "landslide" | "conflict" | "other") | null;
                 category?: ("caution_and_advice" | "displaced_people_and_evacuations" | "infrastructure_and_utility_damage" | "injured_or_dead_people" | "missing_or_found_people" | "requests_or_urgent_needs" | "rescue_volunteering_or_donation_effort" | "sympathy_and_support" | "other_relevant_information" | "not_humanitarian" | "unknown") | null;
                 /** @description west,south,east,north in degrees */
-                bbox?: string | null;
+                bbox?: (string & unknown) | null;
                 /** @description lat,lon in degrees */
-                near?: string | null;
+                near?: (string & unknown) | null;
                 radius_km?: number;
                 since?: string | null;
                 cursor?: string | null;
@@ -6947,7 +6950,7 @@ export interface operations {
     roster_list_articles: {
         parameters: {
             query?: {
-                lang?: string | null;
+                lang?: (string & unknown) | null;
             };
             header?: never;
             path?: never;
@@ -6987,7 +6990,7 @@ export interface operations {
     roster_get_article: {
         parameters: {
             query?: {
-                lang?: string | null;
+                lang?: (string & unknown) | null;
             };
             header?: never;
             path: {
@@ -7171,9 +7174,9 @@ export interface operations {
             query?: {
                 /** @description a name: at least 2 letters or digits in one word, punctuation aside */
                 q?: string | null;
-                country?: string | null;
+                country?: (string & unknown) | null;
                 /** @description NP-QA */
-                corridor?: string | null;
+                corridor?: (string & unknown) | null;
                 status?: ("accredited" | "suspended") | null;
                 cursor?: string | null;
                 limit?: number;
@@ -7265,7 +7268,7 @@ export interface operations {
         parameters: {
             query: {
                 licence_number: string;
-                country: string;
+                country: string & unknown;
             };
             header?: never;
             path?: never;
