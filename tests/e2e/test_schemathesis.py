@@ -47,7 +47,12 @@ RULES_BEYOND_THE_SCHEMA = {
     ): "only a complete application is submitted",
     ("POST", "/v1/admin/complaints/{complaint_id}/transitions"): "what each action needs is the workflow's",
     ("POST", "/v1/complaints"): "a recruiter named by id must be on the roster",
-    ("POST", "/v1/accreditation/applications/{application_id}/documents"): "a file's size limit is its type's",
+    (
+        "POST",
+        "/v1/accreditation/applications/{application_id}/documents",
+    ): "a file's size limit is its type's",
+    ("POST", "/v1/safety/people"): "a name must hold a letter or digit as the name search folds it",
+    ("POST", "/v1/safety/people/{person_id}/notes"): "a linked person record must exist",
     ("POST", "/v1/reports"): "`occurred_at` must not be in the future (the clock's, not the request's)",
     ("POST", "/v1/ops/alerts"): "polygons are simple closed rings; texts differ and give their own event",
     ("POST", "/v1/ops/alerts/{alert_id}/update"): "as issuing an alert",
