@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 #: The web apps (web/): their own npm packages (web/package-lock.json) and their Vite build.
 WEB_STAMP := web/node_modules/.installed
 WEB_BUILD := build/web/console/index.html
-WEB_SOURCES := $(shell find web/src web/console -type f 2>/dev/null) web/vite.config.mjs web/package.json web/tsconfig.json
+WEB_SOURCES := $(shell find web/src web/console -type f 2>/dev/null) web/index.html web/vite.config.mjs web/package.json web/tsconfig.json
 #: Debian's Chromium for the browser tests (Playwright's own browser download is unreachable).
 CHROMIUM := /usr/bin/chromium
 export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)/functions/api:$(CURDIR)
@@ -46,7 +46,7 @@ $(WEB_STAMP): web/package-lock.json
 $(WEB_BUILD): $(WEB_STAMP) $(WEB_SOURCES)
 	cd web && npx --no-install vite build --logLevel warn
 
-## make web: build the web apps into build/web (the console at /console/)
+## make web: build the web apps into build/web (the public app at /, the console at /console/)
 web: $(WEB_BUILD)
 
 ## make web-check: the web client regenerated from docs/openapi.json (fails on drift), then tsc
@@ -57,7 +57,7 @@ $(CHROMIUM):
 	apt-get install -y --no-install-recommends chromium || \
 		(apt-get update && apt-get install -y --no-install-recommends chromium)
 
-## make run: the whole platform locally on an embedded AWS; API and console on http://127.0.0.1:$(HAVEN_PORT)
+## make run: the whole platform locally on an embedded AWS; API, public app and console on http://127.0.0.1:$(HAVEN_PORT)
 run: $(STAMP) web
 	HAVEN_PORT=$(HAVEN_PORT) $(BIN)/python -m local
 

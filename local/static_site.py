@@ -1,5 +1,6 @@
-"""The web apps on the local gateway's origin: ``/console/`` and its ``/assets/`` from the Vite
-build (``build/web/``, made by ``make run``), beside the API, so the browser never needs CORS.
+"""The web apps on the local gateway's origin: the public app at ``/``, the console at
+``/console/``, and their ``/assets/``, from the Vite build (``build/web/``, made by ``make run``),
+beside the API (``/v1/``), so the browser never needs CORS.
 
 Local mode only, also the console's development sign-in: ``/console/config.json`` says so and
 ``POST /console/dev/token`` issues the same tokens as ``make token`` for any role. Nothing of it
@@ -30,6 +31,8 @@ WEB_ROOT = Path(__file__).resolve().parent.parent / "build" / "web"
 
 #: Paths this module answers; everything else is the API's.
 APP_PREFIXES = ("/console/", "/assets/")
+#: The public app's files at the origin's root (its page, and what a browser asks of the root).
+ROOT_FILES = {"/": "index.html", "/index.html": "index.html"}
 
 #: The pages' headers, declared once for local mode and CloudFront (haven.web_policy).
 CSP = web_policy.csp()
@@ -108,7 +111,7 @@ class StaticSite:
 
     def __call__(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Reply | None:
         """The answer for ``path`` if it is a web app's, else None (the API's route)."""
-        if path != "/console" and not path.startswith(APP_PREFIXES):
+        if path != "/console" and path not in ROOT_FILES and not path.startswith(APP_PREFIXES):
             return None
         status, reply_headers, raw = self._answer(method, path, headers, body)
         return status, {**reply_headers, **self._headers}, raw
@@ -124,13 +127,16 @@ class StaticSite:
             return 308, {"Location": "/console/", "Cache-Control": "no-cache"}, b""
         if path == "/console/config.json":
             return 200, dict(_NO_STORE_JSON), _json(self.config())
+        if path in ROOT_FILES:
+            return self._file(ROOT_FILES[path])
         relative = "console/index.html" if path == "/console/" else path.lstrip("/")
         return self._file(relative)
 
     def _file(self, relative: str) -> Reply:
         root = self.root.resolve()
-        # A file of the folder its path names (console/ or assets/), never one beside them.
-        folder = (root / relative.split("/", 1)[0]).resolve()
+        # A file of the folder its path names (console/ or assets/), never one beside them; a
+        # file of the root only by its name in ROOT_FILES.
+        folder = root if "/" not in relative else (root / relative.split("/", 1)[0]).resolve()
         target = (root / relative).resolve()
         if not target.is_relative_to(folder) or target == folder or not target.is_file():
             if not (root / "console" / "index.html").is_file():

@@ -1,5 +1,5 @@
 // One build for every web app: each app is an HTML entry under its own path on the one origin
-// (the console at /console/, the public app at / when it exists). Output: build/web/ at the
+// (the public app at /, the console at /console/). Output: build/web/ at the
 // repository root, which the local gateway serves (local/static_site.py) and CDK will upload.
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
@@ -20,7 +20,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
-      input: { console: here("console/index.html") },
+      input: { public: here("index.html"), console: here("console/index.html") },
     },
   },
 });

@@ -1,4 +1,4 @@
-"""The console in a real browser: Debian's Chromium driven by Playwright, against the local
+"""The web apps in a real browser: Debian's Chromium driven by Playwright, against the local
 stack started as ``make run`` starts it (tests/e2e/conftest.py), with the web apps built as
 ``make run`` builds them. Every screen a test looks at is checked with axe-core and saved as a
 screenshot in ``build/screenshots/`` (git-ignored)."""
@@ -74,8 +74,27 @@ def browser(playwright: Playwright, tmp_path: Path) -> Iterator[BrowserContext]:
     context.close()
 
 
-class Console:
-    """One person's tab of the console, with what the browser said about the page."""
+@pytest.fixture
+def phone(playwright: Playwright, tmp_path: Path) -> Iterator[BrowserContext]:
+    """A fresh Chromium profile per test on a 360×640 phone screen, as the public app is used."""
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "phone-profile"),
+        executable_path=str(CHROMIUM),
+        args=CHROMIUM_ARGS,
+        headless=True,
+        viewport={"width": 360, "height": 640},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="en-GB",
+    )
+    context.set_default_timeout(PATIENCE_MS)
+    yield context
+    context.close()
+
+
+class Tab:
+    """One person's tab of a web app, with what the browser said about the page."""
 
     def __init__(self, page: Page, url: str) -> None:
         self.page = page
@@ -119,6 +138,23 @@ class Console:
         if "Content Security Policy" in text or "Refused to" in text:
             self.problems.append(f"CSP: {text}")
 
+    def check(self, screen: str) -> None:
+        """The screen as it is now: no serious or critical axe violation, a screenshot kept."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{screen}.png"), full_page=True)
+        result = self.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"
+        )
+        bad = [v for v in result if v["impact"] in ("serious", "critical")]
+        assert bad == [], f"accessibility violations on {screen}: {bad}"
+        assert self.problems == [], f"the browser reported on {screen}: {self.problems}"
+
+
+class Console(Tab):
+    """One person's tab of the console."""
+
     def open(self, hash_: str = "") -> None:
         self.page.goto(f"{self.url}/console/{hash_}")
 
@@ -133,18 +169,12 @@ class Console:
         page.get_by_role("button", name="Sign in").click()
         page.get_by_role("button", name="Sign out").wait_for()
 
-    def check(self, screen: str) -> None:
-        """The screen as it is now: no serious or critical axe violation, a screenshot kept."""
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SCREENSHOTS / f"{screen}.png"), full_page=True)
-        result = self.page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
-            " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"
-        )
-        bad = [v for v in result if v["impact"] in ("serious", "critical")]
-        assert bad == [], f"accessibility violations on {screen}: {bad}"
-        assert self.problems == [], f"the browser reported on {screen}: {self.problems}"
+
+class PublicApp(Tab):
+    """One person's tab of the public app (no account anywhere)."""
+
+    def open(self, hash_: str = "") -> None:
+        self.page.goto(f"{self.url}/{hash_}")
 
 
 @pytest.fixture
@@ -168,3 +198,18 @@ def unique(prefix: str) -> str:
 
 def name_pattern(text: str) -> re.Pattern[str]:
     return re.compile(re.escape(text), re.IGNORECASE)
+
+
+@pytest.fixture
+def public_app(phone: BrowserContext, platform: Platform) -> Iterator[Callable[[], PublicApp]]:
+    """Opens a tab of the public app on a phone. Every answer of the API it received must follow
+    the contract its client was generated from."""
+    tabs: list[PublicApp] = []
+
+    def open_tab() -> PublicApp:
+        tabs.append(PublicApp(phone.new_page(), platform.url))
+        return tabs[-1]
+
+    yield open_tab
+    broken = contract.report([answer for tab in tabs for answer in tab.answers])
+    assert not broken, "answers the public app received that break docs/openapi.json:\n" + broken

@@ -24,6 +24,7 @@ def site(aws: None, tmp_path: Path) -> Iterator[str]:
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "console-abc123.js").write_text("export {};")
     (tmp_path / "secret.txt").write_text("outside the assets")
+    (tmp_path / "index.html").write_text("<!doctype html><title>public</title>")
     app = _test_app([])
     gateway = LocalGateway(app, list(app.routes), port=0, static=StaticSite(tmp_path))
     gateway.start()
@@ -55,6 +56,21 @@ def test_console_page_is_served_beside_the_api_with_security_headers(site: str) 
     # The API is unchanged beside it.
     assert requests.get(site + "/v1/staff", timeout=5).status_code == 401
     assert requests.get(site + "/v1/nowhere", timeout=5).status_code == 404
+
+
+def test_public_app_is_served_at_the_root_and_no_other_root_file_is(site: str) -> None:
+    for path in ("/", "/index.html"):
+        page = requests.get(site + path, timeout=5)
+        assert page.status_code == 200, path
+        assert "<title>public</title>" in page.text
+        assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert page.headers["Content-Security-Policy"] == CSP
+        assert page.headers["Cache-Control"] == "no-cache"
+    # A file beside index.html is not the public app's: the API answers (and knows no such route).
+    for path in ("/secret.txt", "/index.html/", "/%2e%2e/secret.txt"):
+        response = _raw_get(site, path)
+        assert b"outside the assets" not in response.read(), path
+    assert requests.post(site + "/", json={}, timeout=5).status_code == 405
 
 
 def test_assets_are_immutable_files_and_nothing_outside_them_is_served(site: str) -> None:

@@ -1,0 +1,12 @@
+// English: the fallback and the shape every other language's catalog must have.
+import shell from "./shell.json";
+import report from "./report.json";
+import offline from "./offline.json";
+import alerts from "./alerts.json";
+import people from "./people.json";
+import recruiters from "./recruiters.json";
+import complaints from "./complaints.json";
+import guidance from "./guidance.json";
+import evidence from "./evidence.json";
+
+export const en = { ...shell, ...report, ...offline, ...alerts, ...people, ...recruiters, ...complaints, ...guidance, ...evidence };
