@@ -1,28 +1,28 @@
 """Names for person search: shared keys across scripts and spellings, and the match that ranks.
 
-A name is cut into words, each normalised (compatibility forms, case, marks, letter variants:
-``Ｍａｒｉａ`` = ``maria``, ``أحمد`` = ``احمد``) and transliterated to ASCII with ``anyascii``
-(``Мустафа`` → ``mustafa``, ``مصطفى`` → ``mstfa``, ``राहुल`` → ``rahul``, ``张伟`` → ``zhang wei``:
-each Han or Hangul syllable is a word of its own). Only letters and digits count, so an emoji
-or a punctuation mark is never transliterated into a word. A word no transliteration covers
-keeps its own script.
+A name is cut into words, each normalised (compatibility forms, case, accents and the vowel
+points of abjads dropped, letter variants folded: ``Ｍａｒｉａ`` = ``maria``, ``أحمد`` = ``احمد``)
+and transliterated to ASCII with ``anyascii`` (``Мустафа`` → ``mustafa``, ``مصطفى`` → ``mstfy``,
+``राहुल`` → ``rahul``, ``张伟`` → ``zhang wei``: each Han or Hangul syllable is a word of its own).
+Only letters, digits and Indic vowel signs count, so an emoji or a punctuation mark never
+becomes a word. A word no transliteration covers keeps its own script.
 
 Spellings that sound alike share a *sound*: jellyfish's Metaphone of the word, folded further
-(``sh`` = ``s``, ``th`` = ``t``; vowels, ``y``, ``w``, doubled letters and ``h`` dropped, as
-abjads write them),
-so ``Mustafa``, ``Mustapha``, ``Moustafa`` and the Arabic ``mstfa`` are all ``MSTF``, and
-``Oleksandr`` and ``Alexandr`` ``LKSNTR``. A small curated table folds the variants no phonetic
-code joins. Particles (``al``, ``el``, ``de``, ``van``, the ``d`` of ``D'Souza``) are words a
-query may leave out, and each pair of adjacent words is also tried joined, so ``D'Souza`` =
-``DSouza``, ``El-Amin`` = ``Elamin`` = ``El Amin`` and ``Marie-Claire`` = ``Marieclaire``.
+(``sh`` = ``s``, ``th`` = ``t``; vowels, ``y`` and ``w`` dropped, doubled letters once, then
+``h`` dropped, as abjads write names), so ``Mustafa``, ``Mustapha``, ``Moustafa`` and the Arabic
+``mstfy`` are all ``MSTF``, and ``Oleksandr`` and ``Alexandr`` ``LKSNTR``. A small curated
+table folds the variants no sound joins. Particles (``al``, ``el``, ``de``, ``van``, the ``d``
+of ``D'Souza``) are words a query may leave out; adjacent words are also tried joined (pairs,
+and runs of three holding a particle), so ``D'Souza`` = ``DSouza``, ``El-Amin`` = ``Elamin`` =
+``El Amin``, ``Marie-Claire`` = ``Marieclaire`` and ``van der Berg`` = ``Vanderberg``.
 
 The index holds, per word, its sound and every string one deletion away (SymSpell: two sounds
-one edit apart always share a key, so a typo costs no scan), and per joined pair its sound;
+one edit apart always share a key, so a typo costs no scan), and per joined word its sound;
 words with no sound (``Wu``) are indexed as they are. A query looks up the same keys of its own
-words and pairs (a bounded number: at most :data:`MAX_QUERY_TOKENS` words, sounds cut at
-:data:`MAX_SOUND_LENGTH`), then :func:`score` confirms each candidate: every query word (but
-particles) must match a distinct word or joined pair of the record, exactly, with one typo
-(words of four letters or more), or by sound; the score ranks the exact above the alike.
+words and joined words (a bounded number: at most :data:`MAX_QUERY_TOKENS` words, sounds cut
+at :data:`MAX_SOUND_LENGTH`), then :func:`score` confirms and ranks each candidate: every query
+word but a particle must match a distinct word or joined word of the record, exactly, with one
+typo (words of four letters or more) or by sound, the exact scoring above the alike (ADR 0033).
 """
 
 from __future__ import annotations
