@@ -32,6 +32,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 import jellyfish
@@ -179,6 +180,7 @@ def query_tokens(query: str) -> list[str]:
     return tokens(query)[:MAX_QUERY_TOKENS]
 
 
+@lru_cache(maxsize=65_536)
 def sound(word: str) -> str:
     """The word's sound (``""`` when it has none: too short, or not in Latin letters)."""
     if not word.isascii() or not word.isalpha():
@@ -279,6 +281,7 @@ def _short_alike(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= MIN_FUZZY_LENGTH or a.replace("y", "i") == b.replace("y", "i")
 
 
+@lru_cache(maxsize=65_536)
 def similarity(a: str, b: str) -> int:
     """How well two words match: :data:`EXACT` … :data:`ALIKE_WITH_TYPO`, or 0."""
     if a == b:
@@ -299,36 +302,43 @@ def score(query: list[str], candidate: list[str]) -> int | None:
     """The best match of the query's words to distinct words of the candidate, or ``None``.
 
     Each query word but a particle is matched, alone or joined with the next, to a word or
-    joined words of the candidate that no other query word uses (joined words only to a
-    single word); the score adds the quality of
-    each match per word it covers. Particles left out score nothing.
+    joined words of the candidate that no other query word uses (joined words only to a single
+    word, and not by a sound one edit away: Amina Diallo is not Aminata); the score adds the
+    quality of each match per word it covers. Particles left out score nothing.
     """
     query = query[:MAX_QUERY_TOKENS]
     theirs = units(candidate)
-    starting: dict[int, list[Unit]] = defaultdict(list)
-    for unit in units(query):
-        starting[unit.first].append(unit)
+    # Every possible match first (most candidates fail here, before any assignment is tried).
+    starting: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # first → (width, mask, points)
+    covered = 0
+    for mine in units(query):
+        width = mine.last - mine.first + 1
+        for other in theirs:
+            joined = int(width > 1) + int(other.last > other.first)
+            if joined > 1:
+                continue
+            quality = similarity(mine.text, other.text)
+            if quality and (not joined or quality >= ALIKE):
+                mask = ((1 << (other.last + 1)) - 1) ^ ((1 << other.first) - 1)
+                starting[mine.first].append((width, mask, quality * width))
+                covered |= ((1 << (mine.last + 1)) - 1) ^ ((1 << mine.first) - 1)
     optional = not all(w in PARTICLES for w in query)
-    memo: dict[tuple[int, frozenset[int]], int | None] = {}
+    needed = [i for i, w in enumerate(query) if not (optional and w in PARTICLES)]
+    if any(not covered >> i & 1 for i in needed):
+        return None
+    memo: dict[tuple[int, int], int | None] = {}
 
-    def solve(i: int, used: frozenset[int]) -> int | None:
+    def solve(i: int, used: int) -> int | None:
         if i >= len(query):
             return 0
         if (i, used) in memo:
             return memo[(i, used)]
         best: int | None = None
-        for mine in starting[i]:
-            width = mine.last - mine.first + 1
-            for other in theirs:
-                span = frozenset(range(other.first, other.last + 1))
-                # Joined words match a single word: two words each side match one by one.
-                joined = int(width > 1) + int(other.last > other.first)
-                quality = 0 if joined > 1 or span & used else similarity(mine.text, other.text)
-                if joined and quality < ALIKE:
-                    quality = 0  # nor by a sound one edit away: Amina Diallo is not Aminata
-                rest = solve(i + width, used | span) if quality else None
-                if rest is not None and (best is None or quality * width + rest > best):
-                    best = quality * width + rest
+        for width, mask, points in starting[i]:
+            if not mask & used:
+                rest = solve(i + width, used | mask)
+                if rest is not None and (best is None or points + rest > best):
+                    best = points + rest
         if optional and query[i] in PARTICLES:
             rest = solve(i + 1, used)
             if rest is not None and (best is None or rest > best):
@@ -336,7 +346,7 @@ def score(query: list[str], candidate: list[str]) -> int | None:
         memo[(i, used)] = best
         return best
 
-    return solve(0, frozenset())
+    return solve(0, 0)
 
 
 def matches(query_tokens_: list[str], candidate_tokens: list[str]) -> bool:
