@@ -17,8 +17,9 @@ and runs of three holding a particle), so ``D'Souza`` = ``DSouza``, ``El-Amin`` 
 ``El Amin``, ``Marie-Claire`` = ``Marieclaire`` and ``van der Berg`` = ``Vanderberg``.
 
 The index holds, per word, its sound and every string one deletion away (SymSpell: two sounds
-one edit apart always share a key, so a typo costs no scan), and per joined word its sound;
-words with no sound (``Wu``) are indexed as they are. A query looks up the same keys of its own
+one edit apart always share a key, so a typo costs no scan), per joined word its sound, and
+per two words their two sounds (selective where each word is common); words with no sound
+(``Wu``) are indexed as they are. A query looks up the same keys of its own
 words and joined words (a bounded number: at most :data:`MAX_QUERY_TOKENS` words, sounds cut
 at :data:`MAX_SOUND_LENGTH`), then :func:`score` confirms and ranks each candidate: every query
 word but a particle must match a distinct word or joined word of the record, exactly, with one
@@ -50,14 +51,22 @@ MAX_QUERY_TOKENS = 6
 MAX_SOUND_LENGTH = 10
 #: Sounds this long get their deletion neighbourhood indexed (shorter ones only themselves).
 MIN_FUZZY_SOUND = 3
+#: The most keys one query reads: its words' sounds and their deletions, its joined pairs and
+#: runs of three, and its pairs of words.
+MAX_LOOKUP_KEYS = (
+    MAX_QUERY_TOKENS * (MAX_SOUND_LENGTH + 1)
+    + (MAX_QUERY_TOKENS - 1)
+    + (MAX_QUERY_TOKENS - 2)
+    + MAX_QUERY_TOKENS * (MAX_QUERY_TOKENS - 1) // 2
+)
 
 #: Match qualities, best first (see :func:`similarity`).
 EXACT, TYPO, ALIKE, ALIKE_WITH_TYPO = 4, 3, 2, 1
 
-#: Key namespaces: ``s:`` a sound (or one deletion of it), ``w:`` a word without a sound.
-#: Neither can be a key of the first index (words of letters and digits only), which
-#: :func:`legacy_index_keys` still derives for records written before it.
-SOUND_KEY, WORD_KEY = "s:", "w:"
+#: Key namespaces: ``s:`` a sound (or one deletion of it), ``w:`` a word without a sound,
+#: ``p:`` two words' sounds. None can be a key of the first index (words of letters and digits
+#: only), which :func:`legacy_index_keys` still derives for records written before it.
+SOUND_KEY, WORD_KEY, PAIR_KEY = "s:", "w:", "p:"
 
 _SPLIT = re.compile(r"[\s\-‐-―_.,;:'’`´\"()/\\]+")
 
@@ -227,10 +236,20 @@ def units(words: list[str]) -> list[Unit]:
     return found
 
 
+def pair_keys(words: list[str]) -> set[str]:
+    """A key per two words (but particles), by their sounds in either order: ``p:L+MMT`` for
+    Mohamed Ali. Far fewer records share one than share a word, so a search of common names
+    still reaches its person when each word's key holds more entries than a search reads."""
+    parts = sorted({sound(w) or WORD_KEY + w for w in words if w not in PARTICLES})
+    return {f"{PAIR_KEY}{a}+{b}" for i, a in enumerate(parts) for b in parts[i + 1 :]}
+
+
 def index_keys(name_tokens_: Iterable[str]) -> set[str]:
-    """Every key a person is indexed under: its words' (fuzzy) and its joined words' (exact)."""
-    keys: set[str] = set()
-    for unit in units(list(name_tokens_)):
+    """Every key a person is indexed under: its words' (fuzzy), its joined words' and its pairs
+    of words' (exact)."""
+    words = list(name_tokens_)
+    keys = pair_keys(words)
+    for unit in units(words):
         keys |= word_keys(unit.text, fuzzy=unit.first == unit.last)
     return keys
 
@@ -238,7 +257,7 @@ def index_keys(name_tokens_: Iterable[str]) -> set[str]:
 def lookup_keys(query_tokens_: list[str]) -> set[str]:
     """The keys a query reads: the same as a record's, but a particle's own (unless alone)."""
     words = query_tokens_[:MAX_QUERY_TOKENS]
-    keys: set[str] = set()
+    keys = pair_keys(words)
     for unit in units(words):
         single = unit.first == unit.last
         if not single or unit.text not in PARTICLES or len(words) == 1:

@@ -56,13 +56,17 @@ def test_spellings_and_scripts_of_a_name_share_its_sound(words: tuple[str, ...],
     assert {names.sound(w) for word in words for w in names.tokens(word)} == {sound}
 
 
-def test_keys_are_its_sounds_with_their_deletions_and_the_joined_words() -> None:
+def test_keys_are_its_sounds_with_their_deletions_the_joined_words_and_pairs() -> None:
     assert names.index_keys(names.tokens("Fernandes")) == {
         "s:FRNTS", "s:RNTS", "s:FNTS", "s:FRTS", "s:FRNS", "s:FRNT"
     }  # fmt: skip
     # Short sounds without deletions; the joined pair exactly.
     assert names.index_keys(names.tokens("El-Amin")) == {"s:L", "s:MN", "s:LMN"}
     assert names.index_keys(["wu"]) == {"w:wu"}  # no sound: the word itself
+    # A pair of words by their sounds, in either order and in either script; not a particle.
+    assert names.pair_keys(names.tokens("Mohamed El Ali")) == {"p:L+MMT"}
+    assert names.pair_keys(names.tokens("علي محمد")) == {"p:L+MMT"}
+    assert names.pair_keys(names.tokens("Wu Li")) == {"p:L+w:wu"}
     assert names.index_keys(["ali"]) == {"s:L"}  # short sounds: no deletions
     # Legacy keys (words of letters and digits) can never collide with these.
     assert all(":" in key for key in names.index_keys(names.tokens("María José García Lopez")))
@@ -74,8 +78,11 @@ def test_a_query_reads_a_bounded_number_of_keys() -> None:
     )
     words = names.query_tokens(long_query)
     assert len(words) <= names.MAX_QUERY_TOKENS
-    bound = names.MAX_QUERY_TOKENS * (names.MAX_SOUND_LENGTH + 1) + 2 * names.MAX_QUERY_TOKENS
-    assert len(names.lookup_keys(words)) <= bound
+    assert len(names.lookup_keys(words)) <= names.MAX_LOOKUP_KEYS == 90
+    worst = names.query_tokens(
+        "Bcdfgjklmnps Cdfgjklmnpst Dfgjklmnpstv Fgjklmnpstvz Gjklmnpstvzb Jklmnpstvzbc"
+    )
+    assert 6 * 11 < len(names.lookup_keys(worst)) <= names.MAX_LOOKUP_KEYS  # six long sounds
     assert "s:L" not in names.lookup_keys(names.tokens("al rashid"))  # a particle only joined
 
 
@@ -190,6 +197,6 @@ def test_any_text_in_any_script_indexes_without_error(text: str) -> None:
     assert all(0 < len(w) <= names.MAX_TOKEN_LENGTH for w in words)
     assert all(len(k.encode()) <= 200 for k in keys)  # a DynamoDB key's length, well within
     query = names.query_tokens(text)
-    names.lookup_keys(query)
+    assert len(names.lookup_keys(query)) <= names.MAX_LOOKUP_KEYS
     if query:
         assert names.score(query, words) is not None  # a name finds itself
