@@ -110,6 +110,12 @@ _VARIANT_GROUPS = (
     "singh simh sinh",  # सिंह: the anusvara before h
 )
 VARIANTS = {variant: group.split()[0] for group in _VARIANT_GROUPS for variant in group.split()}
+#: Korean family names as they are usually spelt, for their Revised Romanization (``김`` gim):
+#: the first syllable of a word written in Hangul.
+HANGUL_FAMILY_NAMES = {
+    "gim": "kim", "i": "lee", "bag": "park", "choe": "choi", "jeong": "jung", "gang": "kang",
+    "jo": "cho", "yun": "yoon", "im": "lim", "sin": "shin", "gwon": "kwon", "o": "oh",
+}  # fmt: skip
 
 #: Metaphone's codes for "sh" and "th", folded into "s" and "t"; semivowels and vowels dropped.
 _SOUND_FOLD = str.maketrans({"X": "S", "0": "T"} | dict.fromkeys("AEIOUYW"))
@@ -165,11 +171,13 @@ def tokens(name: str) -> list[str]:
     seen: list[str] = []
     for part in _SPLIT.split(normalise(name)):
         letters = "".join(c for c in part if unicodedata.category(c)[0] in "LMN")
-        for segment in _segments(letters):
+        for n, segment in enumerate(_segments(letters)):
             # The Arabic article is written joined to its word: a particle of its own here.
             words = ["al", segment[2:]] if segment.startswith("ال") and len(segment) > 3 else [segment]
             for word in words:
                 form = _ascii(word)
+                if n == 0 and len(word) == 1 and unicodedata.name(word, "").startswith("HANGUL"):
+                    form = HANGUL_FAMILY_NAMES.get(form, form)
                 if form and form not in seen:
                     seen.append(form)
     return seen

@@ -110,6 +110,9 @@ def _found(query: str, name: str) -> bool:
         ("Zhang Wei", "张伟"),
         ("Wang Xiaoming", "王小明"),
         ("Jose Fernandez", "José Fernández"),
+        ("Kim Minjun", "김민준"),  # Hangul, with family names as usually spelt
+        ("Park Ji-sung", "박지성"),
+        ("Lee Seo Yeon", "이서연"),
         ("Nguyen Thi Huong", "Nguyễn Thị Hương"),
         # spelling variants and sounds
         ("Moustafa Hasan", "Mustafa Hassan"),
