@@ -384,10 +384,17 @@ def matches(query_tokens_: list[str], candidate_tokens: list[str]) -> bool:
 # --- the first index (records written before the sound keys; see ADR 0033) ----------------
 
 
+def _legacy_normalise(text: str) -> str:
+    """The first index's normalisation: every mark removed (Indic vowel signs too)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return unicodedata.normalize("NFC", bare.casefold().translate(_FOLD))
+
+
 def legacy_tokens(name: str) -> list[str]:
     """The words of a name as the first index cut them (normalised, never transliterated)."""
     seen: list[str] = []
-    for part in _SPLIT.split(normalise(name)):
+    for part in _SPLIT.split(_legacy_normalise(name)):
         token = "".join(c for c in part if c.isalnum())[:MAX_TOKEN_LENGTH]
         if token and token not in seen:
             seen.append(token)

@@ -189,7 +189,12 @@ def test_distance_is_damerau_capped() -> None:
 
 
 def test_legacy_keys_are_the_first_index_s() -> None:
+    """As ADR 10 wrote them: every mark removed, scripts kept, deletions of words of four or more."""
     assert names.legacy_index_keys("José Li") == {"jose", "ose", "jse", "joe", "jos", "li"}
+    assert names.legacy_index_keys("राहुल") == {"रहल"}
+    assert names.legacy_index_keys("أحمد", "Ahmed") == {"احمد", "حمد", "امد", "احد", "احم"} | names.deletions(
+        "ahmed"
+    )
 
 
 @settings(max_examples=300, deadline=None)
