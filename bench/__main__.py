@@ -6,7 +6,8 @@
    the embedded AWS, against a bare function making the same AWS calls with boto3; with the
    AWS calls each request makes, and intake throughput and latency percentiles.
 3. Clustering cost with 1k and 100k stored incidents: it must not grow with the table.
-4. Later sections: fan-out, roster, referrals, name search, feed ingest, what durability costs
+4. Later sections: fan-out, roster, referrals, name search (1k and 100k records) and name
+   variants (``bench/names.py``, which fails the bench below its goal), feed ingest, what durability costs
    (the local journal against snapshots only; ``bench/durability.py``), and the triage surge
    (K worker processes on the intake queue; ``bench/surge.py``), which fails the bench if any K
    opens more incidents than K = 1, links fewer reports than it took, or dead-letters one.

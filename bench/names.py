@@ -8,8 +8,9 @@ into an in-memory store that keeps the name index as the DynamoDB adapter does (
 list per key, read up to the same cap), and each variant is searched with
 :func:`haven.safety.people.search`, the function the API runs, for the first 10 results.
 Recall@10 is the share of variants whose person is among them; results per query counts
-everything returned (the namesakes a relative would have to look through). ``--misses``
-lists the variants not found.
+everything returned (the namesakes a relative would have to look through), found first the
+share whose person is the first result. ADR 10's search runs on the same data beside it.
+``--misses`` lists the variants not found.
 """
 
 from __future__ import annotations
