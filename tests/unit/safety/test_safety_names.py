@@ -203,8 +203,9 @@ def test_any_text_in_any_script_indexes_without_error(text: str) -> None:
     words = names.name_tokens(text)
     keys = names.index_keys(words)
     assert all(0 < len(w) <= names.MAX_TOKEN_LENGTH for w in words)
-    assert all(len(k.encode()) <= 200 for k in keys)  # a DynamoDB key's length, well within
+    assert all(len(k.encode()) <= 1024 for k in keys)  # within DynamoDB's 2,048-byte partition key
     query = names.query_tokens(text)
     assert len(names.lookup_keys(query)) <= names.MAX_LOOKUP_KEYS
     if query:
-        assert names.score(query, words) is not None  # a name finds itself
+        assert names.lookup_keys(query) & keys  # a name finds itself
+        assert names.score(query, words) is not None
