@@ -20,7 +20,7 @@ HAVEN_PORT ?= 8000
 ROLE ?= responder
 STAGE ?= dev
 
-.PHONY: run web web-check test bench synth diff redrive lint format token outbox events openapi deploy destroy bootstrap clean venv
+.PHONY: run web web-check test bench synth diff redrive reindex-names lint format token outbox events openapi deploy destroy bootstrap clean venv
 
 #: The CDK CLI as make deploy runs it: pinned by package-lock.json, from the repository root.
 CDK := npx --no-install cdk
@@ -81,6 +81,10 @@ events: $(STAMP)
 ## make redrive QUEUE=report-intake [AWS=1 STAGE=prod]: a DLQ's messages back to their queue
 redrive: $(STAMP)
 	@$(BIN)/python -m local.redrive $(QUEUE) $(if $(AWS),--aws --stage $(STAGE))
+
+## make reindex-names [AWS=1 STAGE=prod]: re-key stored person records' name index (ADR 0033)
+reindex-names: $(STAMP)
+	@$(BIN)/python -m local.reindex_names $(if $(AWS),--aws --stage $(STAGE))
 
 ## make openapi: regenerate docs/openapi.json from the route table and the request models, and the web client
 openapi: $(STAMP) $(WEB_STAMP)

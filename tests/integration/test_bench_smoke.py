@@ -21,6 +21,7 @@ TABLES = (
     "Roster with",
     "Referral delivery to a receiver",
     "Name search with",
+    "Name variants:",
     "Feed ingest",
     "Durability: request latency",
     "Web budgets: the console in headless Chromium",

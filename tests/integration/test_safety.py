@@ -12,6 +12,8 @@ import pytest
 import requests
 from chalice.test import Client
 from defusedxml import ElementTree as SafeET
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from haven import clock
 from haven.safety import pfif
@@ -221,3 +223,133 @@ def test_bad_input_names_the_field(client: Any) -> None:
     assert response.status_code == 422
     assert client.http.get("/v1/safety/people?q=").status_code == 422
     assert client.http.get("/v1/safety/people?q=%21%21").status_code == 422
+
+
+def test_variants_across_scripts_and_spellings_find_the_person_first(client: Any) -> None:
+    """Registered in one script or spelling, sought in another, among namesakes: best first."""
+    registered = {
+        name: _person(client, name)["person_id"]
+        for name in (
+            "مصطفى حسن",
+            "Олександр Коваленко",
+            "राहुल शर्मा",
+            "Γιώργος Παπαδόπουλος",
+            "王小明",
+            "Maria D'Souza",
+            "Ahmed El-Amin",
+            "Marie-Claire Dubois",
+            "Aisha Bello",
+            "José Fernández",
+        )
+    }
+    for namesake in (
+        "Ahmed Hassan",
+        "Mohamed Amin",
+        "Maria Souza",
+        "Claire Dubois",
+        "Wang Ming",
+        "Aisha Bakr",
+    ):
+        _person(client, namesake)  # each shares a word with someone sought
+    for query, name in (
+        ("Moustafa Hasan", "مصطفى حسن"),
+        ("Mustapha Hassan", "مصطفى حسن"),
+        ("Alexandr Kovalenko", "Олександр Коваленко"),
+        ("Rahul Sharma", "राहुल शर्मा"),
+        ("Giorgos Papadopoulos", "Γιώργος Παπαδόπουλος"),
+        ("Xiaoming Wang", "王小明"),
+        ("Maria DSuoza", "Maria D'Souza"),  # the apostrophe dropped, and a typo
+        ("Elamin Ahmed", "Ahmed El-Amin"),
+        ("Ahmed El Amin", "Ahmed El-Amin"),
+        ("Marieclaire Dubois", "Marie-Claire Dubois"),
+        ("Ayesha Bello", "Aisha Bello"),
+        ("Fernandes Jose", "José Fernández"),
+    ):
+        hits = _search(client, query)
+        assert hits, query
+        assert hits[0]["person_id"] == registered[name], (query, hits)
+    # The exact spelling of a name ranks above its sound-alikes, which are still found.
+    _person(client, "Mustafa Hassan")
+    exact, *alike = _search(client, "Mustafa Hassan")
+    assert exact["full_name"] == "Mustafa Hassan"
+    assert "مصطفى حسن" in [h["full_name"] for h in alike]
+    assert "Ahmed Hassan" not in [h["full_name"] for h in _search(client, "Mustafa Hassan")]
+
+
+@pytest.mark.parametrize("field", ["full_name", "given_name", "family_name", "alternate_names"])
+@pytest.mark.parametrize("value", ["   ", "!!!", "😀🙏", "— ★ —"])
+def test_a_name_without_a_letter_is_refused_naming_the_field(client: Any, field: str, value: str) -> None:
+    body = {"full_name": "Amina Diallo", field: value, "author": {"name": "Ana"}}
+    response = client.http.post("/v1/safety/people", headers=JSON, body=json.dumps(body))
+    assert response.status_code == 422, response.body
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert [e["field"] for e in response.json_body["errors"]] == [field]
+
+
+@pytest.mark.parametrize("value", ["   ", "!!", "😀", "— ★ —"])
+def test_a_search_without_a_letter_is_refused_naming_q(client: Any, value: str) -> None:
+    response = client.http.get(f"/v1/safety/people?q={requests.utils.quote(value)}")
+    assert response.status_code == 422, response.body
+    assert [e["field"] for e in response.json_body["errors"]] == ["q"]
+
+
+def test_records_of_the_first_index_are_found_after_reindexing(client: Any) -> None:
+    """A record stored before the sound keys (its entries under the first index's keys) is
+    found once ``make reindex-names`` ran, and its first-index entries are gone."""
+    from haven.adapters.dynamo.models import SafetyRecord
+    from haven.adapters.dynamo.safety import DynamoSafetyStore, person_items
+    from haven.safety import names, people
+
+    created = _person(client, "Nataliya Ivanova")
+    store = DynamoSafetyStore()
+    person = store.get_person(created["person_id"])
+    assert person is not None
+    # As the first index left it: its entries under the legacy keys only.
+    with SafetyRecord.batch_write() as batch:
+        for key in people.index_keys(person):
+            batch.delete(SafetyRecord(f"name#{key}", person.person_id))
+        for entry in person_items(person, people.legacy_keys(person))[1]:
+            entry.tokens = names.legacy_tokens(person.full_name)
+            batch.save(entry)
+    assert _search(client, "Natalia Ivanova") == []
+    assert people.reindex(store=store, retention=timedelta(days=40)) == 1
+    assert people.reindex(store=store, retention=timedelta(days=40)) == 1  # idempotent
+    [hit] = _search(client, "Наталья Иванова")
+    assert hit["person_id"] == person.person_id
+    stale = [SafetyRecord.count(f"name#{key}") for key in people.legacy_keys(person)]
+    assert sum(stale) == 0
+    # Deleting a record removes both kinds of entries.
+    assert (
+        client.http.delete(
+            f"/v1/safety/people/{person.person_id}?token={created['deletion_token']}"
+        ).status_code
+        == 204
+    )
+    assert sum(SafetyRecord.count(f"name#{key}") for key in people.index_keys(person)) == 0
+
+
+@pytest.fixture
+def unlimited_searches(monkeypatch: pytest.MonkeyPatch) -> Any:
+    from haven.config import get_settings
+
+    monkeypatch.setenv("HAVEN_SAFETY_SEARCH_PER_MINUTE", "10000")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("HAVEN_SAFETY_SEARCH_PER_MINUTE")
+    get_settings.cache_clear()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(min_size=1, max_size=200))
+def test_any_text_registers_or_is_refused_and_a_registered_name_finds_itself(
+    client: Any, unlimited_searches: None, name: str
+) -> None:
+    body = {"full_name": name, "author": {"name": "Ana"}}
+    response = client.http.post("/v1/safety/people", headers=JSON, body=json.dumps(body))
+    assert response.status_code in (201, 422), response.body
+    if response.status_code == 201:
+        found = client.http.get(f"/v1/safety/people?q={requests.utils.quote(name)}&limit=50")
+        assert found.status_code == 200, found.body
+        assert response.json_body["person_id"] in {h["person_id"] for h in found.json_body["items"]}
+    else:
+        assert [e["field"] for e in response.json_body["errors"]] == ["full_name"]

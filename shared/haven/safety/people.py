@@ -166,6 +166,10 @@ class SafetyStore(Protocol):
         """Remove the name index entries, the notes and the person."""
         ...
 
+    def rekey_person(self, person: Person, keys: set[str], stale: set[str]) -> None:
+        """Write the person's name index entries under ``keys``; remove those under ``stale``."""
+        ...
+
     def entries_since(
         self, since: datetime, until: datetime, limit: int, position: dict[str, Any] | None
     ) -> EntryPage: ...
@@ -223,9 +227,19 @@ def register(
         source_url=new.source_url,
         photo_key=photo_key(person_id, expires_at) if new.photo_content_type else None,
     )
-    if not person.tokens:
-        raise ValidationFailed([FieldError("full_name", "must contain at least one letter or digit")])
-    store.add_person(person, names.index_keys(person.tokens))
+    blank = [
+        FieldError(field, "must contain at least one letter or digit")
+        for field, value in (
+            ("full_name", new.full_name),
+            ("given_name", new.given_name),
+            ("family_name", new.family_name),
+            ("alternate_names", new.alternate_names),
+        )
+        if value is not None and not names.tokens(value)
+    ]
+    if blank:
+        raise ValidationFailed(blank)
+    store.add_person(person, index_keys(person))
     upload = None
     if person.photo_key and new.photo_content_type:
         upload = photos.presign(
@@ -283,23 +297,33 @@ def search(
     wait = limiter.hit(f"people-search:{client}", rate_per_minute, 60)
     if wait is not None:
         raise RateLimited("too many searches; try again shortly", retry_after=wait)
-    query_tokens = names.tokens(query)
+    query_tokens = names.query_tokens(query)
     if not query_tokens:
         raise ValidationFailed([FieldError("q", "must contain at least one letter or digit")])
+    ranked = rank(query_tokens, store.candidates(names.lookup_keys(query_tokens), MAX_CANDIDATES_PER_KEY))
+    ranked = ranked[:limit]
     now = clock.now()
-    keys = names.deletion_keys(names.lookup_token(query_tokens))
-    found = {
-        c.person_id: c
-        for c in store.candidates(keys, MAX_CANDIDATES_PER_KEY)
-        if c.expires_at > now and names.matches(query_tokens, c.tokens)
-    }
-    ranked = sorted(found.values(), key=lambda c: (-len(set(query_tokens) & set(c.tokens)), c.person_id))
-    people = {p.person_id: p for p in store.people([c.person_id for c in ranked[:limit]])}
+    people = {p.person_id: p for p in store.people([c.person_id for c in ranked])}
     return [
         summary(people[c.person_id])
-        for c in ranked[:limit]
+        for c in ranked
         if c.person_id in people and people[c.person_id].expires_at > now
     ]
+
+
+def rank(query_tokens: list[str], candidates: list[Candidate]) -> list[Candidate]:
+    """The live candidates that match, best first: by score, then the fewest words left over
+    (``Maria Garcia`` before ``Maria Garcia Lopez``), then oldest first (ids sort by time)."""
+    now = clock.now()
+    scored: dict[str, tuple[int, Candidate]] = {}
+    for candidate in candidates:
+        if candidate.person_id in scored or candidate.expires_at <= now:
+            continue
+        found = names.score(query_tokens, candidate.tokens)
+        if found is not None:
+            scored[candidate.person_id] = (found, candidate)
+    ordered = sorted(scored.values(), key=lambda s: (-s[0], len(s[1].tokens), s[1].person_id))
+    return [candidate for _, candidate in ordered]
 
 
 def summary(person: Person) -> dict[str, Any]:
@@ -318,7 +342,35 @@ def delete(person_id: str, token: str, *, store: SafetyStore, photos: PhotoStore
         raise NotFound("no person record with this id and token")
     if person.photo_key:
         photos.delete(person.photo_key)
-    store.delete_person(person, names.index_keys(person.tokens))
+    store.delete_person(person, index_keys(person) | legacy_keys(person))
+
+
+def index_keys(person: Person) -> set[str]:
+    return names.index_keys(person.tokens)
+
+
+def legacy_keys(person: Person) -> set[str]:
+    """The keys the first name index wrote (records registered before ADR 0033)."""
+    return names.legacy_index_keys(
+        person.full_name, person.given_name, person.family_name, person.alternate_names
+    )
+
+
+def reindex(*, store: SafetyStore, retention: timedelta, page_size: int = 100) -> int:
+    """Write the name index of every live record as it is derived now, and remove the first
+    index's entries; the number of records re-keyed. Idempotent: run it again after a failure."""
+    now = clock.now()
+    position: dict[str, Any] | None = None
+    done = 0
+    while True:
+        page = store.entries_since(now - retention, now, page_size, position)
+        for item in page.items:
+            if isinstance(item, Person) and item.expires_at > now:
+                store.rekey_person(item, index_keys(item), legacy_keys(item) - index_keys(item))
+                done += 1
+        if page.position is None:
+            return done
+        position = page.position
 
 
 def sweep_photos(*, photos: PhotoStore) -> int:

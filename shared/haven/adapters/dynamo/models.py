@@ -20,8 +20,9 @@ incident-claims
     each ``sequence`` read serialises the openings of one neighbourhood (haven.crisis.triage).
 safety
   - GetItem ``person#<id>``/``person``; Query ``person#<id>`` for its notes (deletion).
-  - Name search: Query ``name#<key>`` for the ``len(token) + 1`` deletion keys of one query
-    token (see haven.safety.names), then BatchGet of the matching persons.
+  - Name search: Query ``name#<key>`` for the sound keys of the query's words and joined
+    words (a bounded number, each read up to a cap; see haven.safety.names), then BatchGet
+    of the best-ranked persons. ``make reindex-names`` re-keys stored records (ADR 0033).
   - Query ``by_entry`` (entry day, entry date#id) per day since a date: PFIF incremental sync.
   - UpdateItem ADD on ``rate#<client>``/``<window>``: search rate limit; TTL ``expires_at``.
 evidence

@@ -15,7 +15,7 @@ from haven.adapters.dynamo.models import SafetyRecord
 from haven.errors import NotFound
 from haven.safety.people import Author, Candidate, EntryPage, Note, Person, Status
 
-#: Name index keys looked up at once (a search needs ``len(token) + 1`` of them).
+#: Name index keys looked up at once (a search reads a bounded number: haven.safety.names).
 LOOKUP_THREADS = 8
 
 _TIMES = ("source_date", "entry_date", "expires_at")
@@ -86,6 +86,14 @@ class DynamoSafetyStore:
         with SafetyRecord.batch_write() as batch:
             for entry in entries:
                 batch.save(entry)
+
+    def rekey_person(self, person: Person, keys: set[str], stale: set[str]) -> None:
+        _, entries = person_items(person, keys)
+        with SafetyRecord.batch_write() as batch:
+            for entry in entries:
+                batch.save(entry)
+            for key in sorted(stale):
+                batch.delete(SafetyRecord(f"name#{key}", person.person_id))
 
     def get_person(self, person_id: str) -> Person | None:
         try:
