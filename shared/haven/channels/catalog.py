@@ -56,7 +56,7 @@ def catalog(language: str) -> Catalog:
     if language not in LANGUAGES:
         language = DEFAULT_LANGUAGE
     raw = json.loads(
-        resources.files("haven.channels").joinpath("messages", f"{language}.json").read_text("utf-8")
+        resources.files("haven.channels").joinpath("messages").joinpath(f"{language}.json").read_text("utf-8")
     )
     return Catalog(
         language=raw["language"],
