@@ -11,7 +11,9 @@ from typing import Any
 from haven.adapters.notifier import read_outbox
 
 
-def sns_record(document: dict[str, Any], topic: str = "inbound-sms", at: datetime | None = None) -> dict[str, Any]:
+def sns_record(
+    document: dict[str, Any], topic: str = "inbound-sms", at: datetime | None = None
+) -> dict[str, Any]:
     """An SQS record as SNS delivers a published document to a subscribed queue (raw delivery
     off: the body is SNS's notification envelope)."""
     when = (at or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"

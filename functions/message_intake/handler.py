@@ -90,7 +90,10 @@ def _answer(first: Inbound, others: tuple[Inbound, ...]) -> None:
         service.receipts.sent(part.provider, part.message_id)
     metrics.add_metric(name="RepliesSent", unit="Count", value=1)
     if outcome.template:
-        logger.info("answered", extra={"channel": first.channel, "template": outcome.template, "parts": 1 + len(others)})
+        logger.info(
+            "answered",
+            extra={"channel": first.channel, "template": outcome.template, "parts": 1 + len(others)},
+        )
 
 
 @tracer.capture_method

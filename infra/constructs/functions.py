@@ -272,13 +272,16 @@ class Functions(Construct):
             role.add_to_policy(
                 iam.PolicyStatement(
                     actions=["sms-voice:SendTextMessage"],
-                    resources=[f"{_SMS_VOICE}:{kind}/*" for kind in ("phone-number", "pool", "configuration-set")],
+                    resources=[
+                        f"{_SMS_VOICE}:{kind}/*" for kind in ("phone-number", "pool", "configuration-set")
+                    ],
                 )
             )
         if "whatsapp" in spec.replies:
             role.add_to_policy(
                 iam.PolicyStatement(
-                    actions=["social-messaging:SendWhatsAppMessage"], resources=[f"{_SOCIAL}:phone-number-id/*"]
+                    actions=["social-messaging:SendWhatsAppMessage"],
+                    resources=[f"{_SOCIAL}:phone-number-id/*"],
                 )
             )
         if spec.provisions_logins:
@@ -335,12 +338,16 @@ class Functions(Construct):
             )
         if "sms" in spec.replies:
             for kind in ("phone-number", "pool", "configuration-set"):
-                reasons[f"Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:{kind}/*"] = (
+                reasons[
+                    f"Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:{kind}/*"
+                ] = (
                     "SMS replies come from the origination number (or pool, configuration set) the "
                     "deployment bought outside CDK and names in HAVEN_SMS_ORIGINATION_IDENTITY."
                 )
         if "whatsapp" in spec.replies:
-            reasons["Resource::arn:<AWS::Partition>:social-messaging:<AWS::Region>:<AWS::AccountId>:phone-number-id/*"] = (
+            reasons[
+                "Resource::arn:<AWS::Partition>:social-messaging:<AWS::Region>:<AWS::AccountId>:phone-number-id/*"
+            ] = (
                 "WhatsApp replies come from the business phone number linked outside CDK and named "
                 "in HAVEN_WHATSAPP_PHONE_NUMBER_ID."
             )

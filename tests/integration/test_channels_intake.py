@@ -82,7 +82,8 @@ def test_report_by_sms_reaches_triage_anonymously(outbox: Path) -> None:
     assert report is not None
     assert report.description == "Bridge collapsed, cars in the river"
     assert report.people_affected == 12
-    assert report.anonymous and report.contact is None
+    assert report.anonymous
+    assert report.contact is None
     assert round(report.location.lat) == 53
     queued = boto3.client("sqs").receive_message(
         QueueUrl=__import__("os").environ["HAVEN_QUEUE_REPORT_INTAKE"], MaxNumberOfMessages=10
@@ -105,7 +106,9 @@ def test_a_whatsapp_location_answers_where(outbox: Path) -> None:
     done = replies(outbox)[-1]
     assert done.startswith("Signalement recu, merci.")
     report = DynamoReports().get(done.split("code : ")[1].split(".")[0])
-    assert report is not None and report.contact == ANA and report.language == "fr"
+    assert report is not None
+    assert report.contact == ANA
+    assert report.language == "fr"
     assert (report.location.lat, report.location.lon) == (48.85, 2.35)
 
 
@@ -158,7 +161,9 @@ def test_parts_of_one_long_message_are_joined(outbox: Path) -> None:
     invoke(sms("1 2"))
     start = datetime.now(UTC)
     part1 = sns_record(sms_document(ANA, "They took my passport at the airport and ", "p1"), at=start)
-    part2 = sns_record(sms_document(ANA, "asked for 3000 dollars more.", "p2"), at=start + timedelta(seconds=1))
+    part2 = sns_record(
+        sms_document(ANA, "asked for 3000 dollars more.", "p2"), at=start + timedelta(seconds=1)
+    )
     assert invoke(part2, part1) == {"batchItemFailures": []}
     assert replies(outbox)[-1] == "Your home country? 2 letters, e.g. NP."
     for text in ("NP", "QA", "YES", "NO"):
@@ -168,14 +173,18 @@ def test_parts_of_one_long_message_are_joined(outbox: Path) -> None:
     code = done.split("code: ")[1].split()[0]
     with Client(__import__("app").app) as client:
         tracked = client.http.get(f"/v1/complaints/track/{code}")
-    assert tracked.status_code == 200 and tracked.json_body["status"] == "received"
+    assert tracked.status_code == 200
+    assert tracked.json_body["status"] == "received"
     from haven.adapters.dynamo.complaints import DynamoComplaints
 
-    stored = DynamoComplaints().by_tracking_hash(__import__("haven.complaints.complaints", fromlist=["x"]).tracking_hash(code))
+    stored = DynamoComplaints().by_tracking_hash(
+        __import__("haven.complaints.complaints", fromlist=["x"]).tracking_hash(code)
+    )
     assert stored is not None
     assert stored["description"] == "They took my passport at the airport and asked for 3000 dollars more."
     assert stored["categories"] == ["recruitment_fees", "passport_retention"]
-    assert stored["anonymous"] is True and stored["contact"] is None
+    assert stored["anonymous"] is True
+    assert stored["contact"] is None
     assert stored["consent_share_identity"] is True
 
 
@@ -194,16 +203,24 @@ def test_alerts_subscribe_confirm_and_stop_at_once(outbox: Path) -> None:
         QueueUrl=os.environ["HAVEN_QUEUE_SUBSCRIPTION_CONFIRMATION"], MaxNumberOfMessages=1
     )["Messages"][0]
     body = json.loads(queued["Body"])
-    code = AesGcmSealer("subscription-address").open(body["sealed_code"], code_context(body["subscription_id"]))
+    code = AesGcmSealer("subscription-address").open(
+        body["sealed_code"], code_context(body["subscription_id"])
+    )
     invoke(sms("123"))
     assert replies(outbox)[-1] == "That code is not right. Send the 6 digits, or STOP."
     invoke(sms(code))
     assert replies(outbox)[-1] == "Alerts are on for London. Send STOP to end them."
     subscription = DynamoSubscriptions().get(body["subscription_id"])
-    assert subscription is not None and subscription.state == "active"
-    assert AesGcmSealer("subscription-address").open(subscription.sealed_address, subscription.subscription_id) == ANA
+    assert subscription is not None
+    assert subscription.state == "active"
+    assert (
+        AesGcmSealer("subscription-address").open(subscription.sealed_address, subscription.subscription_id)
+        == ANA
+    )
     invoke(sms("arrêt"))
-    assert replies(outbox)[-1] == "Vous ne recevrez plus d'alertes de Haven. Envoyez ALERTES pour recommencer."
+    assert (
+        replies(outbox)[-1] == "Vous ne recevrez plus d'alertes de Haven. Envoyez ALERTES pour recommencer."
+    )
     assert DynamoSubscriptions().get(body["subscription_id"]) is None
 
 
@@ -214,7 +231,10 @@ def test_unreadable_records_are_acknowledged_and_a_whatsapp_image_gets_help(outb
     document = whatsapp_document(ANA, None)
     entry = json.loads(document["whatsAppWebhookEntry"])
     entry["changes"][0]["value"]["messages"][0] = {
-        "from": ANA[1:], "id": "wamid.image", "timestamp": "1700000000", "type": "image",
+        "from": ANA[1:],
+        "id": "wamid.image",
+        "timestamp": "1700000000",
+        "type": "image",
         "image": {"mime_type": "image/jpeg", "id": "1"},
     }
     document["whatsAppWebhookEntry"] = json.dumps(entry)
@@ -229,5 +249,6 @@ def test_no_number_or_text_in_the_stored_records(outbox: Path) -> None:
     items = boto3.client("dynamodb").scan(TableName="haven-test-conversations")["Items"]
     assert items
     dumped = json.dumps(items)
-    assert ANA not in dumped and ANA[1:] not in dumped
+    assert ANA not in dumped
+    assert ANA[1:] not in dumped
     assert "relatives" not in dumped

@@ -15,7 +15,7 @@ from twilio.request_validator import RequestValidator
 
 from haven.channels import twilio
 
-TOKEN = "0123456789abcdef0123456789abcdef"  # noqa: S105 - a test auth token
+TOKEN = "0123456789abcdef0123456789abcdef"
 URL = "http://127.0.0.1:8000/v1/channels/twilio/sms"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -23,9 +23,12 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 @pytest.fixture
 def client(aws: None) -> Iterator[Any]:
     import app as api
+
     from haven.adapters import channels
 
-    boto3.client("secretsmanager").create_secret(Name="haven-test/channels/twilio-auth-token", SecretString=TOKEN)
+    boto3.client("secretsmanager").create_secret(
+        Name="haven-test/channels/twilio-auth-token", SecretString=TOKEN
+    )
     channels._twilio_token.clear()
     channels.intake.cache_clear()
     with Client(api.app) as c:
@@ -92,7 +95,9 @@ def _stored() -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("signature", [None, "", "bm90IGEgc2lnbmF0dXJl", "tampered"])
-def test_a_wrong_or_missing_signature_is_403_and_nothing_is_stored(client: Any, signature: str | None) -> None:
+def test_a_wrong_or_missing_signature_is_403_and_nothing_is_stored(
+    client: Any, signature: str | None
+) -> None:
     params = message("SAFE", "SM" + "c" * 32)
     if signature == "tampered":
         signature = RequestValidator(TOKEN).compute_signature(URL, {**params, "Body": "FIND"})
@@ -104,6 +109,7 @@ def test_a_wrong_or_missing_signature_is_403_and_nothing_is_stored(client: Any, 
 
 def test_without_a_token_in_secrets_manager_every_request_is_refused(aws: None) -> None:
     import app as api
+
     from haven.adapters import channels
 
     channels._twilio_token.clear()
@@ -138,7 +144,9 @@ def test_unknown_parameters_are_refused_by_name(client: Any) -> None:
 
 def test_whatsapp_through_twilio_shares_a_location(client: Any) -> None:
     sender = "whatsapp:+447700900555"
-    assert reply_of(signed(client, message("REPORT", "SM" + "3" * 32, sender=sender))).startswith("What happened?")
+    assert reply_of(signed(client, message("REPORT", "SM" + "3" * 32, sender=sender))).startswith(
+        "What happened?"
+    )
     reply_of(signed(client, message("Landslide on the road", "SM" + "4" * 32, sender=sender)))
     located = message("", "SM" + "5" * 32, sender=sender, Latitude="27.7", Longitude="85.3")
     assert reply_of(signed(client, located)).startswith("How many people")

@@ -40,7 +40,7 @@ from haven.channels.doors import Repositories, Retention, UseCaseDoors
 from haven.config import get_settings
 
 #: Where a stage keeps its Twilio auth token: ``haven-<stage>/channels/twilio-auth-token``.
-TWILIO_SECRET = "channels/twilio-auth-token"
+TWILIO_SECRET = "channels/twilio-auth-token"  # noqa: S105 - a secret's name, not a secret
 
 
 class HmacSenderKeys:
@@ -129,7 +129,9 @@ class OutboxReplier:
         self._path = path
 
     def send(self, channel: Channel, to: str, text: str, ref: str) -> str:
-        return write_outbox(self._path, channel=channel, to=to, subject=f"{channel} reply", body=text, ref=ref)
+        return write_outbox(
+            self._path, channel=channel, to=to, subject=f"{channel} reply", body=text, ref=ref
+        )
 
 
 @cache
@@ -207,7 +209,9 @@ def twilio_auth_token() -> str | None:
     if not _twilio_token:
         sm = client("secretsmanager")
         try:
-            _twilio_token.append(str(sm.get_secret_value(SecretId=secret_name(TWILIO_SECRET))["SecretString"]))
+            _twilio_token.append(
+                str(sm.get_secret_value(SecretId=secret_name(TWILIO_SECRET))["SecretString"])
+            )
         except sm.exceptions.ResourceNotFoundException:
             return None
     return _twilio_token[0]

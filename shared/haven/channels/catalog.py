@@ -73,7 +73,8 @@ def _keyword_index() -> dict[str, tuple[tuple[str, str], ...]]:
     for language in LANGUAGES:
         for word, keys in catalog(language).keywords.items():
             for key in keys:
-                index.setdefault(key, []).append((word, language))
+                if (word, language) not in index.get(key, []):
+                    index.setdefault(key, []).append((word, language))
     return {key: tuple(meanings) for key, meanings in index.items()}
 
 

@@ -139,10 +139,12 @@ class SenderMemory(Protocol):
 @dataclass(frozen=True)
 class Turn:
     reply: str
-    #: The state to keep (``None``: the conversation is over).
+    #: The state to keep (``None``: the dialogue is over; only its language is kept).
     conversation: Conversation | None
     #: The template the reply came from (metrics, tests).
     template: str
+    #: The language of the reply (kept for the sender's next message).
+    language: str = catalogs.DEFAULT_LANGUAGE
 
 
 # --- the flows: their steps, in order ---------------------------------------------------------
@@ -165,7 +167,13 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "alerts": ("where", "code"),
 }
 #: Steps whose answer is free text: only STOP and HELP interrupt them.
-FREE_TEXT = {("report", "what"), ("safe", "name"), ("find", "name"), ("complain", "recruiter"), ("complain", "description")}
+FREE_TEXT = {
+    ("report", "what"),
+    ("safe", "name"),
+    ("find", "name"),
+    ("complain", "recruiter"),
+    ("complain", "description"),
+}
 PROMPTS: dict[tuple[str, str], str] = {
     ("report", "what"): "report_what",
     ("report", "where"): "report_where",
@@ -204,7 +212,23 @@ def respond(
     memory: SenderMemory,
     now: datetime,
 ) -> Turn:
-    """The reply to ``inbound`` and the conversation's next state."""
+    """The reply to ``inbound`` and the conversation's next state: when a dialogue ends, an
+    idle conversation that remembers only the sender's language."""
+    turn = _respond(inbound, conversation, sender_key=sender_key, doors=doors, memory=memory, now=now)
+    if turn.conversation is None:
+        return replace(turn, conversation=Conversation(turn.language, now))
+    return turn
+
+
+def _respond(
+    inbound: Inbound,
+    conversation: Conversation | None,
+    *,
+    sender_key: str,
+    doors: Doors,
+    memory: SenderMemory,
+    now: datetime,
+) -> Turn:
     text = " ".join(inbound.text.split())
     language = _language(text, conversation)
     cat = catalogs.catalog(language)
@@ -216,8 +240,8 @@ def respond(
             for ref in memory.subscriptions(sender_key):
                 doors.unsubscribe(ref)
             memory.remember(sender_key, [])
-            return Turn(cat.reply("stopped"), None, "stopped")
-        return Turn(cat.reply("help"), None, "help")
+            return Turn(cat.reply("stopped"), None, "stopped", cat.language)
+        return Turn(cat.reply("help"), None, "help", cat.language)
 
     in_flow = conversation is not None and conversation.flow is not None and conversation.step is not None
     if in_flow and conversation is not None:
@@ -244,7 +268,11 @@ def respond(
     if rest or (command == "report" and inbound.location is not None):
         if command == "report" and not rest:
             # A shared location first: what happened is asked next.
-            answers = {"lat": str(inbound.location.lat), "lon": str(inbound.location.lon)} if inbound.location else {}
+            answers = (
+                {"lat": str(inbound.location.lat), "lon": str(inbound.location.lon)}
+                if inbound.location
+                else {}
+            )
             return _ask(replace(started, answers=answers), cat, "what")
         return _answer(replace(inbound, location=None), rest, started, cat, sender_key, doors, memory, now)
     return _ask(started, cat, started.step or "")
@@ -269,7 +297,8 @@ def _ask(conversation: Conversation, cat: Catalog, step: str, **values: str | in
 
 
 def _next(conversation: Conversation, cat: Catalog, answers: dict[str, str]) -> Turn:
-    assert conversation.flow is not None and conversation.step is not None
+    assert conversation.flow is not None
+    assert conversation.step is not None
     steps = FLOWS[conversation.flow]
     following = steps[steps.index(conversation.step) + 1]
     return _ask(replace(conversation, answers=answers), cat, following)
@@ -291,10 +320,10 @@ def _answer(
     except _Retry as retry:
         return Turn(cat.reply(retry.template), conversation, retry.template)
     except RateLimited:
-        return Turn(cat.reply("find_busy"), None, "find_busy")
+        return Turn(cat.reply("find_busy"), None, "find_busy", cat.language)
     except HavenError:
         # A use case refused what the dialogue accepted: nothing was stored; say so.
-        return Turn(cat.reply("try_later"), None, "try_later")
+        return Turn(cat.reply("try_later"), None, "try_later", cat.language)
 
 
 def _yes_no(text: str) -> bool:
@@ -365,30 +394,32 @@ def _step(
                 language=language,
                 contact=inbound.sender if leave else None,
             )
-            return Turn(cat.reply("report_done", code=code), None, "report_done")
+            return Turn(cat.reply("report_done", code=code), None, "report_done", cat.language)
 
     if flow == "safe" and step == "name":
         name = _bounded(text, PERSON_NAME)
         days = doors.check_in(name=name, language=language)
-        return Turn(cat.reply("safe_done", name=name, days=days), None, "safe_done")
+        return Turn(cat.reply("safe_done", name=name, days=days), None, "safe_done", cat.language)
 
     if flow == "find" and step == "name":
         name = _bounded(text, PERSON_NAME)
         found = doors.find(name=name, client=sender_key)
         if not found:
-            return Turn(cat.reply("find_none", name=name), None, "find_none")
+            return Turn(cat.reply("find_none", name=name), None, "find_none", cat.language)
         people = "; ".join(
             f"{p.name}{f' ({p.city})' if p.city else ''}: {cat.status(p.status or 'unknown')}"
             for p in found[:MAX_FOUND]
         )
-        return Turn(cat.reply("find_found", people=people), None, "find_found")
+        return Turn(cat.reply("find_found", people=people), None, "find_found", cat.language)
 
     if flow == "status" and step == "code":
         code = text.strip()
         if "." in code:
             status = doors.report_status(code)
             if status is not None:
-                return Turn(cat.reply("status_report", status=cat.status(status)), None, "status_report")
+                return Turn(
+                    cat.reply("status_report", status=cat.status(status)), None, "status_report", cat.language
+                )
         else:
             tracked = doors.complaint_status(code)
             if tracked is not None:
@@ -397,8 +428,9 @@ def _step(
                     cat.reply("status_complaint", status=cat.status(tracked[0]), message=message),
                     None,
                     "status_complaint",
+                    cat.language,
                 )
-        return Turn(cat.reply("status_none"), None, "status_none")
+        return Turn(cat.reply("status_none"), None, "status_none", cat.language)
 
     if flow == "complain":
         if step == "recruiter":
@@ -432,7 +464,7 @@ def _step(
                 contact=inbound.sender if leave else None,
                 language=language,
             )
-            return Turn(cat.reply("complain_done", code=code), None, "complain_done")
+            return Turn(cat.reply("complain_done", code=code), None, "complain_done", cat.language)
         return _next(conversation, cat, answers)
 
     if flow == "alerts":
@@ -449,12 +481,10 @@ def _step(
             if not _CODE.match(text):
                 raise _Retry("alerts_bad_code")
             refs = memory.subscriptions(sender_key)
-            ref = next((r for r in refs if r.subscription_id == answers.get("subscription_id")), None)
-            if ref is None or not doors.confirm(ref, text):
+            pending = next((r for r in refs if r.subscription_id == answers.get("subscription_id")), None)
+            if pending is None or not doors.confirm(pending, text):
                 raise _Retry("alerts_bad_code")
-            memory.remember(
-                sender_key, [replace(r, state="active") if r == ref else r for r in refs]
-            )
-            return Turn(cat.reply("alerts_done", place=ref.place), None, "alerts_done")
+            memory.remember(sender_key, [replace(r, state="active") if r == pending else r for r in refs])
+            return Turn(cat.reply("alerts_done", place=pending.place), None, "alerts_done", cat.language)
 
-    return Turn(cat.reply("not_understood"), None, "not_understood")
+    return Turn(cat.reply("not_understood"), None, "not_understood", cat.language)

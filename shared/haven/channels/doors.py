@@ -7,14 +7,15 @@ gathered; nothing here stores anything itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
 from haven.alerts import subscriptions as subs
 from haven.alerts.geometry import Circle
 from haven.channels.dialogue import Found, SubscriptionRef
-from haven.complaints import complaints
-from haven.crisis import reports
+from haven.complaints import complaints as complaint_cases
+from haven.crisis import reports as crisis
 from haven.crisis.taxonomy import Category
 from haven.errors import NotFound
 from haven.feeds import gazetteer
@@ -31,17 +32,17 @@ SOURCE_NAME = "Haven (text message)"
 
 @dataclass(frozen=True)
 class Repositories:
-    reports: reports.ReportRepository
-    intake: reports.IntakeQueue
-    media: reports.UploadSigner
-    incidents: reports.IncidentStatusLookup
-    events: reports.EventSink
+    reports: crisis.ReportRepository
+    intake: crisis.IntakeQueue
+    media: crisis.UploadSigner
+    incidents: crisis.IncidentStatusLookup
+    events: crisis.EventSink
     safety: people.SafetyStore
     photos: people.PhotoStore
     limiter: RateLimiter
-    complaints: complaints.ComplaintRepository
-    roster: complaints.Roster
-    evidence: reports.UploadSigner
+    complaints: complaint_cases.ComplaintRepository
+    roster: complaint_cases.Roster
+    evidence: crisis.UploadSigner
     subscriptions: subs.SubscriptionRepository
     confirmations: subs.ConfirmationQueue
     sealer: subs.Sealer
@@ -66,8 +67,8 @@ class UseCaseDoors:
     def report(
         self, *, description: str, location: Point, people: int | None, language: str, contact: str | None
     ) -> str:
-        submitted = reports.submit_report(
-            reports.NewReport(
+        submitted = crisis.submit_report(
+            crisis.NewReport(
                 category=Category.UNKNOWN.value,
                 description=description,
                 location=location,
@@ -115,7 +116,9 @@ class UseCaseDoors:
     def report_status(self, code: str) -> str | None:
         report_id, _, token = code.partition(".")
         try:
-            view = reports.reporter_view(report_id, token, reports=self._r.reports, incidents=self._r.incidents)
+            view = crisis.reporter_view(
+                report_id, token, reports=self._r.reports, incidents=self._r.incidents
+            )
         except NotFound:
             return None
         return str(view["status"])
@@ -124,7 +127,7 @@ class UseCaseDoors:
         if not 16 <= len(code) <= 40:
             return None
         try:
-            tracked = complaints.track(code, complaints=self._r.complaints)
+            tracked = complaint_cases.track(code, complaints=self._r.complaints)
         except NotFound:
             return None
         messages = tracked.get("messages") or []
@@ -143,10 +146,10 @@ class UseCaseDoors:
         contact: str | None,
         language: str,
     ) -> str:
-        filed = complaints.file_complaint(
-            complaints.NewComplaint(
-                recruiter=complaints.Recruiter(name=recruiter_name, country=recruiter_country),
-                categories=tuple(complaints.Category(c) for c in dict.fromkeys(categories)),
+        filed = complaint_cases.file_complaint(
+            complaint_cases.NewComplaint(
+                recruiter=complaint_cases.Recruiter(name=recruiter_name, country=recruiter_country),
+                categories=tuple(complaint_cases.Category(c) for c in dict.fromkeys(categories)),
                 description=description,
                 origin_country=origin_country,
                 destination_country=destination_country,
@@ -184,7 +187,6 @@ class UseCaseDoors:
         return True
 
     def unsubscribe(self, ref: SubscriptionRef) -> None:
-        try:
+        # Lapsed unconfirmed, or removed already: nothing left to stop.
+        with suppress(NotFound):
             subs.unsubscribe(ref.subscription_id, ref.token, subscriptions=self._r.subscriptions)
-        except NotFound:
-            pass  # lapsed unconfirmed, or removed already: nothing left to stop

@@ -111,7 +111,9 @@ def handle(
     try:
         conversation = conversations.load(sender_key)
         if conversation is not None and conversation.updated_at + DIALOGUE_TTL < now:
-            conversation = Conversation(conversation.language, now, step=EXPIRED if conversation.flow else None)
+            conversation = Conversation(
+                conversation.language, now, step=EXPIRED if conversation.flow else None
+            )
         turn: Turn = respond(
             inbound, conversation, sender_key=sender_key, doors=doors, memory=memory, now=now
         )

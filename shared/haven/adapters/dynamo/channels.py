@@ -14,9 +14,9 @@ from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from haven import clock
 from haven.adapters.dynamo.models import ChannelRecord
+from haven.alerts.subscriptions import Sealer
 from haven.channels.dialogue import Conversation, SubscriptionRef
 from haven.channels.intake import RECEIPT_TTL, STALE_CLAIM, Claim
-from haven.alerts.subscriptions import Sealer
 
 #: How long a sender's list of subscriptions is kept after its last change.
 SUBSCRIPTIONS_TTL = timedelta(days=400)
