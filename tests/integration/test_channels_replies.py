@@ -45,7 +45,10 @@ def test_sms_reply_is_a_transactional_send_text_message() -> None:
                 "Context": {"haven_ref": "aws-sms:abc"},
             },
         )
-        assert _replier(sms, social).send("sms", "+447700900123", "Report received, thank you.", "aws-sms:abc") == "msg-1"
+        assert (
+            _replier(sms, social).send("sms", "+447700900123", "Report received, thank you.", "aws-sms:abc")
+            == "msg-1"
+        )
         stub.assert_no_pending_responses()
 
 
@@ -80,7 +83,9 @@ def test_whatsapp_reply_is_a_cloud_api_text_message() -> None:
 def test_a_provider_error_fails_the_send() -> None:
     sms, social = _clients()
     with Stubber(sms) as stub:
-        stub.add_client_error("send_text_message", service_error_code="ThrottlingException", http_status_code=400)
+        stub.add_client_error(
+            "send_text_message", service_error_code="ThrottlingException", http_status_code=400
+        )
         with pytest.raises(sms.exceptions.ThrottlingException):
             _replier(sms, social).send("sms", "+447700900123", "hi", "ref")
 
