@@ -13,9 +13,9 @@ import re
 from urllib.parse import parse_qsl
 
 from chalice import Response
-from pydantic import Field, ValidationError
+from pydantic import Field
 
-from chalicelib.http import HavenBlueprint, Strict, _field_errors
+from chalicelib.http import HavenBlueprint, Strict, parse_form
 from haven import clock
 from haven.adapters.channels import intake, twilio_auth_token
 from haven.adapters.dynamo.channels import ClaimHeld
@@ -103,10 +103,7 @@ def twilio_sms() -> Response:
     token = twilio_auth_token()
     if token is None or not twilio.valid(token, url, form, request.headers.get("x-twilio-signature")):
         raise Forbidden("the X-Twilio-Signature does not match this request")
-    try:
-        TwilioMessageIn.model_validate({k: v for k, v in form.items() if not _MEDIA.match(k)})
-    except ValidationError as error:
-        raise ValidationFailed(_field_errors(error, None)) from None
+    parse_form({k: v for k, v in form.items() if not _MEDIA.match(k)}, TwilioMessageIn)
     try:
         inbound = providers.from_twilio(form, clock.now())
     except providers.Unparseable as error:
