@@ -103,7 +103,8 @@ def test_a_check_in_by_whatsapp_is_searchable(platform: Platform) -> None:
     found = requests.get(f"{platform.url}/v1/safety/people", params={"q": NAME}, timeout=5).json()["items"]
     assert [(p["full_name"], p["latest_status"]) for p in found] == [(NAME, "is_note_author")]
     [answer] = _converse(platform, OTHER, "BUSCAR Zainab Okonkwo")
-    assert answer.startswith("Encontrado: ") and "a salvo" in answer
+    assert answer.startswith("Encontrado: ")
+    assert "a salvo" in answer
 
 
 def test_a_complaint_by_sms_is_tracked_by_its_code(platform: Platform) -> None:

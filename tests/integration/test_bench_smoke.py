@@ -22,6 +22,8 @@ TABLES = (
     "Referral delivery to a receiver",
     "Name search with",
     "Feed ingest",
+    "Message intake:",
+    "SMS segments per reply template",
     "Durability: request latency",
     "Web budgets: the console in headless Chromium",
 )
