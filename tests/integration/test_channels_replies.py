@@ -90,6 +90,22 @@ def test_a_provider_error_fails_the_send() -> None:
             _replier(sms, social).send("sms", "+447700900123", "hi", "ref")
 
 
+def test_a_number_opted_out_at_aws_is_not_retried() -> None:
+    sms, social = _clients()
+    with Stubber(sms) as stub:
+        stub.add_client_error(
+            "send_text_message",
+            service_error_code="ConflictException",
+            http_status_code=400,
+            response_meta={},
+            modeled_fields={"Reason": "DESTINATION_PHONE_NUMBER_OPTED_OUT", "ResourceType": "opt-out-list"},
+        )
+        assert (
+            _replier(sms, social).send("sms", "+447700900123", "hi", "ref")
+            == "DESTINATION_PHONE_NUMBER_OPTED_OUT"
+        )
+
+
 def test_without_configuration_nothing_is_sent() -> None:
     sms, social = _clients()
     replier = _replier(sms, social, origination_identity=None, whatsapp_phone_number_id=None)

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -39,6 +40,8 @@ from haven.channels.dialogue import Channel
 from haven.channels.doors import Repositories, Retention, UseCaseDoors
 from haven.config import get_settings
 
+#: SendTextMessage's reason when the destination opted out of the origination identity.
+OPTED_OUT = "DESTINATION_PHONE_NUMBER_OPTED_OUT"
 #: Where a stage keeps its Twilio auth token: ``haven-<stage>/channels/twilio-auth-token``.
 TWILIO_SECRET = "channels/twilio-auth-token"  # noqa: S105 - a secret's name, not a secret
 
@@ -103,7 +106,14 @@ class AwsReplier:
             if self._configuration_set:
                 request["ConfigurationSetName"] = self._configuration_set
             sms = self._sms or client("pinpoint-sms-voice-v2")
-            return str(sms.send_text_message(**request)["MessageId"])
+            try:
+                return str(sms.send_text_message(**request)["MessageId"])
+            except ClientError as error:
+                if error.response.get("Reason") == OPTED_OUT:
+                    # The number opted out at AWS (its own STOP handling): nothing can reach
+                    # it, and retrying would only dead-letter the message.
+                    return OPTED_OUT
+                raise
         if not self._phone_number_id:
             raise RuntimeError("HAVEN_WHATSAPP_PHONE_NUMBER_ID is not set: WhatsApp replies cannot be sent")
         document = {
