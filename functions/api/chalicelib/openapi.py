@@ -124,7 +124,7 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         body=channels.TwilioMessageIn,
         body_media=channels.FORM,
         media=XML,
-        refuses=("403",),
+        refuses=("403", "415"),  # a bad X-Twilio-Signature; a body that is not a form
         example={
             "MessageSid": "SM" + "0" * 32,
             "AccountSid": "AC" + "0" * 32,
@@ -467,6 +467,7 @@ _ERRORS = {
     "409": "Conflict: a stale `expected_version`, a change the resource's state forbids, "
     "or the same `Idempotency-Key` still in progress",
     "413": "Body too large",
+    "415": "The body is not of the media type the operation takes",
     "422": "Validation failed; `errors` names each field",
     "429": "Too many requests",
 }
