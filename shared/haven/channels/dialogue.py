@@ -362,6 +362,10 @@ def _step(
     language = conversation.language
 
     if flow == "report":
+        if step == "what" and inbound.location is not None and not text:
+            # The location came first: keep it, and still ask what happened.
+            answers.update(lat=str(inbound.location.lat), lon=str(inbound.location.lon))
+            return _ask(replace(conversation, answers=answers), cat, "what")
         if step == "what":
             answers["what"] = _bounded(text, REPORT_DESCRIPTION)
             if "lat" in answers:

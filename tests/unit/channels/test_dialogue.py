@@ -343,6 +343,17 @@ def test_a_shared_location_starts_a_report() -> None:
     assert phone.doors.calls[0][1]["location"] == Point(14.6, 121.0)
 
 
+def test_a_location_shared_while_asked_what_happened_answers_where_later() -> None:
+    phone = Phone()
+    phone.send("REPORT")
+    assert phone.send("", location=Point(51.5, -0.12)).template == "report_what"
+    assert phone.send("Fire in a tower block").template == "report_people"
+    phone.send("SKIP")
+    phone.send("NO")
+    assert phone.doors.calls[0][1]["location"] == Point(51.5, -0.12)
+    assert phone.doors.calls[0][1]["description"] == "Fire in a tower block"
+
+
 def test_an_answer_outside_a_dialogue_gets_help_not_silence() -> None:
     for text in ("YES", "12", "?", " "):
         turn = Phone().send(text)
