@@ -63,14 +63,16 @@ def _setup() -> None:
     channels.replier.cache_clear()
 
 
-def _batches(senders: int) -> tuple[list[list[dict[str, Any]]], Counter[str]]:
+def _batches(
+    senders: int, kinds: list[str] | None = None, first: int = 0
+) -> tuple[list[list[dict[str, Any]]], Counter[str]]:
     """Rounds of records: round n holds every sender's n-th message (10 to a batch)."""
     from local.messages import sms_document, sns_record, whatsapp_document
 
-    kinds = list(_SCRIPTS)
+    kinds = kinds or list(_SCRIPTS)
     rounds: list[list[dict[str, Any]]] = []
     mix: Counter[str] = Counter()
-    for n in range(senders):
+    for n in range(first, first + senders):
         kind = kinds[n % len(kinds)]
         mix[kind] += len(_SCRIPTS[kind])
         number = f"+4477009{n:05d}"
@@ -98,8 +100,12 @@ def intake_cost(senders: int) -> None:
 
     from haven.adapters.aws import reset_clients
     from haven.adapters.notifier import read_outbox
+    from haven.resources import QUEUES, queue_env
 
-    saved = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "HAVEN_OUTBOX_FILE")}
+    saved = {
+        k: os.environ.get(k)
+        for k in ("AWS_ENDPOINT_URL", "HAVEN_OUTBOX_FILE", *(queue_env(q.name) for q in QUEUES))
+    }
     os.environ.pop("AWS_ENDPOINT_URL", None)
     outbox = Path(tempfile.mkdtemp(prefix="haven-bench-channels-")) / "outbox.jsonl"
     os.environ["HAVEN_OUTBOX_FILE"] = str(outbox)
@@ -124,6 +130,16 @@ def intake_cost(senders: int) -> None:
             again = Counter[str]()
             for batch in batches[:3]:
                 again += counter.measure(lambda b=batch: answers.append(handler({"Records": b}, _Context())))
+            # Each conversation alone (10 fresh senders each): its AWS calls per message.
+            by_kind = {}
+            for k, kind in enumerate(_SCRIPTS):
+                alone, _ = _batches(10, [kind], first=100_000 + 1000 * k)
+                spent = Counter[str]()
+                for batch in alone:
+                    spent += counter.measure(
+                        lambda b=batch: answers.append(handler({"Records": b}, _Context()))
+                    )
+                by_kind[kind] = (sum(spent.values()) / sum(len(b) for b in alone), spent)
             quiet.__exit__(None, None, None)
     finally:
         for key, value in saved.items():
@@ -132,8 +148,13 @@ def intake_cost(senders: int) -> None:
             else:
                 os.environ[key] = value
         reset_clients()
+        from haven.resources import table_models
+
+        for model in table_models().values():
+            model._connection = None
     replies = read_outbox(outbox)
-    assert len(replies) == messages, f"{len(replies)} replies to {messages} messages"
+    extra = sum(10 * len(script) for script in _SCRIPTS.values())
+    assert len(replies) == messages + extra, f"{len(replies)} replies to {messages + extra} messages"
     assert failures == 0
     redelivered = sum(len(b) for b in batches[:3])
     _table(
@@ -147,6 +168,13 @@ def intake_cost(senders: int) -> None:
                 f"{sum(calls.values()) / messages:.1f} ({_breakdown(calls)})",
             ],
             ["+ reply per message in AWS", "1 (SendTextMessage or SendWhatsAppMessage; outbox locally)"],
+            *[
+                [
+                    f"  {kind} ({len(_SCRIPTS[kind])} message{'s' * (len(_SCRIPTS[kind]) > 1)}), per message",
+                    f"{per:.1f} ({_breakdown(spent)})",
+                ]
+                for kind, (per, spent) in by_kind.items()
+            ],
             [
                 "AWS calls per redelivered message (no second effect)",
                 f"{sum(again.values()) / redelivered:.1f} ({_breakdown(again)})",
