@@ -1,12 +1,13 @@
 """Message intake worker: SMS (AWS End User Messaging SMS) and WhatsApp (AWS End User Messaging
 Social) messages from their SNS topics, through SQS, answered through the same service.
 
-Each record is one SNS notification. The parts of one long message that arrive in the same
-batch from the same sender are joined and answered once. A message is processed once whatever
-the redeliveries (haven.channels.intake); one that cannot be read is answered with help when a
-sender can be told, and acknowledged (a poison record would only come back). A failed reply
-fails its record, which SQS redelivers and, after the queue's receive limit, dead-letters.
-Neither numbers nor texts are logged.
+Each record is one SNS notification. The messages of one sender in a batch are answered in the
+order sent, by the first of their records (the others succeed or fail with it); the parts of
+one long SMS delivered one by one are joined and answered once (haven.channels.intake.chains).
+A message is processed once whatever the redeliveries (haven.channels.intake); one that cannot
+be read is answered with help when a sender can be told, and acknowledged (a poison record
+would only come back). A failed reply fails its record, which SQS redelivers and, after the
+queue's receive limit, dead-letters. Neither numbers nor texts are logged.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from haven.adapters import observability
 from haven.adapters.channels import intake, replier
 from haven.channels import providers
 from haven.channels.dialogue import Inbound
-from haven.channels.intake import handle, join
+from haven.channels.intake import chains, handle, join
 from haven.config import get_settings
 
 settings = get_settings()
@@ -36,7 +37,7 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 @dataclass
 class _Group:
-    """The messages of one sender in this batch: answered together, by the first record."""
+    """The messages of one sender in this batch: answered in order, by the first record."""
 
     lead: str
     parts: list[Inbound]
@@ -110,8 +111,8 @@ def record_handler(record: SQSRecord) -> None:
         return
     try:
         if group is not None:
-            joined = _join(group.parts)
-            _answer(joined[0], joined[1])
+            for chain in chains(group.parts):
+                _answer(join(chain), tuple(chain[1:]))
         else:
             for message in messages:
                 _answer(message, ())
@@ -119,11 +120,6 @@ def record_handler(record: SQSRecord) -> None:
         if group is not None:
             group.failed = True
         raise
-
-
-def _join(parts: list[Inbound]) -> tuple[Inbound, tuple[Inbound, ...]]:
-    ordered = sorted(parts, key=lambda p: p.received_at)
-    return join(ordered), tuple(ordered[1:])
 
 
 @logger.inject_lambda_context

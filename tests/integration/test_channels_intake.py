@@ -160,10 +160,9 @@ def test_parts_of_one_long_message_are_joined(outbox: Path) -> None:
     invoke(sms("NP"))
     invoke(sms("1 2"))
     start = datetime.now(UTC)
-    part1 = sns_record(sms_document(ANA, "They took my passport at the airport and ", "p1"), at=start)
-    part2 = sns_record(
-        sms_document(ANA, "asked for 3000 dollars more.", "p2"), at=start + timedelta(seconds=1)
-    )
+    first = ("They took my passport at the airport when we landed and the agent said I owe him " * 2)[:153]
+    part1 = sns_record(sms_document(ANA, first, "p1"), at=start)
+    part2 = sns_record(sms_document(ANA, "3000 dollars more.", "p2"), at=start + timedelta(seconds=1))
     assert invoke(part2, part1) == {"batchItemFailures": []}
     assert replies(outbox)[-1] == "Your home country? 2 letters, e.g. NP."
     for text in ("NP", "QA", "YES", "NO"):
@@ -181,11 +180,26 @@ def test_parts_of_one_long_message_are_joined(outbox: Path) -> None:
         __import__("haven.complaints.complaints", fromlist=["x"]).tracking_hash(code)
     )
     assert stored is not None
-    assert stored["description"] == "They took my passport at the airport and asked for 3000 dollars more."
+    assert stored["description"] == first + "3000 dollars more."
     assert stored["categories"] == ["recruitment_fees", "passport_retention"]
     assert stored["anonymous"] is True
     assert stored["contact"] is None
     assert stored["consent_share_identity"] is True
+
+
+def test_separate_messages_in_one_batch_are_answered_in_the_order_sent(outbox: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime.now(UTC)
+    safe = sns_record(sms_document(ANA, "SAFE", "s1"), at=start)
+    name = sns_record(sms_document(ANA, "Ana Lopez", "s2"), at=start + timedelta(seconds=1))
+    other = sms("HELP", sender="+447700900999")
+    assert invoke(name, other, safe) == {"batchItemFailures": []}
+    assert replies(outbox, to=ANA) == [
+        "Your full name, so that relatives can find you?",
+        "Ana Lopez is marked safe. Relatives can find you by name for 40 days.",
+    ]
+    assert len(replies(outbox, to="+447700900999")) == 1
 
 
 def test_alerts_subscribe_confirm_and_stop_at_once(outbox: Path) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
+from haven.channels import segments
 from haven.channels.dialogue import EXPIRED, Conversation, Doors, Inbound, SenderMemory, Turn, respond
 
 #: A dialogue not answered within this long starts over (its record expires by TTL).
@@ -72,6 +73,29 @@ class Outcome:
     #: The reply to send, or ``None`` when an earlier delivery of the message sent it already.
     reply: str | None
     template: str | None = None
+
+
+def _full_segment(text: str) -> bool:
+    """Whether ``text`` fills a segment of a concatenated SMS exactly: every part of a long
+    message but its last does (153 GSM-7 septets, 67 UCS-2 units), a message typed alone
+    almost never."""
+    cost = segments.cost(text)
+    return cost.units == segments.CONCATENATED[cost.encoding]
+
+
+def chains(messages: list[Inbound]) -> list[list[Inbound]]:
+    """One sender's messages, in the order sent, as the messages they make: an SMS follows the
+    one before it as its next part when that one filled a segment exactly (a network that
+    delivered the parts of a long SMS one by one); anything else is a message of its own."""
+    ordered = sorted(messages, key=lambda m: m.received_at)
+    found: list[list[Inbound]] = []
+    for message in ordered:
+        last = found[-1][-1] if found else None
+        if last is not None and message.channel == last.channel == "sms" and _full_segment(last.text):
+            found[-1].append(message)
+        else:
+            found.append([message])
+    return found
 
 
 def join(parts: list[Inbound]) -> Inbound:

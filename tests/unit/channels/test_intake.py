@@ -148,5 +148,24 @@ def test_parts_are_joined_in_the_order_they_were_sent() -> None:
     assert joined.message_id == "p1"
 
 
+def test_only_a_full_segment_is_followed_by_its_next_part() -> None:
+    full_gsm = "a" * 153
+    full_ucs2 = "ş" * 67
+    at = [NOW + timedelta(seconds=n) for n in range(6)]
+    found = intake.chains(
+        [
+            message("tail", "m2", at[1]),
+            message(full_gsm, "m1", at[0]),
+            message("SAFE", "m3", at[2]),
+            message("Ana", "m4", at[3]),
+            message(full_ucs2, "m5", at[4]),
+            message("ğ", "m6", at[5]),
+        ]
+    )
+    assert [[m.message_id for m in chain] for chain in found] == [["m1", "m2"], ["m3"], ["m4"], ["m5", "m6"]]
+    whatsapp = Inbound("whatsapp", "aws-whatsapp", "w1", SENDER, full_gsm, NOW)
+    assert len(intake.chains([whatsapp, Inbound("whatsapp", "aws-whatsapp", "w2", SENDER, "x", at[1])])) == 2
+
+
 def test_inbound_text_is_bounded() -> None:
     assert len(join([message("x" * 5000, "p1")]).text) == intake.MAX_INBOUND_CHARS
