@@ -21,10 +21,14 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from haven import clock
 from haven.adapters import observability
+from haven.adapters.aws import client
 from haven.adapters.channels import intake, replier
+from haven.adapters.dynamo.channels import ClaimHeld
+from haven.adapters.names import queue_url
+from haven.adapters.queues import retry_later
 from haven.channels import providers
 from haven.channels.dialogue import Inbound
-from haven.channels.intake import chains, handle, join
+from haven.channels.intake import SenderBusy, chains, handle, join
 from haven.config import get_settings
 
 settings = get_settings()
@@ -33,6 +37,8 @@ tracer = observability.tracer("message-intake")
 metrics = observability.metrics("message-intake")
 
 processor = BatchProcessor(event_type=EventType.SQS)
+#: How soon a message whose sender is being answered by another run comes back.
+BUSY_RETRY_SECONDS = 2
 
 
 @dataclass
@@ -116,10 +122,27 @@ def record_handler(record: SQSRecord) -> None:
         else:
             for message in messages:
                 _answer(message, ())
-    except Exception:
+    except (SenderBusy, ClaimHeld):
+        # Another run answers this sender right now: come back in a moment, in order.
         if group is not None:
             group.failed = True
+        _come_back(record, seconds=BUSY_RETRY_SECONDS)
         raise
+    except Exception as error:
+        if group is not None:
+            group.failed = True
+        attempts = int(record.attributes.approximate_receive_count)
+        delay = retry_later("message-intake", record.receipt_handle, attempts)
+        logger.warning(
+            "message failed", extra={"reason": type(error).__name__, "attempt": attempts, "retry_in": delay}
+        )
+        raise
+
+
+def _come_back(record: SQSRecord, *, seconds: int) -> None:
+    client("sqs").change_message_visibility(
+        QueueUrl=queue_url("message-intake"), ReceiptHandle=record.receipt_handle, VisibilityTimeout=seconds
+    )
 
 
 @logger.inject_lambda_context

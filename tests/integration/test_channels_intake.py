@@ -238,6 +238,24 @@ def test_alerts_subscribe_confirm_and_stop_at_once(outbox: Path) -> None:
     assert DynamoSubscriptions().get(body["subscription_id"]) is None
 
 
+def test_a_sender_answered_by_another_run_waits_its_turn(outbox: Path) -> None:
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    from haven.adapters.channels import intake
+
+    service = intake()
+    key = service.keys.key("sms", ANA)
+    from haven import clock
+
+    service.conversations.load(key, clock.now())  # another run holds the sender's lease
+    with pytest.raises(BatchProcessingError):
+        invoke(sms("SAFE Ana", message_id="busy"))
+    assert replies(outbox) == []
+    service.conversations.release(key)
+    assert invoke(sms("SAFE Ana", message_id="busy")) == {"batchItemFailures": []}
+    assert replies(outbox) == ["Ana is marked safe. Relatives can find you by name for 40 days."]
+
+
 def test_unreadable_records_are_acknowledged_and_a_whatsapp_image_gets_help(outbox: Path) -> None:
     garbage = sns_record({"nothing": "here"})
     garbage["body"] = "not json"

@@ -20,7 +20,7 @@ from haven import clock
 from haven.adapters.channels import intake, twilio_auth_token
 from haven.adapters.dynamo.channels import ClaimHeld
 from haven.channels import providers, twilio
-from haven.channels.intake import handle
+from haven.channels.intake import SenderBusy, handle
 from haven.config import get_settings
 from haven.errors import Conflict, FieldError, Forbidden, MalformedRequest, PayloadTooLarge, ValidationFailed
 
@@ -119,8 +119,9 @@ def twilio_sms() -> Response:
             doors=service.doors,
             now=clock.now(),
         )
-    except ClaimHeld:
-        raise Conflict("this message is being answered already") from None
+    except (ClaimHeld, SenderBusy):
+        # Twilio retries a webhook that did not succeed; by then the other run is done.
+        raise Conflict("a message of this sender is being answered; try again") from None
     # The reply goes back in this response: from here on it counts as sent.
     service.receipts.sent(inbound.provider, inbound.message_id)
     return twiml_response(outcome.reply)

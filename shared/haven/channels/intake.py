@@ -24,6 +24,8 @@ DIALOGUE_TTL = timedelta(minutes=30)
 RECEIPT_TTL = timedelta(days=2)
 #: A claim older than this whose reply was never stored is taken over (its run died).
 STALE_CLAIM = timedelta(minutes=5)
+#: Longest a run may hold a sender's lease (beyond the functions' 30 s timeout).
+SENDER_LEASE = timedelta(seconds=60)
 #: Inbound text beyond this is cut (10 concatenated SMS segments, a long WhatsApp message).
 MAX_INBOUND_CHARS = 1600
 
@@ -51,14 +53,26 @@ class Receipts(Protocol):
         ...
 
 
+class SenderBusy(RuntimeError):
+    """Another message of the same sender is being answered: this one waits its turn (its
+    record fails and is redelivered), so that no answer is lost between two runs."""
+
+
 class ConversationStore(Protocol):
-    def load(self, sender_key: str) -> Conversation | None: ...
+    def load(self, sender_key: str, now: datetime) -> Conversation | None:
+        """Take the sender's lease (until saved, cleared or released, or :data:`SENDER_LEASE`
+        has passed) and read the state; :class:`SenderBusy` while another run holds it."""
+        ...
 
     def save(self, sender_key: str, sender: str, conversation: Conversation, expires_at: datetime) -> None:
-        """Keep the state (and the number, sealed) until ``expires_at``."""
+        """Keep the state (and the number, sealed) until ``expires_at``; ends the lease."""
         ...
 
     def clear(self, sender_key: str) -> None: ...
+
+    def release(self, sender_key: str) -> None:
+        """End the lease without a change (the message failed)."""
+        ...
 
 
 class SenderKeys(Protocol):
@@ -133,7 +147,12 @@ def handle(
     inbound = replace(inbound, text=inbound.text[:MAX_INBOUND_CHARS])
     sender_key = keys.key(inbound.channel, inbound.sender)
     try:
-        conversation = conversations.load(sender_key)
+        conversation = conversations.load(sender_key, now)
+    except Exception:
+        for part in (inbound, *also_received):
+            receipts.release(part.provider, part.message_id)
+        raise
+    try:
         if conversation is not None and conversation.updated_at + DIALOGUE_TTL < now:
             conversation = Conversation(
                 conversation.language, now, step=EXPIRED if conversation.flow else None
@@ -148,6 +167,7 @@ def handle(
         for part in (inbound, *also_received):
             receipts.replying(part.provider, part.message_id, sender_key, turn.reply)
     except Exception:
+        conversations.release(sender_key)
         for part in (inbound, *also_received):
             receipts.release(part.provider, part.message_id)
         raise

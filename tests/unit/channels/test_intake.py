@@ -45,15 +45,23 @@ class Receipts:
 class Conversations:
     saved: dict[str, Conversation] = field(default_factory=dict)
 
-    def load(self, sender_key: str) -> Conversation | None:
+    leases: list[str] = field(default_factory=list)
+
+    def load(self, sender_key: str, now: datetime) -> Conversation | None:
+        self.leases.append(sender_key)
         return self.saved.get(sender_key)
+
+    def release(self, sender_key: str) -> None:
+        self.leases.remove(sender_key)
 
     def save(self, sender_key: str, sender: str, conversation: Conversation, expires_at: datetime) -> None:
         assert expires_at == conversation.updated_at + intake.DIALOGUE_TTL
         self.saved[sender_key] = conversation
+        self.leases.remove(sender_key)
 
     def clear(self, sender_key: str) -> None:
         self.saved.pop(sender_key, None)
+        self.leases.remove(sender_key)
 
 
 class Memory:
@@ -119,6 +127,7 @@ def test_a_failure_releases_the_claim_so_the_redelivery_runs_it() -> None:
     with pytest.raises(RuntimeError):
         run(message("SAFE Ana", "m1"), Doors(fail=True), receipts, conversations)
     assert receipts.released == ["m1"]
+    assert conversations.leases == []  # the sender's lease is given back too
     doors = Doors()
     assert run(message("SAFE Ana", "m1"), doors, receipts, conversations).template == "safe_done"
     assert doors.check_ins == ["Ana"]

@@ -16,7 +16,7 @@ from haven import clock
 from haven.adapters.dynamo.models import ChannelRecord
 from haven.alerts.subscriptions import Sealer
 from haven.channels.dialogue import Conversation, SubscriptionRef
-from haven.channels.intake import RECEIPT_TTL, STALE_CLAIM, Claim
+from haven.channels.intake import RECEIPT_TTL, SENDER_LEASE, STALE_CLAIM, Claim, SenderBusy
 
 #: How long a sender's list of subscriptions is kept after its last change.
 SUBSCRIPTIONS_TTL = timedelta(days=400)
@@ -35,13 +35,24 @@ class DynamoConversations:
     def _key(sender_key: str) -> str:
         return f"dialogue#{sender_key}"
 
-    def load(self, sender_key: str) -> Conversation | None:
+    def load(self, sender_key: str, now: datetime) -> Conversation | None:
+        """One conditional UpdateItem takes the lease and reads the record (ALL_NEW)."""
         key = self._key(sender_key)
+        item = ChannelRecord(key)
         try:
-            item = ChannelRecord.get(key, consistent_read=True)
-        except ChannelRecord.DoesNotExist:
-            return None
-        if item.sealed is None or item.expires_at <= clock.now():
+            item.update(
+                actions=[
+                    ChannelRecord.lease_until.set(clock.iso(now + SENDER_LEASE)),
+                    ChannelRecord.expires_at.set(ChannelRecord.expires_at | (now + SENDER_LEASE)),
+                ],
+                condition=ChannelRecord.lease_until.does_not_exist()
+                | (ChannelRecord.lease_until < clock.iso(now)),
+            )
+        except UpdateError as error:
+            if _conditional_failed(error):
+                raise SenderBusy(key) from None
+            raise
+        if item.sealed is None or item.expires_at <= now:
             return None
         raw = json.loads(self._sealer.open(item.sealed, key))
         return Conversation(
@@ -64,6 +75,9 @@ class DynamoConversations:
 
     def clear(self, sender_key: str) -> None:
         ChannelRecord(self._key(sender_key)).delete()
+
+    def release(self, sender_key: str) -> None:
+        ChannelRecord(self._key(sender_key)).update(actions=[ChannelRecord.lease_until.remove()])
 
 
 class DynamoSenderMemory:

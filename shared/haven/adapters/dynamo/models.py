@@ -70,8 +70,9 @@ feed-sources
   - Query ``by_schedule`` (``enabled``, next_poll_at <= now): the sources due (scheduler);
     (``enabled`` | ``disabled``, next_poll_at): the responders' list.
 conversations (text channels: SMS, WhatsApp, Twilio; see haven.channels)
-  - GetItem / PutItem / DeleteItem ``dialogue#<sender key>``: a sender's dialogue state, sealed,
-    with its number sealed; TTL ``expires_at`` (30 minutes after the last message).
+  - Conditional UpdateItem (ALL_NEW) / PutItem / DeleteItem ``dialogue#<sender key>``: a
+    sender's lease (one message answered at a time) and dialogue state, sealed, with its number
+    sealed; TTL ``expires_at`` (30 minutes after the last message).
   - GetItem / PutItem ``alerts#<sender key>``: the alert subscriptions a sender made by text
     (sealed), for STOP; TTL a year after the last change.
   - Conditional PutItem / UpdateItem / DeleteItem ``message#<provider>#<id>``: a provider's
@@ -743,6 +744,8 @@ class ChannelRecord(Model):
     sealed_sender = UnicodeAttribute(null=True)
     state = UnicodeAttribute(null=True)  # messages: claimed | replying | sent
     claimed_at = UnicodeAttribute(null=True)
+    #: Dialogues: until when one run answers this sender (the others wait their turn).
+    lease_until = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()
 
 
