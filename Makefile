@@ -20,7 +20,7 @@ HAVEN_PORT ?= 8000
 ROLE ?= responder
 STAGE ?= dev
 
-.PHONY: run web web-check test bench synth diff redrive reindex-names lint format token outbox events openapi deploy destroy bootstrap clean venv
+.PHONY: run web web-check test bench synth diff redrive reindex-names lint format token outbox events sms whatsapp openapi deploy destroy bootstrap clean venv
 
 #: The CDK CLI as make deploy runs it: pinned by package-lock.json, from the repository root.
 CDK := npx --no-install cdk
@@ -73,6 +73,10 @@ token: $(STAMP)
 ## make outbox: the SMS, e-mail and push messages local mode would have sent
 outbox: $(STAMP)
 	@$(BIN)/python -m local.outbox
+
+## make sms FROM=+447700900123 TEXT="SAFE Maria" (and make whatsapp ...): a message to the local platform
+sms whatsapp: $(STAMP)
+	@$(BIN)/python -m local.messages $@ --from "$(FROM)" --text "$(TEXT)" $(if $(LAT),--lat $(LAT) --lon $(LON))
 
 ## make events: the events local mode put on the bus (TYPE=incident.opened for one type)
 events: $(STAMP)

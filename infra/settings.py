@@ -29,6 +29,9 @@ CONTEXT_SETTINGS: dict[str, str] = {
     "report_retention_days": "HAVEN_REPORT_RETENTION_DAYS",
     "safety_retention_days": "HAVEN_SAFETY_RETENTION_DAYS",
     "responder_alert_min_severity": "HAVEN_RESPONDER_ALERT_MIN_SEVERITY",
+    "sms_origination_identity": "HAVEN_SMS_ORIGINATION_IDENTITY",
+    "sms_configuration_set": "HAVEN_SMS_CONFIGURATION_SET",
+    "whatsapp_phone_number_id": "HAVEN_WHATSAPP_PHONE_NUMBER_ID",
 }
 
 #: What an unresolved token (an ARN, a URL CloudFormation builds) stands for while checking.

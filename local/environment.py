@@ -59,6 +59,14 @@ def bucket_name(logical: str) -> str:
     return f"{PREFIX}-{logical}"
 
 
+def topic_name(logical: str) -> str:
+    return f"{PREFIX}-{logical}"
+
+
+def topic_arn(logical: str) -> str:
+    return f"arn:aws:sns:{REGION}:{ACCOUNT}:{topic_name(logical)}"
+
+
 def bus_name() -> str:
     return f"haven-{STAGE}"
 

@@ -9,8 +9,8 @@ from typing import Any
 import boto3
 from pynamodb.attributes import TTLAttribute
 
-from haven.resources import BUCKETS, QUEUES, RULES, STORAGE_RULES, notifying_buckets, table_models
-from local.environment import ACCOUNT, REGION, bucket_name, bus_name, dlq_name, queue_name
+from haven.resources import BUCKETS, QUEUES, RULES, STORAGE_RULES, TOPICS, notifying_buckets, table_models
+from local.environment import ACCOUNT, REGION, bucket_name, bus_name, dlq_name, queue_name, topic_name
 from local.events import EVENT_LOG
 from local.events import PATTERN as EVENT_LOG_PATTERN
 
@@ -88,6 +88,15 @@ def provision(endpoint: str) -> None:
                 ),
             },
         )
+
+    sns = _client("sns", endpoint)
+    for topic in TOPICS:
+        # As in AWS: the service publishes to the topic, SNS delivers its envelope to the queue.
+        arn = sns.create_topic(Name=topic_name(topic.name))["TopicArn"]
+        subscribed = {s["Endpoint"] for s in sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]}
+        target = queue_arn(queue_name(topic.target_queue))
+        if target not in subscribed:
+            sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=target)
 
     s3 = _client("s3", endpoint)
     existing_buckets = {b["Name"] for b in s3.list_buckets().get("Buckets", [])}

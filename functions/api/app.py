@@ -18,6 +18,7 @@ from chalice.app import Request
 from chalicelib import (
     accreditation,
     alerts,
+    channels,
     complaints,
     evidence,
     feeds,
@@ -56,6 +57,7 @@ for blueprint in (
     evidence.bp,
     feeds.bp,
     openapi.bp,
+    channels.bp,
 ):
     app.register_blueprint(blueprint)
 

@@ -63,6 +63,8 @@ VISIBILITY_TIMEOUT_FACTOR = 6
 #: ARNs (and the cdk-nag acknowledgements written against them) are the same whatever account
 #: and region the CDK CLI hands the app.
 _SES_IDENTITIES = f"arn:{Aws.PARTITION}:ses:{Aws.REGION}:{Aws.ACCOUNT_ID}:identity/*"
+_SMS_VOICE = f"arn:{Aws.PARTITION}:sms-voice:{Aws.REGION}:{Aws.ACCOUNT_ID}"
+_SOCIAL = f"arn:{Aws.PARTITION}:social-messaging:{Aws.REGION}:{Aws.ACCOUNT_ID}"
 
 
 class Functions(Construct):
@@ -264,6 +266,24 @@ class Functions(Construct):
             role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
         if "email" in spec.notifies:
             role.add_to_policy(iam.PolicyStatement(actions=["ses:SendEmail"], resources=[_SES_IDENTITIES]))
+        if "sms" in spec.replies:
+            # The origination number is bought outside CDK: any of the account's numbers, pools
+            # and configuration sets in this region, for SendTextMessage only.
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["sms-voice:SendTextMessage"],
+                    resources=[
+                        f"{_SMS_VOICE}:{kind}/*" for kind in ("phone-number", "pool", "configuration-set")
+                    ],
+                )
+            )
+        if "whatsapp" in spec.replies:
+            role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=["social-messaging:SendWhatsAppMessage"],
+                    resources=[f"{_SOCIAL}:phone-number-id/*"],
+                )
+            )
         if spec.provisions_logins:
             self._identity.user_pool.grant(
                 role, "cognito-idp:AdminCreateUser", "cognito-idp:AdminAddUserToGroup"
@@ -316,10 +336,27 @@ class Functions(Construct):
             reasons["Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*"] = (
                 "E-mail is sent from the deployment's verified SES identities."
             )
+        if "sms" in spec.replies:
+            for kind in ("phone-number", "pool", "configuration-set"):
+                reasons[
+                    f"Resource::arn:<AWS::Partition>:sms-voice:<AWS::Region>:<AWS::AccountId>:{kind}/*"
+                ] = (
+                    "SMS replies come from the origination number (or pool, configuration set) the "
+                    "deployment bought outside CDK and names in HAVEN_SMS_ORIGINATION_IDENTITY."
+                )
+        if "whatsapp" in spec.replies:
+            reasons[
+                "Resource::arn:<AWS::Partition>:social-messaging:<AWS::Region>:<AWS::AccountId>:phone-number-id/*"
+            ] = (
+                "WhatsApp replies come from the business phone number linked outside CDK and named "
+                "in HAVEN_WHATSAPP_PHONE_NUMBER_ID."
+            )
         for prefix in sorted({*spec.reads_secrets, *spec.describes_secrets}):
             secrets = f"secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:{self._stage.prefix}/{prefix}*"
             reasons[f"Resource::arn:<AWS::Partition>:{secrets}"] = (
-                f"This stage's secrets under {prefix}: their names are chosen by responders when "
+                "This stage's channel credentials (the Twilio auth token), under channels/."
+                if prefix == "channels/"
+                else f"This stage's secrets under {prefix}: their names are chosen by responders when "
                 "they register a source (its credentials reference)."
             )
         for table in sorted({*spec.reads, *spec.writes}):

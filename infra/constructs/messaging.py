@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import Duration
+from aws_cdk import Aws, Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -56,6 +60,55 @@ class Messaging(Construct):
             self._rule(rule)
         for storage_rule in resources.STORAGE_RULES:
             self._storage_rule(storage_rule, buckets)
+        self.topics: dict[str, sns.Topic] = {}
+        if resources.TOPICS:
+            self.topics_key = kms.Key(
+                self,
+                "TopicsKey",
+                alias=f"{stage.prefix}-inbound-topics",
+                description="Encrypts the topics AWS messaging services publish inbound messages to",
+                enable_key_rotation=True,
+            )
+            for topic in resources.TOPICS:
+                self.topics[topic.name] = self._topic(topic)
+
+    def _topic(self, spec: resources.Topic) -> sns.Topic:
+        """A topic only its AWS service (in this account) may publish to, encrypted, delivered
+        to its queue; the service gets the key it must encrypt with."""
+        topic = sns.Topic(
+            self,
+            f"{pascal(spec.name)}Topic",
+            topic_name=self._stage.physical_name(spec.name),
+            display_name=spec.description[:100],
+            master_key=self.topics_key,
+            enforce_ssl=True,
+        )
+        service = iam.ServicePrincipal(spec.publisher)
+        same_account = {"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}}
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                actions=["sns:Publish"],
+                principals=[service],
+                resources=[topic.topic_arn],
+                conditions=same_account,
+            )
+        )
+        self.topics_key.add_to_resource_policy(
+            iam.PolicyStatement(
+                actions=["kms:GenerateDataKey*", "kms:Decrypt"],
+                principals=[service],
+                resources=["*"],  # in a key policy, "*" is this key
+                conditions=same_account,
+            )
+        )
+        topic.add_subscription(
+            subscriptions.SqsSubscription(
+                self.queues[spec.target_queue],
+                raw_message_delivery=False,
+                dead_letter_queue=self.dead_letter_queues[spec.target_queue],
+            )
+        )
+        return topic
 
     def _dead_letter_queue(self, owner: str, physical_name: str) -> sqs.Queue:
         queue = sqs.Queue(

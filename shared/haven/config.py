@@ -91,6 +91,17 @@ class Settings(BaseSettings):
     accreditation_term_years: int = Field(default=3, ge=1, le=5)
     #: Incidents at or above this severity notify the responders subscribed to their area.
     responder_alert_min_severity: Literal["Minor", "Moderate", "Severe", "Extreme"] = "Severe"
+    # --- text channels (haven.channels; README "SMS and WhatsApp") ---------------------------
+    #: Who SMS replies come from (AWS End User Messaging SMS): the origination phone number, its
+    #: id or ARN, or a pool's; bought outside CDK. None: SMS replies are not sent (AWS mode).
+    sms_origination_identity: str | None = Field(default=None, min_length=3, max_length=256)
+    #: A configuration set for SMS replies (events, opt-outs), if the deployment has one.
+    sms_configuration_set: str | None = Field(default=None, min_length=1, max_length=256)
+    #: The WhatsApp business phone number id replies come from (AWS End User Messaging Social:
+    #: ``phone-number-id-...`` or its ARN). None: WhatsApp replies are not sent (AWS mode).
+    whatsapp_phone_number_id: str | None = Field(default=None, min_length=3, max_length=256)
+    #: The Meta Graph API version End User Messaging Social sends WhatsApp messages with.
+    whatsapp_meta_api_version: str = Field(default="v20.0", pattern=r"^v\d{1,3}\.\d{1,3}$")
     log_level: str = "INFO"
 
     @field_validator("public_url")

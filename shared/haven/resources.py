@@ -128,6 +128,9 @@ class Function:
     #: Secrets Manager name prefixes whose secrets it checks exist (DescribeSecret, never the
     #: value), under the stage's own prefix like ``reads_secrets``.
     describes_secrets: tuple[str, ...] = ()
+    #: The text channels it replies on: ``sms`` (End User Messaging SMS ``SendTextMessage``)
+    #: and ``whatsapp`` (End User Messaging Social ``SendWhatsAppMessage``).
+    replies: tuple[str, ...] = ()
     env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -169,6 +172,7 @@ TABLES: tuple[str, ...] = (
     "roster",
     "feed-sources",
     "feed-items",
+    "conversations",
 )
 
 BUCKETS: tuple[Bucket, ...] = (
@@ -221,6 +225,44 @@ QUEUES: tuple[Queue, ...] = (
     # One message per poll of one source; failures are recorded on the source, not retried here.
     Queue("feed-poll", consumer="feed-poller", batch_size=5, max_receive_count=3, visibility_timeout_s=1800),
     Queue("upload-screening", consumer="upload-screening", batch_size=10),
+    # Inbound SMS and WhatsApp messages from their SNS topics (TOPICS). A short batching window
+    # lets the parts of one long message arrive in one batch, to be joined.
+    Queue(
+        "message-intake",
+        consumer="message-intake",
+        batch_size=10,
+        batching_window_s=2,
+        max_receive_count=5,
+        visibility_timeout_s=180,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """An SNS topic an AWS service publishes to, delivered to a queue (raw delivery off: each
+    SQS body is SNS's notification envelope)."""
+
+    name: str
+    #: The service principal allowed to publish to it.
+    publisher: str
+    target_queue: str
+    description: str
+
+
+TOPICS: tuple[Topic, ...] = (
+    Topic(
+        "inbound-sms",
+        publisher="sms-voice.amazonaws.com",
+        target_queue="message-intake",
+        description="Two-way SMS of the origination number (AWS End User Messaging SMS)",
+    ),
+    Topic(
+        "inbound-whatsapp",
+        publisher="social-messaging.amazonaws.com",
+        target_queue="message-intake",
+        description="WhatsApp events of the business account (AWS End User Messaging Social)",
+    ),
 )
 
 RULES: tuple[Rule, ...] = (
@@ -279,6 +321,7 @@ FUNCTIONS: tuple[Function, ...] = (
             "accreditation-audit",
             "roster",
             "feed-sources",
+            "conversations",
         ),
         writes=(
             "idempotency",
@@ -297,6 +340,7 @@ FUNCTIONS: tuple[Function, ...] = (
             "accreditation-audit",
             "roster",
             "feed-sources",
+            "conversations",
         ),
         sends_to=("report-intake", "feed-poll", "subscription-confirmation"),
         reads_buckets=("media", "complaint-evidence", "safety-photos", "evidence"),
@@ -307,6 +351,7 @@ FUNCTIONS: tuple[Function, ...] = (
         reads_signing_key=True,
         provisions_logins=True,
         describes_secrets=("feeds/",),
+        reads_secrets=("channels/",),  # the Twilio auth token (POST /v1/channels/twilio/sms)
     ),
     Function(
         "triage",
@@ -439,6 +484,35 @@ FUNCTIONS: tuple[Function, ...] = (
         sends_to=("report-intake",),
         writes_buckets=("feed-raw",),
         reads_secrets=("feeds/",),
+    ),
+    Function(
+        "message-intake",
+        path="functions/message_intake",
+        handler="handler.handler",
+        description="Answers SMS and WhatsApp messages: report, safe, find, status, complain, alerts",
+        timeout_s=30,
+        reads=(
+            "conversations",
+            "reports",
+            "incidents",
+            "safety",
+            "complaints",
+            "roster",
+            "subscriptions",
+        ),
+        writes=(
+            "conversations",
+            "rate-limits",
+            "reports",
+            "safety",
+            "complaints",
+            "subscriptions",
+            "subscription-cells",
+        ),
+        sends_to=("report-intake", "subscription-confirmation"),
+        puts_events=True,
+        reads_signing_key=True,
+        replies=("sms", "whatsapp"),
     ),
     Function(
         "upload-screening",

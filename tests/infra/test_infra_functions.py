@@ -294,8 +294,10 @@ def test_catalog_says_which_functions_load_the_signing_key(spec: resources.Funct
 
 
 def test_only_the_feed_poller_reads_feed_credentials() -> None:
+    """And the API the text channels' credentials (the Twilio auth token), nothing else."""
     assert {spec.name: spec.reads_secrets for spec in resources.FUNCTIONS if spec.reads_secrets} == {
-        "feed-poller": ("feeds/",)
+        "feed-poller": ("feeds/",),
+        "api": ("channels/",),
     }
 
 

@@ -23,6 +23,8 @@ TABLES = (
     "Name search with",
     "Name variants:",
     "Feed ingest",
+    "Message intake:",
+    "SMS segments per reply template",
     "Durability: request latency",
     "Web budgets: the console in headless Chromium",
 )

@@ -110,8 +110,13 @@ def client(request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 def _operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Every operation that takes JSON (or no body). A signed webhook's form (Twilio's) is
+    refused before it is read unless signed: tests/integration/test_channels_twilio.py and the
+    schemathesis run cover it."""
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
+            if "requestBody" in operation and "application/json" not in operation["requestBody"]["content"]:
+                continue
             yield method.upper(), path, operation
 
 

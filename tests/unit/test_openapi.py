@@ -56,7 +56,7 @@ def _parsed_models(view: Any) -> dict[str, type]:
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Name)
-            and node.func.id in {"parse_body", "parse_query"}
+            and node.func.id in {"parse_body", "parse_query", "parse_form"}
             and isinstance(node.args[1], ast.Name)
         ):
             found[node.func.id] = view.__globals__[node.args[1].id]
@@ -71,13 +71,17 @@ def test_described_models_are_the_ones_the_views_parse(routes: Any) -> None:
         for method, entry in methods.items():
             operation = OPERATIONS[method, path]
             parsed = _parsed_models(entry.view_function.__wrapped__)
-            described = {"parse_body": operation.body, "parse_query": operation.query}
+            described = {
+                "parse_body": operation.body,
+                "parse_query": operation.query,
+                "parse_form": operation.body,
+            }
             drift += [
                 f"{method} {path}: {kind} parses {model.__name__}, described {described[kind]}"
                 for kind, model in parsed.items()
                 if described[kind] is not model
             ]
-            if operation.body is not None and "parse_body" not in parsed:
+            if operation.body is not None and not {"parse_body", "parse_form"} & parsed.keys():
                 drift.append(f"{method} {path}: described with a body the view does not parse")
     assert drift == []
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
 from chalice import Blueprint, Response
@@ -172,6 +172,17 @@ def parse_body(request: Request, model: type[M]) -> M:
     if unencodable:
         raise ValidationFailed(unencodable)
     return parsed
+
+
+def parse_form(fields: Mapping[str, str], model: type[M]) -> M:
+    """A URL-encoded form (a webhook's), already decoded, as ``model``: its fields are text."""
+    unencodable = _unencodable_text(dict(fields), [])
+    if unencodable:
+        raise ValidationFailed(unencodable)
+    try:
+        return model.model_validate(dict(fields))
+    except ValidationError as error:
+        raise ValidationFailed(_field_errors(error, None)) from None
 
 
 def parse_query(request: Request, model: type[M]) -> M:

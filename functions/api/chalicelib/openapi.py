@@ -25,6 +25,7 @@ import haven
 from chalicelib import (
     accreditation,
     alerts,
+    channels,
     complaints,
     evidence,
     feeds,
@@ -75,6 +76,10 @@ class Operation:
     #: Public, but a token grants more (e.g. a responder may report a person believed dead).
     optional_auth: bool = False
     example: Mapping[str, Any] | None = None
+    #: The media type of the request body (a webhook's form, for one).
+    body_media: str = JSON
+    #: Error statuses beyond those its shape implies (a webhook's 403 on a bad signature).
+    refuses: tuple[str, ...] = ()
 
     def allowed_roles(self) -> tuple[Role, ...]:
         """Every role that passes ``require`` (admin holds the staff roles)."""
@@ -114,6 +119,20 @@ _ALERT = {
 _AREA = {"circles": [{"center": [-0.12, 51.5], "radius_km": 5}]}
 
 OPERATIONS: dict[tuple[str, str], Operation] = {
+    ("POST", channels.PATH): Operation(
+        "Twilio's inbound SMS/WhatsApp webhook (X-Twilio-Signature), answered with TwiML",
+        body=channels.TwilioMessageIn,
+        body_media=channels.FORM,
+        media=XML,
+        refuses=("403", "415"),  # a bad X-Twilio-Signature; a body that is not a form
+        example={
+            "MessageSid": "SM" + "0" * 32,
+            "AccountSid": "AC" + "0" * 32,
+            "From": "+447700900123",
+            "To": "+447700900000",
+            "Body": "SAFE Maria Lopez",
+        },
+    ),
     ("GET", "/health"): Operation("Liveness: status, version and mode; no AWS call", response="Health"),
     ("GET", OPENAPI_PATH): Operation("This OpenAPI document", response="OpenApiDocument"),
     ("POST", "/v1/reports"): Operation(
@@ -448,6 +467,7 @@ _ERRORS = {
     "409": "Conflict: a stale `expected_version`, a change the resource's state forbids, "
     "or the same `Idempotency-Key` still in progress",
     "413": "Body too large",
+    "415": "The body is not of the media type the operation takes",
     "422": "Validation failed; `errors` names each field",
     "429": "Too many requests",
 }
@@ -461,7 +481,7 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def _error_statuses(method: str, path: str, operation: Operation) -> list[str]:
-    statuses = ["429"]
+    statuses = ["429", *operation.refuses]
     if method != "GET":
         statuses.append("409")
     if operation.body is not None:
@@ -566,7 +586,7 @@ def build(routes: Mapping[str, Mapping[str, RouteEntry]]) -> dict[str, Any]:
             content: dict[str, Any] = {"schema": keys[operation.body, "validation"]}
             if operation.example is not None:
                 content["example"] = dict(operation.example)
-            document["requestBody"] = {"required": True, "content": {JSON: content}}
+            document["requestBody"] = {"required": True, "content": {operation.body_media: content}}
         paths.setdefault(path, {})[method.lower()] = document
     taken: set[str] = set()
     for model in requests:

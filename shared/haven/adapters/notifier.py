@@ -45,24 +45,36 @@ class OutboxNotifier:
         self._path = path
 
     def send(self, message: Message) -> str:
-        message_id = ids.new_id()
-        line = json.dumps(
-            {
-                "id": message_id,
-                "at": clock.iso(clock.now()),
-                "channel": message.channel,
-                "to": message.to,
-                "subject": message.subject,
-                "body": message.body,
-                "ref": message.ref,
-            },
-            ensure_ascii=False,
+        return write_outbox(
+            self._path,
+            channel=message.channel,
+            to=message.to,
+            subject=message.subject,
+            body=message.body,
+            ref=message.ref,
         )
-        with _lock:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            with open_private(self._path, "a") as out:
-                out.write(line + "\n")
-        return message_id
+
+
+def write_outbox(path: Path, *, channel: str, to: str, subject: str, body: str, ref: str) -> str:
+    """Append one message to the outbox file; its id."""
+    message_id = ids.new_id()
+    line = json.dumps(
+        {
+            "id": message_id,
+            "at": clock.iso(clock.now()),
+            "channel": channel,
+            "to": to,
+            "subject": subject,
+            "body": body,
+            "ref": ref,
+        },
+        ensure_ascii=False,
+    )
+    with _lock:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open_private(path, "a") as out:
+            out.write(line + "\n")
+    return message_id
 
 
 def read_outbox(path: Path) -> list[dict[str, str]]:

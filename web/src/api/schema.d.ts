@@ -262,6 +262,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/channels/twilio/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Twilio's inbound SMS/WhatsApp webhook (X-Twilio-Signature), answered with TwiML */
+        post: operations["channels_twilio_sms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/complaints": {
         parameters: {
             query?: never;
@@ -3659,6 +3676,170 @@ export interface components {
             triaged_at: string;
         };
         /**
+         * TwilioMessageIn
+         * @description The parameters Twilio's Messaging webhook sends (SMS, MMS and WhatsApp).
+         */
+        TwilioMessageIn: {
+            /** Messagesid */
+            MessageSid: string & unknown;
+            /** Accountsid */
+            AccountSid: string & unknown;
+            /** From */
+            From: string;
+            /** To */
+            To: string;
+            /**
+             * Body
+             * @default
+             */
+            Body?: string;
+            /**
+             * Smssid
+             * @default null
+             */
+            SmsSid?: string | null;
+            /**
+             * Smsmessagesid
+             * @default null
+             */
+            SmsMessageSid?: string | null;
+            /**
+             * Smsstatus
+             * @default null
+             */
+            SmsStatus?: string | null;
+            /**
+             * Messagingservicesid
+             * @default null
+             */
+            MessagingServiceSid?: string | null;
+            /**
+             * Nummedia
+             * @default null
+             */
+            NumMedia?: (string & unknown) | null;
+            /**
+             * Numsegments
+             * @default null
+             */
+            NumSegments?: (string & unknown) | null;
+            /**
+             * Apiversion
+             * @default null
+             */
+            ApiVersion?: string | null;
+            /**
+             * Messagetype
+             * @default null
+             */
+            MessageType?: string | null;
+            /**
+             * Fromcity
+             * @default null
+             */
+            FromCity?: string | null;
+            /**
+             * Fromstate
+             * @default null
+             */
+            FromState?: string | null;
+            /**
+             * Fromzip
+             * @default null
+             */
+            FromZip?: string | null;
+            /**
+             * Fromcountry
+             * @default null
+             */
+            FromCountry?: string | null;
+            /**
+             * Tocity
+             * @default null
+             */
+            ToCity?: string | null;
+            /**
+             * Tostate
+             * @default null
+             */
+            ToState?: string | null;
+            /**
+             * Tozip
+             * @default null
+             */
+            ToZip?: string | null;
+            /**
+             * Tocountry
+             * @default null
+             */
+            ToCountry?: string | null;
+            /**
+             * Profilename
+             * @default null
+             */
+            ProfileName?: string | null;
+            /**
+             * Waid
+             * @default null
+             */
+            WaId?: string | null;
+            /**
+             * Forwarded
+             * @default null
+             */
+            Forwarded?: string | null;
+            /**
+             * Frequentlyforwarded
+             * @default null
+             */
+            FrequentlyForwarded?: string | null;
+            /**
+             * Buttontext
+             * @default null
+             */
+            ButtonText?: string | null;
+            /**
+             * Buttonpayload
+             * @default null
+             */
+            ButtonPayload?: string | null;
+            /**
+             * Latitude
+             * @default null
+             */
+            Latitude?: string | null;
+            /**
+             * Longitude
+             * @default null
+             */
+            Longitude?: string | null;
+            /**
+             * Address
+             * @default null
+             */
+            Address?: string | null;
+            /**
+             * Label
+             * @default null
+             */
+            Label?: string | null;
+            /**
+             * Channelmetadata
+             * @default null
+             */
+            ChannelMetadata?: string | null;
+            /**
+             * Originalrepliedmessagesender
+             * @default null
+             */
+            OriginalRepliedMessageSender?: string | null;
+            /**
+             * Originalrepliedmessagesid
+             * @default null
+             */
+            OriginalRepliedMessageSid?: string | null;
+        };
+        /**
          * Upload
          * @description A presigned S3 POST: send ``fields`` and the file as multipart/form-data to ``url``.
          */
@@ -5096,6 +5277,102 @@ export interface operations {
             };
             /** @description No such resource, or not the caller's */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    channels_twilio_sms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "MessageSid": "SM00000000000000000000000000000000",
+                 *       "AccountSid": "AC00000000000000000000000000000000",
+                 *       "From": "+447700900123",
+                 *       "To": "+447700900000",
+                 *       "Body": "SAFE Maria Lopez"
+                 *     }
+                 */
+                "application/x-www-form-urlencoded": components["schemas"]["TwilioMessageIn"];
+            };
+        };
+        responses: {
+            /** @description Twilio's inbound SMS/WhatsApp webhook (X-Twilio-Signature), answered with TwiML */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": unknown;
+                };
+            };
+            /** @description Malformed request (the body is not JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a stale `expected_version`, a change the resource's state forbids, or the same `Idempotency-Key` still in progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not of the media type the operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names each field */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

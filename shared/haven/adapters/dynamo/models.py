@@ -70,6 +70,15 @@ feed-sources
   - GetItem by ``source_id``; conditional writes on ``version`` (PATCH, health, cursor).
   - Query ``by_schedule`` (``enabled``, next_poll_at <= now): the sources due (scheduler);
     (``enabled`` | ``disabled``, next_poll_at): the responders' list.
+conversations (text channels: SMS, WhatsApp, Twilio; see haven.channels)
+  - Conditional UpdateItem (ALL_NEW) / PutItem / DeleteItem ``dialogue#<sender key>``: a
+    sender's lease (one message answered at a time) and dialogue state, sealed, with its number
+    sealed; TTL ``expires_at`` (30 minutes after the last message).
+  - GetItem / PutItem ``alerts#<sender key>``: the alert subscriptions a sender made by text
+    (sealed), for STOP; TTL a year after the last change.
+  - Conditional PutItem / UpdateItem / DeleteItem ``message#<provider>#<id>``: a provider's
+    message claimed once (dedupe), with the reply sealed until sent; TTL two days.
+  The sender key is a keyed hash (HMAC) of channel and number: no number is a key.
 feed-items
   - BatchGet by (source_id, native_id): which fetched items are already stored (dedupe).
   - TransactWrite of new or newer items (conditional on the stored ``updated_at`` being older),
@@ -724,6 +733,23 @@ class FeedItem(Model):
     expires_at = TTLAttribute()
 
 
+class ChannelRecord(Model):
+    """One record of the text channels (see the access patterns above): a dialogue, a sender's
+    subscriptions, or a provider's message claimed once. ``sealed`` is encrypted."""
+
+    class Meta(HavenMeta):
+        table_name = table_name("conversations")
+
+    key = UnicodeAttribute(hash_key=True)
+    sealed = UnicodeAttribute(null=True)
+    sealed_sender = UnicodeAttribute(null=True)
+    state = UnicodeAttribute(null=True)  # messages: claimed | replying | sent
+    claimed_at = UnicodeAttribute(null=True)
+    #: Dialogues: until when one run answers this sender (the others wait their turn).
+    lease_until = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
 MODELS: dict[str, type[Model]] = {
     "accreditation": AccreditationApplication,
     "accreditation-audit": AccreditationAuditEntry,
@@ -745,4 +771,5 @@ MODELS: dict[str, type[Model]] = {
     "evidence": EvidenceRecord,
     "feed-sources": FeedSource,
     "feed-items": FeedItem,
+    "conversations": ChannelRecord,
 }

@@ -1,0 +1,166 @@
+"""The text channels' records in DynamoDB: dialogues, senders' subscriptions, claimed messages.
+
+Everything personal is sealed (AES-GCM, bound to the record's key): the dialogue's answers, the
+sender's number, the stored reply, the subscription tokens. Keys are keyed hashes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from datetime import datetime, timedelta
+
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
+
+from haven import clock
+from haven.adapters.dynamo.models import ChannelRecord
+from haven.alerts.subscriptions import Sealer
+from haven.channels.dialogue import Conversation, SubscriptionRef
+from haven.channels.intake import RECEIPT_TTL, SENDER_LEASE, STALE_CLAIM, Claim, SenderBusy
+
+#: How long a sender's list of subscriptions is kept after its last change.
+SUBSCRIPTIONS_TTL = timedelta(days=400)
+
+
+def _conditional_failed(error: Exception) -> bool:
+    cause = getattr(error, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"
+
+
+class DynamoConversations:
+    def __init__(self, sealer: Sealer) -> None:
+        self._sealer = sealer
+
+    @staticmethod
+    def _key(sender_key: str) -> str:
+        return f"dialogue#{sender_key}"
+
+    def load(self, sender_key: str, now: datetime) -> Conversation | None:
+        """One conditional UpdateItem takes the lease and reads the record (ALL_NEW)."""
+        key = self._key(sender_key)
+        item = ChannelRecord(key)
+        try:
+            item.update(
+                actions=[
+                    ChannelRecord.lease_until.set(clock.iso(now + SENDER_LEASE)),
+                    ChannelRecord.expires_at.set(ChannelRecord.expires_at | (now + SENDER_LEASE)),
+                ],
+                condition=ChannelRecord.lease_until.does_not_exist()
+                | (ChannelRecord.lease_until < clock.iso(now)),
+            )
+        except UpdateError as error:
+            if _conditional_failed(error):
+                raise SenderBusy(key) from None
+            raise
+        if item.sealed is None or item.expires_at <= now:
+            return None
+        raw = json.loads(self._sealer.open(item.sealed, key))
+        return Conversation(
+            language=raw["language"],
+            updated_at=datetime.fromisoformat(raw["updated_at"]),
+            flow=raw.get("flow"),
+            step=raw.get("step"),
+            answers=dict(raw.get("answers") or {}),
+        )
+
+    def save(self, sender_key: str, sender: str, conversation: Conversation, expires_at: datetime) -> None:
+        key = self._key(sender_key)
+        state = {**asdict(conversation), "updated_at": clock.iso(conversation.updated_at)}
+        ChannelRecord(
+            key,
+            sealed=self._sealer.seal(json.dumps(state, ensure_ascii=False), key),
+            sealed_sender=self._sealer.seal(sender, f"{key}#sender"),
+            expires_at=expires_at,
+        ).save()
+
+    def clear(self, sender_key: str) -> None:
+        ChannelRecord(self._key(sender_key)).delete()
+
+    def release(self, sender_key: str) -> None:
+        ChannelRecord(self._key(sender_key)).update(actions=[ChannelRecord.lease_until.remove()])
+
+
+class DynamoSenderMemory:
+    def __init__(self, sealer: Sealer) -> None:
+        self._sealer = sealer
+
+    @staticmethod
+    def _key(sender_key: str) -> str:
+        return f"alerts#{sender_key}"
+
+    def subscriptions(self, sender_key: str) -> list[SubscriptionRef]:
+        key = self._key(sender_key)
+        try:
+            item = ChannelRecord.get(key, consistent_read=True)
+        except ChannelRecord.DoesNotExist:
+            return []
+        if item.sealed is None:
+            return []
+        return [SubscriptionRef(**ref) for ref in json.loads(self._sealer.open(item.sealed, key))]
+
+    def remember(self, sender_key: str, refs: list[SubscriptionRef]) -> None:
+        key = self._key(sender_key)
+        if not refs:
+            ChannelRecord(key).delete()
+            return
+        sealed = self._sealer.seal(json.dumps([asdict(r) for r in refs]), key)
+        ChannelRecord(key, sealed=sealed, expires_at=clock.now() + SUBSCRIPTIONS_TTL).save()
+
+
+class DynamoReceipts:
+    def __init__(self, sealer: Sealer) -> None:
+        self._sealer = sealer
+
+    @staticmethod
+    def _key(provider: str, message_id: str) -> str:
+        return f"message#{provider}#{message_id}"
+
+    def claim(self, provider: str, message_id: str, now: datetime) -> Claim:
+        key = self._key(provider, message_id)
+        stale = clock.iso(now - STALE_CLAIM)
+        try:
+            ChannelRecord(key, state="claimed", claimed_at=clock.iso(now), expires_at=now + RECEIPT_TTL).save(
+                condition=ChannelRecord.key.does_not_exist()
+                | ((ChannelRecord.state == "claimed") & (ChannelRecord.claimed_at < stale))
+            )
+            return Claim("new")
+        except PutError as error:
+            if not _conditional_failed(error):
+                raise
+        item = ChannelRecord.get(key, consistent_read=True)
+        if item.state == "sent":
+            return Claim("sent")
+        if item.state == "replying" and item.sealed:
+            return Claim("replying", self._sealer.open(item.sealed, key))
+        # Another run holds a fresh claim: fail this delivery, SQS brings it back later.
+        raise ClaimHeld(key)
+
+    def replying(self, provider: str, message_id: str, sender_key: str, reply: str) -> None:
+        key = self._key(provider, message_id)
+        ChannelRecord(key).update(
+            actions=[
+                ChannelRecord.state.set("replying"),
+                ChannelRecord.sealed.set(self._sealer.seal(reply, key)),
+            ]
+        )
+
+    def sent(self, provider: str, message_id: str) -> None:
+        try:
+            ChannelRecord(self._key(provider, message_id)).update(
+                actions=[ChannelRecord.state.set("sent"), ChannelRecord.sealed.remove()],
+                condition=ChannelRecord.key.exists(),
+            )
+        except UpdateError as error:
+            if not _conditional_failed(error):
+                raise
+
+    def release(self, provider: str, message_id: str) -> None:
+        try:
+            ChannelRecord(self._key(provider, message_id)).delete(condition=ChannelRecord.state == "claimed")
+        except DeleteError as error:
+            if not _conditional_failed(error):
+                raise
+
+
+class ClaimHeld(RuntimeError):
+    """A message another invocation is processing right now."""

@@ -1,0 +1,1 @@
+"""Text channels for basic phones: SMS and WhatsApp conversations (see dialogue, intake)."""

@@ -1,0 +1,192 @@
+"""The text channels' doors into Haven: the same public use cases the API's routes call.
+
+Each method is what one route does for a web or app client, with the values a dialogue
+gathered; nothing here stores anything itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import timedelta
+
+from haven.alerts import subscriptions as subs
+from haven.alerts.geometry import Circle
+from haven.channels.dialogue import Found, SubscriptionRef
+from haven.complaints import complaints as complaint_cases
+from haven.crisis import reports as crisis
+from haven.crisis.taxonomy import Category
+from haven.errors import NotFound
+from haven.feeds import gazetteer
+from haven.geo import Point
+from haven.limits import RateLimiter
+from haven.safety import people
+from haven.safety.people import Author, Status
+
+#: The area of an alert subscription made by place name: the town and around it.
+ALERT_RADIUS_KM = 25.0
+#: Where check-ins by text say they come from (PFIF ``source_name``).
+SOURCE_NAME = "Haven (text message)"
+
+
+@dataclass(frozen=True)
+class Repositories:
+    reports: crisis.ReportRepository
+    intake: crisis.IntakeQueue
+    media: crisis.UploadSigner
+    incidents: crisis.IncidentStatusLookup
+    events: crisis.EventSink
+    safety: people.SafetyStore
+    photos: people.PhotoStore
+    limiter: RateLimiter
+    complaints: complaint_cases.ComplaintRepository
+    roster: complaint_cases.Roster
+    evidence: crisis.UploadSigner
+    subscriptions: subs.SubscriptionRepository
+    confirmations: subs.ConfirmationQueue
+    sealer: subs.Sealer
+
+
+@dataclass(frozen=True)
+class Retention:
+    reports: timedelta
+    safety: timedelta
+    safety_search_per_minute: int
+
+
+class UseCaseDoors:
+    def __init__(self, repositories: Repositories, retention: Retention) -> None:
+        self._r = repositories
+        self._retention = retention
+
+    def locate(self, text: str) -> tuple[Point, str] | None:
+        point = gazetteer.locate([text])
+        return None if point is None else (point, text.strip()[:60])
+
+    def report(
+        self, *, description: str, location: Point, people: int | None, language: str, contact: str | None
+    ) -> str:
+        submitted = crisis.submit_report(
+            crisis.NewReport(
+                category=Category.UNKNOWN.value,
+                description=description,
+                location=location,
+                people_affected=people,
+                language=language,
+                contact=contact,
+                anonymous=contact is None,
+            ),
+            reports=self._r.reports,
+            queue=self._r.intake,
+            uploads=self._r.media,
+            events=self._r.events,
+            retention=self._retention.reports,
+        )
+        return f"{submitted.report_id}.{submitted.tracking_token}"
+
+    def check_in(self, *, name: str, language: str) -> int:
+        author = Author(name, None, None)
+        created = people.register(
+            people.NewPerson(full_name=name, author=author, source_name=SOURCE_NAME),
+            store=self._r.safety,
+            photos=self._r.photos,
+            retention=self._retention.safety,
+            source_name=SOURCE_NAME,
+        )
+        people.add_note(
+            created.person.person_id,
+            people.NewNote(author=author, text="I am safe (text message)", status=Status.IS_NOTE_AUTHOR),
+            principal=None,
+            store=self._r.safety,
+        )
+        return self._retention.safety.days
+
+    def find(self, *, name: str, client: str) -> list[Found]:
+        items = people.search(
+            name,
+            limit=3,
+            client=f"text:{client}",
+            store=self._r.safety,
+            limiter=self._r.limiter,
+            rate_per_minute=self._retention.safety_search_per_minute,
+        )
+        return [Found(i["full_name"], i.get("home_city"), i.get("latest_status")) for i in items]
+
+    def report_status(self, code: str) -> str | None:
+        report_id, _, token = code.partition(".")
+        try:
+            view = crisis.reporter_view(
+                report_id, token, reports=self._r.reports, incidents=self._r.incidents
+            )
+        except NotFound:
+            return None
+        return str(view["status"])
+
+    def complaint_status(self, code: str) -> tuple[str, str] | None:
+        if not 16 <= len(code) <= 40:
+            return None
+        try:
+            tracked = complaint_cases.track(code, complaints=self._r.complaints)
+        except NotFound:
+            return None
+        messages = tracked.get("messages") or []
+        return str(tracked["status"]), str(messages[-1]["message"]) if messages else ""
+
+    def complain(
+        self,
+        *,
+        recruiter_name: str,
+        recruiter_country: str | None,
+        categories: Sequence[str],
+        description: str,
+        origin_country: str,
+        destination_country: str,
+        consent: bool,
+        contact: str | None,
+        language: str,
+    ) -> str:
+        filed = complaint_cases.file_complaint(
+            complaint_cases.NewComplaint(
+                recruiter=complaint_cases.Recruiter(name=recruiter_name, country=recruiter_country),
+                categories=tuple(complaint_cases.Category(c) for c in dict.fromkeys(categories)),
+                description=description,
+                origin_country=origin_country,
+                destination_country=destination_country,
+                consent_share_identity=consent,
+                contact={"phone": contact} if contact else None,
+                anonymous=contact is None,
+                language=language,
+            ),
+            complaints=self._r.complaints,
+            roster=self._r.roster,
+            uploads=self._r.evidence,
+            events=self._r.events,
+        )
+        return filed.tracking_code
+
+    def subscribe(self, *, point: Point, place: str, address: str, language: str) -> SubscriptionRef:
+        created = subs.subscribe(
+            area=Circle(point, ALERT_RADIUS_KM),
+            channel="sms",
+            address=subs.validate_address("sms", address, None),
+            languages=(language,),
+            min_severity="Moderate",
+            webhook_secret=None,
+            sealer=self._r.sealer,
+            subscriptions=self._r.subscriptions,
+            confirmations=self._r.confirmations,
+        )
+        return SubscriptionRef(created.subscription_id, created.token, place)
+
+    def confirm(self, ref: SubscriptionRef, code: str) -> bool:
+        try:
+            subs.confirm(ref.subscription_id, code, subscriptions=self._r.subscriptions)
+        except NotFound:
+            return False
+        return True
+
+    def unsubscribe(self, ref: SubscriptionRef) -> None:
+        # Lapsed unconfirmed, or removed already: nothing left to stop.
+        with suppress(NotFound):
+            subs.unsubscribe(ref.subscription_id, ref.token, subscriptions=self._r.subscriptions)
