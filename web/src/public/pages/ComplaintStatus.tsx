@@ -8,6 +8,7 @@ import type { PageProps } from "../pages";
 import { href } from "../router";
 import { FailureBox } from "../ui/Failure";
 import { TextInput } from "../ui/Field";
+import "../forms/forms.css";
 import "../complaints/complaints.css";
 
 type Tracking = Schemas["ComplaintTracking"];

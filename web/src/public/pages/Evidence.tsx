@@ -13,6 +13,7 @@ import { Select } from "../ui/Field";
 import { MonthChart } from "../evidence/Chart";
 import { type Displacement, type Row, countText, hazardName, monthName, monthsBetween } from "../evidence/data";
 import { ISO_ALPHA2 } from "../evidence/isoAlpha2";
+import "../forms/forms.css";
 import "../evidence/evidence.css";
 
 const WorldMap = lazy(async () => ({ default: (await import("../evidence/WorldMap")).WorldMap }));

@@ -11,6 +11,7 @@ import { href } from "../router";
 import { FailureBox } from "../ui/Failure";
 import { Select, TextInput } from "../ui/Field";
 import { StandingBadge, type Verification, Verdict } from "../recruiters/Verdict";
+import "../forms/forms.css";
 import "../recruiters/recruiters.css";
 
 type RosterEntry = Schemas["RosterEntry"];
