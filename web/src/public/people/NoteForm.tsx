@@ -26,7 +26,6 @@ export function NoteForm(props: {
   const [missing, setMissing] = useState<{ author?: boolean; text?: boolean }>({});
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
-  const [sent, setSent] = useState(false);
 
   async function send(event?: Event) {
     event?.preventDefault();
@@ -49,13 +48,10 @@ export function NoteForm(props: {
       }),
     );
     setBusy(false);
-    if (outcome.ok) {
-      setSent(true);
-      onDone(status || null);
-    } else setFailure(outcome.failure);
+    if (outcome.ok) onDone(status || null);
+    else setFailure(outcome.failure);
   }
 
-  if (sent) return <p role="status">{t("people.note.sent")}</p>;
   const refused = refusedFields(failure);
   return (
     <form class="note-form" onSubmit={send} noValidate aria-label={t("people.note.title", { name })}>

@@ -18,6 +18,7 @@ export function Search() {
   const [found, setFound] = useState<Found[] | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [noting, setNoting] = useState<string | null>(null);
+  const [noted, setNoted] = useState<string | null>(null);
 
   async function search(event?: Event) {
     event?.preventDefault();
@@ -31,6 +32,7 @@ export function Search() {
     if (outcome.ok) {
       setFound(outcome.data.items);
       setNoting(null);
+      setNoted(null);
     } else {
       setFailure(outcome.failure);
     }
@@ -70,6 +72,7 @@ export function Search() {
                     <p>
                       <strong>{statusText(person.latest_status)}</strong>
                     </p>
+                    {noted === person.person_id ? <p role="status">{t("people.note.sent")}</p> : null}
                     {noting === person.person_id ? (
                       <NoteForm
                         personId={person.person_id}
@@ -77,6 +80,7 @@ export function Search() {
                         onDone={(status) => {
                           setFound(found.map((p) => (p.person_id === person.person_id && status ? { ...p, latest_status: status } : p)));
                           setNoting(null);
+                          setNoted(person.person_id);
                         }}
                         onCancel={() => setNoting(null)}
                       />
