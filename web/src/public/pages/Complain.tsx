@@ -32,6 +32,7 @@ export function Complain({ params }: PageProps) {
   });
   const [chosen, setChosen] = useState<File[]>(keptFiles);
   const [missing, setMissing] = useState<Missing>({});
+  const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [filed, setFiled] = useState<{ complaint: Filed; files: File[] } | null>(null);
@@ -88,7 +89,8 @@ export function Complain({ params }: PageProps) {
       fee: fee !== "" && (!Number.isFinite(Number(fee.replace(",", "."))) || !/^[A-Za-z]{3}$/.test(draft.feeCurrency.trim())),
     };
     setMissing(absent);
-    if (Object.values(absent).some(Boolean) || badFiles(chosen).length > 0) {
+    setTried(true);
+    if (Object.values(absent).some(Boolean) || badFiles(chosen).length > 0 || chosen.length > MAX_FILES) {
       document.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
       return;
     }
@@ -328,7 +330,9 @@ export function Complain({ params }: PageProps) {
         {failure && !(failure.kind === "problem" && failure.status === 422) ? (
           <FailureBox what={t("complaints.failed")} failure={failure} onRetry={() => void submit()} />
         ) : null}
-        {Object.values(missing).some(Boolean) || Object.keys(refused).length > 0 ? (
+        {Object.values(missing).some(Boolean) ||
+        Object.keys(refused).length > 0 ||
+        (tried && (badFiles(chosen).length > 0 || chosen.length > MAX_FILES)) ? (
           <p class="error" role="alert">
             {t("complaints.check_marked")}
           </p>
@@ -407,6 +411,8 @@ function ComplaintFiled({ complaint, files }: { complaint: Filed; files: File[] 
   }
 
   useEffect(() => {
+    // A new screen: its heading takes the focus, so a screen reader reads the code next.
+    document.querySelector<HTMLElement>("main h1")?.focus();
     void (async () => {
       for (const [index, upload] of complaint.uploads.entries()) {
         const file = files[index];
@@ -422,7 +428,7 @@ function ComplaintFiled({ complaint, files }: { complaint: Filed; files: File[] 
       <div class="secret">
         <h2>{t("complaints.code.title")}</h2>
         <p class="tracking-code" data-testid="tracking-code">
-          <code>{code}</code>
+          <code dir="ltr">{code}</code>
         </p>
         <p>{t("complaints.code.why")}</p>
         <div class="actions">

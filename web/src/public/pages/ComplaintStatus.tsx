@@ -56,7 +56,7 @@ export function ComplaintStatus({ params }: PageProps) {
           onInput={setCode}
           required
           error={empty ? t("ui.error.required") : unknown ? t("complaints.status.unknown") : undefined}
-          input={{ autoComplete: "off", maxLength: 40 }}
+          input={{ autoComplete: "off", maxLength: 40, dir: "ltr" }}
         />
         <button type="submit" disabled={busy}>
           {t("complaints.status.submit")}

@@ -49,7 +49,7 @@ export function Delete() {
             onInput={setRecord}
             required
             error={missing.record ? t("ui.error.required") : undefined}
-            input={{ autoComplete: "off", maxLength: 128 }}
+            input={{ autoComplete: "off", maxLength: 128, dir: "ltr" }}
           />
           <TextInput
             id="delete-code"
@@ -58,7 +58,7 @@ export function Delete() {
             onInput={setCode}
             required
             error={missing.code ? t("people.delete.code_short") : wrong ? t("people.delete.wrong") : undefined}
-            input={{ autoComplete: "off", maxLength: 128 }}
+            input={{ autoComplete: "off", maxLength: 128, dir: "ltr" }}
           />
           {failure && !wrong ? (
             <FailureBox what={t("people.delete.failed")} failure={failure} onRetry={() => void remove()} />

@@ -1,7 +1,7 @@
 // Register a person record: oneself as safe, or someone sought. The record, then a first note
 // with the status ("I am safe" or "looking for them"). The deletion token is shown once, with
 // what it is for and how to use it.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 
 import { type Failure, type Schemas, api, call } from "../api";
 import { countryOptions } from "../forms/countries";
@@ -77,6 +77,11 @@ export function Register() {
     } else setFailure(outcome.failure);
     setBusy(false);
   }
+
+  useEffect(() => {
+    // Registered: the answer's heading takes the focus, so a screen reader reads the code next.
+    if (registered) document.getElementById("people-register-title")?.focus();
+  }, [registered]);
 
   if (registered) {
     return (
@@ -207,11 +212,13 @@ function DeletionToken({ registered }: { registered: Registered }) {
       <dl>
         <dt>{t("people.token.record")}</dt>
         <dd>
-          <code>{registered.person_id}</code>
+          <code dir="ltr">{registered.person_id}</code>
         </dd>
         <dt>{t("people.token.code")}</dt>
         <dd>
-          <code data-testid="deletion-token">{registered.deletion_token}</code>
+          <code dir="ltr" data-testid="deletion-token">
+            {registered.deletion_token}
+          </code>
         </dd>
       </dl>
       <p>{t("people.token.how")}</p>
