@@ -9,6 +9,7 @@ import type { PageProps } from "../pages";
 import { href } from "../router";
 import { FailureBox } from "../ui/Failure";
 import { Markdown } from "../guidance/Markdown";
+import "../forms/forms.css";
 import "../guidance/guidance.css";
 
 type Loaded<T> = { state: "loading" } | { state: "ready"; data: T } | { state: "failed"; failure: Failure };
