@@ -42,9 +42,10 @@ def fits(page: Page, width: int) -> None:
     """Nothing is wider than ``width`` CSS pixels: the page never scrolls sideways."""
     wide = page.evaluate(
         """w => [...document.querySelectorAll('body *')]
+            .filter(e => !e.parentElement.closest('.table-scroll'))
             .filter(e => e.getBoundingClientRect().right > w + 0.5 || e.getBoundingClientRect().left < -0.5
               || (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible'))
-            .slice(0, 5).map(e => `${e.tagName}.${e.getAttribute('class')} ${Math.round(e.getBoundingClientRect().left)}..`
+            .slice(0, 8).map(e => `${e.tagName}.${e.getAttribute('class')} ${Math.round(e.getBoundingClientRect().left)}..`
               + `${Math.round(e.getBoundingClientRect().right)} ${(e.textContent || '').slice(0, 30)}`)""",
         width,
     )

@@ -6,8 +6,8 @@ import { type Row, monthName } from "./data";
 
 const WIDTH = 640;
 const HEIGHT = 300;
-const LEFT = 56;
-const BOTTOM = 48;
+const LEFT = 72;
+const BOTTOM = 56;
 const TOP = 16;
 
 export function MonthChart({ months, rows }: { months: string[]; rows: Map<string, Row> }) {
@@ -34,7 +34,7 @@ export function MonthChart({ months, rows }: { months: string[]; rows: Map<strin
         {ticks.map((tick) => (
           <g key={tick}>
             <line x1={LEFT} x2={WIDTH - 4} y1={y(tick)} y2={y(tick)} stroke="#c9d1d9" />
-            <text x={LEFT - 6} y={y(tick) + 4} text-anchor="end" class="axis">
+            <text x={LEFT - 8} y={y(tick) + 7} text-anchor="end" class="axis">
               {formatNumber(tick)}
             </text>
           </g>
@@ -56,8 +56,8 @@ export function MonthChart({ months, rows }: { months: string[]; rows: Map<strin
               ) : row && row.people_displaced !== null ? (
                 <rect x={x} y={y(row.people_displaced)} width={w} height={Math.max(1, TOP + plotHeight - y(row.people_displaced))} fill="#0b4f6c" />
               ) : null}
-              {index % Math.ceil(months.length / 12) === 0 ? (
-                <text x={x + w / 2} y={HEIGHT - BOTTOM + 18} text-anchor="middle" class="axis">
+              {index % Math.ceil(months.length / 4) === 0 ? (
+                <text x={x + w / 2} y={HEIGHT - BOTTOM + 28} text-anchor="middle" class="axis">
                   {label}
                 </text>
               ) : null}

@@ -45,7 +45,10 @@ async function loadShapes(): Promise<Shape[]> {
     topology as Parameters<typeof feature>[0],
     (topology as { objects: { countries: Parameters<typeof feature>[1] } }).objects.countries,
   ) as unknown as FeatureCollection<Geometry, { name: string }>;
-  return countries.features.map((f) => ({ id: String(f.id ?? ""), name: f.properties.name, d: pathOf(f.geometry) }));
+  // Antarctica (ISO 010) lies south of the map's frame.
+  return countries.features
+    .filter((f) => String(f.id) !== "010")
+    .map((f) => ({ id: String(f.id ?? ""), name: f.properties.name, d: pathOf(f.geometry) }));
 }
 
 export function WorldMap({ rows, label }: { rows: Map<string, Row>; label: string }) {

@@ -93,8 +93,9 @@ function Figures(props: {
       <section aria-labelledby="by-month">
         <h2 id="by-month">{t("evidence.chart.title")}</h2>
         <MonthChart months={months} rows={monthRows} />
+        <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="months-caption">
         <table>
-          <caption>{t("evidence.table.months")}</caption>
+          <caption id="months-caption">{t("evidence.table.months")}</caption>
           <thead>
             <tr>
               <th scope="col">{t("evidence.col.month")}</th>
@@ -115,6 +116,7 @@ function Figures(props: {
             })}
           </tbody>
         </table>
+        </div>
       </section>
 
       <section aria-labelledby="by-place">
@@ -133,8 +135,9 @@ function Figures(props: {
             <Suspense fallback={<p role="status">{t("state.loading")}</p>}>
               <WorldMap rows={countryRows} label={t("evidence.map.label", { hazard: hazardName(chosen), period })} />
             </Suspense>
+            <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="countries-caption">
             <table>
-              <caption>{t("evidence.table.countries", { hazard: hazardName(chosen) })}</caption>
+              <caption id="countries-caption">{t("evidence.table.countries", { hazard: hazardName(chosen) })}</caption>
               <thead>
                 <tr>
                   <th scope="col">{t("evidence.col.country")}</th>
@@ -152,6 +155,7 @@ function Figures(props: {
                 ))}
               </tbody>
             </table>
+            </div>
           </>
         )}
       </section>
@@ -197,7 +201,7 @@ function Downloads({ from, to, retrieved, min }: { from: string; to: string; ret
   const json = query("json");
   const absolute = new URL(csv, location.href).href;
   return (
-    <section aria-labelledby="downloads">
+    <section class="downloads" aria-labelledby="downloads">
       <h2 id="downloads">{t("evidence.download.title")}</h2>
       <ul>
         <li>
