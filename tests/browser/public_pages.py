@@ -10,15 +10,15 @@ from contextlib import contextmanager
 from typing import Any
 
 import requests
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 from tests.e2e.conftest import REPO, Platform
 
 MESSAGES = REPO / "web" / "src" / "public" / "messages"
-PHONE = {"width": 360, "height": 640}
+PHONE: ViewportSize = {"width": 360, "height": 640}
 #: 200 % zoom on the 360-pixel phone: the browser then lays the page out in 180 CSS pixels, so a
 #: 180-wide viewport is what the page meets at that zoom (device pixels aside).
-ZOOMED = {"width": 180, "height": 320}
+ZOOMED: ViewportSize = {"width": 180, "height": 320}
 
 
 def words(language: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from playwright.sync_api import Route, expect
+from playwright.sync_api import FilePayload, Route, expect
 
 from tests.e2e.conftest import Platform
 
@@ -151,13 +151,12 @@ def test_evidence_files_are_sent_one_by_one_and_a_failed_one_is_retried_alone(
     page.get_by_label("Your home country", exact=True).select_option("NP")
     page.get_by_label("Country of the job", exact=True).select_option("QA")
     page.get_by_label("I want to stay anonymous").check()
-    page.get_by_label("Photos or papers (evidence)").set_input_files(
-        [
-            {"name": "receipt.png", "mimeType": "image/png", "buffer": PNG},
-            {"name": "contract.pdf", "mimeType": "application/pdf", "buffer": PDF},
-            {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"notes"},
-        ]
-    )
+    chosen: list[FilePayload] = [
+        {"name": "receipt.png", "mimeType": "image/png", "buffer": PNG},
+        {"name": "contract.pdf", "mimeType": "application/pdf", "buffer": PDF},
+        {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"notes"},
+    ]
+    page.get_by_label("Photos or papers (evidence)").set_input_files(chosen)
     files = page.locator(".file-list li")
     expect(files.filter(has_text="notes.txt")).to_contain_text("This kind of file cannot be sent.")
     app.check("public-complain-files")

@@ -52,15 +52,14 @@ def test_the_evidence_shows_a_small_cell_as_suppressed_never_as_zero_in_french(
         _report(platform, 48.85 + n * 0.001, 2.35, 10)
     for n in range(2):  # one of two reports near Nairobi: too few, suppressed
         _report(platform, -1.29 + n * 0.001, 36.82, 3)
-    rows = wait_for(
-        lambda: (
-            (found := _displacement(platform))
-            and {r["country"] for r in found} >= {"FRA", "KEN"}
-            and next(r for r in found if r["country"] == "FRA")["reports"] == 6
-            and found
-        ),
-        seconds=60,
-    )
+
+    def published() -> list[dict[str, Any]]:
+        found = _displacement(platform)
+        paris = [r for r in found if r["country"] == "FRA"]
+        nairobi = [r for r in found if r["country"] == "KEN"]
+        return found if paris and nairobi and paris[0]["reports"] == 6 else []
+
+    rows = wait_for(published, seconds=60)
     assert next(r for r in rows if r["country"] == "KEN")["suppressed"] is True
 
     fr = words("fr")

@@ -29,6 +29,10 @@ def test_someone_says_they_are_safe_in_spanish_is_found_misspelled_and_deletes_t
     choose_language(page, "es")
     expect(page.get_by_role("heading", level=1, name=es["page.people.title"])).to_be_visible()
 
+    with at_200_percent(page):
+        fits(page, 180)
+        app.check("public-people-es-200")
+
     # Registering oneself as safe: one's name, the town; the code shown once, and what it is for.
     page.get_by_label(es["people.register.kind_safe"]).check()
     page.get_by_label(es["people.register.your_name"], exact=True).fill(name)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import Platform
@@ -62,8 +63,6 @@ def roster_recruiter(platform: Platform, legal_name: str, licence: str, *, suspe
                 "filename": f"{kind}.pdf",
             },
         )["upload"]
-        import requests
-
         stored = requests.post(
             upload["url"], data=upload["fields"], files={"file": ("f.pdf", PDF)}, timeout=10
         )
