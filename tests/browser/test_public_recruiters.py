@@ -157,7 +157,20 @@ def test_the_roster_searched_by_name_leads_to_a_complaint_about_the_recruiter(
     app.open("#/recruiters")
     page = app.page
     page.get_by_label("Agency name", exact=True).fill(name.split()[1][:6])
+    # The server fails once: what failed is said, with a retry that then works.
+    page.route(
+        "**/v1/roster?*",
+        lambda route: route.fulfill(
+            status=503,
+            content_type="application/problem+json",
+            body='{"type": "about:blank", "title": "Service Unavailable", "status": 503, "detail": ""}',
+        ),
+    )
     page.get_by_role("button", name="Search", exact=True).click()
+    failure = page.get_by_role("alert").filter(has_text="We could not search the list of agencies.")
+    expect(failure).to_contain_text("error 503")
+    page.unroute("**/v1/roster?*")
+    failure.get_by_role("button", name="Try again").click()
     found = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name=name))
     expect(found).to_contain_text("Approved")
     app.check("public-recruiters-search")

@@ -402,7 +402,7 @@ function Evidence(props: { chosen: File[]; choose: (files: File[]) => void; refu
 /** The tracking code, shown this once, and each evidence file sent with its own outcome. */
 function ComplaintFiled({ complaint, files }: { complaint: Filed; files: File[] }) {
   const [states, setStates] = useState<UploadState[]>(() => files.map(() => "waiting"));
-  const [copied, setCopied] = useState(false);
+  const [said, setSaid] = useState("");
 
   async function sendOne(index: number, upload: Upload, file: File) {
     setStates((now) => now.map((state, i) => (i === index ? "sending" : state)));
@@ -436,10 +436,14 @@ function ComplaintFiled({ complaint, files }: { complaint: Filed; files: File[] 
             type="button"
             class="secondary"
             onClick={() =>
-              void navigator.clipboard?.writeText(code).then(
-                () => setCopied(true),
-                () => setCopied(false),
-              )
+              void (async () => {
+                try {
+                  await navigator.clipboard.writeText(code);
+                  setSaid(t("complaints.code.copied"));
+                } catch {
+                  setSaid(t("complaints.code.copy_failed"));
+                }
+              })()
             }
           >
             {t("complaints.code.copy")}
@@ -452,7 +456,7 @@ function ComplaintFiled({ complaint, files }: { complaint: Filed; files: File[] 
             {t("complaints.code.save")}
           </a>
         </div>
-        <span role="status">{copied ? t("complaints.code.copied") : ""}</span>
+        <span role="status">{said}</span>
       </div>
       {files.length > 0 ? (
         <section aria-labelledby="uploads-title">

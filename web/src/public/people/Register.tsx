@@ -203,7 +203,7 @@ export function Register() {
 
 /** The deletion token, shown this once: what it is for, how to keep it, how to use it. */
 function DeletionToken({ registered }: { registered: Registered }) {
-  const [copied, setCopied] = useState(false);
+  const [said, setSaid] = useState("");
   const both = `${registered.person_id} ${registered.deletion_token}`;
   return (
     <div class="secret">
@@ -227,15 +227,19 @@ function DeletionToken({ registered }: { registered: Registered }) {
         type="button"
         class="secondary"
         onClick={() =>
-          void navigator.clipboard?.writeText(both).then(
-            () => setCopied(true),
-            () => setCopied(false),
-          )
+          void (async () => {
+            try {
+              await navigator.clipboard.writeText(both);
+              setSaid(t("people.token.copied"));
+            } catch {
+              setSaid(t("people.token.copy_failed"));
+            }
+          })()
         }
       >
         {t("people.token.copy")}
       </button>
-      <span role="status">{copied ? t("people.token.copied") : ""}</span>
+      <span role="status">{said}</span>
     </div>
   );
 }
