@@ -356,3 +356,18 @@ def test_complaint_event_schemas_refuse_identity(detail_type: str) -> None:
     assert not list(_validator(detail_type).iter_errors(sample["detail"]))
     sample["detail"]["contact"] = {"name": "Ram Thapa"}
     assert list(_validator(detail_type).iter_errors(sample["detail"]))
+
+
+def test_a_date_in_the_future_is_refused_naming_occurred_on(client: Any) -> None:
+    body = {
+        "recruiter": {"name": "Fast Jobs Ltd"},
+        "categories": ["wage_theft"],
+        "description": "No salary for three months at the site.",
+        "occurred_on": "2999-01-01",
+        "origin_country": "PH",
+        "destination_country": "AE",
+        "consent_share_identity": "no",
+    }
+    response = _post(client, "/v1/complaints", body)
+    assert response.status_code == 422, response.body
+    assert [e["field"] for e in response.json_body["errors"]] == ["occurred_on"]

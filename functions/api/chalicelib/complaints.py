@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from chalice import Response
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from chalicelib.fields import Country, Integer, Money
 from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
@@ -83,11 +83,17 @@ class ComplaintIn(Strict):
     language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=use_cases.MAX_EVIDENCE_ITEMS)
 
+    @field_validator("occurred_on")
+    @classmethod
+    def _not_in_future(cls, value: date | None) -> date | None:
+        # A field's own rule, so the 422 names ``occurred_on`` and a form can say it at the date.
+        if value is not None and value > clock.now().date():
+            raise ValueError("must not be in the future")
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> ComplaintIn:
         check_countries(self.origin_country, self.destination_country)
-        if self.occurred_on is not None and self.occurred_on > clock.now().date():
-            raise ValueError("occurred_on must not be in the future")
         return self
 
 
