@@ -13,7 +13,7 @@ import re
 from urllib.parse import parse_qsl
 
 from chalice import Response
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.http import HavenBlueprint, Strict, parse_form
 from haven import clock
@@ -38,7 +38,15 @@ Sid = Field(pattern=r"^[A-Z]{2}[0-9a-f]{32}$")
 
 
 class TwilioMessageIn(Strict):
-    """The parameters Twilio's Messaging webhook sends (SMS, MMS and WhatsApp)."""
+    """The parameters Twilio's Messaging webhook sends (SMS, MMS and WhatsApp).
+
+    Unlike Haven's own request bodies, a parameter not listed here is ignored, not refused: the
+    form is signed by Twilio, which adds parameters to its webhook from time to time, and a
+    refusal would lose the person's message. The form's size stays bounded (MAX_FORM_BYTES), and
+    only the parameters below are ever read.
+    """
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, strict=True)
 
     MessageSid: str = Sid
     AccountSid: str = Sid

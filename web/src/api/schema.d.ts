@@ -3678,6 +3678,11 @@ export interface components {
         /**
          * TwilioMessageIn
          * @description The parameters Twilio's Messaging webhook sends (SMS, MMS and WhatsApp).
+         *
+         *     Unlike Haven's own request bodies, a parameter not listed here is ignored, not refused: the
+         *     form is signed by Twilio, which adds parameters to its webhook from time to time, and a
+         *     refusal would lose the person's message. The form's size stays bounded (MAX_FORM_BYTES), and
+         *     only the parameters below are ever read.
          */
         TwilioMessageIn: {
             /** Messagesid */
