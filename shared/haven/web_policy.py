@@ -17,8 +17,11 @@ CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
     "img-src": ("'self'", "data:", "blob:"),
     "font-src": ("'self'",),
     "connect-src": ("'self'",),
-    # MapLibre GL starts its workers from its own code, as blob: URLs.
+    # MapLibre GL starts its workers from its own code, as blob: URLs; the public app's service
+    # worker is /sw.js of the origin.
     "worker-src": ("'self'", "blob:"),
+    # The public app's web app manifest (/manifest.webmanifest).
+    "manifest-src": ("'self'",),
     "object-src": ("'none'",),
     "base-uri": ("'none'",),
     "form-action": ("'self'",),
@@ -30,7 +33,8 @@ REFERRER_POLICY = "no-referrer"
 FRAME_OPTIONS = "DENY"
 CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+#: The public app's report page asks for the phone's location (the origin's pages only).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self), payment=()"
 #: Two years, subdomains included (what HSTS preload lists ask for).
 HSTS_MAX_AGE_SECONDS = 63_072_000
 
