@@ -108,7 +108,14 @@ export function publicAppPwa({ entry: entryName = "public" } = {}) {
   return {
     name: "haven-public-pwa",
     apply: "build",
-    generateBundle(_options, bundle) {
+    enforce: "post",
+    // After Vite's own hooks: they drop the empty chunks of CSS-only imports, which must not
+    // be precached (they are never written).
+    generateBundle: { order: "post", handler: generate },
+  };
+
+  function generate(_options, bundle) {
+    {
       const entry = Object.values(bundle).find(
         (item) => item.type === "chunk" && item.isEntry && item.name === entryName,
       );
@@ -132,6 +139,6 @@ export function publicAppPwa({ entry: entryName = "public" } = {}) {
         .replace('"__VERSION__"', JSON.stringify(hash.digest("hex").slice(0, 16)))
         .replace("__PRECACHE__", JSON.stringify(precache, null, 2));
       this.emitFile({ type: "asset", fileName: "sw.js", source });
-    },
-  };
+    }
+  }
 }
