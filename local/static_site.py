@@ -31,17 +31,8 @@ WEB_ROOT = Path(__file__).resolve().parent.parent / "build" / "web"
 
 #: Paths this module answers; everything else is the API's.
 APP_PREFIXES = ("/console/", "/assets/")
-#: The public app's files at the origin's root: its page, its service worker (scope ``/``, so it
-#: must live at the root), its web app manifest and icons (web/pwa/plugin.mjs writes them).
-ROOT_FILES = {
-    "/": "index.html",
-    "/index.html": "index.html",
-    "/sw.js": "sw.js",
-    "/manifest.webmanifest": "manifest.webmanifest",
-    "/icon.svg": "icon.svg",
-    "/icon-192.png": "icon-192.png",
-    "/icon-512.png": "icon-512.png",
-}
+#: The public app's files at the origin's root (its page, service worker, manifest and icons).
+ROOT_FILES = {"/": "index.html", **{f"/{name}": name for name in web_policy.PUBLIC_ROOT_FILES}}
 #: The service worker's own headers: revalidated on every check, so an update is found at once.
 SERVICE_WORKER_HEADERS = {"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"}
 

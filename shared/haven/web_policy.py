@@ -28,6 +28,18 @@ CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
     "frame-ancestors": ("'none'",),
 }
 
+#: The public app's files at the origin's root, beside its page: its service worker (scope ``/``,
+#: so it must live at the root), web app manifest and icons (web/pwa/plugin.mjs writes them).
+#: Served by the local gateway and deployed to the bucket's root by CDK, revalidated every visit.
+PUBLIC_ROOT_FILES: tuple[str, ...] = (
+    "index.html",
+    "sw.js",
+    "manifest.webmanifest",
+    "icon.svg",
+    "icon-192.png",
+    "icon-512.png",
+)
+
 #: Headers beside the CSP on every page (HSTS is added where the origin is HTTPS).
 REFERRER_POLICY = "no-referrer"
 FRAME_OPTIONS = "DENY"
