@@ -11,14 +11,12 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, expect
 
+from bench.web import PUBLIC_REPORT_JS_BUDGET as REPORT_PAGE_JS_BUDGET
 from tests.e2e.conftest import Platform
 from tests.support import JPEG, wait_for
 
 from .conftest import PublicApp, unique
 from .public_support import locate_phone, media_keys, reports_described
-
-#: Issue 20: the report page's JavaScript, as gzip sends it.
-REPORT_PAGE_JS_BUDGET = 100 * 1024
 
 
 def write_report(app: PublicApp, description: str, photo: Path | None = None) -> None:
