@@ -138,3 +138,41 @@ def test_a_refused_report_keeps_what_was_typed_and_says_which_field(
     expect(page.get_by_label("What do you see?")).to_have_value(description)
     page.unroute("**/v1/reports")
     assert reports_described(platform, description) == []
+
+
+def test_a_photo_the_storage_refuses_is_named_and_the_report_still_arrives(
+    public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform, tmp_path: Path
+) -> None:
+    locate_phone(phone, platform)
+    photo = tmp_path / "bridge.jpg"
+    photo.write_bytes(JPEG)
+    app = public_app()
+    app.open("#/report")
+    page = app.page
+    # The storage refuses the file (as S3 does a file its POST policy does not allow).
+    page.route(
+        f"http://127.0.0.1:{platform.aws_port}/**",
+        lambda route: route.fulfill(status=400, content_type="application/xml", body="<Error/>"),
+    )
+    description = unique("The bridge to the camp is cracked")
+    write_report(app, description, photo)
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_text("The photo bridge.jpg was refused by the server.")).to_be_visible()
+    expect(page.get_by_text(re.compile("^Your report written .* was sent"))).to_be_visible()
+    [report] = wait_for(lambda: reports_described(platform, description), seconds=30)
+    assert media_keys(platform, report["report_id"]) == []
+
+
+def test_the_report_page_has_no_horizontal_scroll_at_200_percent_zoom(
+    public_app: Callable[[], PublicApp],
+) -> None:
+    app = public_app()
+    # 200 % zoom of a 360 px phone: 180 CSS pixels across.
+    app.page.set_viewport_size({"width": 180, "height": 320})
+    app.open("#/report")
+    expect(app.page.get_by_role("button", name="Send the report")).to_be_visible()
+    assert app.page.evaluate("document.documentElement.scrollWidth") <= 180
+    app.page.get_by_label("Language").select_option("ar")
+    expect(app.page.get_by_role("button", name="أرسل البلاغ")).to_be_visible()
+    assert app.page.evaluate("document.documentElement.scrollWidth") <= 180
+    app.check("public-report-zoom-ar")

@@ -7,7 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import { formatTime, type MessageKey, t } from "../i18n";
 import { KeepCode } from "./KeepCode";
 import { KINDS } from "./kinds";
-import { type FileState, type OutboxItem, items, onOutboxChange, remove } from "./outbox";
+import { type FileState, type OutboxItem, items, onOutboxChange, remove, retryNow } from "./outbox";
 import { applyUpdate, onUpdateWaiting, updateWaiting } from "./serviceWorker";
 
 function useOnline(): boolean {
@@ -73,6 +73,11 @@ function Item({ entry, online }: { entry: OutboxItem; online: boolean }) {
               ? t(online ? "offline.state.retrying" : "offline.state.no_network")
               : t("offline.state.uploading", { count: pendingFiles })}
           </p>
+          {online ? (
+            <button type="button" class="secondary" onClick={() => void retryNow()}>
+              {t("offline.item.retry")}
+            </button>
+          ) : null}
         </>
       ) : entry.state === "sent" ? (
         <p>

@@ -273,19 +273,20 @@ async function schedule(): Promise<void> {
   if (due.length) timer = setTimeout(() => void flush(), Math.max(Math.min(...due) - Date.now(), 250));
 }
 
+/** Tries every waiting item now, whatever its back-off says (the person's "try again now"). */
+export async function retryNow(): Promise<void> {
+  const waiting = (await items()).filter((w) => w.state === "waiting");
+  await Promise.all(waiting.map((w) => save({ ...w, nextAttemptAt: 0 })));
+  await flush();
+}
+
 let started = false;
 
 /** Sends what is waiting now, and again whenever the network comes back. */
 export function startOutbox(): void {
   if (started) return;
   started = true;
-  addEventListener("online", () => {
-    // Back online: whatever waits is due now, whatever its back-off said.
-    void items()
-      .then((all) =>
-        Promise.all(all.filter((w) => w.state === "waiting").map((w) => save({ ...w, nextAttemptAt: 0 }))),
-      )
-      .then(() => flush());
-  });
+  // Back online: whatever waits is due now, whatever its back-off said.
+  addEventListener("online", () => void retryNow().catch(() => undefined));
   void flush();
 }
