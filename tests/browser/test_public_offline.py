@@ -13,6 +13,7 @@ from collections.abc import Callable
 import requests
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
+from local.static_site import WEB_ROOT
 from tests.e2e.conftest import Platform
 from tests.support import wait_for
 
@@ -153,3 +154,37 @@ def test_a_report_whose_answer_was_lost_is_not_sent_twice(
     assert set(keys) == {keys[0]}
     [report] = wait_for(lambda: reports_described(platform, description), seconds=30)
     assert report["description"] == description
+
+
+def test_a_new_version_waits_for_the_person_then_replaces_the_old_one(
+    public_app: Callable[[], PublicApp], platform: Platform
+) -> None:
+    app = public_app()
+    app.open("#/report")
+    page = app.page
+    controlled(page)
+    assert len(page.evaluate("() => caches.keys()")) == 1
+    # A new build: the same worker with another version (the build hashes every file into it).
+    # Written where the gateway serves it from (Playwright cannot route a worker's update check),
+    # and put back after.
+    worker = WEB_ROOT / "sw.js"
+    current = worker.read_text(encoding="utf-8")
+    version = re.search(r'const VERSION = "([0-9a-f]+)";', current)
+    assert version, "the worker names its version"
+    try:
+        worker.write_text(
+            current.replace(version.group(0), 'const VERSION = "0123456789abcdef";'), encoding="utf-8"
+        )
+        page.get_by_label("What do you see?").fill("Half written")
+        page.evaluate("() => navigator.serviceWorker.getRegistration().then(r => r.update())")
+        # It waits: nothing changes under the person writing; the page offers the new version.
+        expect(page.get_by_text("A new version of Haven is ready.")).to_be_visible()
+        expect(page.get_by_label("What do you see?")).to_have_value("Half written")
+        page.get_by_role("button", name="Reload now").click()
+        expect(page.get_by_text("A new version of Haven is ready.")).to_have_count(0)
+        expect(page.get_by_role("button", name="Send the report")).to_be_visible()
+        controlled(page)
+        # The old version's cache is gone; the new one serves the app.
+        assert page.evaluate("() => caches.keys()") == ["haven-public-0123456789abcdef"]
+    finally:
+        worker.write_text(current, encoding="utf-8")
