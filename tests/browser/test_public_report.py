@@ -176,3 +176,32 @@ def test_the_report_page_has_no_horizontal_scroll_at_200_percent_zoom(
     expect(app.page.get_by_role("button", name="أرسل البلاغ")).to_be_visible()
     assert app.page.evaluate("document.documentElement.scrollWidth") <= 180
     app.check("public-report-zoom-ar")
+
+
+def test_the_pin_on_the_map_corrects_the_phones_location(
+    public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform
+) -> None:
+    locate_phone(phone, platform)
+    app = public_app()
+    app.open("#/report")
+    page = app.page
+    description = unique("Tents needed at the football ground")
+    write_report(app, description)
+    page.get_by_role("button", name="Correct it on the map").click()
+    map_area = page.get_by_role("application", name=re.compile("drag the pin"))
+    expect(map_area.locator("canvas")).to_be_visible()
+    page.wait_for_timeout(500)  # the map's first frame
+    box = map_area.bounding_box()
+    assert box
+    # Tapped a little east of where the phone said: the position follows the pin.
+    page.mouse.click(box["x"] + box["width"] / 2 + 60, box["y"] + box["height"] / 2)
+    expect(page.get_by_text("Location set.")).to_be_visible()
+    page.get_by_text("Type the position instead").click()
+    lon = float(page.get_by_label("Longitude").input_value())
+    assert lon > 85.324
+    app.check("public-report-map")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_text("Your report was sent. Thank you.")).to_be_visible()
+    [report] = wait_for(lambda: reports_described(platform, description), seconds=30)
+    assert report["lon"] == lon
+    assert report["accuracy_m"] is None  # a pin put by hand has no measured accuracy

@@ -122,7 +122,7 @@ export function Report(_props: PageProps) {
     const found = check();
     setErrors(found);
     if (Object.keys(found).length || !position) {
-      document.querySelector<HTMLElement>("[aria-invalid='true'], .field-group[data-invalid]")?.focus();
+      focusFirstError();
       return;
     }
     setOutcome({ state: "sending" });
@@ -151,6 +151,7 @@ export function Report(_props: PageProps) {
       }
       setErrors(byInput);
       setOutcome({ state: "refused", detail: problem?.detail ?? "" });
+      focusFirstError();
       return;
     }
     setOutcome({ state: after?.answer !== undefined ? "sent" : "kept" });
@@ -329,6 +330,13 @@ export function Report(_props: PageProps) {
         </button>
       </form>
     </>
+  );
+}
+
+/** Once the errors are drawn, the first field with one takes the focus. */
+function focusFirstError(): void {
+  requestAnimationFrame(() =>
+    document.querySelector<HTMLElement>("[aria-invalid='true'], .field-group[data-invalid]")?.focus(),
   );
 }
 
