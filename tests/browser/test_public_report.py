@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import BrowserContext, Route, expect
 
 from bench.web import PUBLIC_REPORT_JS_BUDGET as REPORT_PAGE_JS_BUDGET
 from tests.e2e.conftest import Platform
@@ -205,3 +205,32 @@ def test_the_pin_on_the_map_corrects_the_phones_location(
     [report] = wait_for(lambda: reports_described(platform, description), seconds=30)
     assert report["lon"] == lon
     assert report["accuracy_m"] is None  # a pin put by hand has no measured accuracy
+
+
+def test_a_failed_upload_is_retried_and_the_photo_lands(
+    public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform, tmp_path: Path
+) -> None:
+    locate_phone(phone, platform)
+    photo = tmp_path / "camp.jpg"
+    photo.write_bytes(JPEG)
+    app = public_app()
+    app.open("#/report")
+    page = app.page
+    tries: list[str] = []
+
+    def unavailable_once(route: Route) -> None:
+        tries.append(route.request.method)
+        if len(tries) == 1:
+            route.fulfill(status=503, content_type="application/xml", body="<Error>SlowDown</Error>")
+        else:
+            route.continue_()
+
+    page.route(f"http://127.0.0.1:{platform.aws_port}/**", unavailable_once)
+    description = unique("Water point broken at the camp")
+    write_report(app, description, photo)
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_text(re.compile("^Your report written .* was sent"))).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("The photo camp.jpg")).to_have_count(0)
+    assert tries == ["POST", "POST"]
+    [report] = wait_for(lambda: reports_described(platform, description), seconds=30)
+    wait_for(lambda: media_keys(platform, report["report_id"]), seconds=30)

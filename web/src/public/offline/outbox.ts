@@ -34,6 +34,8 @@ export type OutboxItem = {
   createdAt: string;
   state: ItemState;
   attempts: number;
+  /** Tries of the uploads (counted apart: a report may wait offline through many attempts). */
+  uploadAttempts?: number;
   /** Epoch milliseconds before which no new attempt is made (back-off). */
   nextAttemptAt: number;
   /** The API's answer once accepted (its JSON), and its status. */
@@ -211,6 +213,8 @@ async function attempt(current: OutboxItem): Promise<OutboxItem> {
     await save(next);
   }
   const uploads = uploadsOf(next.answer);
+  const uploadAttempts = (next.uploadAttempts ?? 0) + 1;
+  next.uploadAttempts = uploadAttempts;
   let retry = false;
   next.fileStates = await Promise.all(
     next.files.map(async (file, n): Promise<FileState> => {
@@ -220,13 +224,13 @@ async function attempt(current: OutboxItem): Promise<OutboxItem> {
       if (!to) return { state: "failed", reason: "refused" };
       const result = await upload(file, to);
       if (result !== "retry") return result;
-      if (next.attempts >= MAX_UPLOAD_ATTEMPTS) return { state: "failed", reason: "gave_up" };
+      if (uploadAttempts >= MAX_UPLOAD_ATTEMPTS) return { state: "failed", reason: "gave_up" };
       retry = true;
       return state;
     }),
   );
   if (retry) {
-    next.nextAttemptAt = backOff(next.attempts);
+    next.nextAttemptAt = backOff(uploadAttempts);
     return next;
   }
   next.state = "sent";
