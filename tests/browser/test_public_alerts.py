@@ -88,7 +88,8 @@ def test_active_alerts_are_shown_in_the_persons_language_with_what_to_do_first(
     # On the map too: the map opens with the alerts' areas.
     page.get_by_role("button", name="Show the map").click()
     expect(page.get_by_role("application", name=re.compile("Map of the alerts"))).to_be_visible()
-    page.wait_for_function("() => !!document.querySelector('.pin-map canvas')")
+    expect(page.locator(".pin-map canvas")).to_be_visible()
+    page.wait_for_timeout(1000)  # the basemap loaded, the map fitted to the alerts' areas
     app.check("public-alerts-map")
     # In French, the French text of the same alert.
     page.get_by_label("Language").select_option("fr")

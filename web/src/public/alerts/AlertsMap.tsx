@@ -23,6 +23,20 @@ function alertAreas(alerts: Alert[]): FeatureCollection {
   return { type: "FeatureCollection", features };
 }
 
+/** The box around every area of the alerts ([west, south, east, north]), or null with none. */
+function bounds(collection: FeatureCollection): [number, number, number, number] | null {
+  let box: [number, number, number, number] | null = null;
+  for (const feature of collection.features) {
+    if (feature.geometry.type !== "Polygon") continue;
+    for (const [lon = 0, lat = 0] of feature.geometry.coordinates[0] ?? []) {
+      box = box
+        ? [Math.min(box[0], lon), Math.min(box[1], lat), Math.max(box[2], lon), Math.max(box[3], lat)]
+        : [lon, lat, lon, lat];
+    }
+  }
+  return box;
+}
+
 function chosenArea(circle: Circle | null): FeatureCollection {
   return { type: "FeatureCollection", features: circle ? [circlePolygon(circle.center, circle.radius_km)] : [] };
 }
@@ -70,7 +84,11 @@ export function AlertsMap(props: { alerts: Alert[]; circle: Circle | null; onPic
   }, []);
 
   useEffect(() => {
-    (map?.getSource("alerts") as GeoJSONSource | undefined)?.setData(alertAreas(props.alerts));
+    const areas = alertAreas(props.alerts);
+    (map?.getSource("alerts") as GeoJSONSource | undefined)?.setData(areas);
+    // The map opens on the alerts' areas (a person's own area, once chosen, moves it there).
+    const box = bounds(areas);
+    if (map && box && !latest.current.circle) map.fitBounds(box, { padding: 24, maxZoom: 8, duration: 0 });
   }, [map, props.alerts]);
   useEffect(() => {
     (map?.getSource("chosen") as GeoJSONSource | undefined)?.setData(chosenArea(props.circle));
