@@ -95,7 +95,9 @@ class LocalPlatform:
             api.handler,
             list(api.app.routes),
             port=self.api_port,
-            static=StaticSite(hosted=HostedSignIn.from_environment(os.environ)),
+            static=StaticSite(
+                hosted=HostedSignIn.from_environment(os.environ), upload_origins=(self.aws_endpoint,)
+            ),
         )
 
         sqs = client("sqs")

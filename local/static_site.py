@@ -31,8 +31,10 @@ WEB_ROOT = Path(__file__).resolve().parent.parent / "build" / "web"
 
 #: Paths this module answers; everything else is the API's.
 APP_PREFIXES = ("/console/", "/assets/")
-#: The public app's files at the origin's root (its page, and what a browser asks of the root).
-ROOT_FILES = {"/": "index.html", "/index.html": "index.html"}
+#: The public app's files at the origin's root (its page, service worker, manifest and icons).
+ROOT_FILES = {"/": "index.html", **{f"/{name}": name for name in web_policy.PUBLIC_ROOT_FILES}}
+#: The service worker's own headers: revalidated on every check, so an update is found at once.
+SERVICE_WORKER_HEADERS = {"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"}
 
 #: The pages' headers, declared once for local mode and CloudFront (haven.web_policy).
 CSP = web_policy.csp()
@@ -48,6 +50,7 @@ _TYPES = {
     ".png": "image/png",
     ".woff2": "font/woff2",
     ".map": "application/json",
+    ".webmanifest": "application/manifest+json",
 }
 
 _LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
@@ -95,13 +98,15 @@ class StaticSite:
     development_sign_in: bool = True
     #: Sign-in through an OAuth 2.0 server instead (turns the development sign-in off).
     hosted: HostedSignIn | None = None
+    #: Where the public app's photos are posted (the presigned POSTs' origin: local S3).
+    upload_origins: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.hosted is not None:
             self.development_sign_in = False
         # The token exchange is a fetch from the page: the server's origin joins connect-src.
         connect = (self.hosted.domain,) if self.hosted is not None else ()
-        self._headers = web_policy.security_headers(connect=connect)
+        self._headers = web_policy.security_headers(connect=(*connect, *self.upload_origins))
 
     def config(self) -> dict[str, str]:
         """The console's runtime configuration (``/console/config.json``), as CDK writes it in AWS."""
@@ -128,7 +133,10 @@ class StaticSite:
         if path == "/console/config.json":
             return 200, dict(_NO_STORE_JSON), _json(self.config())
         if path in ROOT_FILES:
-            return self._file(ROOT_FILES[path])
+            status, reply_headers, raw = self._file(ROOT_FILES[path])
+            if path == "/sw.js" and status == 200:
+                reply_headers.update(SERVICE_WORKER_HEADERS)
+            return status, reply_headers, raw
         relative = "console/index.html" if path == "/console/" else path.lstrip("/")
         return self._file(relative)
 

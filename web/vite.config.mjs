@@ -4,12 +4,16 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
+import { publicAppPwa } from "./pwa/plugin.mjs";
+
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
 export default defineConfig({
   root: here("."),
   base: "/",
   publicDir: false,
+  // The public app installable and offline-first: manifest, icons and service worker (web/pwa/).
+  plugins: [publicAppPwa({ entry: "public" })],
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   build: {
     outDir: here("../build/web"),

@@ -36,11 +36,16 @@ from infra.stage import StageConfig
 
 #: Paths CloudFront sends to API Gateway; everything else is a file of the bucket.
 API_PATHS = ("/v1/*", "/health")
-#: The console's page, for every path under /console/ that is not a file (no dot in its last part).
+#: The public app's page at the root; the console's page for every path under /console/ that
+#: is not a file (no dot in its last part).
 CONSOLE_FALLBACK = """function handler(event) {
   var request = event.request;
   var uri = request.uri;
-  if (uri === "/" || uri === "/console") {
+  if (uri === "/") {
+    request.uri = "/index.html";
+    return request;
+  }
+  if (uri === "/console") {
     return { statusCode: 308, statusDescription: "Permanent Redirect",
              headers: { location: { value: "/console/" } } };
   }
@@ -50,6 +55,9 @@ CONSOLE_FALLBACK = """function handler(event) {
   return request;
 }
 """
+#: The public app's files at the bucket's root, revalidated on every visit (a new service
+#: worker is found at once).
+PUBLIC_ROOT_FILES = web_policy.PUBLIC_ROOT_FILES
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 #: Amazon Location's map style (Esri's vector navigation basemap).
@@ -103,7 +111,11 @@ class Web(Construct):
         domain_prefix = f"{stage.prefix}-{Aws.ACCOUNT_ID}"
         auth_origin = f"https://{domain_prefix}.auth.{region}.amazoncognito.com"
 
-        headers = web_policy.security_headers(connect=(auth_origin, maps_origin), images=(maps_origin,))
+        # The public app posts report photos to S3 with the presigned POSTs the API answers.
+        upload_origins = (f"https://*.s3.{region}.{Aws.URL_SUFFIX}", f"https://*.s3.{Aws.URL_SUFFIX}")
+        headers = web_policy.security_headers(
+            connect=(auth_origin, maps_origin, *upload_origins), images=(maps_origin,)
+        )
         self.headers_policy = cloudfront.ResponseHeadersPolicy(
             self,
             "Headers",
@@ -141,7 +153,7 @@ class Web(Construct):
             "ConsoleFallback",
             code=cloudfront.FunctionCode.from_inline(CONSOLE_FALLBACK),
             runtime=cloudfront.FunctionRuntime.JS_2_0,
-            comment="The console's page for its deep links; / and /console to /console/",
+            comment="The public app's page at /; the console's page for its deep links",
         )
         # The API by its execute-api name and stage path, not its stage URL: the distribution
         # then waits for the REST API only, and the functions may name the console's client,
@@ -165,6 +177,7 @@ class Web(Construct):
             self,
             "Distribution",
             comment=f"Haven {stage.name}: the web apps and the API on one origin",
+            default_root_object="index.html",
             default_behavior=cloudfront.BehaviorOptions(
                 origin=origins.S3BucketOrigin.with_origin_access_control(self.bucket),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -184,6 +197,7 @@ class Web(Construct):
         )
         self.origin = f"https://{self.distribution.distribution_domain_name}"
         self.console_url = f"{self.origin}/console/"
+        self.public_url = f"{self.origin}/"
 
         identity.add_console(callback_url=self.console_url, domain_prefix=domain_prefix)
         self.tile_style_url = tile_style_url or self._location_map(stage)
@@ -261,6 +275,23 @@ class Web(Construct):
                 prune=False,
             )
             pages = [s3deploy.Source.asset(str(web_root / "console")), config]
+            # The public app at the root: its page, service worker, manifest and icons only
+            # (never pruning: console/ and assets/ live beside them).
+            s3deploy.BucketDeployment(
+                self,
+                "PublicApp",
+                destination_bucket=self.bucket,
+                sources=[
+                    s3deploy.Source.asset(
+                        str(web_root),
+                        exclude=["*", *(f"!{name}" for name in PUBLIC_ROOT_FILES)],
+                    )
+                ],
+                cache_control=[s3deploy.CacheControl.from_string(REVALIDATE)],
+                prune=False,
+                distribution=self.distribution,
+                distribution_paths=["/", *(f"/{name}" for name in PUBLIC_ROOT_FILES)],
+            )
         else:
             Annotations.of(self).add_warning_v2(
                 "haven:web-not-built",

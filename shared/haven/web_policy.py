@@ -17,20 +17,36 @@ CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
     "img-src": ("'self'", "data:", "blob:"),
     "font-src": ("'self'",),
     "connect-src": ("'self'",),
-    # MapLibre GL starts its workers from its own code, as blob: URLs.
+    # MapLibre GL starts its workers from its own code, as blob: URLs; the public app's service
+    # worker is /sw.js of the origin.
     "worker-src": ("'self'", "blob:"),
+    # The public app's web app manifest (/manifest.webmanifest).
+    "manifest-src": ("'self'",),
     "object-src": ("'none'",),
     "base-uri": ("'none'",),
     "form-action": ("'self'",),
     "frame-ancestors": ("'none'",),
 }
 
+#: The public app's files at the origin's root, beside its page: its service worker (scope ``/``,
+#: so it must live at the root), web app manifest and icons (web/pwa/plugin.mjs writes them).
+#: Served by the local gateway and deployed to the bucket's root by CDK, revalidated every visit.
+PUBLIC_ROOT_FILES: tuple[str, ...] = (
+    "index.html",
+    "sw.js",
+    "manifest.webmanifest",
+    "icon.svg",
+    "icon-192.png",
+    "icon-512.png",
+)
+
 #: Headers beside the CSP on every page (HSTS is added where the origin is HTTPS).
 REFERRER_POLICY = "no-referrer"
 FRAME_OPTIONS = "DENY"
 CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
+#: The public app's report page asks for the phone's location (the origin's pages only).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(self), payment=()"
 #: Two years, subdomains included (what HSTS preload lists ask for).
 HSTS_MAX_AGE_SECONDS = 63_072_000
 

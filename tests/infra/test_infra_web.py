@@ -114,6 +114,9 @@ def test_every_answer_carries_the_local_pages_headers_and_hsts(
     added = directives["connect-src"][1:]
     assert any(".auth." in o and "amazoncognito.com" in o for o in added), "the token endpoint"
     assert any(o.startswith("https://maps.geo.") for o in added), "the map's tiles"
+    assert any(o.startswith("https://*.s3.") for o in added), "the photos' presigned POSTs"
+    assert directives["manifest-src"] == ["'self'"]
+    assert directives["worker-src"][0] == "'self'"
     assert security["StrictTransportSecurity"] == {
         "AccessControlMaxAgeSec": web_policy.HSTS_MAX_AGE_SECONDS,
         "IncludeSubdomains": True,
@@ -135,7 +138,9 @@ def test_every_answer_carries_the_local_pages_headers_and_hsts(
         ("/console/config.json", "/console/config.json"),
         ("/assets/console-abc123.js", "/assets/console-abc123.js"),
         ("/console", "redirect /console/"),
-        ("/", "redirect /console/"),
+        ("/", "/index.html"),
+        ("/sw.js", "/sw.js"),
+        ("/manifest.webmanifest", "/manifest.webmanifest"),
     ],
 )
 def test_the_console_fallback_sends_deep_links_to_its_page_and_files_as_they_are(
@@ -148,6 +153,10 @@ def test_the_console_fallback_sends_deep_links_to_its_page_and_files_as_they_are
     )
     result = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True, timeout=30)
     assert result.stdout.strip() == expected
+
+
+def test_the_public_app_is_the_root_of_the_distribution(distribution: dict[str, Any]) -> None:
+    assert distribution["DefaultRootObject"] == "index.html"
 
 
 def test_the_function_runs_on_every_viewer_request_for_files(
@@ -232,7 +241,8 @@ def test_a_tile_style_url_replaces_the_location_map(synthesized: Synthesized) ->
         ]
     )
     assert "connect-src 'self' https://" in csp
-    assert " https://tiles.example.org;" in csp.split("connect-src", 1)[1]
+    connect = csp.split("connect-src", 1)[1].split(";", 1)[0].split()
+    assert "https://tiles.example.org" in connect
 
 
 def test_a_tile_style_url_must_be_https(synthesized: Synthesized) -> None:

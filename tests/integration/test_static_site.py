@@ -25,6 +25,8 @@ def site(aws: None, tmp_path: Path) -> Iterator[str]:
     (tmp_path / "assets" / "console-abc123.js").write_text("export {};")
     (tmp_path / "secret.txt").write_text("outside the assets")
     (tmp_path / "index.html").write_text("<!doctype html><title>public</title>")
+    (tmp_path / "sw.js").write_text("self.addEventListener('fetch', () => {});")
+    (tmp_path / "manifest.webmanifest").write_text('{"name": "Haven"}')
     app = _test_app([])
     gateway = LocalGateway(app, list(app.routes), port=0, static=StaticSite(tmp_path))
     gateway.start()
@@ -71,6 +73,23 @@ def test_public_app_is_served_at_the_root_and_no_other_root_file_is(site: str) -
         response = _raw_get(site, path)
         assert b"outside the assets" not in response.read(), path
     assert requests.post(site + "/", json={}, timeout=5).status_code == 405
+
+
+def test_the_service_worker_and_manifest_are_served_at_the_root_revalidated(site: str) -> None:
+    worker = requests.get(site + "/sw.js", timeout=5)
+    assert worker.status_code == 200
+    assert worker.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert worker.headers["Service-Worker-Allowed"] == "/"
+    assert worker.headers["Cache-Control"] == "no-cache"
+    manifest = requests.get(site + "/manifest.webmanifest", timeout=5)
+    assert manifest.status_code == 200
+    assert manifest.headers["Content-Type"] == "application/manifest+json"
+    assert "Service-Worker-Allowed" not in manifest.headers
+    csp = manifest.headers["Content-Security-Policy"]
+    assert "worker-src 'self'" in csp
+    assert "manifest-src 'self'" in csp
+    # An icon the build did not write is not found (and not the API's either).
+    assert requests.get(site + "/icon-192.png", timeout=5).status_code == 404
 
 
 def test_assets_are_immutable_files_and_nothing_outside_them_is_served(site: str) -> None:

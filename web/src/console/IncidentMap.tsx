@@ -2,11 +2,12 @@
 // with the app (Natural Earth countries from world-atlas), so it works with no internet; or, when
 // config.json names one (AWS: Amazon Location's style URL), over that style's tiles (ADR 0030).
 import type { FeatureCollection, Point } from "geojson";
-import type { GeoJSONSource, Map as MapLibreMap, StyleSpecification } from "maplibre-gl";
+import type { GeoJSONSource, Map as MapLibreMap } from "maplibre-gl";
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import type { Incident } from "../api/client";
 import { t } from "../i18n";
+import { bundledBasemap } from "../map/basemap";
 import { loadConfig } from "./devSignIn";
 import { navigate } from "./router";
 import { SEVERITY_COLOURS, UNKNOWN_COLOUR } from "./vocabulary";
@@ -24,25 +25,6 @@ function asGeoJson(incidents: Incident[]): FeatureCollection<Point> {
         report_count: incident.report_count,
       },
     })),
-  };
-}
-
-/** The bundled offline basemap (Natural Earth countries), with no tile server. */
-async function bundledBasemap(): Promise<StyleSpecification> {
-  const [{ feature }, atlasUrl] = await Promise.all([
-    import("topojson-client"),
-    import("world-atlas/countries-110m.json?url").then((m: { default: string }) => m.default),
-  ]);
-  const topology = await (await fetch(atlasUrl)).json();
-  const countries = feature(topology, topology.objects.countries);
-  return {
-    version: 8,
-    sources: { countries: { type: "geojson", data: countries } },
-    layers: [
-      { id: "sea", type: "background", paint: { "background-color": "#cfe3ef" } },
-      { id: "land", type: "fill", source: "countries", paint: { "fill-color": "#f4f1ea" } },
-      { id: "borders", type: "line", source: "countries", paint: { "line-color": "#9a9486", "line-width": 0.6 } },
-    ],
   };
 }
 

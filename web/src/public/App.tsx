@@ -1,6 +1,7 @@
 import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 
+import { OutboxStatus } from "./offline/OutboxStatus";
 import { LANGUAGES, type Language, language, onLanguageChange, setLanguage, t } from "./i18n";
 import { type PageDeclaration, type PageProps, groups, pages } from "./pages";
 import { href, useRoute } from "./router";
@@ -32,6 +33,8 @@ export function App() {
         <LanguagePicker />
       </header>
       <main id="main" tabIndex={-1}>
+        {/* What waits to be sent: on every page but the report's, which shows it in its place. */}
+        {route.page === "report" ? null : <OutboxStatus />}
         {route.page === "home" ? (
           <Home />
         ) : declaration ? (
