@@ -14,6 +14,7 @@ import socket
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from local import environment
@@ -95,7 +96,11 @@ class LocalPlatform:
             api.handler,
             list(api.app.routes),
             port=self.api_port,
-            static=StaticSite(hosted=HostedSignIn.from_environment(os.environ)),
+            static=StaticSite(
+                hosted=HostedSignIn.from_environment(os.environ),
+                # Another build of the apps (the web bench serves a before and an after side by side).
+                **({"root": Path(os.environ["HAVEN_WEB_ROOT"])} if os.environ.get("HAVEN_WEB_ROOT") else {}),
+            ),
         )
 
         sqs = client("sqs")
