@@ -216,6 +216,16 @@ class AlertList(Out):
     items: list[Alert]
 
 
+class OpsAlert(Alert):
+    deliveries: dict[str, int] = Field(
+        description="the current message's deliveries by state (sending, delivered, failed)"
+    )
+
+
+class OpsAlertPage(Page):
+    items: list[OpsAlert]
+
+
 class SubscriptionPending(Out):
     model_config = ConfigDict(
         json_schema_extra={
