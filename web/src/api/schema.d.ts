@@ -886,6 +886,13 @@ export interface components {
              */
             note?: string | null;
         };
+        /** ActionDetails */
+        ActionDetails: {
+            /** Required */
+            required: string[];
+            /** Optional */
+            optional: string[];
+        };
         /**
          * Alert
          * @description An alert thread and the summary of its current CAP message.
@@ -1139,6 +1146,13 @@ export interface components {
             missing: components["schemas"]["FieldGap"][];
             /** Allowed Actions */
             allowed_actions: string[];
+            /**
+             * Action Details
+             * @description For each allowed action, the details its transition must and may carry
+             */
+            action_details: {
+                [key: string]: components["schemas"]["ActionDetails"];
+            };
             /** History */
             history: components["schemas"]["HistoryEntry"][];
         };
@@ -3287,6 +3301,11 @@ export interface components {
             version: number;
             /** Status */
             status: string;
+            /**
+             * Allowed Statuses
+             * @description What the partner may acknowledge next
+             */
+            allowed_statuses: string[];
             delivery: components["schemas"]["ReferralDelivery"];
             /** Created At */
             created_at: string;

@@ -4,7 +4,7 @@ import { type Failure, type Schemas, api, call, fieldErrors } from "../api/clien
 import { formatTime, t } from "../i18n";
 import { FailurePanel } from "./Failure";
 import { TextField } from "./TextField";
-import { NEXT_ACK, REFERRAL_STATUSES, type AckStatus, type ReferralStatus, label, listOf } from "./partnerVocabulary";
+import { REFERRAL_STATUSES, type AckStatus, type ReferralStatus, label, listOf } from "./partnerVocabulary";
 
 type Referral = Schemas["Referral"];
 type AckIn = Schemas["AckIn"];
@@ -279,7 +279,9 @@ export function ReferralDetail(props: { id: string }) {
 function Acknowledge(props: { referral: Referral; onSaved: (referral: Referral) => void }) {
   const { referral, onSaved } = props;
   const current = isStatus(referral.status) ? referral.status : "referred";
-  const [allowed, setAllowed] = useState<readonly AckStatus[]>(NEXT_ACK[current]);
+  // What may follow the referral's state, as the API's view of it says (its rule table).
+  const offered = referral.allowed_statuses as AckStatus[];
+  const [allowed, setAllowed] = useState<readonly AckStatus[]>(offered);
   const [status, setStatus] = useState<AckStatus | "">(allowed[0] ?? "");
   const [reason, setReason] = useState("");
   const [substantiated, setSubstantiated] = useState<"" | "yes" | "no">("");
@@ -291,10 +293,9 @@ function Acknowledge(props: { referral: Referral; onSaved: (referral: Referral) 
 
   // A new state of the referral: offer what may follow it.
   useEffect(() => {
-    const next = NEXT_ACK[current];
-    setAllowed(next);
-    setStatus((chosen) => (chosen && next.includes(chosen) ? chosen : (next[0] ?? "")));
-  }, [current]);
+    setAllowed(offered);
+    setStatus((chosen) => (chosen && offered.includes(chosen) ? chosen : (offered[0] ?? "")));
+  }, [current, offered.join()]);
 
   if (allowed.length === 0)
     return (
