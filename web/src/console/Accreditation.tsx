@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { type Failure, type Schemas, api, call, fieldErrors } from "../api/client";
 import { type MessageKey, formatTime, t } from "../i18n";
 import { FailurePanel } from "./Failure";
+import { MoreButton, usePaged } from "./paged";
 import { TextField } from "./TextField";
 
 type Application = Schemas["Application"];
@@ -53,33 +54,18 @@ const actionLabel = (action: string) => t(`audit.action.${action}` as MessageKey
 export function Applications() {
   const heading = useRef<HTMLHeadingElement>(null);
   const [state, setState] = useState<AppState>("submitted");
-  const [items, setItems] = useState<Summary[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = async (after: string | null) => {
-    setBusy(true);
-    setFailure(null);
-    const outcome = await call(() =>
-      api.GET("/v1/accreditation/applications", {
-        params: { query: { state, limit: 50, ...(after ? { cursor: after } : {}) } },
-      }),
-    );
-    setBusy(false);
-    if (!outcome.ok) {
-      setFailure(outcome.failure);
-      return;
-    }
-    setItems((current) => (after && current ? [...current, ...outcome.data.items] : outcome.data.items));
-    setCursor(outcome.data.cursor);
-  };
+  const paged = usePaged<Summary>(
+    (after) =>
+      call(() =>
+        api.GET("/v1/accreditation/applications", {
+          params: { query: { state, limit: 50, ...(after ? { cursor: after } : {}) } },
+        }),
+      ),
+    [state],
+  );
+  const { items, failure } = paged;
 
   useEffect(() => heading.current?.focus(), []);
-  useEffect(() => {
-    setItems(null);
-    void load(null);
-  }, [state]);
 
   return (
     <section aria-labelledby="applications-title">
@@ -96,7 +82,7 @@ export function Applications() {
           ))}
         </select>
       </div>
-      {failure ? <FailurePanel what={t("audit.applications.load_failed")} failure={failure} onRetry={() => void load(null)} /> : null}
+      {failure ? <FailurePanel what={t("audit.applications.load_failed")} failure={failure} onRetry={paged.more} /> : null}
       {items === null && !failure ? <p role="status">{t("audit.applications.loading")}</p> : null}
       {items && items.length === 0 ? <p>{t("audit.applications.empty", { state: stateLabel(state) })}</p> : null}
       {items && items.length > 0 ? (
@@ -124,11 +110,7 @@ export function Applications() {
           </tbody>
         </table>
       ) : null}
-      {cursor ? (
-        <button type="button" disabled={busy} onClick={() => void load(cursor)}>
-          {t("action.more")}
-        </button>
-      ) : null}
+      <MoreButton paged={paged} />
     </section>
   );
 }

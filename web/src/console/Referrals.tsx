@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { type Failure, type Schemas, api, call, fieldErrors } from "../api/client";
 import { formatTime, t } from "../i18n";
 import { FailurePanel } from "./Failure";
+import { MoreButton, usePaged } from "./paged";
 import { TextField } from "./TextField";
 import { REFERRAL_STATUSES, type AckStatus, type ReferralStatus, label, listOf } from "./partnerVocabulary";
 
@@ -36,35 +37,25 @@ export function Referrals() {
   const heading = useRef<HTMLHeadingElement>(null);
   const [status, setStatus] = useState<ReferralStatus | "">("");
   const [since, setSince] = useState("");
-  const [items, setItems] = useState<Referral[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = async (after: string | null) => {
-    setBusy(true);
-    setFailure(null);
-    const query = {
-      limit: 25,
-      ...(status ? { status } : {}),
-      ...(since ? { since: `${since}T00:00:00Z` } : {}),
-      ...(after ? { cursor: after } : {}),
-    };
-    const outcome = await call(() => api.GET("/v1/partner/referrals", { params: { query } }));
-    setBusy(false);
-    if (!outcome.ok) {
-      setFailure(outcome.failure);
-      return;
-    }
-    setItems((current) => (after && current ? [...current, ...outcome.data.items] : outcome.data.items));
-    setCursor(outcome.data.cursor);
-  };
+  const paged = usePaged<Referral>(
+    (after) =>
+      call(() =>
+        api.GET("/v1/partner/referrals", {
+          params: {
+            query: {
+              limit: 25,
+              ...(status ? { status } : {}),
+              ...(since ? { since: `${since}T00:00:00Z` } : {}),
+              ...(after ? { cursor: after } : {}),
+            },
+          },
+        }),
+      ),
+    [status, since],
+  );
+  const { items, failure } = paged;
 
   useEffect(() => heading.current?.focus(), []);
-  useEffect(() => {
-    setItems(null);
-    void load(null);
-  }, [status, since]);
 
   const errors = fieldErrors(failure);
   return (
@@ -109,7 +100,7 @@ export function Referrals() {
         </div>
       </form>
       {failure && !errors.since ? (
-        <FailurePanel what={t("referrals.load_failed")} failure={failure} onRetry={() => void load(null)} />
+        <FailurePanel what={t("referrals.load_failed")} failure={failure} onRetry={paged.more} />
       ) : null}
       {items === null && !failure ? <p role="status">{t("referrals.loading")}</p> : null}
       {items && items.length === 0 ? <p>{status || since ? t("referrals.empty_filtered") : t("referrals.empty")}</p> : null}
@@ -149,11 +140,7 @@ export function Referrals() {
           </tbody>
         </table>
       ) : null}
-      {cursor ? (
-        <button type="button" disabled={busy} onClick={() => void load(cursor)}>
-          {t("action.more")}
-        </button>
-      ) : null}
+      <MoreButton paged={paged} />
     </section>
   );
 }
