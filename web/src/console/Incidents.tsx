@@ -289,7 +289,7 @@ function IncidentList(props: { incidents: Incident[] }) {
   };
   if (incidents.length === 0) {
     return (
-      <div class="incident-list empty">
+      <div class="incident-list empty" data-incident-count={0}>
         <h2>{t("incidents.list")}</h2>
         <p>{t("incidents.empty")}</p>
       </div>
