@@ -153,15 +153,22 @@ _FRAME_RECORDER = """() => {
 _DRAWN = "() => Number(document.querySelector('[data-drawn-incidents]')?.dataset.drawnIncidents ?? 0) > 0"
 
 
-def _measure(url: str, count: int, runs: int) -> dict[str, Any]:
-    from playwright.sync_api import expect, sync_playwright
+#: The list holds every incident read once its count says so (it shows 100 rows at a time).
+_LISTED = "n => document.querySelector('[data-incident-count]')?.dataset.incidentCount === String(n)"
 
-    results: dict[str, Any] = {"bare_s": [], "render_s": [], "list_s": []}
+
+def _measure(urls: dict[str, str], count: int, runs: int) -> dict[str, dict[str, Any]]:
+    """Each build (by name, at its URL) measured ``runs`` times, the builds taking turns in each
+    round so that a busy moment of the machine falls on both alike."""
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, dict[str, Any]] = {name: {"bare_s": [], "render_s": [], "list_s": []} for name in urls}
     with sync_playwright() as playwright, tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profiles:
+        made = iter(range(1_000_000))
 
-        def fresh(n: int) -> Any:
+        def fresh() -> Any:
             context = playwright.chromium.launch_persistent_context(
-                str(Path(profiles) / str(n)),
+                str(Path(profiles) / str(next(made))),
                 executable_path=str(CHROMIUM),
                 args=CHROMIUM_ARGS,
                 headless=True,
@@ -172,37 +179,8 @@ def _measure(url: str, count: int, runs: int) -> dict[str, Any]:
             return context
 
         for run in range(runs):  # side by side: a bare page, then the map, each on a cold cache
-            context = fresh(2 * run)
-            page = context.new_page()
-            started = time.perf_counter()
-            page.goto(url + "/health", wait_until="load")
-            results["bare_s"].append(time.perf_counter() - started)
-            if run == runs - 1:  # the machine's own frame gaps, under the same mouse
-                bare_box = {"x": 0.0, "y": 0.0, "width": 1280.0, "height": 800.0}
-                results |= {f"bare_{k}": v for k, v in _pan(page, bare_box).items()}
-            context.close()
-
-            context = fresh(2 * run + 1)
-            page = context.new_page()
-            downloads = Downloads(url)
-            page.on("response", downloads.record)
-            page.goto(url + "/console/#/sign-in")
-            page.get_by_label("Role").select_option("responder")
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("button", name="Sign out").wait_for()
-            shell_js = downloads.shipped(".js")
-            started = time.perf_counter()
-            page.get_by_role("navigation").get_by_role("link", name="Incidents").click()
-            page.wait_for_function(_DRAWN, polling="raf")
-            results["render_s"].append(time.perf_counter() - started)
-            expect(page.locator("tbody tr")).to_have_count(count, timeout=60_000)
-            results["list_s"].append(time.perf_counter() - started)
-            results["shell_js"] = shell_js
-            results["map_page"] = downloads.shipped()
-            results["maplibre_loaded"] = any("maplibre" in p for p, _, _ in downloads.files)
-            if run == runs - 1:
-                results |= _pan(page, page.get_by_role("region", name="Incident map").bounding_box())
-            context.close()
+            for name, url in urls.items():
+                _measure_once(fresh, url, count, results[name], last=run == runs - 1, pan_every=len(urls) > 1)
     return results
 
 
@@ -225,6 +203,52 @@ def public_report_js(url: str) -> int:
             return downloads.shipped(".js")
         finally:
             context.close()
+
+
+def _measure_once(
+    fresh: Any, url: str, count: int, results: dict[str, Any], *, last: bool, pan_every: bool
+) -> None:
+    context = fresh()
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(url + "/health", wait_until="load")
+    results["bare_s"].append(time.perf_counter() - started)
+    if last or pan_every:  # the machine's own frame gaps, under the same mouse
+        bare_box = {"x": 0.0, "y": 0.0, "width": 1280.0, "height": 800.0}
+        _keep(results, "bare_", _pan(page, bare_box))
+    context.close()
+
+    context = fresh()
+    page = context.new_page()
+    downloads = Downloads(url)
+    page.on("response", downloads.record)
+    page.goto(url + "/console/#/sign-in")
+    page.get_by_label("Role").select_option("responder")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
+    shell_js = downloads.shipped(".js")
+    started = time.perf_counter()
+    page.get_by_role("navigation").get_by_role("link", name="Incidents").click()
+    page.wait_for_function(_DRAWN, polling="raf")
+    results["render_s"].append(time.perf_counter() - started)
+    # A build from before the list's pages listed every row; this one says its count.
+    listed = f"n => ({_LISTED})(n) || document.querySelectorAll('tbody tr').length === n"
+    page.wait_for_function(listed, arg=count)
+    results["list_s"].append(time.perf_counter() - started)
+    results["shell_js"] = shell_js
+    results["map_page"] = downloads.shipped()
+    results["maplibre_loaded"] = any("maplibre" in p for p, _, _ in downloads.files)
+    if last or pan_every:
+        _keep(results, "", _pan(page, page.get_by_role("region", name="Incident map").bounding_box()))
+    context.close()
+
+
+def _keep(results: dict[str, Any], prefix: str, panned: dict[str, Any]) -> None:
+    """The pan's measures, the median over the rounds that panned (each round's in ``..._each``)."""
+    for key, value in panned.items():
+        each = results.setdefault(f"{prefix}{key}_each", [])
+        each.append(value)
+        results[f"{prefix}{key}"] = statistics.median(each)
 
 
 def _pan(page: Any, box: dict[str, float]) -> dict[str, Any]:
@@ -253,9 +277,11 @@ def _pan(page: Any, box: dict[str, float]) -> dict[str, Any]:
     }
 
 
-def web_budgets(count: int, runs: int = 3, *, timed: bool = True) -> bool:
+def web_budgets(count: int, runs: int = 3, *, timed: bool = True, before: Path | None = None) -> bool:
     """Print the web section; whether every budget held (``timed=False``: sizes only, as the
-    suite's smoke run does, where a shared machine's wall clock is noise)."""
+    suite's smoke run does, where a shared machine's wall clock is noise). ``before``: another
+    build of the apps (``vite build --outDir DIR``, say of an earlier commit), served by a second
+    platform with the same incidents and measured in the same rounds, shown beside this one."""
     from bench.__main__ import _table
     from tests.browser.conftest import _build_web_apps
     from tests.e2e.conftest import start_platform
@@ -267,13 +293,21 @@ def web_budgets(count: int, runs: int = 3, *, timed: bool = True) -> bool:
     state = Path(os.environ.get("HAVEN_STATE_DIR", REPO / "build" / "bench-state")) / "web"
     shutil.rmtree(state, ignore_errors=True)
     state.mkdir(parents=True)
-    platform = start_platform(state)
+    platforms = {"now": start_platform(state)}
+    if before is not None:
+        (state / "before").mkdir()
+        platforms["before"] = start_platform(state / "before", extra_env={"HAVEN_WEB_ROOT": str(before)})
     try:
-        _seed_into(platform, count)
-        measured = _measure(platform.url, count, runs)
-        report_js = public_report_js(platform.url)
+        for running in platforms.values():
+            _seed_into(running, count)  # the same incidents (seeded) on both
+        all_measured = _measure({name: running.url for name, running in platforms.items()}, count, runs)
+        report_js = public_report_js(platforms["now"].url)
     finally:
-        platform.stop()
+        for running in platforms.values():
+            running.stop()
+    if before is not None:
+        _print_side_by_side(all_measured, count, runs)
+    measured = all_measured["now"]
     bare, render = statistics.median(measured["bare_s"]), statistics.median(measured["render_s"])
     checks = [
         ("public app report page JS, gzip", f"{report_js / 1024:.1f} KB", "100 KB",
@@ -286,7 +320,7 @@ def web_budgets(count: int, runs: int = 3, *, timed: bool = True) -> bool:
         (f"map drawn with {count:,} incidents, cold (median of {runs})", f"{render * 1000:.0f} ms", "2000 ms",
          render <= FIRST_RENDER_BUDGET_S, timed),
         ("ratio map / bare page", f"{render / bare:.1f}", "", True, False),
-        (f"all {count:,} rows listed (the list reads pages of 100)",
+        (f"all {count:,} incidents in the list (read in pages of 100)",
          f"{statistics.median(measured['list_s']) * 1000:.0f} ms", "", True, False),
         (f"worst frame panning {PAN_SECONDS:.0f} s ({measured['frames']} frames)",
          f"{measured['worst_frame_ms']:.0f} ms", "100 ms",
@@ -317,8 +351,44 @@ def web_budgets(count: int, runs: int = 3, *, timed: bool = True) -> bool:
     return all(held for _, _, budget, held, enforced in checks if budget and enforced)
 
 
+def _print_side_by_side(measured: dict[str, dict[str, Any]], count: int, runs: int) -> None:
+    from bench.__main__ import _table
+
+    def row(what: str, key: str, scale: float = 1000.0, unit: str = "ms") -> list[str]:
+        def one(m: dict[str, Any]) -> str:
+            value = m[key]
+            if isinstance(value, list):
+                each = ", ".join(f"{v * scale:.0f}" for v in value)
+                return f"{statistics.median(value) * scale:.0f} {unit} ({each})"
+            return f"{value / 1024:.1f} KB" if unit == "KB" else f"{value * scale:.0f} {unit}"
+
+        return [what, one(measured["before"]), one(measured["now"])]
+
+    _table(
+        f"Web budgets side by side: {count:,} incidents, cold cache, {runs} rounds in turn: median (each)",
+        ["measure", "before", "now"],
+        [
+            row("map drawn", "render_s"),
+            row("all incidents in the list", "list_s"),
+            row("bare page /health", "bare_s"),
+            row("worst frame panning", "worst_frame_ms_each", 1.0),
+            row("95th percentile frame", "p95_frame_ms_each", 1.0),
+            row("frames over 100 ms", "slow_frames_each", 1.0, ""),
+            row("frames drawn in 7 s", "frames_each", 1.0, ""),
+            row("bare page: worst frame, same gestures", "bare_worst_frame_ms_each", 1.0),
+            row("map page in total, gzip", "map_page", unit="KB"),
+        ],
+    )
+
+
 if __name__ == "__main__":
     os.environ.setdefault("HAVEN_STATE_DIR", str(REPO / "build" / "bench-state"))
-    ok = web_budgets(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    before_dir = next((Path(a.split("=", 1)[1]) for a in sys.argv[1:] if a.startswith("--before=")), None)
+    ok = web_budgets(
+        int(args[0]) if args else 1000,
+        int(args[1]) if len(args) > 1 else 3,
+        before=before_dir,
+    )
     print(json.dumps({"web_budgets": "held" if ok else "broken"}))
     sys.exit(0 if ok else 1)

@@ -14,6 +14,7 @@ import socket
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from local import environment
@@ -96,7 +97,10 @@ class LocalPlatform:
             list(api.app.routes),
             port=self.api_port,
             static=StaticSite(
-                hosted=HostedSignIn.from_environment(os.environ), upload_origins=(self.aws_endpoint,)
+                hosted=HostedSignIn.from_environment(os.environ),
+                upload_origins=(self.aws_endpoint,),
+                # Another build of the apps (the web bench serves a before and an after side by side).
+                **({"root": Path(os.environ["HAVEN_WEB_ROOT"])} if os.environ.get("HAVEN_WEB_ROOT") else {}),
             ),
         )
 

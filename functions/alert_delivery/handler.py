@@ -16,9 +16,9 @@ from haven.adapters import observability
 from haven.adapters.crypto import AesGcmSealer
 from haven.adapters.dynamo.alerts import DynamoAlerts, DynamoDeliveryLog, DynamoSubscriptions
 from haven.adapters.notifier import notifier
-from haven.adapters.queues import retry_later
+from haven.adapters.queues import redelivered_later
 from haven.adapters.webhook_client import post
-from haven.alerts.fanout import DeliveryFailed, deliver
+from haven.alerts.fanout import deliver
 from haven.config import get_settings
 
 settings = get_settings()
@@ -36,7 +36,9 @@ sealer = AesGcmSealer("subscription-address")
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> None:
     body = json.loads(record.body)
-    try:
+    with redelivered_later(
+        "alert-delivery", record, logger, "delivery failed", message_id=body["message_id"]
+    ):
         sent = deliver(
             body["message_id"],
             body["subscription_id"],
@@ -48,19 +50,6 @@ def record_handler(record: SQSRecord) -> None:
             post_webhook=post,
             public_url=settings.public_url,
         )
-    except DeliveryFailed as failure:
-        attempts = int(record.attributes.approximate_receive_count)
-        delay = retry_later("alert-delivery", record.receipt_handle, attempts, failure.retry_after)
-        logger.warning(
-            "delivery failed",
-            extra={
-                "message_id": body["message_id"],
-                "reason": str(failure),
-                "attempt": attempts,
-                "retry_in": delay,
-            },
-        )
-        raise
     metrics.add_metric(name="AlertsDelivered" if sent else "AlertDeliveriesSkipped", unit="Count", value=1)
 
 

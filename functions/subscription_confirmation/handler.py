@@ -17,9 +17,9 @@ from haven.adapters import observability
 from haven.adapters.crypto import AesGcmSealer
 from haven.adapters.dynamo.alerts import DynamoDeliveryLog, DynamoSubscriptions
 from haven.adapters.notifier import notifier
-from haven.adapters.queues import retry_later
+from haven.adapters.queues import redelivered_later
 from haven.adapters.webhook_client import post
-from haven.alerts.fanout import DeliveryFailed, send_confirmation
+from haven.alerts.fanout import send_confirmation
 from haven.config import get_settings
 
 settings = get_settings()
@@ -36,7 +36,13 @@ sealer = AesGcmSealer("subscription-address")
 @tracer.capture_method
 def record_handler(record: SQSRecord) -> None:
     body = json.loads(record.body)
-    try:
+    with redelivered_later(
+        "subscription-confirmation",
+        record,
+        logger,
+        "confirmation failed",
+        subscription_id=body["subscription_id"],
+    ):
         sent = send_confirmation(
             body["subscription_id"],
             body["sealed_code"],
@@ -47,19 +53,6 @@ def record_handler(record: SQSRecord) -> None:
             post_webhook=post,
             public_url=settings.public_url,
         )
-    except DeliveryFailed as failure:
-        attempts = int(record.attributes.approximate_receive_count)
-        delay = retry_later("subscription-confirmation", record.receipt_handle, attempts, failure.retry_after)
-        logger.warning(
-            "confirmation failed",
-            extra={
-                "subscription_id": body["subscription_id"],
-                "reason": str(failure),
-                "attempt": attempts,
-                "retry_in": delay,
-            },
-        )
-        raise
     metrics.add_metric(name="ConfirmationsSent" if sent else "ConfirmationsSkipped", unit="Count", value=1)
 
 

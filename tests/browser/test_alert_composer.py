@@ -81,7 +81,8 @@ def test_a_responder_draws_an_area_issues_a_multilingual_alert_sees_its_cap_and_
 def _draw_issue_and_cancel(platform: Platform, console: Callable[[], Console], hook: WebhookReceiver) -> None:
     responder = console()
     page = open_composer(responder)
-    expect(page.get_by_text("You have not issued or opened an alert in this session")).to_be_visible()
+    listed_alerts = page.get_by_role("region", name="Every alert, by state")
+    expect(listed_alerts.get_by_label("Show alerts that are")).to_have_value("active")
     expect(page.get_by_text("No shape yet")).to_be_visible()
 
     # The responder draws a polygon: four points on the map, then closes the ring.
@@ -154,10 +155,13 @@ def _draw_issue_and_cancel(platform: Platform, console: Callable[[], Console], h
     expect(delivery.get_by_role("rowheader")).to_have_text("webhook")
     expect(delivery.get_by_role("cell").first).to_have_text("delivered")
     expect(panel.get_by_text("delivered: 1")).to_be_visible()
-    # The composer is empty again for the next alert; this session's list has the one issued.
+    # The composer is empty again for the next alert; the responders' list has the one issued,
+    # first (the newest change), with its deliveries.
     expect(page.get_by_label("Event", exact=True)).to_have_value("")
-    mine = page.get_by_role("region", name="Alerts you issued or opened in this session")
-    expect(mine.get_by_role("rowheader")).to_have_text([event])
+    row = listed_alerts.locator("tbody tr").first
+    expect(row.get_by_role("rowheader")).to_have_text(event)
+    listed_alerts.get_by_role("button", name="Read the list again").click()
+    expect(row.locator("[data-deliveries-summary]")).to_have_text("delivered: 1")
     responder.check("alerts-issued")
 
     # As the public sees it: in the public list, with its texts in both languages.
@@ -176,7 +180,12 @@ def _draw_issue_and_cancel(platform: Platform, console: Callable[[], Console], h
     expect(panel.locator("[data-fact=msg_type]")).to_have_text("Cancel")
     expect(cap).to_contain_text("<msgType>Cancel</msgType>")
     expect(cap).to_contain_text("<references>")
-    expect(mine.get_by_role("cell").first).to_have_text("Cancelled")
+    # The active list no longer has it; the cancelled one does, and can open it again.
+    expect(listed_alerts.locator("tbody tr").filter(has_text=event)).to_have_count(0)
+    listed_alerts.get_by_label("Show alerts that are").select_option("cancelled")
+    cancelled_row = listed_alerts.locator("tbody tr").filter(has_text=event)
+    expect(cancelled_row).to_have_count(1)
+    expect(cancelled_row.locator("[data-deliveries-summary]")).to_be_visible()
     expect(public.locator("li").filter(has_text=event)).to_have_count(0)
     responder.check("alerts-cancelled")
     methods = {(a.method, a.target.split("?")[0].rsplit("/", 1)[-1]) for a in responder.answers}
@@ -392,3 +401,77 @@ def test_two_responders_update_the_same_alert_and_the_second_keeps_what_they_wro
     expect(cap).to_contain_text("évacuez le quartier")
     expect(cap).to_contain_text("<circle>")
     expect(cap).to_contain_text("<responseType>Evacuate</responseType>")
+
+
+def test_an_alert_with_two_areas_its_times_contact_and_web_and_the_refusals_beside_them(
+    console: Callable[[], Console],
+) -> None:
+    responder = console()
+    page = open_composer(responder)
+    event = unique("Storm warning")
+    write_texts(page, event)
+    page.get_by_role("group", name="Text 2 (fr)").get_by_label("Event in this language").fill(
+        "Alerte tempête"
+    )
+    page.get_by_label("Type a polygon").fill("36.8, -1.3\n36.9, -1.3\n36.9, -1.2\n36.8, -1.2")
+    page.get_by_role("button", name="Add the typed polygon").click()
+    expect(page.get_by_label("Polygon 1: positions")).to_be_visible()
+
+    # A second area, with a circle of its own; the first keeps its polygon.
+    page.get_by_role("button", name="Add an area").click()
+    expect(page.get_by_role("heading", name="Area 2 of 2")).to_be_visible()
+    expect(page.get_by_text("No shape yet")).to_be_visible()
+    page.get_by_label("Area description").fill("Coast")
+    page.get_by_label("Centre longitude of a new circle").fill("39.6")
+    page.get_by_label("Centre latitude of a new circle").fill("-4.05")
+    page.get_by_label("Radius of a new circle (km)").fill("3")
+    page.get_by_role("button", name="Add the typed circle").click()
+    expect(page.get_by_role("group", name="Circle 1").get_by_label("Radius (km)")).to_have_value("3")
+    page.get_by_role("button", name="Area 1: River district").click()
+    expect(page.get_by_label("Polygon 1: positions")).to_be_visible()
+    expect(page.get_by_role("group", name="Circle 1")).to_have_count(0)
+    preview = page.locator("pre[data-cap=preview]")
+    expect(preview).to_contain_text("<areaDesc>River district</areaDesc>")
+    expect(preview).to_contain_text("<areaDesc>Coast</areaDesc>")
+    expect(preview).to_contain_text("<circle>-4.05,39.6 3</circle>")
+
+    # Onset after the expiry and a web address that is none: each refusal beside its field,
+    # the contract's first, then the domain's; nothing typed is lost.
+    local = "%Y-%m-%dT%H:%M"  # the datetime-local inputs, in the browser's (this machine's) zone
+    now = datetime.now()
+    page.get_by_label("Effective from (optional)").fill((now + timedelta(minutes=10)).strftime(local))
+    page.get_by_label("Onset (optional)").fill((now + timedelta(hours=7)).strftime(local))
+    contact = "River Authority duty desk, +254 20 000 0000"
+    page.get_by_label("Contact (optional)").fill(contact)
+    web = page.get_by_label("Web page for the public (optional; the alert's own page otherwise)")
+    web.fill("not a web address")
+    page.get_by_role("button", name="Issue the alert").click()
+    expect(web).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#web-error")).to_be_visible()
+    web.fill("https://river.example.org/storm")
+    page.get_by_role("button", name="Issue the alert").click()
+    onset = page.get_by_label("Onset (optional)")
+    expect(onset).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#onset-error")).to_have_text("must be before expires")
+    expect(page.get_by_label("Contact (optional)")).to_have_value(contact)
+    expect(page.get_by_label("Area description")).to_have_value("River district")
+    responder.check("alerts-refused-times")
+    onset.fill((now + timedelta(hours=1)).strftime(local))
+    page.get_by_role("button", name="Issue the alert").click()
+
+    panel = page.get_by_role("region", name=f"Alert: {event}")
+    cap = panel.locator("pre[data-cap=issued]")
+    expect(cap).to_contain_text("<areaDesc>River district</areaDesc>")
+    expect(cap).to_contain_text("<areaDesc>Coast</areaDesc>")
+    expect(cap).to_contain_text("<circle>-4.05,39.6 3</circle>")
+    expect(cap).to_contain_text(f"<contact>{contact}</contact>")
+    expect(cap).to_contain_text("<web>https://river.example.org/storm</web>")
+    expect(cap).to_contain_text("<onset>")
+    expect(cap).to_contain_text("<effective>")
+    responder.check("alerts-two-areas")
+
+    # Updating it brings both areas and the fields back into the composer.
+    panel.get_by_role("button", name="Update this alert in the composer").click()
+    expect(page.get_by_role("button", name="Area 2: Coast")).to_be_visible()
+    expect(page.get_by_label("Contact (optional)")).to_have_value(contact)
+    expect(web).to_have_value("https://river.example.org/storm")

@@ -337,6 +337,13 @@ def test_illegal_action_is_409_with_allowed_actions_and_changes_nothing(client: 
 def test_details_are_checked_per_action(client: Any) -> None:
     application = submitted(client)
     reviewed = act(client, application, "start_review").json_body
+    # The view names what each allowed action needs, as the workflow's rule table states it.
+    view = client.http.get(f"{APPS}/{application['application_id']}", headers=auditor()).json_body
+    assert view["action_details"] == {
+        "defer": {"required": [], "optional": []},
+        "reject": {"required": [], "optional": []},
+        "schedule_audit": {"required": ["audit_date", "auditor"], "optional": []},
+    }
     missing = act(client, reviewed, "schedule_audit", auditor="Auditor One")
     assert missing.status_code == 422
     assert [e["field"] for e in missing.json_body["errors"]] == ["audit_date"]

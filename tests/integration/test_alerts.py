@@ -591,3 +591,84 @@ def test_responder_subscriptions_need_the_role(client: Any) -> None:
         "/v1/ops/subscriptions", headers={"Content-Type": "application/json"}, body=json.dumps(body)
     )
     assert response.status_code == 401
+
+
+def test_responders_list_alerts_by_state_with_deliveries_in_pages(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from functions.alert_delivery import handler as delivery
+    from functions.alert_fanout import handler as fanout
+    from haven import clock
+
+    inside = WebhookReceiver()
+    try:
+        _subscribe(client, inside, 51.51, -0.115)
+        delivered = _issue(client)
+        fanout.handler(
+            _fanout_event(delivered["alert_id"], delivered["current_message_id"]),
+            LambdaContext("alert-fanout"),
+        )
+        _drain("alert-delivery", delivery.handler)
+    finally:
+        inside.close()
+    draft = _issue(client, status="Draft")
+    soon = _issue(client, expires=(datetime.now(UTC) + timedelta(minutes=30)).isoformat())
+    cancelled = _issue(client)
+    body = json.dumps({"expected_version": cancelled["version"]})
+    assert (
+        client.http.post(
+            f"/v1/ops/alerts/{cancelled['alert_id']}/cancel", headers=RESPONDER, body=body
+        ).status_code
+        == 200
+    )
+
+    def listed(state: str, **query: str) -> dict[str, Any]:
+        params = "&".join(f"{k}={v}" for k, v in {"state": state, **query}.items())
+        response = client.http.get(f"/v1/ops/alerts?{params}", headers=RESPONDER)
+        assert response.status_code == 200, response.body
+        return response.json_body  # type: ignore[no-any-return]
+
+    def ids(page: dict[str, Any]) -> list[str]:
+        return [a["alert_id"] for a in page["items"]]
+
+    # Newest change first; drafts listed for responders (never public).
+    assert ids(listed("active")) == [soon["alert_id"], draft["alert_id"], delivered["alert_id"]]
+    assert ids(listed("cancelled")) == [cancelled["alert_id"]]
+    assert listed("cancelled")["items"][0]["state"] == "cancelled"
+    assert ids(listed("expired")) == []
+    by_id = {a["alert_id"]: a for a in listed("active")["items"]}
+    assert by_id[delivered["alert_id"]]["deliveries"] == {"delivered": 1}
+    assert by_id[draft["alert_id"]]["deliveries"] == {}
+
+    # An hour later the short one has expired: listed as such, no longer active.
+    later = datetime.now(UTC) + timedelta(hours=1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert ids(listed("expired")) == [soon["alert_id"]]
+    assert ids(listed("active")) == [draft["alert_id"], delivered["alert_id"]]
+    monkeypatch.undo()
+
+    # Paged with a cursor bound to its query: one alert a page, then the next; another state's
+    # query refuses it.
+    first = listed("active", limit="1")
+    assert ids(first) == [soon["alert_id"]]
+    assert first["cursor"]
+    second = listed("active", limit="1", cursor=first["cursor"])
+    assert ids(second) == [draft["alert_id"]]
+    replayed = client.http.get(f"/v1/ops/alerts?state=cancelled&cursor={first['cursor']}", headers=RESPONDER)
+    assert replayed.status_code == 422
+    assert replayed.json_body["errors"][0]["field"] == "cursor"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("state=gone", "state"), ("limit=51", "limit"), ("extra=1", "extra")]
+)
+def test_the_alert_list_refuses_what_it_does_not_take(client: Any, query: str, field: str) -> None:
+    response = client.http.get(f"/v1/ops/alerts?{query}", headers=RESPONDER)
+    assert response.status_code == 422
+    assert response.json_body["errors"][0]["field"] == field
+
+
+def test_the_alert_list_needs_the_responder_role(client: Any) -> None:
+    auditor = {"Authorization": f"Bearer {tokens.mint('auditor')}"}
+    assert client.http.get("/v1/ops/alerts", headers=auditor).status_code == 403
+    assert client.http.get("/v1/ops/alerts").status_code == 401

@@ -288,6 +288,8 @@ def test_partners_see_only_their_referrals_and_acks_reach_the_tracking_page(clie
     theirs = _auth("partner", partner_id=other["partner_id"])
     [referral] = client.http.get("/v1/partner/referrals?status=referred", headers=mine).json_body["items"]
     rid = referral["referral_id"]
+    # The view says what may follow, in the lifecycle's order, from the one rule the ack obeys.
+    assert referral["allowed_statuses"] == ["received", "accepted", "rejected", "in_progress", "resolved"]
     assert client.http.get("/v1/partner/referrals", headers=theirs).json_body["items"] == []
     assert client.http.get(f"/v1/partner/referrals/{rid}", headers=theirs).status_code == 404
     assert (
@@ -297,6 +299,8 @@ def test_partners_see_only_their_referrals_and_acks_reach_the_tracking_page(clie
 
     assert _post(client, f"/v1/partner/referrals/{rid}/ack", {"status": "received"}, mine).status_code == 200
     assert _post(client, f"/v1/partner/referrals/{rid}/ack", {"status": "resolved"}, mine).status_code == 422
+    received = client.http.get(f"/v1/partner/referrals/{rid}", headers=mine).json_body
+    assert received["allowed_statuses"] == ["accepted", "rejected", "in_progress", "resolved"]
     resolved = _post(
         client,
         f"/v1/partner/referrals/{rid}/ack",
@@ -304,8 +308,10 @@ def test_partners_see_only_their_referrals_and_acks_reach_the_tracking_page(clie
         mine,
     )
     assert resolved.json_body["status"] == "resolved"
+    assert resolved.json_body["allowed_statuses"] == []
     again = _post(client, f"/v1/partner/referrals/{rid}/ack", {"status": "accepted"}, mine)
     assert again.status_code == 409
+    assert again.json_body["allowed_statuses"] == []
     tracked = client.http.get(f"/v1/complaints/track/{filed['tracking_code']}").json_body
     assert tracked["status"] == "resolved"
     assert "An authority has received your complaint." in [m["message"] for m in tracked["messages"]]

@@ -13,7 +13,7 @@ from pydantic import Field, HttpUrl
 
 from chalicelib.areas import AlertArea, SubscriptionArea
 from chalicelib.fields import Integer, Timestamp
-from chalicelib.http import HavenBlueprint, Strict, caller, json_response, parse_body, parse_query
+from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
 from haven import clock
 from haven.adapters.crypto import AesGcmSealer
 from haven.adapters.dynamo.alerts import (
@@ -198,6 +198,29 @@ def cancel(alert_id: str) -> Response:
         alert_id, note=body.note, expected_version=body.expected_version, **_context()
     )
     return json_response(_thread_json(thread))
+
+
+class AlertListQuery(Strict):
+    state: Literal[use_cases.LIST_STATES] = "active"  # type: ignore[valid-type]
+    cursor: str | None = Field(default=None, max_length=2048)
+    limit: Integer = Field(default=20, ge=1, le=50)
+
+
+@bp.route("/v1/ops/alerts", methods=["GET"])
+def list_alerts() -> Response:
+    """Every alert by state (cancelled and expired too), newest change first, each with the
+    delivery counts of its current message: one Query on the state index, one per message."""
+    require(caller(bp.current_request), Role.RESPONDER)
+    query = parse_query(bp.current_request, AlertListQuery)
+    now = clock.now()
+    threads, cursor = paginate(
+        "ops/alerts",
+        {"state": query.state},
+        query.cursor,
+        lambda position: use_cases.list_alerts(query.state, query.limit, position, alerts=_alerts, now=now),
+    )
+    items = [{**_thread_json(t), "deliveries": _deliveries.counts(t.current_message_id)} for t in threads]
+    return json_response({"items": items, "cursor": cursor})
 
 
 class DeliveriesQuery(Strict):

@@ -211,6 +211,12 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
         response="Displacement",
         also=(CSV,),
     ),
+    ("GET", "/v1/ops/alerts"): Operation(
+        "Alerts by state (active, expired, cancelled), with their delivery counts",
+        (R,),
+        query=alerts.AlertListQuery,
+        response="OpsAlertPage",
+    ),
     ("POST", "/v1/ops/alerts"): Operation(
         "Issue a CAP 1.2 alert", (R,), body=alerts.AlertIn, status=201, response="Alert", example=_ALERT
     ),

@@ -216,6 +216,16 @@ class AlertList(Out):
     items: list[Alert]
 
 
+class OpsAlert(Alert):
+    deliveries: dict[str, int] = Field(
+        description="the current message's deliveries by state (sending, delivered, failed)"
+    )
+
+
+class OpsAlertPage(Page):
+    items: list[OpsAlert]
+
+
 class SubscriptionPending(Out):
     model_config = ConfigDict(
         json_schema_extra={
@@ -605,6 +615,7 @@ class Referral(Out):
     referral_id: str
     version: int
     status: str
+    allowed_statuses: list[str] = Field(description="What the partner may acknowledge next")
     delivery: ReferralDelivery
     created_at: str
     updated_at: str
@@ -674,6 +685,11 @@ class HistoryEntry(Out):
     after: dict[str, Any] | None = None
 
 
+class ActionDetails(Out):
+    required: list[str]
+    optional: list[str]
+
+
 class Application(ApplicationSummary):
     organisation: dict[str, Any] | None
     attestations: dict[str, Any]
@@ -683,6 +699,9 @@ class Application(ApplicationSummary):
     compliance_reviews: list[dict[str, Any]] | None = Field(description="Staff only")
     missing: list[FieldGap] = Field(description="What keeps a draft from being submitted")
     allowed_actions: list[str]
+    action_details: dict[str, ActionDetails] = Field(
+        description="For each allowed action, the details its transition must and may carry"
+    )
     history: list[HistoryEntry]
 
 

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
 
 from haven.adapters.aws import client
 from haven.adapters.names import queue_url
+from haven.alerts.fanout import DeliveryFailed
 from haven.config import get_settings
 
 
@@ -54,6 +59,33 @@ def retry_later(queue: str, receipt_handle: str, receive_count: int, retry_after
         QueueUrl=queue_url(queue), ReceiptHandle=receipt_handle, VisibilityTimeout=delay
     )
     return delay
+
+
+class FailedRecord(Protocol):
+    """What :func:`redelivered_later` reads of an SQS record (Powertools' ``SQSRecord``)."""
+
+    @property
+    def receipt_handle(self) -> str: ...
+
+    @property
+    def attributes(self) -> Any: ...
+
+
+@contextmanager
+def redelivered_later(
+    queue: str, record: FailedRecord, logger: logging.Logger | Any, what: str, **facts: str
+) -> Iterator[None]:
+    """A send that raises :class:`~haven.alerts.fanout.DeliveryFailed` inside is delayed with
+    :func:`retry_later` (its Retry-After honoured), logged as ``what`` with ``facts`` (ids only,
+    never an address) and raised again, so the batch reports the record failed and SQS redelivers
+    it (then the DLQ). One way for the workers that send to subscribers."""
+    try:
+        yield
+    except DeliveryFailed as failure:
+        attempts = int(record.attributes.approximate_receive_count)
+        delay = retry_later(queue, record.receipt_handle, attempts, failure.retry_after)
+        logger.warning(what, extra={**facts, "reason": str(failure), "attempt": attempts, "retry_in": delay})
+        raise
 
 
 class AlertDeliveryQueue(SqsQueue):

@@ -56,6 +56,19 @@ class AlertThread:
     version: int
 
 
+#: The states a responder lists alerts by: a stored thread is active or cancelled, and an active
+#: one past its expiry is listed as expired (it is no longer public, see :func:`is_public`).
+LIST_STATES = ("active", "expired", "cancelled")
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    """One page of alert threads, newest change first; ``position`` where the Query stopped."""
+
+    items: tuple[AlertThread, ...]
+    position: dict[str, Any] | None
+
+
 class AlertRepository(Protocol):
     def create(self, thread: AlertThread, message: StoredMessage) -> None: ...
 
@@ -69,6 +82,19 @@ class AlertRepository(Protocol):
     def message(self, message_id: str) -> StoredMessage | None: ...
 
     def active(self, limit: int) -> list[AlertThread]: ...
+
+    def page_by_state(
+        self,
+        state: str,
+        limit: int,
+        position: dict[str, Any] | None,
+        *,
+        expired: bool | None = None,
+        now: datetime | None = None,
+    ) -> ThreadPage:
+        """Threads stored in ``state`` by last change, newest first; ``expired`` keeps only
+        those whose expiry is (True) or is not (False) past ``now``."""
+        ...
 
 
 class EventSink(Protocol):
@@ -305,6 +331,18 @@ def cancel_alert(
         raise NotFound("no such alert")
     draft = AlertDraft(status=thread.status, infos=current.infos, note=note or "Cancelled")
     return _continue(alert_id, draft, MsgType.CANCEL, alerts=alerts, **kwargs)
+
+
+def list_alerts(
+    state: str, limit: int, position: dict[str, Any] | None, *, alerts: AlertRepository, now: datetime
+) -> ThreadPage:
+    """A responder's list: every alert in ``state`` (one of :data:`LIST_STATES`), drafts and
+    exercises included, by last change; one Query on the alerts' state index."""
+    if state not in LIST_STATES:
+        raise ValueError(f"not a list state: {state}")
+    if state == "cancelled":
+        return alerts.page_by_state("cancelled", limit, position)
+    return alerts.page_by_state("active", limit, position, expired=state == "expired", now=now)
 
 
 def is_public(thread: AlertThread, now: datetime) -> bool:

@@ -108,10 +108,16 @@ Send = Callable[[str, bytes, dict[str, str]], DeliveryReport]
 # --- partner pull API -------------------------------------------------------------------------
 
 
+def next_statuses(status: str) -> list[str]:
+    """What a partner may acknowledge next from ``status``, in the lifecycle's order (``_NEXT``)."""
+    return [s.value for s in AckStatus if s in _NEXT.get(status, frozenset())]
+
+
 def partner_view(referral: dict[str, Any]) -> dict[str, Any]:
     return {
         "referral_id": referral["referral_id"],
         "status": referral["status"],
+        "allowed_statuses": next_statuses(referral["status"]),
         "delivery": {"state": referral["delivery_state"], "attempts": len(referral["attempts"])},
         "created_at": referral["created_at"],
         "updated_at": referral["updated_at"],
@@ -148,7 +154,7 @@ def acknowledge(
         raise Conflict(
             f"a referral that is {referral['status']} cannot become {ack.status.value}",
             current_status=referral["status"],
-            allowed_statuses=sorted(s.value for s in _NEXT[referral["status"]]),
+            allowed_statuses=next_statuses(referral["status"]),
         )
     now = clock.iso(clock.now())
     record = {"at": now, "status": ack.status.value} | {

@@ -30,6 +30,7 @@ from haven.recruitment.workflow import (
     Detail,
     Rule,
     State,
+    action_details,
     allowed_actions,
     rule_for,
 )
@@ -716,6 +717,7 @@ def view(
         "compliance_reviews": application.compliance_reviews if actor == Actor.STAFF else None,
         "missing": [{"field": g.field, "message": g.message} for g in gaps],
         "allowed_actions": allowed_actions(application.state, actor),
+        "action_details": action_details(application.state, actor),
         "history": history,
     }
 

@@ -125,3 +125,17 @@ def rule_for(state: State, action: Action, actor: Actor) -> Rule | None:
 
 def allowed_actions(state: State, actor: Actor) -> list[str]:
     return [action.value for (s, action), rule in TRANSITIONS.items() if s == state and rule.by == actor]
+
+
+def action_details(state: State, actor: Actor) -> dict[str, dict[str, list[str]]]:
+    """For each action :func:`allowed_actions` names, the details it must carry (``required``)
+    and those it may (``optional``), in the order :class:`Detail` declares them: what a client
+    asks for, read from :data:`TRANSITIONS` rather than copied."""
+    return {
+        action.value: {
+            "required": [d.value for d in Detail if d in rule.requires],
+            "optional": [d.value for d in Detail if d in rule.accepts - rule.requires],
+        }
+        for (s, action), rule in TRANSITIONS.items()
+        if s == state and rule.by == actor
+    }

@@ -388,7 +388,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Alerts by state (active, expired, cancelled), with their delivery counts */
+        get: operations["alerts_list_alerts"];
         put?: never;
         /** Issue a CAP 1.2 alert */
         post: operations["alerts_issue"];
@@ -902,6 +903,13 @@ export interface components {
              */
             note?: string | null;
         };
+        /** ActionDetails */
+        ActionDetails: {
+            /** Required */
+            required: string[];
+            /** Optional */
+            optional: string[];
+        };
         /**
          * Alert
          * @description An alert thread and the summary of its current CAP message.
@@ -1063,6 +1071,25 @@ export interface components {
             /** Items */
             items: components["schemas"]["Alert"][];
         };
+        /** AlertListQuery */
+        AlertListQuery: {
+            /**
+             * State
+             * @default active
+             * @enum {string}
+             */
+            state?: "active" | "expired" | "cancelled";
+            /**
+             * Cursor
+             * @default null
+             */
+            cursor?: string | null;
+            /**
+             * Limit
+             * @default 20
+             */
+            limit?: number;
+        };
         /** AlertText */
         AlertText: {
             /**
@@ -1136,6 +1163,13 @@ export interface components {
             missing: components["schemas"]["FieldGap"][];
             /** Allowed Actions */
             allowed_actions: string[];
+            /**
+             * Action Details
+             * @description For each allowed action, the details its transition must and may carry
+             */
+            action_details: {
+                [key: string]: components["schemas"]["ActionDetails"];
+            };
             /** History */
             history: components["schemas"]["HistoryEntry"][];
         };
@@ -2645,6 +2679,63 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** OpsAlert */
+        OpsAlert: {
+            /** Alert Id */
+            alert_id: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "active" | "cancelled";
+            /** Status */
+            status: string;
+            /** Version */
+            version: number;
+            /** Current Message Id */
+            current_message_id: string;
+            /** Updated At */
+            updated_at: string;
+            /** Msg Type */
+            msg_type: string;
+            /** Event */
+            event: string;
+            /** Severity */
+            severity: string;
+            /** Urgency */
+            urgency: string;
+            /** Certainty */
+            certainty: string;
+            /** Expires */
+            expires: string;
+            /** Languages */
+            languages: string[];
+            /** Texts */
+            texts: {
+                [key: string]: components["schemas"]["AlertText"];
+            };
+            /** Areas */
+            areas: components["schemas"]["AlertArea-Output"][];
+            /**
+             * Cap Url
+             * @description the current message as CAP 1.2 XML (always, whatever `Accept` says)
+             */
+            cap_url: string;
+            /**
+             * Deliveries
+             * @description the current message's deliveries by state (sending, delivered, failed)
+             */
+            deliveries: {
+                [key: string]: number;
+            };
+        };
+        /** OpsAlertPage */
+        OpsAlertPage: {
+            /** Cursor */
+            cursor: string | null;
+            /** Items */
+            items: components["schemas"]["OpsAlert"][];
+        };
         /** OpsIncidentQuery */
         OpsIncidentQuery: {
             /**
@@ -3227,6 +3318,11 @@ export interface components {
             version: number;
             /** Status */
             status: string;
+            /**
+             * Allowed Statuses
+             * @description What the partner may acknowledge next
+             */
+            allowed_statuses: string[];
             delivery: components["schemas"]["ReferralDelivery"];
             /** Created At */
             created_at: string;
@@ -5679,6 +5775,66 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpenApiDocument"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    alerts_list_alerts: {
+        parameters: {
+            query?: {
+                state?: "active" | "expired" | "cancelled";
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Alerts by state (active, expired, cancelled), with their delivery counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpsAlertPage"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation failed; `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Too many requests */

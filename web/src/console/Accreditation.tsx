@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { type Failure, type Schemas, api, call, fieldErrors } from "../api/client";
 import { type MessageKey, formatTime, t } from "../i18n";
 import { FailurePanel } from "./Failure";
+import { MoreButton, usePaged } from "./paged";
 import { TextField } from "./TextField";
 
 type Application = Schemas["Application"];
@@ -35,14 +36,17 @@ const _complete: Missing extends never ? true : never = true;
 void _complete;
 
 /** Which inputs each action shows; the API's 422 names any field it still wants. */
-const DETAILS: Partial<Record<Action, readonly Detail[]>> = {
-  schedule_audit: ["audit_date", "auditor"],
-  complete_audit: ["findings", "non_conformities"],
-  accredit: ["term_years"],
-  renew: ["term_years"],
-  suspend: ["suspended_until"],
-};
-type Detail = "audit_date" | "auditor" | "findings" | "non_conformities" | "term_years" | "suspended_until";
+/** The details this form has an input for; which an action needs is the API's to say (the
+ * application's ``action_details``, from the workflow's rule table). */
+const INPUTS = ["audit_date", "auditor", "findings", "non_conformities", "term_years", "suspended_until"] as const;
+type Detail = (typeof INPUTS)[number];
+
+/** The details ``action`` takes (required first), as the application the API answered names them. */
+export function detailsOf(application: Application | null, action: string): Detail[] {
+  const named = application?.action_details[action];
+  if (!named) return [];
+  return [...named.required, ...named.optional].filter((d): d is Detail => (INPUTS as readonly string[]).includes(d));
+}
 
 const stateLabel = (state: string) => t(`audit.state.${state}` as MessageKey);
 const actionLabel = (action: string) => t(`audit.action.${action}` as MessageKey);
@@ -50,33 +54,18 @@ const actionLabel = (action: string) => t(`audit.action.${action}` as MessageKey
 export function Applications() {
   const heading = useRef<HTMLHeadingElement>(null);
   const [state, setState] = useState<AppState>("submitted");
-  const [items, setItems] = useState<Summary[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = async (after: string | null) => {
-    setBusy(true);
-    setFailure(null);
-    const outcome = await call(() =>
-      api.GET("/v1/accreditation/applications", {
-        params: { query: { state, limit: 50, ...(after ? { cursor: after } : {}) } },
-      }),
-    );
-    setBusy(false);
-    if (!outcome.ok) {
-      setFailure(outcome.failure);
-      return;
-    }
-    setItems((current) => (after && current ? [...current, ...outcome.data.items] : outcome.data.items));
-    setCursor(outcome.data.cursor);
-  };
+  const paged = usePaged<Summary>(
+    (after) =>
+      call(() =>
+        api.GET("/v1/accreditation/applications", {
+          params: { query: { state, limit: 50, ...(after ? { cursor: after } : {}) } },
+        }),
+      ),
+    [state],
+  );
+  const { items, failure } = paged;
 
   useEffect(() => heading.current?.focus(), []);
-  useEffect(() => {
-    setItems(null);
-    void load(null);
-  }, [state]);
 
   return (
     <section aria-labelledby="applications-title">
@@ -93,7 +82,7 @@ export function Applications() {
           ))}
         </select>
       </div>
-      {failure ? <FailurePanel what={t("audit.applications.load_failed")} failure={failure} onRetry={() => void load(null)} /> : null}
+      {failure ? <FailurePanel what={t("audit.applications.load_failed")} failure={failure} onRetry={paged.more} /> : null}
       {items === null && !failure ? <p role="status">{t("audit.applications.loading")}</p> : null}
       {items && items.length === 0 ? <p>{t("audit.applications.empty", { state: stateLabel(state) })}</p> : null}
       {items && items.length > 0 ? (
@@ -121,11 +110,7 @@ export function Applications() {
           </tbody>
         </table>
       ) : null}
-      {cursor ? (
-        <button type="button" disabled={busy} onClick={() => void load(cursor)}>
-          {t("action.more")}
-        </button>
-      ) : null}
+      <MoreButton paged={paged} />
     </section>
   );
 }
@@ -152,9 +137,9 @@ const EMPTY: Draft = {
 };
 
 /** The request for the draft: only the details its action uses. */
-export function transitionBody(draft: Draft, version: number): TransitionIn {
+export function transitionBody(draft: Draft, version: number, details: readonly Detail[]): TransitionIn {
   const body: TransitionIn = { action: draft.action as Action, reason: draft.reason.trim(), expected_version: version };
-  for (const detail of DETAILS[draft.action as Action] ?? []) {
+  for (const detail of details) {
     if (detail === "non_conformities") {
       body.non_conformities = draft.non_conformities.split("\n").map((l) => l.trim()).filter(Boolean);
     } else if (detail === "term_years") {
@@ -204,7 +189,7 @@ export function ApplicationDetail(props: { id: string }) {
     const outcome = await call(() =>
       api.POST("/v1/accreditation/applications/{application_id}/transitions", {
         params: { path: { application_id: props.id } },
-        body: transitionBody(draft, application.version),
+        body: transitionBody(draft, application.version, detailsOf(application, draft.action)),
       }),
     );
     setBusy(false);
@@ -250,7 +235,7 @@ export function ApplicationDetail(props: { id: string }) {
   if (!application) return <p role="status">{t("audit.application.loading")}</p>;
 
   const errors = fieldErrors(failure);
-  const details = DETAILS[draft.action as Action] ?? [];
+  const details = detailsOf(application, draft.action);
   // A field the form does not show (or no field at all): the failure is told as a whole.
   const shown = new Set<string>(["action", "reason", "expected_version", ...details]);
   const general = failure && (Object.keys(errors).length === 0 || Object.keys(errors).some((f) => !shown.has(f))) ? failure : null;

@@ -8,17 +8,21 @@ import { formatTime, t } from "../i18n";
 import {
   type Alert,
   type CapCategory,
+  type AreaDraft,
   type Draft,
   type Position,
   type ResponseType,
   CAP_CATEGORIES,
   CAP_STATUSES,
   CERTAINTIES,
+  MAX_AREAS,
+  MAX_SHAPES,
   RESPONSE_TYPES,
   SEVERITIES,
   URGENCIES,
   closeRing,
   draftOf,
+  emptyArea,
   emptyDraft,
   emptyText,
   parseRing,
@@ -29,23 +33,19 @@ import {
 } from "./alertDraft";
 import { AreaMap } from "./AreaMap";
 import { FailurePanel } from "./Failure";
+import { MoreButton, usePaged } from "./paged";
 import { currentSession, subscribe } from "./session";
 import { TextField } from "./TextField";
 import "./alerts.css";
 
 type Deliveries = Schemas["Deliveries"];
 
-/** The alerts this tab issued (the API lists active alerts publicly; a cancelled one only by id). */
-const issuedHere: string[] = [];
-/** The last answer of each issue, update or cancel made here: a Draft is never public, so it can
- * be read back only from these. */
+/** The last answer of each issue, update or cancel made here, and each alert opened from the
+ * responders' list: a Draft is never public, so it can be read back only from these. */
 const answered = new Map<string, Alert>();
 // Signing out forgets them: the next person at this tab starts with none.
 subscribe(() => {
-  if (!currentSession()) {
-    issuedHere.length = 0;
-    answered.clear();
-  }
+  if (!currentSession()) answered.clear();
 });
 
 /** One alert as JSON (the same path also answers CAP XML to an `Accept` that asks for it). */
@@ -73,7 +73,7 @@ function errorsUnder(errors: Record<string, string>, prefix: string): string | u
 
 export function Alerts() {
   const heading = useRef<HTMLHeadingElement>(null);
-  const [selected, setSelected] = useState<string | null>(issuedHere[issuedHere.length - 1] ?? null);
+  const [selected, setSelected] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft>(() => emptyDraft());
   const [editing, setEditing] = useState<Alert | null>(null);
   const base = useRef<Draft | null>(null); // the alert as it was when the update began
@@ -86,11 +86,13 @@ export function Alerts() {
       <h1 id="alerts-title" tabIndex={-1} ref={heading}>
         {t("alerts.title")}
       </h1>
-      <MyAlerts
+      <AlertList
         selected={selected}
-        onSelect={(id) => {
+        onSelect={(alert) => {
+          if (alert.status === "Draft") answered.set(alert.alert_id, alert);
           setFocusPanel(true);
-          setSelected(id);
+          setSelected(null);
+          setTimeout(() => setSelected(alert.alert_id), 0);
         }}
         refresh={publicRefresh}
       />
@@ -122,7 +124,6 @@ export function Alerts() {
         }}
         onIssued={(alert) => {
           answered.set(alert.alert_id, alert);
-          if (!issuedHere.includes(alert.alert_id)) issuedHere.push(alert.alert_id);
           setFocusPanel(true);
           setSelected(null);
           setTimeout(() => setSelected(alert.alert_id), 0);
@@ -134,7 +135,6 @@ export function Alerts() {
       <PublicAlerts
         refresh={publicRefresh}
         onManage={(id) => {
-          if (!issuedHere.includes(id)) issuedHere.push(id);
           setFocusPanel(true);
           setSelected(null);
           setTimeout(() => setSelected(id), 0);
@@ -144,52 +144,79 @@ export function Alerts() {
   );
 }
 
-function MyAlerts(props: { selected: string | null; onSelect: (id: string) => void; refresh: number }) {
-  const [alerts, setAlerts] = useState<Alert[]>([]);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const load = async () => {
-    setFailure(null);
-    const found: Alert[] = [];
-    for (const id of issuedHere) {
-      const outcome = await fetchAlert(id);
-      if (outcome.ok) found.push(outcome.data);
-      else setFailure(outcome.failure);
-    }
-    setAlerts(found);
-  };
-  useEffect(() => void load(), [props.refresh, props.selected]);
+type OpsAlert = Schemas["OpsAlert"];
+type ListState = NonNullable<
+  NonNullable<import("../api/schema").paths["/v1/ops/alerts"]["get"]["parameters"]["query"]>["state"]
+>;
+export const LIST_STATES = ["active", "expired", "cancelled"] as const satisfies readonly ListState[];
+const _listStates: Exclude<ListState, (typeof LIST_STATES)[number]> extends never ? true : never = true;
+void _listStates;
+
+/** A message's deliveries by state, as a sentence ("2 delivered, 1 failed"). */
+function deliveryCounts(counts: Record<string, number>): string {
+  const entries = Object.entries(counts);
+  return entries.length
+    ? entries.map(([state, count]) => t("alerts.delivery_count", { state, count })).join(", ")
+    : t("alerts.deliveries_zero");
+}
+
+/** Every alert by state (``GET /v1/ops/alerts``), cancelled and expired ones too, paged. */
+function AlertList(props: { selected: string | null; onSelect: (alert: Alert) => void; refresh: number }) {
+  const [state, setState] = useState<ListState>("active");
+  const paged = usePaged<OpsAlert>(
+    (cursor) => call(() => api.GET("/v1/ops/alerts", { params: { query: { state, limit: 20, ...(cursor ? { cursor } : {}) } } })),
+    [state, props.refresh],
+  );
+  const { items } = paged;
   return (
-    <section aria-labelledby="mine-title">
-      <h2 id="mine-title">{t("alerts.mine")}</h2>
-      {failure ? <FailurePanel what={t("alerts.mine_failed")} failure={failure} onRetry={() => void load()} /> : null}
-      {alerts.length ? (
+    <section aria-labelledby="list-title">
+      <h2 id="list-title">{t("alerts.list")}</h2>
+      <div class="field queue-filter">
+        <label for="alert-list-state">{t("alerts.list_state")}</label>
+        <select id="alert-list-state" value={state} onChange={(e) => setState(e.currentTarget.value as ListState)}>
+          {LIST_STATES.map((s) => (
+            <option key={s} value={s}>
+              {t(`alerts.list_${s}`)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="button" class="secondary" disabled={paged.busy} onClick={paged.reload}>
+        {t("alerts.list_refresh")}
+      </button>
+      {paged.failure ? <FailurePanel what={t("alerts.list_failed")} failure={paged.failure} onRetry={paged.more} /> : null}
+      {items === null && !paged.failure ? <p role="status">{t("alerts.loading")}</p> : null}
+      {items && !items.length ? <p>{t(`alerts.list_empty_${state}`)}</p> : null}
+      {items?.length ? (
         <table>
+          <caption class="visually-hidden">{t("alerts.list")}</caption>
           <thead>
             <tr>
               <th scope="col">{t("alerts.event")}</th>
-              <th scope="col">{t("alerts.state")}</th>
+              <th scope="col">{t("alerts.status")}</th>
               <th scope="col">{t("alerts.version")}</th>
               <th scope="col">{t("alerts.updated")}</th>
+              <th scope="col">{t("alerts.deliveries_column")}</th>
             </tr>
           </thead>
           <tbody>
-            {alerts.map((alert) => (
+            {items.map((alert) => (
               <tr key={alert.alert_id} data-alert-id={alert.alert_id}>
                 <th scope="row">
-                  <button type="button" class="link" aria-pressed={props.selected === alert.alert_id} onClick={() => props.onSelect(alert.alert_id)}>
+                  <button type="button" class="link" aria-pressed={props.selected === alert.alert_id} onClick={() => props.onSelect(alert)}>
                     {alert.event}
                   </button>
                 </th>
-                <td>{t(`alerts.state_${alert.state}`)}</td>
+                <td>{alert.status}</td>
                 <td>{alert.version}</td>
                 <td>{formatTime(alert.updated_at)}</td>
+                <td data-deliveries-summary>{deliveryCounts(alert.deliveries)}</td>
               </tr>
             ))}
           </tbody>
         </table>
-      ) : (
-        <p>{t("alerts.mine_empty")}</p>
-      )}
+      ) : null}
+      <MoreButton paged={paged} />
     </section>
   );
 }
@@ -338,13 +365,7 @@ function AlertPanel(props: { id: string; focusOnLoad: boolean; onEdit: (alert: A
           ) : (
             <p>{t("alerts.deliveries_none")}</p>
           )}
-          <p class="hint">
-            {Object.keys(deliveries.counts).length
-              ? Object.entries(deliveries.counts)
-                  .map(([state, count]) => t("alerts.delivery_count", { state, count }))
-                  .join(", ")
-              : t("alerts.deliveries_zero")}
-          </p>
+          <p class="hint">{deliveryCounts(deliveries.counts)}</p>
         </div>
       ) : null}
       <button type="button" onClick={() => void loadDeliveries(alert)}>
@@ -403,27 +424,34 @@ function Composer(props: {
   latest.current = draft;
 
   const set = (change: Partial<Draft>) => setDraft({ ...latest.current, ...change });
+  // The area the map draws into and the shape fields edit (each area is one CAP <area>).
+  const [areaIndex, setAreaIndex] = useState(0);
+  const a = Math.min(areaIndex, draft.areas.length - 1);
+  const area = draft.areas[a] ?? emptyArea();
+  const current = (): AreaDraft => latest.current.areas[a] ?? emptyArea();
+  const setArea = (change: Partial<AreaDraft>) =>
+    set({ areas: latest.current.areas.map((x, m) => (m === a ? { ...x, ...change } : x)) });
 
   const onMapClick = (position: Position) => {
     if (mode === "polygon") setPending((points) => [...points, position]);
     else if (mode === "circle") {
       const radius_km = Number(radius) > 0 ? Number(radius) : 5;
-      set({ circles: [...latest.current.circles, { center: position, radius_km }] });
+      setArea({ circles: [...current().circles, { center: position, radius_km }] });
       setMode("none");
     }
   };
   const onMoveVertex = (p: number, v: number, position: Position) => {
-    const polygons = latest.current.polygons.map((ring, n) => {
+    const polygons = current().polygons.map((ring, n) => {
       if (n !== p) return ring;
       const next = ring.slice(0, -1);
       next[v] = position;
       return closeRing(next);
     });
-    set({ polygons });
+    setArea({ polygons });
   };
   const closePending = () => {
     if (pending.length < 3) return;
-    set({ polygons: [...draft.polygons, closeRing(pending)] });
+    setArea({ polygons: [...current().polygons, closeRing(pending)] });
     setPending([]);
     setMode("none");
   };
@@ -481,7 +509,8 @@ function Composer(props: {
     sent: t("alerts.preview_sent"),
     web: t("alerts.preview_web"),
   });
-  const areaError = errors["areas.0"] ?? errors.areas;
+  const areaError = errors[`areas.${a}`] ?? errors.areas;
+  const areaHas = (n: number) => Boolean(errorsUnder(errors, `areas.${n}`));
 
   return (
     <section aria-labelledby="composer-title" class="composer">
@@ -550,7 +579,11 @@ function Composer(props: {
               />
               {errors.expires ? <p class="field-error" id="expires-error">{errors.expires}</p> : null}
             </div>
+            <TimeField id="effective" label={t("alerts.effective")} value={draft.effective} error={errors.effective} onInput={(effective) => set({ effective })} />
+            <TimeField id="onset" label={t("alerts.onset")} value={draft.onset} error={errors.onset} onInput={(onset) => set({ onset })} />
             <TextField id="sender_name" label={t("alerts.sender_name")} value={draft.sender_name} error={errors.sender_name} onInput={(sender_name) => set({ sender_name })} />
+            <TextField id="contact" label={t("alerts.contact")} value={draft.contact} error={errors.contact} onInput={(contact) => set({ contact })} />
+            <TextField id="web" label={t("alerts.web")} value={draft.web} error={errors.web} onInput={(web) => set({ web })} />
           </div>
           <Checks
             id="categories"
@@ -571,17 +604,60 @@ function Composer(props: {
         </fieldset>
 
         <fieldset>
-          <legend>{t("alerts.area")}</legend>
+          <legend>{t("alerts.areas")}</legend>
+          <div class="row-actions" role="group" aria-label={t("alerts.areas_choose")}>
+            {draft.areas.map((x, n) => (
+              <button
+                type="button"
+                key={n}
+                class={n === a ? undefined : "secondary"}
+                aria-pressed={n === a}
+                onClick={() => {
+                  setAreaIndex(n);
+                  setPending([]);
+                }}
+              >
+                {t("alerts.area_n", { n: n + 1, description: x.description.trim() || "…" })}
+                {areaHas(n) ? ` ${t("alerts.area_has_errors")}` : ""}
+              </button>
+            ))}
+            <button
+              type="button"
+              class="secondary"
+              disabled={draft.areas.length >= MAX_AREAS}
+              onClick={() => {
+                set({ areas: [...latest.current.areas, emptyArea()] });
+                setAreaIndex(latest.current.areas.length);
+                setPending([]);
+              }}
+            >
+              {t("alerts.add_area")}
+            </button>
+            {draft.areas.length > 1 ? (
+              <button
+                type="button"
+                class="secondary"
+                onClick={() => {
+                  set({ areas: latest.current.areas.filter((_, m) => m !== a) });
+                  setAreaIndex(Math.max(0, a - 1));
+                  setPending([]);
+                }}
+              >
+                {t("alerts.remove_area", { n: a + 1 })}
+              </button>
+            ) : null}
+          </div>
+          <h3 id="area-title">{t("alerts.area_editing", { n: a + 1, count: draft.areas.length })}</h3>
           <TextField
             id="area-description"
             label={t("alerts.area_description")}
-            value={draft.area_description}
-            error={errors["areas.0.description"]}
-            onInput={(area_description) => set({ area_description })}
+            value={area.description}
+            error={errors[`areas.${a}.description`]}
+            onInput={(description) => setArea({ description })}
           />
           {areaError ? <p class="field-error" id="area-error">{areaError}</p> : null}
           <div class="draw-tools" role="group" aria-label={t("alerts.draw_tools")}>
-            <button type="button" aria-pressed={mode === "polygon"} onClick={() => { setMode("polygon"); setPending([]); }}>
+            <button type="button" aria-pressed={mode === "polygon"} disabled={area.polygons.length >= MAX_SHAPES} onClick={() => { setMode("polygon"); setPending([]); }}>
               {t("alerts.draw_polygon")}
             </button>
             <button type="button" disabled={pending.length < 3} onClick={closePending}>
@@ -590,7 +666,7 @@ function Composer(props: {
             <button type="button" disabled={!pending.length} onClick={() => setPending(pending.slice(0, -1))}>
               {t("alerts.undo_vertex")}
             </button>
-            <button type="button" aria-pressed={mode === "circle"} onClick={() => { setMode("circle"); setPending([]); }}>
+            <button type="button" aria-pressed={mode === "circle"} disabled={area.circles.length >= MAX_SHAPES} onClick={() => { setMode("circle"); setPending([]); }}>
               {t("alerts.place_circle")}
             </button>
             <div class="field inline">
@@ -605,27 +681,27 @@ function Composer(props: {
                 ? t("alerts.drawing_circle")
                 : t("alerts.draw_hint")}
           </p>
-          <AreaMap polygons={draft.polygons} circles={draft.circles} pending={pending} onClick={onMapClick} onMoveVertex={onMoveVertex} describedBy="draw-status" />
+          <AreaMap polygons={area.polygons} circles={area.circles} pending={pending} onClick={onMapClick} onMoveVertex={onMoveVertex} describedBy="draw-status" />
 
-          <h3>{t("alerts.shapes", { count: draft.polygons.length + draft.circles.length })}</h3>
-          {!draft.polygons.length && !draft.circles.length ? <p>{t("alerts.shapes_empty")}</p> : null}
+          <h3>{t("alerts.shapes", { count: area.polygons.length + area.circles.length })}</h3>
+          {!area.polygons.length && !area.circles.length ? <p>{t("alerts.shapes_empty")}</p> : null}
           <ul class="shapes">
-            {draft.polygons.map((ring, p) => (
-              <li key={`p${p}`}>
+            {area.polygons.map((ring, p) => (
+              <li key={`a${a}p${p}`}>
                 <RingField
                   id={`polygon-${p}`}
                   label={t("alerts.polygon_n", { n: p + 1 })}
                   ring={ring}
-                  error={errorsUnder(errors, `areas.0.polygons.${p}`)}
-                  onChange={(next) => set({ polygons: latest.current.polygons.map((r, m) => (m === p ? next : r)) })}
+                  error={errorsUnder(errors, `areas.${a}.polygons.${p}`)}
+                  onChange={(next) => setArea({ polygons: current().polygons.map((r, m) => (m === p ? next : r)) })}
                 />
-                <button type="button" onClick={() => set({ polygons: latest.current.polygons.filter((_, m) => m !== p) })}>
+                <button type="button" onClick={() => setArea({ polygons: current().polygons.filter((_, m) => m !== p) })}>
                   {t("alerts.delete_polygon", { n: p + 1 })}
                 </button>
               </li>
             ))}
-            {draft.circles.map((circle, c) => (
-              <li key={`c${c}`}>
+            {area.circles.map((circle, c) => (
+              <li key={`a${a}c${c}`}>
                 <fieldset>
                   <legend>{t("alerts.circle_n", { n: c + 1 })}</legend>
                   <div class="alert-grid">
@@ -643,16 +719,16 @@ function Composer(props: {
                             if (part === "lon") next.center[0] = value;
                             else if (part === "lat") next.center[1] = value;
                             else next.radius_km = value;
-                            set({ circles: latest.current.circles.map((x, m) => (m === c ? next : x)) });
+                            setArea({ circles: current().circles.map((x, m) => (m === c ? next : x)) });
                           }}
                         />
                       </div>
                     ))}
                   </div>
-                  {errorsUnder(errors, `areas.0.circles.${c}`) ? (
-                    <p class="field-error">{errorsUnder(errors, `areas.0.circles.${c}`)}</p>
+                  {errorsUnder(errors, `areas.${a}.circles.${c}`) ? (
+                    <p class="field-error">{errorsUnder(errors, `areas.${a}.circles.${c}`)}</p>
                   ) : null}
-                  <button type="button" onClick={() => set({ circles: latest.current.circles.filter((_, m) => m !== c) })}>
+                  <button type="button" onClick={() => setArea({ circles: current().circles.filter((_, m) => m !== c) })}>
                     {t("alerts.delete_circle", { n: c + 1 })}
                   </button>
                 </fieldset>
@@ -664,8 +740,8 @@ function Composer(props: {
             type="button"
             onClick={() => {
               const ring = parseRing(typedRing);
-              if (ring && ring.length >= 3) {
-                set({ polygons: [...latest.current.polygons, closeRing(ring)] });
+              if (ring && ring.length >= 3 && current().polygons.length < MAX_SHAPES) {
+                setArea({ polygons: [...current().polygons, closeRing(ring)] });
                 setTypedRing("");
               }
             }}
@@ -700,7 +776,7 @@ function Composer(props: {
                   Math.abs(lon) <= 180 && Math.abs(lat) <= 90 && radius_km > 0;
                 setTypedCircleBad(!good);
                 if (!good) return;
-                set({ circles: [...latest.current.circles, { center: [lon, lat], radius_km }] });
+                setArea({ circles: [...current().circles, { center: [lon, lat], radius_km }] });
                 setTypedCentre({ lon: "", lat: "" });
               }}
             >
@@ -756,6 +832,25 @@ function Composer(props: {
         </button>
       </form>
     </section>
+  );
+}
+
+/** An optional date and time (the browser's time zone), with the API's error beside it. */
+function TimeField(props: { id: string; label: string; value: string; error?: string | undefined; onInput: (value: string) => void }) {
+  const { id, error } = props;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <input
+        id={id}
+        type="datetime-local"
+        value={props.value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+      />
+      {error ? <p class="field-error" id={`${id}-error`}>{error}</p> : null}
+    </div>
   );
 }
 

@@ -7,6 +7,7 @@ import { type Failure, type Schemas, api, call, fieldErrors } from "../api/clien
 import { type MessageKey, formatTime, t } from "../i18n";
 import { Fact } from "./Accreditation";
 import { FailurePanel } from "./Failure";
+import { MoreButton, usePaged } from "./paged";
 import { TextField } from "./TextField";
 
 type Complaint = Schemas["Complaint"];
@@ -43,31 +44,16 @@ const actionLabel = (a: string) => t(`audit.complaint_action.${a}` as MessageKey
 export function Complaints() {
   const heading = useRef<HTMLHeadingElement>(null);
   const [status, setStatus] = useState<Status>("filed");
-  const [items, setItems] = useState<Complaint[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = async (after: string | null) => {
-    setBusy(true);
-    setFailure(null);
-    const outcome = await call(() =>
-      api.GET("/v1/admin/complaints", { params: { query: { status, limit: 50, ...(after ? { cursor: after } : {}) } } }),
-    );
-    setBusy(false);
-    if (!outcome.ok) {
-      setFailure(outcome.failure);
-      return;
-    }
-    setItems((current) => (after && current ? [...current, ...outcome.data.items] : outcome.data.items));
-    setCursor(outcome.data.cursor);
-  };
+  const paged = usePaged<Complaint>(
+    (after) =>
+      call(() =>
+        api.GET("/v1/admin/complaints", { params: { query: { status, limit: 50, ...(after ? { cursor: after } : {}) } } }),
+      ),
+    [status],
+  );
+  const { items, failure } = paged;
 
   useEffect(() => heading.current?.focus(), []);
-  useEffect(() => {
-    setItems(null);
-    void load(null);
-  }, [status]);
 
   return (
     <section aria-labelledby="complaints-title">
@@ -84,7 +70,7 @@ export function Complaints() {
           ))}
         </select>
       </div>
-      {failure ? <FailurePanel what={t("audit.complaints.load_failed")} failure={failure} onRetry={() => void load(null)} /> : null}
+      {failure ? <FailurePanel what={t("audit.complaints.load_failed")} failure={failure} onRetry={paged.more} /> : null}
       {items === null && !failure ? <p role="status">{t("audit.complaints.loading")}</p> : null}
       {items && items.length === 0 ? <p>{t("audit.complaints.empty", { status: statusLabel(status) })}</p> : null}
       {items && items.length > 0 ? (
@@ -114,11 +100,7 @@ export function Complaints() {
           </tbody>
         </table>
       ) : null}
-      {cursor ? (
-        <button type="button" disabled={busy} onClick={() => void load(cursor)}>
-          {t("action.more")}
-        </button>
-      ) : null}
+      <MoreButton paged={paged} />
     </section>
   );
 }

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
-import { type Failure, type Schemas, api, call } from "../api/client";
+import { type Schemas, api, call } from "../api/client";
 import { formatTime, t } from "../i18n";
 import { FailurePanel } from "./Failure";
+import { MoreButton, usePaged } from "./paged";
 
 type FeedSource = Schemas["FeedSource"];
 
@@ -10,31 +11,16 @@ type FeedSource = Schemas["FeedSource"];
 export function Feeds() {
   const heading = useRef<HTMLHeadingElement>(null);
   const [enabled, setEnabled] = useState(true);
-  const [items, setItems] = useState<FeedSource[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = async (after: string | null) => {
-    setBusy(true);
-    setFailure(null);
-    const outcome = await call(() =>
-      api.GET("/v1/ops/feeds", { params: { query: { enabled, limit: 50, ...(after ? { cursor: after } : {}) } } }),
-    );
-    setBusy(false);
-    if (!outcome.ok) {
-      setFailure(outcome.failure);
-      return;
-    }
-    setItems((current) => (after && current ? [...current, ...outcome.data.items] : outcome.data.items));
-    setCursor(outcome.data.cursor);
-  };
+  const paged = usePaged<FeedSource>(
+    (after) =>
+      call(() =>
+        api.GET("/v1/ops/feeds", { params: { query: { enabled, limit: 50, ...(after ? { cursor: after } : {}) } } }),
+      ),
+    [enabled],
+  );
+  const { items, failure } = paged;
 
   useEffect(() => heading.current?.focus(), []);
-  useEffect(() => {
-    setItems(null);
-    void load(null);
-  }, [enabled]);
 
   return (
     <section aria-labelledby="feeds-title">
@@ -45,7 +31,7 @@ export function Feeds() {
         <input id="feeds-disabled" type="checkbox" checked={!enabled} onChange={(e) => setEnabled(!e.currentTarget.checked)} />
         <label for="feeds-disabled">{t("feeds.show_disabled")}</label>
       </div>
-      {failure ? <FailurePanel what={t("feeds.load_failed")} failure={failure} onRetry={() => void load(null)} /> : null}
+      {failure ? <FailurePanel what={t("feeds.load_failed")} failure={failure} onRetry={paged.more} /> : null}
       {items === null && !failure ? <p role="status">{t("feeds.loading")}</p> : null}
       {items && items.length === 0 ? <p>{enabled ? t("feeds.empty") : t("feeds.empty_disabled")}</p> : null}
       {items && items.length > 0 ? (
@@ -77,11 +63,7 @@ export function Feeds() {
           </tbody>
         </table>
       ) : null}
-      {cursor ? (
-        <button type="button" disabled={busy} onClick={() => void load(cursor)}>
-          {t("action.more")}
-        </button>
-      ) : null}
+      <MoreButton paged={paged} />
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 
 import { type Failure, type Hazard, type Incident, type IncidentStatus, api, call } from "../api/client";
 import { formatTime, t } from "../i18n";
@@ -8,6 +8,16 @@ import { HAZARDS, POLL_MS, STATUSES, WINDOWS, type WindowHours, label, severityC
 
 /** At most this many pages of 100 are read for the map and list on each refresh. */
 const MAX_PAGES = 10;
+/** The list shows this many rows at a time (the map shows every incident read). */
+export const LIST_ROWS = 100;
+/**
+ * The time window's start moves in steps of this length. A cursor is signed for its query,
+ * ``since`` included (haven.cursor): a start recomputed from the clock on every poll made the
+ * second page's kept cursor a 422 on every poll, shown as a failure with the list drawn again.
+ */
+const SINCE_STEP_MS = 5 * 60_000;
+/** The map's view filters the list only once it has stayed put this long. */
+const VIEW_SETTLE_MS = 400;
 
 interface Filters {
   hazard: Hazard | "";
@@ -38,7 +48,8 @@ async function loadIncidents(
   cache: Map<string, CachedPage>,
   firstPage?: (items: Incident[]) => void,
 ): Promise<Loaded> {
-  const since = filters.windowHours ? new Date(Date.now() - filters.windowHours * 3600_000).toISOString() : undefined;
+  const start = Math.floor((Date.now() - filters.windowHours * 3600_000) / SINCE_STEP_MS) * SINCE_STEP_MS;
+  const since = filters.windowHours ? new Date(start).toISOString() : undefined;
   const items: Incident[] = [];
   const pages = new Map<string, CachedPage>();
   let changed = false;
@@ -52,8 +63,8 @@ async function loadIncidents(
       ...(since ? { since } : {}),
       ...(cursor ? { cursor } : {}),
     };
-    // The time window moves with the clock, so a page is known by its other filters.
-    const key = JSON.stringify({ ...query, since: filters.windowHours, page });
+    // A page is known by its query (``since`` moves in steps) and its place in the chain.
+    const key = JSON.stringify({ ...query, page });
     const before = cache.get(key);
     const reusable = before && Date.now() - before.at < PAGE_REUSE_MS ? before : undefined;
     const outcome = await call(() =>
@@ -91,14 +102,23 @@ export function Incidents() {
   const [filters, setFilters] = useState<Filters>({ hazard: "", status: "new", windowHours: 24, bbox: null });
   const [inView, setInView] = useState(false);
   const view = useRef<string | null>(null);
+  const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // Panning around ends a gesture many times a second: the list is read again once it rests.
   const onViewChange = useCallback(
     (bbox: string) => {
       view.current = bbox;
-      if (inView) setFilters((current) => (current.bbox === bbox ? current : { ...current, bbox }));
+      clearTimeout(settle.current);
+      if (!inView) return;
+      settle.current = setTimeout(
+        () => setFilters((current) => (current.bbox === bbox ? current : { ...current, bbox })),
+        VIEW_SETTLE_MS,
+      );
     },
     [inView],
   );
+  useEffect(() => () => clearTimeout(settle.current), []);
   const toggleInView = (checked: boolean) => {
+    clearTimeout(settle.current);
     setInView(checked);
     setFilters((current) => ({ ...current, bbox: checked ? view.current : null }));
   };
@@ -155,6 +175,11 @@ export function Incidents() {
   }, [refresh]);
 
   const forbidden = failure?.kind === "problem" && failure.status === 403;
+  // The map mounts at once (MapLibre loads while the first page is read); both keep their
+  // rendering while anything else on the screen changes (a failure, an announcement).
+  const shown = items ?? NONE;
+  const map = useMemo(() => <IncidentMap incidents={shown} onViewChange={onViewChange} />, [shown, onViewChange]);
+  const list = useMemo(() => (items ? <IncidentList incidents={items} /> : null), [items]);
   return (
     <section aria-labelledby="incidents-title" class="incidents">
       <h1 id="incidents-title" tabIndex={-1} ref={heading}>
@@ -229,33 +254,57 @@ export function Incidents() {
       {failure && items && !forbidden ? (
         <p class="stale">{t("incidents.stale", { time: loadedAt.current ? formatTime(loadedAt.current.toISOString()) : "" })}</p>
       ) : null}
-      {items === null && !failure ? <p role="status">{t("incidents.loading")}</p> : null}
-      {items && !forbidden ? (
+      {forbidden ? null : (
         <div class="incidents-layout">
-          <IncidentMap incidents={items} onViewChange={onViewChange} />
-          <IncidentList incidents={items} />
+          {map}
+          {items === null ? (
+            <div class="incident-list">{failure ? null : <p role="status">{t("incidents.loading")}</p>}</div>
+          ) : (
+            list
+          )}
         </div>
-      ) : null}
+      )}
     </section>
   );
 }
 
+const NONE: Incident[] = [];
+
+/**
+ * The incidents as a table, LIST_ROWS rows at a time with "previous"/"next": the rows are real
+ * rows a screen reader browses, and however many incidents were read, the page holds at most
+ * LIST_ROWS of them (a new answer redraws 100 rows, not 1,000). The map shows them all.
+ */
 function IncidentList(props: { incidents: Incident[] }) {
   const { incidents } = props;
+  const [first, setFirst] = useState(0);
+  const caption = useRef<HTMLTableCaptionElement>(null);
+  // A shorter answer keeps the page in range.
+  const last = Math.max(0, Math.floor((incidents.length - 1) / LIST_ROWS) * LIST_ROWS);
+  const from = Math.min(first, last);
+  const rows = incidents.slice(from, from + LIST_ROWS);
+  const turn = (to: number) => {
+    setFirst(to);
+    caption.current?.focus();
+  };
   if (incidents.length === 0) {
     return (
-      <div class="incident-list empty">
+      <div class="incident-list empty" data-incident-count={0}>
         <h2>{t("incidents.list")}</h2>
         <p>{t("incidents.empty")}</p>
       </div>
     );
   }
   return (
-    <div class="incident-list">
+    <div class="incident-list" data-incident-count={incidents.length}>
       <table>
-        <caption>
+        <caption ref={caption} tabIndex={-1}>
           <h2>{t("incidents.list")}</h2>
-          <span class="count">{t("incidents.count", { count: incidents.length })}</span>
+          <span class="count">
+            {incidents.length > LIST_ROWS
+              ? t("incidents.count_range", { from: from + 1, to: from + rows.length, count: incidents.length })
+              : t("incidents.count", { count: incidents.length })}
+          </span>
         </caption>
         <thead>
           <tr>
@@ -266,7 +315,7 @@ function IncidentList(props: { incidents: Incident[] }) {
           </tr>
         </thead>
         <tbody>
-          {incidents.map((incident) => (
+          {rows.map((incident) => (
             <tr key={incident.incident_id} data-incident-id={incident.incident_id}>
               <th scope="row">
                 <a href={`#/incidents/${encodeURIComponent(incident.incident_id)}`}>
@@ -283,6 +332,16 @@ function IncidentList(props: { incidents: Incident[] }) {
           ))}
         </tbody>
       </table>
+      {incidents.length > LIST_ROWS ? (
+        <nav class="row-actions pager" aria-label={t("incidents.pages")}>
+          <button type="button" class="secondary" disabled={from === 0} onClick={() => turn(from - LIST_ROWS)}>
+            {t("incidents.previous_rows", { count: LIST_ROWS })}
+          </button>
+          <button type="button" class="secondary" disabled={from === last} onClick={() => turn(from + LIST_ROWS)}>
+            {t("incidents.next_rows", { count: LIST_ROWS })}
+          </button>
+        </nav>
+      ) : null}
     </div>
   );
 }

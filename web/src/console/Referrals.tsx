@@ -3,8 +3,9 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { type Failure, type Schemas, api, call, fieldErrors } from "../api/client";
 import { formatTime, t } from "../i18n";
 import { FailurePanel } from "./Failure";
+import { MoreButton, usePaged } from "./paged";
 import { TextField } from "./TextField";
-import { NEXT_ACK, REFERRAL_STATUSES, type AckStatus, type ReferralStatus, label, listOf } from "./partnerVocabulary";
+import { REFERRAL_STATUSES, type AckStatus, type ReferralStatus, label, listOf } from "./partnerVocabulary";
 
 type Referral = Schemas["Referral"];
 type AckIn = Schemas["AckIn"];
@@ -36,35 +37,25 @@ export function Referrals() {
   const heading = useRef<HTMLHeadingElement>(null);
   const [status, setStatus] = useState<ReferralStatus | "">("");
   const [since, setSince] = useState("");
-  const [items, setItems] = useState<Referral[] | null>(null);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = async (after: string | null) => {
-    setBusy(true);
-    setFailure(null);
-    const query = {
-      limit: 25,
-      ...(status ? { status } : {}),
-      ...(since ? { since: `${since}T00:00:00Z` } : {}),
-      ...(after ? { cursor: after } : {}),
-    };
-    const outcome = await call(() => api.GET("/v1/partner/referrals", { params: { query } }));
-    setBusy(false);
-    if (!outcome.ok) {
-      setFailure(outcome.failure);
-      return;
-    }
-    setItems((current) => (after && current ? [...current, ...outcome.data.items] : outcome.data.items));
-    setCursor(outcome.data.cursor);
-  };
+  const paged = usePaged<Referral>(
+    (after) =>
+      call(() =>
+        api.GET("/v1/partner/referrals", {
+          params: {
+            query: {
+              limit: 25,
+              ...(status ? { status } : {}),
+              ...(since ? { since: `${since}T00:00:00Z` } : {}),
+              ...(after ? { cursor: after } : {}),
+            },
+          },
+        }),
+      ),
+    [status, since],
+  );
+  const { items, failure } = paged;
 
   useEffect(() => heading.current?.focus(), []);
-  useEffect(() => {
-    setItems(null);
-    void load(null);
-  }, [status, since]);
 
   const errors = fieldErrors(failure);
   return (
@@ -109,7 +100,7 @@ export function Referrals() {
         </div>
       </form>
       {failure && !errors.since ? (
-        <FailurePanel what={t("referrals.load_failed")} failure={failure} onRetry={() => void load(null)} />
+        <FailurePanel what={t("referrals.load_failed")} failure={failure} onRetry={paged.more} />
       ) : null}
       {items === null && !failure ? <p role="status">{t("referrals.loading")}</p> : null}
       {items && items.length === 0 ? <p>{status || since ? t("referrals.empty_filtered") : t("referrals.empty")}</p> : null}
@@ -149,11 +140,7 @@ export function Referrals() {
           </tbody>
         </table>
       ) : null}
-      {cursor ? (
-        <button type="button" disabled={busy} onClick={() => void load(cursor)}>
-          {t("action.more")}
-        </button>
-      ) : null}
+      <MoreButton paged={paged} />
     </section>
   );
 }
@@ -279,7 +266,9 @@ export function ReferralDetail(props: { id: string }) {
 function Acknowledge(props: { referral: Referral; onSaved: (referral: Referral) => void }) {
   const { referral, onSaved } = props;
   const current = isStatus(referral.status) ? referral.status : "referred";
-  const [allowed, setAllowed] = useState<readonly AckStatus[]>(NEXT_ACK[current]);
+  // What may follow the referral's state, as the API's view of it says (its rule table).
+  const offered = referral.allowed_statuses as AckStatus[];
+  const [allowed, setAllowed] = useState<readonly AckStatus[]>(offered);
   const [status, setStatus] = useState<AckStatus | "">(allowed[0] ?? "");
   const [reason, setReason] = useState("");
   const [substantiated, setSubstantiated] = useState<"" | "yes" | "no">("");
@@ -291,10 +280,9 @@ function Acknowledge(props: { referral: Referral; onSaved: (referral: Referral) 
 
   // A new state of the referral: offer what may follow it.
   useEffect(() => {
-    const next = NEXT_ACK[current];
-    setAllowed(next);
-    setStatus((chosen) => (chosen && next.includes(chosen) ? chosen : (next[0] ?? "")));
-  }, [current]);
+    setAllowed(offered);
+    setStatus((chosen) => (chosen && offered.includes(chosen) ? chosen : (offered[0] ?? "")));
+  }, [current, offered.join()]);
 
   if (allowed.length === 0)
     return (

@@ -47,6 +47,17 @@ export interface CircleDraft {
   radius_km: number;
 }
 
+/** One ``areaDesc`` block: its description and its shapes (the API takes up to 20 of each). */
+export interface AreaDraft {
+  description: string;
+  polygons: Position[][]; // closed rings
+  circles: CircleDraft[];
+}
+
+/** The API's bounds on areas (``AlertIn.areas`` and each area's shapes, docs/openapi.json). */
+export const MAX_AREAS = 10;
+export const MAX_SHAPES = 20;
+
 export interface Draft {
   status: CapStatus;
   event: string;
@@ -56,11 +67,17 @@ export interface Draft {
   categories: CapCategory[];
   response_types: ResponseType[];
   expires: string; // the datetime-local input's value, in the browser's time zone
+  effective: string; // optional, as expires
+  onset: string; // optional, as expires
   sender_name: string;
-  area_description: string;
-  polygons: Position[][]; // closed rings
-  circles: CircleDraft[];
+  contact: string;
+  web: string;
+  areas: AreaDraft[];
   texts: TextDraft[];
+}
+
+export function emptyArea(): AreaDraft {
+  return { description: "", polygons: [], circles: [] };
 }
 
 export function emptyText(language = ""): TextDraft {
@@ -85,16 +102,18 @@ export function emptyDraft(now: Date = new Date()): Draft {
     categories: ["Met"],
     response_types: [],
     expires: localInput(new Date(now.getTime() + 6 * 3600_000)),
+    effective: "",
+    onset: "",
     sender_name: "",
-    area_description: "",
-    polygons: [],
-    circles: [],
+    contact: "",
+    web: "",
+    areas: [emptyArea()],
     texts: [emptyText("en")],
   };
 }
 
 /** What the alert's JSON summary leaves out, read from its current CAP: categories, response
- * types and sender name (the same in every info). */
+ * types, sender name, effective, onset, contact and web (the same in every info). */
 function fromCap(cap: string | null): Partial<Draft> {
   if (!cap) return {};
   const info = new DOMParser().parseFromString(cap, "application/xml").getElementsByTagName("info")[0];
@@ -105,12 +124,19 @@ function fromCap(cap: string | null): Partial<Draft> {
   const out: Partial<Draft> = { response_types };
   if (categories.length) out.categories = categories;
   out.sender_name = all("senderName")[0] ?? "";
+  out.contact = all("contact")[0] ?? "";
+  const effective = all("effective")[0];
+  const onset = all("onset")[0];
+  if (effective) out.effective = localInput(new Date(effective));
+  if (onset) out.onset = localInput(new Date(onset));
+  // The API links the alert's public page when the responder gave none: that one is not theirs.
+  const web = all("web")[0] ?? "";
+  out.web = web.includes("/v1/alerts/") ? "" : web;
   return out;
 }
 
 /** The draft of an alert that exists, to update it (its texts in the order of its languages). */
 export function draftOf(alert: Alert, cap: string | null = null): Draft {
-  const area = alert.areas[0];
   return {
     ...emptyDraft(),
     ...fromCap(cap),
@@ -120,9 +146,13 @@ export function draftOf(alert: Alert, cap: string | null = null): Draft {
     severity: alert.severity as Severity,
     certainty: alert.certainty as Certainty,
     expires: localInput(new Date(alert.expires)),
-    area_description: area?.description ?? "",
-    polygons: (area?.polygons ?? []).map((ring) => ring.map(([lon, lat]) => [lon ?? 0, lat ?? 0] as Position)),
-    circles: (area?.circles ?? []).map((c) => ({ center: [c.center[0] ?? 0, c.center[1] ?? 0], radius_km: c.radius_km })),
+    areas: alert.areas.length
+      ? alert.areas.map((area) => ({
+          description: area.description,
+          polygons: area.polygons.map((ring) => ring.map(([lon, lat]) => [lon ?? 0, lat ?? 0] as Position)),
+          circles: area.circles.map((c) => ({ center: [c.center[0] ?? 0, c.center[1] ?? 0], radius_km: c.radius_km })),
+        }))
+      : [emptyArea()],
     texts: alert.languages.map((language, n) => {
       const text = alert.texts[language];
       return {
@@ -168,17 +198,22 @@ export function toBody(draft: Draft): AlertIn {
       if (instruction) out.instruction = instruction;
       return out;
     }),
-    areas: [
-      {
-        description: draft.area_description.trim(),
-        polygons: draft.polygons,
-        circles: draft.circles,
-      },
-    ],
+    areas: draft.areas.map((area) => ({
+      description: area.description.trim(),
+      polygons: area.polygons,
+      circles: area.circles,
+    })),
   };
   if (draft.response_types.length) body.response_types = draft.response_types;
   const sender = optional(draft.sender_name);
   if (sender) body.sender_name = sender;
+  // Optional times, contact and web: sent only when given (as typed if unreadable: the API says why).
+  if (draft.effective.trim()) body.effective = expiresIso(draft.effective);
+  if (draft.onset.trim()) body.onset = expiresIso(draft.onset);
+  const contact = optional(draft.contact);
+  if (contact) body.contact = contact;
+  const web = optional(draft.web);
+  if (web) body.web = web;
   return body;
 }
 
@@ -218,17 +253,22 @@ export function previewCap(draft: Draft, placeholders: { identifier: string; sen
     add("    ", "urgency", body.urgency);
     add("    ", "severity", body.severity);
     add("    ", "certainty", body.certainty);
+    add("    ", "effective", body.effective ?? undefined);
+    add("    ", "onset", body.onset ?? undefined);
     add("    ", "expires", body.expires);
     add("    ", "senderName", body.sender_name ?? undefined);
     add("    ", "headline", text.headline);
     add("    ", "description", text.description);
     add("    ", "instruction", text.instruction ?? undefined);
-    add("    ", "web", placeholders.web);
-    lines.push("    <area>");
-    add("      ", "areaDesc", draft.area_description.trim());
-    for (const ring of draft.polygons) add("      ", "polygon", ring.map(([lon, lat]) => `${fmt(lat)},${fmt(lon)}`).join(" "));
-    for (const circle of draft.circles) add("      ", "circle", `${fmt(circle.center[1])},${fmt(circle.center[0])} ${fmt(circle.radius_km)}`);
-    lines.push("    </area>");
+    add("    ", "web", body.web ?? placeholders.web);
+    add("    ", "contact", body.contact ?? undefined);
+    for (const area of draft.areas) {
+      lines.push("    <area>");
+      add("      ", "areaDesc", area.description.trim());
+      for (const ring of area.polygons) add("      ", "polygon", ring.map(([lon, lat]) => `${fmt(lat)},${fmt(lon)}`).join(" "));
+      for (const circle of area.circles) add("      ", "circle", `${fmt(circle.center[1])},${fmt(circle.center[0])} ${fmt(circle.radius_km)}`);
+      lines.push("    </area>");
+    }
     lines.push("  </info>");
   });
   lines.push("</alert>");

@@ -30,19 +30,6 @@ const statusesComplete: Exhaustive<ReferralStatus, (typeof REFERRAL_STATUSES)[nu
 void categoriesComplete;
 void statusesComplete;
 
-/**
- * What a partner may say next, to offer only those choices. The API decides (a 409 names the
- * statuses it allows, and the screen then shows them); this only hides what would be refused.
- */
-export const NEXT_ACK: Record<ReferralStatus, readonly AckStatus[]> = {
-  referred: ["received", "accepted", "rejected", "in_progress", "resolved"],
-  received: ["accepted", "rejected", "in_progress", "resolved"],
-  accepted: ["in_progress", "resolved"],
-  in_progress: ["resolved"],
-  rejected: [],
-  resolved: [],
-};
-
 /** The label of a value the API sends; unknown ones as they are. */
 export function label(kind: "complaint_category" | "referral_status" | "delivery_state", value: string): string {
   return t(`${kind}.${value}` as MessageKey);

@@ -15,7 +15,7 @@ from haven.adapters.dynamo.models import Alert as AlertItem
 from haven.adapters.dynamo.models import AlertDelivery, SubscriptionCell
 from haven.adapters.dynamo.models import AlertMessage as MessageItem
 from haven.adapters.dynamo.models import Subscription as SubscriptionItem
-from haven.alerts.alerts import AlertThread, StoredMessage
+from haven.alerts.alerts import AlertThread, StoredMessage, ThreadPage
 from haven.alerts.cap import MsgType, Reference, info_from_dict, info_to_dict
 from haven.alerts.geometry import area_from_dict, area_to_dict
 from haven.alerts.subscriptions import Subscription
@@ -115,6 +115,31 @@ class DynamoAlerts:
 
     def active(self, limit: int) -> list[AlertThread]:
         return [_thread(i) for i in AlertItem.by_state.query("active", scan_index_forward=False, limit=limit)]
+
+    def page_by_state(
+        self,
+        state: str,
+        limit: int,
+        position: dict[str, Any] | None,
+        *,
+        expired: bool | None = None,
+        now: datetime | None = None,
+    ) -> ThreadPage:
+        condition = None
+        if expired is not None:
+            moment = (now or clock.now()).astimezone(UTC).isoformat()
+            condition = AlertItem.expires <= moment if expired else AlertItem.expires > moment
+        # The filter applies after the Query reads: a page reads at most a few times the limit.
+        result = AlertItem.by_state.query(
+            state,
+            scan_index_forward=False,
+            filter_condition=condition,
+            limit=limit,
+            page_size=limit * 4 if condition is not None else limit,
+            last_evaluated_key=position,
+        )
+        items = tuple(_thread(i) for i in result)
+        return ThreadPage(items, result.last_evaluated_key)
 
 
 def _subscription(item: SubscriptionItem) -> Subscription:
@@ -246,6 +271,13 @@ class DynamoDeliveryLog:
 
     def failed(self, message_id: str, subscription_id: str, error: str) -> None:
         self._finish(message_id, subscription_id, "failed", error=error)
+
+    def counts(self, message_id: str, limit: int = 500) -> dict[str, int]:
+        """How many of a message's deliveries are in each state (its first ``limit``)."""
+        counts: dict[str, int] = {}
+        for d in AlertDelivery.query(message_id, limit=limit, attributes_to_get=["state"]):
+            counts[d.state] = counts.get(d.state, 0) + 1
+        return counts
 
     def of_message(
         self, message_id: str, limit: int, position: dict[str, Any] | None
