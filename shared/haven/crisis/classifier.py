@@ -145,6 +145,8 @@ _WORD = re.compile(r"\w+")
 # Proclitics glued to Arabic words ("and", "with", "for", "like", "so" + article), longest first.
 _AR_PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
 _AR_MIN_STEM = 2
+#: Letters of a prefix term's first word its index is keyed by (the shortest prefix allowed).
+_PREFIX_HEAD = 3
 
 
 def _is_arabic(ch: str) -> bool:
@@ -216,7 +218,8 @@ class Lexicon:
     stopwords: frozenset[str]
     terms: tuple[Term, ...]
     _by_first: Mapping[str, tuple[Term, ...]] = field(repr=False, compare=False)
-    _prefixed: tuple[Term, ...] = field(repr=False, compare=False)
+    #: Terms whose first word is a prefix, by its first 3 letters (a prefix has at least 3).
+    _prefixed: Mapping[str, tuple[Term, ...]] = field(repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Lexicon:
@@ -231,11 +234,11 @@ class Lexicon:
             hazard = Hazard(name)
             terms.extend(Term("hazard", str(hazard), w, _parse_term(w), language) for w in words)
         by_first: dict[str, list[Term]] = {}
-        prefixed: list[Term] = []
+        prefixed: dict[str, list[Term]] = {}
         for term in terms:
             first = term.words[0]
             if first.prefix:
-                prefixed.append(term)
+                prefixed.setdefault(first.text[:_PREFIX_HEAD], []).append(term)
             else:
                 by_first.setdefault(first.text, []).append(term)
         stopwords = frozenset(" ".join(tokens(w)) for w in data.get("stopwords", []))
@@ -244,16 +247,19 @@ class Lexicon:
             stopwords,
             tuple(terms),
             {k: tuple(v) for k, v in by_first.items()},
-            tuple(prefixed),
+            {k: tuple(v) for k, v in prefixed.items()},
         )
 
     def find(self, words: Sequence[tuple[str, ...]]) -> list[tuple[int, int, Term]]:
         """Every (start, end, term) occurrence in the word forms of a text."""
         found: list[tuple[int, int, Term]] = []
         for i, forms in enumerate(words):
-            candidates: list[Term] = list(self._prefixed)
+            candidates: list[Term] = []
             for f in forms:
                 candidates.extend(self._by_first.get(f, ()))
+            heads = {f[:_PREFIX_HEAD] for f in forms}
+            for head in sorted(heads):
+                candidates.extend(t for t in self._prefixed.get(head, ()) if t not in candidates)
             for term in candidates:
                 n = len(term.words)
                 if i + n <= len(words) and all(w.matches(words[i + k]) for k, w in enumerate(term.words)):
@@ -268,7 +274,7 @@ def _parse_term(source: str) -> tuple[_Word, ...]:
         toks = tokens(part.rstrip("*"))
         if not toks:
             raise ValueError(f"empty word in lexicon term {source!r}")
-        if prefix and len(toks[-1]) < 3:
+        if prefix and len(toks[-1]) < _PREFIX_HEAD:
             raise ValueError(f"prefix shorter than 3 letters in lexicon term {source!r}")
         words.extend(_Word(t, prefix and k == len(toks) - 1) for k, t in enumerate(toks))
     return tuple(words)
