@@ -6,7 +6,8 @@
    the embedded AWS, against a bare function making the same AWS calls with boto3; with the
    AWS calls each request makes, and intake throughput and latency percentiles.
 3. Clustering cost with 1k and 100k stored incidents: it must not grow with the table.
-4. Later sections: fan-out, roster, referrals, name search, feed ingest, what durability costs
+4. Later sections: fan-out, roster, referrals, name search, feed ingest, triage classification
+   (``bench/classifier.py``), what durability costs
    (the local journal against snapshots only; ``bench/durability.py``), and the triage surge
    (K worker processes on the intake queue; ``bench/surge.py``), which fails the bench if any K
    opens more incidents than K = 1, links fewer reports than it took, or dead-letters one.
@@ -518,17 +519,19 @@ SIZES: dict[str, dict[str, Any]] = {
     "smoke": {
         "runs": 1, "warm": 5, "clustering": ((50, 100), 2), "fanout": (20, 50), "roster": (100, 3),
         "referrals": 40, "search": (200, 2), "feeds": 100, "surge": ((20, 40), (1, 2)),
-        "durability": 5, "web": (20, 1),
+        "durability": 5, "web": (20, 1), "classifier": (200, 3),
     },
     "quick": {
         "runs": 5, "warm": 50, "clustering": ((1_000, 10_000), 5), "fanout": (500, 5_000),
         "roster": (5_000, 50), "referrals": 300, "search": (10_000, 10), "feeds": 2_000,
         "surge": ((200, 500), (1, 4, 16)), "durability": 50, "web": (1_000, 3),
+        "classifier": (1_000, 5),
     },
     "full": {
         "runs": 5, "warm": 300, "clustering": ((1_000, 100_000), 10), "fanout": (2_000, 20_000),
         "roster": (50_000, 20), "referrals": 2_000, "search": (100_000, 5), "feeds": 10_000,
         "surge": ((200, 1_000), (1, 4, 16)), "durability": 200, "web": (1_000, 5),
+        "classifier": (2_000, 5),
     },
 }  # fmt: skip
 
@@ -571,6 +574,10 @@ def main() -> None:
     from bench.feeds import feed_ingest_rate
 
     feed_ingest_rate(size["feeds"])
+    from bench.classifier import classifier_cost
+
+    if not classifier_cost(*size["classifier"]):
+        sys.exit("triage classification budget broken (see the table above)")
     from bench.durability import durability_cost
 
     durability_cost(size["durability"])

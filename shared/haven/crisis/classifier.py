@@ -90,6 +90,19 @@ class MatchedTerm:
 
 
 @dataclass(frozen=True)
+class Feature:
+    """One feature of a learned model that weighed for a decided label: why it was decided."""
+
+    kind: Kind
+    label: str
+    feature: str
+    weight: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "label": self.label, "feature": self.feature, "weight": self.weight}
+
+
+@dataclass(frozen=True)
 class Classification:
     category: Category
     category_confidence: float
@@ -98,6 +111,9 @@ class Classification:
     language: str
     matched_terms: tuple[MatchedTerm, ...]
     classifier_version: str
+    #: The learned model's features that weighed most for the decided labels (none from the
+    #: lexicon alone; decisions stored before the model have none either).
+    features: tuple[Feature, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("category_confidence", "hazard_confidence"):
@@ -114,6 +130,7 @@ class Classification:
             "language": self.language,
             "matched_terms": [m.to_dict() for m in self.matched_terms],
             "classifier_version": self.classifier_version,
+            "features": [f.to_dict() for f in self.features],
         }
 
 
@@ -121,7 +138,8 @@ class Classification:
 class Classifier(Protocol):
     """Decides a report's category and hazard; records its own version with each decision."""
 
-    version: str
+    @property
+    def version(self) -> str: ...
 
     def classify(self, text: str, language: str | None) -> Classification: ...
 
@@ -437,3 +455,12 @@ class LexiconClassifier:
             matched_terms=tuple(explained),
             classifier_version=self.version,
         )
+
+
+def default_classifier() -> Classifier:
+    """The classifier triage runs, for the workers and for every tool and benchmark: the learned
+    model combined with the lexicon (:class:`haven.crisis.model.LearnedClassifier`). Cheap to
+    call: the model is read on the first classification."""
+    from haven.crisis.model import LearnedClassifier
+
+    return LearnedClassifier()
