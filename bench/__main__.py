@@ -576,7 +576,8 @@ def main() -> None:
     feed_ingest_rate(size["feeds"])
     from bench.classifier import classifier_cost
 
-    if not classifier_cost(*size["classifier"]):
+    # Enforced except in --smoke (a shared machine's wall clock is noise there; see web below).
+    if not classifier_cost(*size["classifier"]) and "--smoke" not in sys.argv:
         sys.exit("triage classification budget broken (see the table above)")
     from bench.durability import durability_cost
 

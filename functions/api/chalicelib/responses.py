@@ -358,7 +358,7 @@ class OpsReport(Out):
     incident_id: str | None
     triage: TriageResult | None
     restored_at: str | None = Field(
-        default=None, description="When a responder restored the report after triage kept it out"
+        description="When a responder restored the report after triage kept it out"
     )
 
 

@@ -201,6 +201,8 @@ MODEL_CATEGORIES: tuple[Category, ...] = (
     Category.DISPLACED_PEOPLE_AND_EVACUATIONS,
 )
 MODEL_HAZARDS: tuple[Hazard, ...] = (Hazard.EARTHQUAKE, Hazard.FLOOD, Hazard.STORM, Hazard.FIRE)
+#: Hazards the lexicon names precisely enough to take its word over the model's.
+LEXICON_HAZARDS = frozenset({Hazard.EARTHQUAKE, Hazard.FLOOD})
 #: Features stored with a decision, per decided label.
 EXPLAINED_FEATURES = 5
 
@@ -298,13 +300,13 @@ class LearnedClassifier:
     def _hazard(
         self, lexicon: Classification, probabilities: Mapping[str, float]
     ) -> tuple[Hazard, float, bool]:
-        if lexicon.hazard != Hazard.OTHER:
-            name = f"hazard:{lexicon.hazard}"
-            confidence = max(lexicon.hazard_confidence, probabilities.get(name, 0.0))
-            return lexicon.hazard, confidence, False
+        if lexicon.hazard in LEXICON_HAZARDS:
+            return lexicon.hazard, lexicon.hazard_confidence, False
         passing = self._passing([f"hazard:{h}" for h in MODEL_HAZARDS], probabilities)
         if passing is not None:
             return Hazard(passing[0].split(":", 1)[1]), passing[1], True
+        if lexicon.hazard != Hazard.OTHER:
+            return lexicon.hazard, lexicon.hazard_confidence, False
         return Hazard.OTHER, NO_MATCH_CONFIDENCE, False
 
     def _explain(self, kind: Kind, label: str, features: Sequence[str]) -> list[Feature]:
