@@ -191,3 +191,10 @@ assert not any(m.split(".")[0] in {"sklearn", "numpy", "scipy"} for m in sys.mod
     category, hazard, version = out.stdout.split()
     assert (category, hazard) == ("requests_or_urgent_needs", "earthquake")
     assert version == default_classifier().version
+
+
+def test_the_lambda_layer_has_no_training_packages() -> None:
+    runtime = (REPO / "requirements" / "runtime.txt").read_text()
+    pinned = {line.split("==")[0].split("[")[0].strip().lower() for line in runtime.splitlines()}
+    assert not pinned & {"scikit-learn", "numpy", "scipy", "joblib"}
+    assert "scikit-learn==" in (REPO / "requirements" / "dev.txt").read_text()
