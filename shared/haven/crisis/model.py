@@ -203,6 +203,10 @@ MODEL_CATEGORIES: tuple[Category, ...] = (
 MODEL_HAZARDS: tuple[Hazard, ...] = (Hazard.EARTHQUAKE, Hazard.FLOOD, Hazard.STORM, Hazard.FIRE)
 #: Hazards the lexicon names precisely enough to take its word over the model's.
 LEXICON_HAZARDS = frozenset({Hazard.EARTHQUAKE, Hazard.FLOOD})
+#: ...unless the model's hazard passes its cut this many times more widely than the lexicon's
+#: (a hurricane's flooding is the storm's: on validation 1.5 is where storms, floods and
+#: earthquakes all beat the reference; floods and storms share a third of their messages).
+OVERRIDE_RATIO = 1.5
 #: Features stored with a decision, per decided label.
 EXPLAINED_FEATURES = 5
 
@@ -215,9 +219,10 @@ class LearnedClassifier:
     lexicon's decision for a class the model does not learn (caution and advice, sympathy,
     infrastructure, rescue and donations); else ``other_relevant_information``.
 
-    Hazard: a hazard the lexicon names is taken (its terms are more precise than the model on
-    named hazards, and it knows landslides and conflict); else the model's hazard that passes
-    its threshold by the widest margin; else ``other``.
+    Hazard: a flood or earthquake the lexicon names is taken (its terms are precise there),
+    unless the model's hazard passes its cut :data:`OVERRIDE_RATIO` times more widely; else the
+    model's hazard that passes its cut by the widest ratio; else the lexicon's (it alone knows
+    landslides and conflict); else ``other``.
 
     Every decision stores the lexicon terms it matched and the model features that weighed
     most for the decided labels, and the version of both (``<model>+<lexicon>``).
@@ -263,6 +268,9 @@ class LearnedClassifier:
             features=tuple(explained),
         )
 
+    def _ratio(self, name: str, probabilities: Mapping[str, float]) -> float:
+        return probabilities[name] / self.model.label(name).threshold
+
     def _passing(self, names: Sequence[str], probabilities: Mapping[str, float]) -> tuple[str, float] | None:
         best: tuple[float, str] | None = None
         for name in names:
@@ -300,9 +308,16 @@ class LearnedClassifier:
     def _hazard(
         self, lexicon: Classification, probabilities: Mapping[str, float]
     ) -> tuple[Hazard, float, bool]:
-        if lexicon.hazard in LEXICON_HAZARDS:
-            return lexicon.hazard, lexicon.hazard_confidence, False
         passing = self._passing([f"hazard:{h}" for h in MODEL_HAZARDS], probabilities)
+        if lexicon.hazard in LEXICON_HAZARDS:
+            named = f"hazard:{lexicon.hazard}"
+            if (
+                passing is None
+                or passing[0] == named
+                or self._ratio(passing[0], probabilities)
+                < (OVERRIDE_RATIO * max(1.0, self._ratio(named, probabilities)))
+            ):
+                return lexicon.hazard, lexicon.hazard_confidence, False
         if passing is not None:
             return Hazard(passing[0].split(":", 1)[1]), passing[1], True
         if lexicon.hazard != Hazard.OTHER:
