@@ -220,14 +220,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--bits", type=int, default=FeatureSpec.bits)
     parser.add_argument("--char-min", type=int, default=FeatureSpec.char_min)
     parser.add_argument("--char-max", type=int, default=FeatureSpec.char_max)
-    parser.add_argument("--dry-run", action="store_true", help="train and report; write nothing")
+    parser.add_argument("--dry-run", action="store_true", help="train and print the hashes; write nothing")
     args = parser.parse_args(argv)
     spec = FeatureSpec(bits=args.bits, char_min=args.char_min, char_max=args.char_max)
     meta_bytes, weights = train(spec)
-    if args.dry_run:
-        return
-    (OUT / ARTIFACT_JSON).write_bytes(meta_bytes)
-    (OUT / ARTIFACT_BIN).write_bytes(weights)
+    if not args.dry_run:
+        (OUT / ARTIFACT_JSON).write_bytes(meta_bytes)
+        (OUT / ARTIFACT_BIN).write_bytes(weights)
     for name, data in ((ARTIFACT_JSON, meta_bytes), (ARTIFACT_BIN, weights)):
         print(f"{hashlib.sha256(data).hexdigest()}  shared/haven/crisis/{name} ({len(data)} bytes)")
     print(f"version {artifact_version(meta_bytes, weights)}")
