@@ -198,3 +198,12 @@ def test_the_lambda_layer_has_no_training_packages() -> None:
     pinned = {line.split("==")[0].split("[")[0].strip().lower() for line in runtime.splitlines()}
     assert not pinned & {"scikit-learn", "numpy", "scipy", "joblib"}
     assert "scikit-learn==" in (REPO / "requirements" / "dev.txt").read_text()
+
+
+def test_a_data_set_with_another_hash_stops_the_build(tmp_path: Path) -> None:
+    from bench.triage_data import SHA256, verify
+
+    changed = tmp_path / "disaster_response_messages.csv"
+    changed.write_text("id,split,message\n1,train,hello\n")
+    with pytest.raises(SystemExit, match=SHA256):
+        verify(changed)
