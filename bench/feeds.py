@@ -5,7 +5,8 @@ world, a fifth of them already stored (half of those repeats, half revised since
 whose area of interest (a 2,000 km circle on the eastern Mediterranean) keeps most of them out.
 Each run times the pure stages of a poll, no AWS and no network: the connector's parse, the
 dedupe decision against the stored (native id → update time) pairs, and the relevance decision
-with the crisis classifier on what is new or revised. Rates are feed items per second.
+(area, keywords, location; the classifier runs in triage) on what is new or revised. Rates are
+feed items per second.
 """
 
 from __future__ import annotations
@@ -58,7 +59,6 @@ def _feed(items: int, rng: random.Random) -> tuple[bytes, dict[str, datetime]]:
 def _run(body: bytes, stored: dict[str, datetime]) -> tuple[list[float], Counter[str]]:
     """Seconds of each stage and the relevance verdicts of one poll's worth of work."""
     from haven.alerts.geometry import Circle
-    from haven.crisis.classifier import LexiconClassifier
     from haven.feeds.connectors.catalog import CONNECTORS
     from haven.feeds.polling import judge, latest_revisions
     from haven.feeds.sources import FeedSource, Settings
@@ -71,7 +71,6 @@ def _run(body: bytes, stored: dict[str, datetime]) -> tuple[list[float], Counter
         "2026-01-01T00:00:00+00:00",
         datetime(2026, 1, 2, tzinfo=UTC),
     )
-    classifier = LexiconClassifier()
     started = time.perf_counter()
     page = CONNECTORS["usgs"].parse(body, {"content-type": "application/geo+json"}, None)
     parsed = time.perf_counter()
@@ -81,7 +80,7 @@ def _run(body: bytes, stored: dict[str, datetime]) -> tuple[list[float], Counter
         if item.native_id not in stored or item.updated_at > stored[item.native_id]
     ]
     deduped = time.perf_counter()
-    verdicts = Counter(judge(source, item, classifier)[1] for item in fresh)
+    verdicts = Counter(judge(source, item)[1] for item in fresh)
     judged = time.perf_counter()
     verdicts["repeat"] = len(page.items) - len(fresh)
     return [parsed - started, deduped - parsed, judged - deduped], verdicts

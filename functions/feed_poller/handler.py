@@ -27,7 +27,6 @@ from haven.adapters.dynamo.feeds import DynamoFeedStore
 from haven.adapters.feeds import HttpFetcher, S3RawArchive, SecretsManagerCredentials
 from haven.adapters.queues import IntakeQueue
 from haven.config import get_settings
-from haven.crisis.classifier import LexiconClassifier
 from haven.feeds.polling import Poller, outcome_summary
 
 settings = get_settings()
@@ -41,7 +40,6 @@ poller = Poller(
     fetcher=HttpFetcher(),
     archive=S3RawArchive(),
     intake=IntakeQueue(),
-    classifier=LexiconClassifier(),
     credentials=SecretsManagerCredentials(),
     report_retention=timedelta(days=settings.report_retention_days),
 )

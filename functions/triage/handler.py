@@ -26,7 +26,7 @@ from haven.adapters import observability
 from haven.adapters.dynamo.triage import DynamoTriageStore
 from haven.adapters.events import EventBridgePublisher
 from haven.config import get_settings
-from haven.crisis.classifier import LexiconClassifier
+from haven.crisis.classifier import default_classifier
 from haven.crisis.triage import BatchOutcome, RetryPolicy, triage_batch
 
 settings = get_settings()
@@ -36,7 +36,7 @@ metrics = observability.metrics("triage")
 
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 store = DynamoTriageStore()
-classifier = LexiconClassifier()
+classifier = default_classifier()
 events = EventBridgePublisher()
 
 

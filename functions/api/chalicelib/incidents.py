@@ -20,10 +20,13 @@ from chalicelib.http import (
     parse_query,
 )
 from haven.adapters.dynamo.incidents import DynamoIncidents, DynamoReportList
+from haven.adapters.dynamo.reports import DynamoReports
 from haven.adapters.events import EventBridgePublisher
+from haven.adapters.queues import IntakeQueue
 from haven.adapters.uploads import S3UploadSigner
 from haven.auth import Role, require
 from haven.crisis import incidents as use_cases
+from haven.crisis import reports as report_cases
 from haven.crisis.incidents import IncidentStatus
 from haven.crisis.reports import ReportStatus
 from haven.crisis.taxonomy import Category, Hazard
@@ -35,6 +38,8 @@ bp = HavenBlueprint(__name__)
 
 _incidents = DynamoIncidents()
 _reports = DynamoReportList()
+_restorable = DynamoReports()
+_intake = IntakeQueue()
 _events = EventBridgePublisher()
 _media = S3UploadSigner("media")
 
@@ -179,6 +184,21 @@ def list_reports() -> Response:
         for media in report["media"]:
             media["url"] = _media.presign_get(media.pop("key"), expires_in=300)
     return json_response({"items": items, "cursor": cursor})
+
+
+@bp.route("/v1/ops/reports/{report_id}/restore", methods=["POST"])
+def restore_report(report_id: str) -> Response:
+    """Back to triage, never to be kept out again: a report triage kept out of incidents."""
+    actor = require(caller(bp.current_request), Role.RESPONDER)
+    report = report_cases.restore_report(report_id, actor=actor.subject, reports=_restorable, queue=_intake)
+    return json_response(
+        {
+            "report_id": report.report_id,
+            "status": report.status.value,
+            "restored_at": report.restored_at.isoformat() if report.restored_at else None,
+        },
+        202,
+    )
 
 
 @bp.route("/v1/incidents", methods=["GET"])

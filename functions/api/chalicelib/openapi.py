@@ -176,6 +176,12 @@ OPERATIONS: dict[tuple[str, str], Operation] = {
     ("GET", "/v1/ops/reports"): Operation(
         "Reports by status", (R,), query=incidents.OpsReportQuery, response="ReportPage"
     ),
+    ("POST", "/v1/ops/reports/{report_id}/restore"): Operation(
+        "Restore a report triage kept out (back to triage, never kept out again)",
+        (R,),
+        status=202,
+        response="ReportRestored",
+    ),
     ("POST", "/v1/safety/people"): Operation(
         "Register a person (safe, or sought)",
         body=safety.PersonIn,

@@ -341,6 +341,9 @@ class TriageResult(Out):
     classification: dict[str, Any]
     credibility: dict[str, Any]
     triaged_at: str
+    kept_out: Literal["not_humanitarian"] | None = Field(
+        default=None, description="Why triage kept the report out of incidents (restorable)"
+    )
 
 
 class OpsReport(Out):
@@ -364,10 +367,21 @@ class OpsReport(Out):
     media: list[MediaLink]
     incident_id: str | None
     triage: TriageResult | None
+    restored_at: str | None = Field(
+        description="When a responder restored the report after triage kept it out"
+    )
 
 
 class ReportPage(Page):
     items: list[OpsReport]
+
+
+class ReportRestored(Out):
+    """A kept-out report restored: back to triage, which will not keep it out again."""
+
+    report_id: str
+    status: Literal["received", "triaged", "linked"]
+    restored_at: str | None
 
 
 class IncidentWithReports(Incident):

@@ -90,6 +90,19 @@ class MatchedTerm:
 
 
 @dataclass(frozen=True)
+class Feature:
+    """One feature of a learned model that weighed for a decided label: why it was decided."""
+
+    kind: Kind
+    label: str
+    feature: str
+    weight: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "label": self.label, "feature": self.feature, "weight": self.weight}
+
+
+@dataclass(frozen=True)
 class Classification:
     category: Category
     category_confidence: float
@@ -98,6 +111,9 @@ class Classification:
     language: str
     matched_terms: tuple[MatchedTerm, ...]
     classifier_version: str
+    #: The learned model's features that weighed most for the decided labels (none from the
+    #: lexicon alone; decisions stored before the model have none either).
+    features: tuple[Feature, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("category_confidence", "hazard_confidence"):
@@ -114,6 +130,7 @@ class Classification:
             "language": self.language,
             "matched_terms": [m.to_dict() for m in self.matched_terms],
             "classifier_version": self.classifier_version,
+            "features": [f.to_dict() for f in self.features],
         }
 
 
@@ -121,7 +138,8 @@ class Classification:
 class Classifier(Protocol):
     """Decides a report's category and hazard; records its own version with each decision."""
 
-    version: str
+    @property
+    def version(self) -> str: ...
 
     def classify(self, text: str, language: str | None) -> Classification: ...
 
@@ -145,6 +163,8 @@ _WORD = re.compile(r"\w+")
 # Proclitics glued to Arabic words ("and", "with", "for", "like", "so" + article), longest first.
 _AR_PROCLITICS = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
 _AR_MIN_STEM = 2
+#: Letters of a prefix term's first word its index is keyed by (the shortest prefix allowed).
+_PREFIX_HEAD = 3
 
 
 def _is_arabic(ch: str) -> bool:
@@ -216,7 +236,8 @@ class Lexicon:
     stopwords: frozenset[str]
     terms: tuple[Term, ...]
     _by_first: Mapping[str, tuple[Term, ...]] = field(repr=False, compare=False)
-    _prefixed: tuple[Term, ...] = field(repr=False, compare=False)
+    #: Terms whose first word is a prefix, by its first 3 letters (a prefix has at least 3).
+    _prefixed: Mapping[str, tuple[Term, ...]] = field(repr=False, compare=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Lexicon:
@@ -231,11 +252,11 @@ class Lexicon:
             hazard = Hazard(name)
             terms.extend(Term("hazard", str(hazard), w, _parse_term(w), language) for w in words)
         by_first: dict[str, list[Term]] = {}
-        prefixed: list[Term] = []
+        prefixed: dict[str, list[Term]] = {}
         for term in terms:
             first = term.words[0]
             if first.prefix:
-                prefixed.append(term)
+                prefixed.setdefault(first.text[:_PREFIX_HEAD], []).append(term)
             else:
                 by_first.setdefault(first.text, []).append(term)
         stopwords = frozenset(" ".join(tokens(w)) for w in data.get("stopwords", []))
@@ -244,16 +265,19 @@ class Lexicon:
             stopwords,
             tuple(terms),
             {k: tuple(v) for k, v in by_first.items()},
-            tuple(prefixed),
+            {k: tuple(v) for k, v in prefixed.items()},
         )
 
     def find(self, words: Sequence[tuple[str, ...]]) -> list[tuple[int, int, Term]]:
         """Every (start, end, term) occurrence in the word forms of a text."""
         found: list[tuple[int, int, Term]] = []
         for i, forms in enumerate(words):
-            candidates: list[Term] = list(self._prefixed)
+            candidates: list[Term] = []
             for f in forms:
                 candidates.extend(self._by_first.get(f, ()))
+            heads = {f[:_PREFIX_HEAD] for f in forms}
+            for head in sorted(heads):
+                candidates.extend(t for t in self._prefixed.get(head, ()) if t not in candidates)
             for term in candidates:
                 n = len(term.words)
                 if i + n <= len(words) and all(w.matches(words[i + k]) for k, w in enumerate(term.words)):
@@ -268,7 +292,7 @@ def _parse_term(source: str) -> tuple[_Word, ...]:
         toks = tokens(part.rstrip("*"))
         if not toks:
             raise ValueError(f"empty word in lexicon term {source!r}")
-        if prefix and len(toks[-1]) < 3:
+        if prefix and len(toks[-1]) < _PREFIX_HEAD:
             raise ValueError(f"prefix shorter than 3 letters in lexicon term {source!r}")
         words.extend(_Word(t, prefix and k == len(toks) - 1) for k, t in enumerate(toks))
     return tuple(words)
@@ -431,3 +455,12 @@ class LexiconClassifier:
             matched_terms=tuple(explained),
             classifier_version=self.version,
         )
+
+
+def default_classifier() -> Classifier:
+    """The classifier triage runs, for the workers and for every tool and benchmark: the learned
+    model combined with the lexicon (:class:`haven.crisis.model.LearnedClassifier`). Cheap to
+    call: the model is read on the first classification."""
+    from haven.crisis.model import LearnedClassifier
+
+    return LearnedClassifier()

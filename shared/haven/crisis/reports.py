@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from haven import clock, geo, ids
-from haven.errors import NotFound
+from haven.errors import Conflict, NotFound
 from haven.geo import Point
 
 #: H3 resolution of the reports' ``by_cell`` index (about 1.2 km edge): corroboration lookups.
@@ -95,6 +95,18 @@ class Report:
     incident_id: str | None = None
     triage: dict[str, Any] | None = None
     version: int | None = None
+    #: When a responder restored the report after triage kept it out, and who: triage then
+    #: never keeps it out again.
+    restored_at: datetime | None = None
+    restored_by: str | None = None
+
+    @property
+    def kept_out(self) -> str | None:
+        """Why triage kept the report out of incidents (None: it did not)."""
+        if self.status != ReportStatus.TRIAGED or not self.triage:
+            return None
+        reason = self.triage.get("kept_out")
+        return str(reason) if reason else None
 
 
 @dataclass(frozen=True)
@@ -126,6 +138,15 @@ class ReportRepository(Protocol):
 
 class IntakeQueue(Protocol):
     def enqueue(self, report_id: str) -> None: ...
+
+
+class RestorableReports(Protocol):
+    def get(self, report_id: str) -> Report | None: ...
+
+    def restore(self, report: Report, restored_at: datetime, restored_by: str) -> Report:
+        """Back to ``received``, marked restored: conditional on the version read and on the
+        report still being kept out; :class:`~haven.errors.Conflict` otherwise."""
+        ...
 
 
 class UploadSigner(Protocol):
@@ -224,3 +245,19 @@ def reporter_view(
         "status": status.value,
         "received_at": clock.iso(report.received_at),
     }
+
+
+def restore_report(report_id: str, *, actor: str, reports: RestorableReports, queue: IntakeQueue) -> Report:
+    """A report triage kept out (a social post judged not humanitarian), back to triage at a
+    responder's word: received again, marked restored (triage will not keep it out again) and
+    queued. Repeating it is harmless: a restored report not triaged yet is queued again."""
+    report = reports.get(report_id) if ids.is_id(report_id) else None
+    if report is None:
+        raise NotFound("no such report")
+    if report.restored_at is None:
+        if report.kept_out is None:
+            raise Conflict("only a report kept out of incidents can be restored")
+        report = reports.restore(report, clock.now(), actor)
+    if report.status == ReportStatus.RECEIVED:
+        queue.enqueue(report.report_id)
+    return report

@@ -67,13 +67,18 @@ class TriageDecision:
     incident: IncidentUpdate | None
     incident_version: int | None  # the version the update expects; None when opened
     status: ReportStatus
+    #: Why the report was kept out of incidents (:func:`keep_out_reason`); None when linked.
+    kept_out: str | None = None
 
     def triage_record(self) -> dict[str, Any]:
-        return {
+        record = {
             "classification": self.classification.to_dict(),
             "credibility": self.credibility.to_dict(),
             "triaged_at": clock.iso(clock.now()),
         }
+        if self.kept_out:
+            record["kept_out"] = self.kept_out
+        return record
 
 
 #: Incidents a claim remembers (the latest first): more than ever open in one cell at once.
@@ -168,6 +173,33 @@ def credibility_source(source: str) -> Source:
     return "official_feed" if kind in OFFICIAL_FEEDS else "social"
 
 
+def keep_out_reason(report: Report, classification: Classification) -> str | None:
+    """Why a report should not open or grow an incident, or None.
+
+    Only a report whose category triage decides, judged ``not_humanitarian`` with a confidence
+    of at least :data:`NOT_HUMANITARIAN_CUTOFF`, and never one a responder restored. By source:
+    a social post on the classifier's word; a citizen's report only when explicit lexicon
+    terms (advertising, promotions) back it; an official feed's item never. A report kept out
+    stays listed (``GET /v1/ops/reports?status=triaged``) with this reason, for a responder to
+    restore (``POST /v1/ops/reports/{report_id}/restore``).
+    """
+    if report.category != Category.UNKNOWN or report.restored_at is not None:
+        return None
+    if not (
+        classification.category == Category.NOT_HUMANITARIAN
+        and classification.category_confidence >= NOT_HUMANITARIAN_CUTOFF
+    ):
+        return None
+    source = credibility_source(report.source)
+    if source == "official_feed":
+        return None
+    if source == "citizen" and not any(
+        m.kind == "category" and m.label == Category.NOT_HUMANITARIAN for m in classification.matched_terms
+    ):
+        return None
+    return "not_humanitarian"
+
+
 def decide(report: Report, classification: Classification, candidates: list[Candidate]) -> TriageDecision:
     """The pure part: what triage does with a classified report, given the incidents near it."""
     category = classification.category if report.category == Category.UNKNOWN else Category(report.category)
@@ -185,12 +217,8 @@ def decide(report: Report, classification: Classification, candidates: list[Cand
         classifier_confidence=classification.category_confidence,
     )
     score = credibility(signals)
-    kept_out = (
-        classification.category == Category.NOT_HUMANITARIAN
-        and classification.category_confidence >= NOT_HUMANITARIAN_CUTOFF
-        and report.category == Category.UNKNOWN
-    )
-    if kept_out:
+    kept_out = keep_out_reason(report, classification)
+    if kept_out is not None:
         return TriageDecision(
             report.report_id,
             category,
@@ -200,6 +228,7 @@ def decide(report: Report, classification: Classification, candidates: list[Cand
             None,
             None,
             ReportStatus.TRIAGED,
+            kept_out,
         )
     if match is not None:
         update = merge(match.snapshot, report.location, report.people_affected, reported_at)

@@ -7,9 +7,11 @@
 3. Items are deduplicated on (source, native id): an unknown item is new, a known one with a
    later update time is a revision (stored over the old one, not sent to triage again), the
    rest are repeats.
-4. New items that are inside the area of interest, match the keywords, can be located and are
-   not confidently ``not_humanitarian`` become reports with source ``feed:<type>``; the others
-   are counted by reason.
+4. New items that are inside the area of interest, match the keywords and can be located
+   become reports with source ``feed:<type>``; the others are counted by reason. Relevance is
+   triage's to judge: a social post it finds confidently ``not_humanitarian`` is kept out of
+   incidents there, with the reason, where a responder can restore it; an official feed's item
+   never is (``haven.crisis.triage.keep_out_reason``).
 5. Items, reports and the advanced cursor are committed atomically by the store; then the
    reports are queued for triage.
 
@@ -28,10 +30,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 from haven import clock, geo, ids
-from haven.crisis.classifier import Classifier
 from haven.crisis.reports import REPORT_CELL_RESOLUTION, Report, ReportStatus, hash_token
 from haven.crisis.taxonomy import Category
-from haven.crisis.triage import NOT_HUMANITARIAN_CUTOFF
 from haven.errors import Conflict
 from haven.feeds import gazetteer
 from haven.feeds.connectors import FeedItem, Query, Request
@@ -157,7 +157,7 @@ def _asked_moment(lowered: Mapping[str, str], now: datetime) -> datetime | None:
     return None
 
 
-def judge(source: FeedSource, item: FeedItem, classifier: Classifier) -> tuple[Point | None, str]:
+def judge(source: FeedSource, item: FeedItem) -> tuple[Point | None, str]:
     """Where the item is and whether it goes to triage ("relevant") or why not."""
     location = item.point or gazetteer.locate(item.places, item.text)
     settings = source.settings
@@ -167,12 +167,6 @@ def judge(source: FeedSource, item: FeedItem, classifier: Classifier) -> tuple[P
         return None, "unlocated"
     if settings.area is not None and not settings.area.contains(location):
         return location, "outside_area"
-    verdict = classifier.classify(item.text, None)
-    if (
-        verdict.category == Category.NOT_HUMANITARIAN
-        and verdict.category_confidence >= NOT_HUMANITARIAN_CUTOFF
-    ):
-        return location, "not_humanitarian"
     return location, "relevant"
 
 
@@ -208,7 +202,6 @@ class Poller:
     fetcher: Fetcher
     archive: RawArchive
     intake: IntakeQueue
-    classifier: Classifier
     credentials: Credentials
     report_retention: timedelta
 
@@ -307,7 +300,7 @@ class Poller:
         return stored, reports
 
     def judged(self, source: FeedSource, item: FeedItem) -> tuple[Point | None, str]:
-        return judge(source, item, self.classifier)
+        return judge(source, item)
 
     def flush(self, source: FeedSource) -> FeedSource:
         """Queue the source's pending reports for triage, then forget them."""

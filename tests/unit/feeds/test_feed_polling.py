@@ -11,7 +11,6 @@ import pytest
 
 from haven import clock
 from haven.alerts.geometry import Circle
-from haven.crisis.classifier import LexiconClassifier
 from haven.crisis.reports import Report
 from haven.errors import Conflict
 from haven.feeds.connectors import Request
@@ -93,7 +92,7 @@ def source(**settings: object) -> FeedSource:
 
 
 def poller(store: Store, fetcher: Fetcher, sink: Sink) -> Poller:
-    return Poller(store, fetcher, sink, sink, LexiconClassifier(), sink, timedelta(days=180))
+    return Poller(store, fetcher, sink, sink, sink, timedelta(days=180))
 
 
 def revised(body: bytes, magnitude: str) -> bytes:

@@ -555,6 +555,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/reports/{report_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a report triage kept out (back to triage, never kept out again) */
+        post: operations["incidents_restore_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/safety/pfif": {
         parameters: {
             query?: never;
@@ -2827,6 +2844,11 @@ export interface components {
             /** Incident Id */
             incident_id: string | null;
             triage: components["schemas"]["TriageResult"] | null;
+            /**
+             * Restored At
+             * @description When a responder restored the report after triage kept it out
+             */
+            restored_at: string | null;
         };
         /** OpsReportQuery */
         OpsReportQuery: {
@@ -3478,6 +3500,21 @@ export interface components {
             items: components["schemas"]["OpsReport"][];
         };
         /**
+         * ReportRestored
+         * @description A kept-out report restored: back to triage, which will not keep it out again.
+         */
+        ReportRestored: {
+            /** Report Id */
+            report_id: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "received" | "triaged" | "linked";
+            /** Restored At */
+            restored_at: string | null;
+        };
+        /**
          * ReportView
          * @example {
          *       "received_at": "2026-11-28T09:14:03Z",
@@ -3770,6 +3807,12 @@ export interface components {
             };
             /** Triaged At */
             triaged_at: string;
+            /**
+             * Kept Out
+             * @description Why triage kept the report out of incidents (restorable)
+             * @default null
+             */
+            kept_out?: "not_humanitarian" | null;
         };
         /**
          * TwilioMessageIn
@@ -6969,6 +7012,73 @@ export interface operations {
             };
             /** @description Validation failed; `errors` names each field */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    incidents_restore_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Restore a report triage kept out (back to triage, never kept out again) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRestored"];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: a stale `expected_version`, a change the resource's state forbids, or the same `Idempotency-Key` still in progress */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -34,6 +34,7 @@ def report_dict(item: ReportItem) -> dict[str, Any]:
         "media": [{"key": m.key, "content_type": m.content_type} for m in item.media or []],
         "incident_id": item.incident_id,
         "triage": item.triage,
+        "restored_at": item.restored_at,
     }
 
 

@@ -201,6 +201,8 @@ class Report(Model):
     media = ListAttribute(of=MediaItem, default=list)
     incident_id = UnicodeAttribute(null=True)
     triage = JSONAttribute(null=True)
+    restored_at = UnicodeAttribute(null=True)
+    restored_by = UnicodeAttribute(null=True)
     version = VersionAttribute()
     expires_at = TTLAttribute(null=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, UpdateError
 
 from haven.adapters.dynamo.models import Incident as IncidentItem
 from haven.adapters.dynamo.models import MediaItem
@@ -46,6 +46,8 @@ def to_item(report: Report) -> ReportItem:
         ],
         incident_id=report.incident_id,
         triage=report.triage,
+        restored_at=_iso(report.restored_at),
+        restored_by=report.restored_by,
         expires_at=report.expires_at,
     )
 
@@ -73,6 +75,8 @@ def from_item(item: ReportItem) -> Report:
         incident_id=item.incident_id,
         triage=item.triage,
         version=item.version,
+        restored_at=_dt(item.restored_at),
+        restored_by=item.restored_by,
     )
 
 
@@ -90,6 +94,25 @@ class DynamoReports:
             return from_item(ReportItem.get(report_id))
         except ReportItem.DoesNotExist:
             return None
+
+    def restore(self, report: Report, restored_at: datetime, restored_by: str) -> Report:
+        """One conditional update: still kept out (triaged, no incident) at the version read."""
+        item = ReportItem(report_id=report.report_id, version=report.version)
+        try:
+            item.update(
+                actions=[
+                    ReportItem.status.set(ReportStatus.RECEIVED.value),
+                    ReportItem.restored_at.set(restored_at.astimezone(UTC).isoformat()),
+                    ReportItem.restored_by.set(restored_by),
+                ],
+                condition=(ReportItem.status == ReportStatus.TRIAGED.value)
+                & ReportItem.incident_id.does_not_exist(),
+            )
+        except UpdateError as error:
+            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+                raise Conflict("the report changed meanwhile; read it again") from None
+            raise
+        return from_item(item)
 
 
 class DynamoIncidentStatus:

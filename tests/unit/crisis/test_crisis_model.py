@@ -1,0 +1,209 @@
+"""The learned triage model (issue 15): what triage runs, pure Python, explainable, versioned."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from haven.crisis.classifier import Classification, Classifier, LexiconClassifier, default_classifier
+from haven.crisis.model import (
+    ARTIFACT_BIN,
+    ARTIFACT_JSON,
+    MAX_TOKENS,
+    LearnedClassifier,
+    bucket,
+    featurize,
+    from_bytes,
+    load_model,
+)
+from haven.crisis.taxonomy import Category, Hazard
+
+REPO = Path(__file__).resolve().parents[3]
+#: The committed artifact's bytes, as ``make model`` wrote them.
+ARTIFACT = REPO / "shared" / "haven" / "crisis"
+#: At most 5 MB shipped in the Lambda layer (issue 15).
+MAX_ARTIFACT_BYTES = 5 * 1024 * 1024
+
+
+def _artifact() -> tuple[bytes, bytes]:
+    return (ARTIFACT / ARTIFACT_JSON).read_bytes(), (ARTIFACT / ARTIFACT_BIN).read_bytes()
+
+
+def test_the_committed_artifact_is_the_version_triage_reports() -> None:
+    meta, weights = _artifact()
+    digest = hashlib.sha256(meta + b"\n" + weights).hexdigest()
+    assert json.loads(meta)["weights_sha256"] == hashlib.sha256(weights).hexdigest()
+    version = default_classifier().version
+    assert version.startswith(f"triage-model-{digest[:16]}+lexicon-")
+    assert default_classifier().classify("flood", "en").classifier_version == version
+
+
+def test_the_artifact_is_small_and_packaged() -> None:
+    meta, weights = _artifact()
+    assert len(meta) + len(weights) <= MAX_ARTIFACT_BYTES
+    packaged = resources.files("haven.crisis")
+    assert packaged.joinpath(ARTIFACT_BIN).read_bytes() == weights
+
+
+def test_weights_that_are_not_the_described_ones_are_refused() -> None:
+    meta, weights = _artifact()
+    tampered = bytes([weights[0] ^ 1]) + weights[1:]
+    with pytest.raises(ValueError, match="do not match"):
+        from_bytes(meta, tampered)
+    with pytest.raises(ValueError, match="do not match"):
+        from_bytes(meta, weights[:-1])
+
+
+def test_default_classifier_is_the_learned_one_and_a_classifier() -> None:
+    classifier = default_classifier()
+    assert isinstance(classifier, LearnedClassifier)
+    assert isinstance(classifier, Classifier)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "category", "hazard"),
+    [
+        ("We need water and food, the children have not eaten since yesterday", "en",
+         Category.REQUESTS_OR_URGENT_NEEDS, None),
+        ("Nou bezwen dlo ak manje, tanpri ede nou", None, Category.REQUESTS_OR_URGENT_NEEDS, None),
+        ("The earthquake destroyed our house, we are sleeping in the street", "en", None, Hazard.EARTHQUAKE),
+        ("Flood: the river burst its banks, water is rising in the streets", "en", None, Hazard.FLOOD),
+        ("Hurricane winds tore the roofs off in Les Cayes", "en", None, Hazard.STORM),
+        ("Fire! The building is burning, smoke everywhere", "en", None, Hazard.FIRE),
+    ],
+)  # fmt: skip
+def test_known_messages(
+    text: str, language: str | None, category: Category | None, hazard: Hazard | None
+) -> None:
+    result = default_classifier().classify(text, language)
+    if category is not None:
+        assert result.category == category, result
+    if hazard is not None:
+        assert result.hazard == hazard, result
+
+
+def test_inference_is_deterministic() -> None:
+    text = "Mwen bezwen tant ak dlo, kay la tonbe nan tranbleman de tè a"
+    first = LearnedClassifier().classify(text, None).to_dict()
+    again = LearnedClassifier().classify(text, None).to_dict()
+    assert first == again
+
+
+def test_the_decision_is_explained_by_its_features() -> None:
+    text = "We need water and food in Carrefour please help"
+    classifier = default_classifier()
+    result = classifier.classify(text, "en")
+    assert result.category == Category.REQUESTS_OR_URGENT_NEEDS
+    decided = [f for f in result.features if f.kind == "category"]
+    assert decided, "a category the model decided names the features that weighed"
+    model = load_model()
+    weights = model.label("category:requests_or_urgent_needs")
+    names = featurize(text, [f"{m.kind}:{m.label}" for m in result.matched_terms], model.spec)
+    for feature in decided:
+        assert feature.label == "requests_or_urgent_needs"
+        assert feature.feature in names
+        assert feature.weight == pytest.approx(
+            weights.weight(bucket(feature.feature, model.spec.bits)), abs=1e-4
+        )
+        assert feature.weight > 0
+    stored = result.to_dict()
+    assert stored["features"][0] == decided[0].to_dict()
+    assert stored["classifier_version"] == classifier.version
+
+
+def test_lexicon_decisions_read_as_before() -> None:
+    """Stored decisions of the lexicon classifier keep their meaning: no features, same keys."""
+    stored = LexiconClassifier().classify("flood in the street", "en").to_dict()
+    assert stored["features"] == []
+    assert {"category", "hazard", "matched_terms", "classifier_version", "language"} <= set(stored)
+    old = Classification(
+        Category.OTHER_RELEVANT_INFORMATION, 0.1, Hazard.OTHER, 0.1, "en", (), "lexicon-2026.11.1"
+    )
+    assert old.features == ()
+
+
+def test_a_long_text_costs_a_bounded_number_of_features() -> None:
+    model = load_model()
+    long = " ".join(f"word{n}" for n in range(5_000))
+    names = featurize(long, [], model.spec)
+    assert len([n for n in names if n.startswith("w:")]) == MAX_TOKENS
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_in_any_script_classifies(text: str) -> None:
+    result = default_classifier().classify(text, None)
+    assert result.category in Category
+    assert result.hazard in Hazard
+    assert 0.0 <= result.category_confidence <= 1.0
+    assert 0.0 <= result.hazard_confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "🔥🔥🔥",
+        "☃︎ ★ ✈",
+        "地震了，房子倒了",
+        "Землетрясение, дома разрушены",
+        "भूकंप से घर गिर गए",
+        "\x00\u200b\ufeff",
+    ],
+)
+def test_odd_texts_classify(text: str) -> None:
+    result = default_classifier().classify(text, None)
+    assert result.classifier_version == default_classifier().version
+
+
+def test_the_model_loads_without_scikit_learn_numpy_or_scipy() -> None:
+    """The Lambda layer has none of them: import them and the child fails."""
+    code = """
+import importlib.abc, sys
+class Blocked(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {"sklearn", "numpy", "scipy", "joblib"}:
+            raise ImportError(f"{name} is not in the Lambda layer")
+        return None
+sys.meta_path.insert(0, Blocked())
+from haven.crisis.classifier import default_classifier
+from haven.crisis import model
+classifier = default_classifier()
+assert model.load_model.cache_info().currsize == 0, "loaded before first use"
+result = classifier.classify("We need water and food, the earthquake destroyed our house", "en")
+assert model.load_model.cache_info().currsize == 1
+print(result.category, result.hazard, result.classifier_version)
+assert not any(m.split(".")[0] in {"sklearn", "numpy", "scipy"} for m in sys.modules)
+"""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "shared")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    category, hazard, version = out.stdout.split()
+    assert (category, hazard) == ("requests_or_urgent_needs", "earthquake")
+    assert version == default_classifier().version
+
+
+def test_the_lambda_layer_has_no_training_packages() -> None:
+    runtime = (REPO / "requirements" / "runtime.txt").read_text()
+    pinned = {line.split("==")[0].split("[")[0].strip().lower() for line in runtime.splitlines()}
+    assert not pinned & {"scikit-learn", "numpy", "scipy", "joblib"}
+    assert "scikit-learn==" in (REPO / "requirements" / "dev.txt").read_text()
+
+
+def test_a_data_set_with_another_hash_stops_the_build(tmp_path: Path) -> None:
+    from bench.triage_data import SHA256, verify
+
+    changed = tmp_path / "disaster_response_messages.csv"
+    changed.write_text("id,split,message\n1,train,hello\n")
+    with pytest.raises(SystemExit, match=SHA256):
+        verify(changed)
