@@ -49,6 +49,8 @@ class _Group:
     parts: list[Inbound]
     records: set[str]
     failed: bool = False
+    #: When the first record comes back after failing: the others come back with it.
+    retry_in: int = BUSY_RETRY_SECONDS
 
 
 _groups: dict[str, _Group] = {}
@@ -108,6 +110,8 @@ def record_handler(record: SQSRecord) -> None:
     group = _groups.get(record.message_id)
     if group is not None and record.message_id != group.lead:
         if group.failed:
+            # Back at the same moment as the first record, to be answered with it, in order.
+            _come_back(record, seconds=group.retry_in)
             raise RuntimeError("the first part of this message failed; retried with it")
         return  # answered with the first part
     messages = _parsed.get(record.message_id)
@@ -125,7 +129,7 @@ def record_handler(record: SQSRecord) -> None:
     except (SenderBusy, ClaimHeld):
         # Another run answers this sender right now: come back in a moment, in order.
         if group is not None:
-            group.failed = True
+            group.failed, group.retry_in = True, BUSY_RETRY_SECONDS
         _come_back(record, seconds=BUSY_RETRY_SECONDS)
         raise
     except Exception as error:
@@ -133,6 +137,8 @@ def record_handler(record: SQSRecord) -> None:
             group.failed = True
         attempts = int(record.attributes.approximate_receive_count)
         delay = retry_later("message-intake", record.receipt_handle, attempts)
+        if group is not None:
+            group.retry_in = delay
         logger.warning(
             "message failed", extra={"reason": type(error).__name__, "attempt": attempts, "retry_in": delay}
         )

@@ -284,3 +284,32 @@ def test_no_number_or_text_in_the_stored_records(outbox: Path) -> None:
     assert ANA not in dumped
     assert ANA[1:] not in dumped
     assert "relatives" not in dumped
+
+
+def test_the_other_parts_of_a_sender_who_must_wait_come_back_with_the_first(
+    outbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Left to the queue's visibility timeout (minutes), they would come back after the first,
+    # alone: answered out of order and not joined to it.
+    from datetime import UTC, datetime, timedelta
+
+    import message_intake_handler as handler
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    from haven import clock
+    from haven.adapters.channels import intake
+
+    back: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        handler, "_come_back", lambda record, seconds: back.append((record.message_id, seconds))
+    )
+    service = intake()
+    key = service.keys.key("sms", ANA)
+    service.conversations.load(key, clock.now())  # another run holds the sender's lease
+    start = datetime.now(UTC)
+    safe = sns_record(sms_document(ANA, "SAFE", "w1"), at=start)
+    name = sns_record(sms_document(ANA, "Ana Lopez", "w2"), at=start + timedelta(seconds=1))
+    with pytest.raises(BatchProcessingError):
+        invoke(safe, name)
+    assert sorted(back) == sorted([(safe["messageId"], 2), (name["messageId"], 2)])
+    assert replies(outbox) == []
