@@ -284,6 +284,9 @@ def test_no_number_or_text_in_the_stored_records(outbox: Path) -> None:
     assert ANA not in dumped
     assert ANA[1:] not in dumped
     assert "relatives" not in dumped
+    # The number is not kept even sealed: nothing reads it back (replies go to the sender of
+    # the message being answered).
+    assert all("sealed_sender" not in item for item in items)
 
 
 def test_the_other_parts_of_a_sender_who_must_wait_come_back_with_the_first(

@@ -64,8 +64,8 @@ class ConversationStore(Protocol):
         has passed) and read the state; :class:`SenderBusy` while another run holds it."""
         ...
 
-    def save(self, sender_key: str, sender: str, conversation: Conversation, expires_at: datetime) -> None:
-        """Keep the state (and the number, sealed) until ``expires_at``; ends the lease."""
+    def save(self, sender_key: str, conversation: Conversation, expires_at: datetime) -> None:
+        """Keep the state until ``expires_at`` (not the number: nothing needs it); ends the lease."""
         ...
 
     def clear(self, sender_key: str) -> None: ...
@@ -163,7 +163,7 @@ def handle(
         if turn.conversation is None:
             conversations.clear(sender_key)
         else:
-            conversations.save(sender_key, inbound.sender, turn.conversation, now + DIALOGUE_TTL)
+            conversations.save(sender_key, turn.conversation, now + DIALOGUE_TTL)
         for part in (inbound, *also_received):
             receipts.replying(part.provider, part.message_id, sender_key, turn.reply)
     except Exception:
