@@ -200,3 +200,20 @@ def test_a_sender_busy_for_too_long_is_409_and_the_message_can_come_again(
     assert signed(client, params).status_code == 409
     monkeypatch.setattr(conversations, "load", load)
     assert "REPORT" in (reply_of(signed(client, params)) or "")
+
+
+def test_a_rotated_auth_token_is_picked_up_without_a_cold_start(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haven.adapters import channels
+
+    assert reply_of(signed(client, message("HELP", "SM" + "8" * 32)))
+    rotated = "fedcba9876543210fedcba9876543210"
+    boto3.client("secretsmanager").put_secret_value(
+        SecretId="haven-test/channels/twilio-auth-token", SecretString=rotated
+    )
+    later = channels.time.monotonic() + channels.TWILIO_TOKEN_TTL_S + 1
+    monkeypatch.setattr(channels.time, "monotonic", lambda: later)
+    params = message("HELP", "SM" + "9" * 32)
+    response = post(client, params, RequestValidator(rotated).compute_signature(URL, params))
+    assert "REPORT" in (reply_of(response) or "")
