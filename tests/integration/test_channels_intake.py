@@ -62,8 +62,8 @@ def whatsapp(text: str | None = None, sender: str = ANA, **kwargs: Any) -> dict[
 def test_a_first_message_that_is_no_command_gets_the_menu(outbox: Path) -> None:
     assert invoke(sms("hello?")) == {"batchItemFailures": []}
     assert replies(outbox) == [
-        "Haven. Reply 1 report, 2 I am safe, 3 find someone, 4 status of a code, "
-        "5 complain about a recruiter, 6 alerts. HELP for the commands."
+        "Haven. Reply 1 report, 2 I am safe, 3 find someone, 4 code status, "
+        "5 complain about a recruiter, 6 alerts, HELP. Francais AIDE, Espanol AYUDA, Tagalog TULONG"
     ]
 
 
