@@ -37,8 +37,15 @@ tracer = observability.tracer("message-intake")
 metrics = observability.metrics("message-intake")
 
 processor = BatchProcessor(event_type=EventType.SQS)
-#: How soon a message whose sender is being answered by another run comes back.
+#: How soon a message whose sender is being answered by another run comes back (the first time).
 BUSY_RETRY_SECONDS = 2
+
+
+def busy_delay(receive_count: int) -> int:
+    """How long a message waits whose sender (or itself) another run holds: a moment at first
+    (a turn takes well under a second), then longer, so that a run that died holding them
+    (its lease and claim lapse after a minute) is outwaited before the queue's last receive."""
+    return min(BUSY_RETRY_SECONDS * 3 ** (max(receive_count, 1) - 1), 120)
 
 
 @dataclass
@@ -128,9 +135,10 @@ def record_handler(record: SQSRecord) -> None:
                 _answer(message, ())
     except (SenderBusy, ClaimHeld):
         # Another run answers this sender right now: come back in a moment, in order.
+        delay = busy_delay(int(record.attributes.approximate_receive_count))
         if group is not None:
-            group.failed, group.retry_in = True, BUSY_RETRY_SECONDS
-        _come_back(record, seconds=BUSY_RETRY_SECONDS)
+            group.failed, group.retry_in = True, delay
+        _come_back(record, seconds=delay)
         raise
     except Exception as error:
         if group is not None:

@@ -316,3 +316,22 @@ def test_the_other_parts_of_a_sender_who_must_wait_come_back_with_the_first(
         invoke(safe, name)
     assert sorted(back) == sorted([(safe["messageId"], 2), (name["messageId"], 2)])
     assert replies(outbox) == []
+
+
+def test_a_run_that_died_holding_a_sender_or_a_message_is_outwaited_before_the_dead_letter_queue() -> None:
+    # A run killed by its timeout releases nothing: its sender's lease and its claim on the
+    # message must lapse before the queue's last receive, or the sender's next message (and
+    # the message itself, redelivered after the visibility timeout) are dead-lettered.
+    from datetime import timedelta
+
+    import message_intake_handler as handler
+
+    from haven.channels.intake import SENDER_LEASE, STALE_CLAIM
+    from haven.resources import FUNCTIONS, QUEUES
+
+    queue = next(q for q in QUEUES if q.name == "message-intake")
+    waited = sum(handler.busy_delay(n) for n in range(1, queue.max_receive_count))
+    assert waited > max(SENDER_LEASE, STALE_CLAIM).total_seconds()
+    assert handler.busy_delay(1) == 2  # a live run's turn ends in a moment
+    longest_run = max(f.timeout_s for f in FUNCTIONS if f.name in ("api", "message-intake"))
+    assert timedelta(seconds=longest_run) < STALE_CLAIM < timedelta(seconds=queue.visibility_timeout_s)

@@ -22,8 +22,10 @@ from haven.channels.dialogue import EXPIRED, Conversation, Doors, Inbound, Sende
 DIALOGUE_TTL = timedelta(minutes=30)
 #: How long a provider's message id is remembered (its redeliveries come within hours).
 RECEIPT_TTL = timedelta(days=2)
-#: A claim older than this whose reply was never stored is taken over (its run died).
-STALE_CLAIM = timedelta(minutes=5)
+#: A claim older than this whose reply was never stored is taken over (its run died): longer
+#: than any run that claims (the API's and message-intake's 30 s timeouts), shorter than the
+#: intake queue's visibility timeout, so the message's own redelivery takes it over.
+STALE_CLAIM = timedelta(seconds=60)
 #: Longest a run may hold a sender's lease (beyond the functions' 30 s timeout).
 SENDER_LEASE = timedelta(seconds=60)
 #: Inbound text beyond this is cut (10 concatenated SMS segments, a long WhatsApp message).
