@@ -188,6 +188,7 @@ def reply_segments(sent: list[dict[str, str]] | None = None) -> None:
     from haven.channels import catalog, segments
 
     rows = []
+    by_template: dict[str, list[tuple[int, str]]] = {}
     for language in catalog.LANGUAGES:
         cat = catalog.catalog(language)
         counts = []
@@ -198,6 +199,7 @@ def reply_segments(sent: list[dict[str, str]] | None = None) -> None:
             text = cat.reply(name, **{f: _TYPICAL[f] for f in fields})
             cost = segments.cost(text)
             counts.append(cost.segments)
+            by_template.setdefault(name, []).append((cost.segments, language))
             encodings[cost.encoding] += 1
             if cost.segments > worst[1]:
                 worst = (name, cost.segments)
@@ -219,4 +221,19 @@ def reply_segments(sent: list[dict[str, str]] | None = None) -> None:
         f"SMS segments per reply template (typical values; never more than {segments.MAX_SEGMENTS})",
         ["language", "templates", "mean segments", "worst", "encodings"],
         rows,
+    )
+    _table(
+        f"SMS segments by reply template (its {len(catalog.LANGUAGES)} languages, typical values)",
+        ["template", "mean", "worst", "worst in"],
+        [
+            [
+                name,
+                f"{statistics.mean(n for n, _ in costs):.2f}",
+                str(max(costs)[0]),
+                "all"
+                if min(costs)[0] == max(costs)[0]
+                else ", ".join(lang for n, lang in costs if n == max(costs)[0]),
+            ]
+            for name, costs in by_template.items()
+        ],
     )

@@ -37,8 +37,15 @@ tracer = observability.tracer("message-intake")
 metrics = observability.metrics("message-intake")
 
 processor = BatchProcessor(event_type=EventType.SQS)
-#: How soon a message whose sender is being answered by another run comes back.
+#: How soon a message whose sender is being answered by another run comes back (the first time).
 BUSY_RETRY_SECONDS = 2
+
+
+def busy_delay(receive_count: int) -> int:
+    """How long a message waits whose sender (or itself) another run holds: a moment at first
+    (a turn takes well under a second), then longer, so that a run that died holding them
+    (its lease and claim lapse after a minute) is outwaited before the queue's last receive."""
+    return min(BUSY_RETRY_SECONDS * 3 ** (max(receive_count, 1) - 1), 120)
 
 
 @dataclass
@@ -49,6 +56,8 @@ class _Group:
     parts: list[Inbound]
     records: set[str]
     failed: bool = False
+    #: When the first record comes back after failing: the others come back with it.
+    retry_in: int = BUSY_RETRY_SECONDS
 
 
 _groups: dict[str, _Group] = {}
@@ -108,6 +117,8 @@ def record_handler(record: SQSRecord) -> None:
     group = _groups.get(record.message_id)
     if group is not None and record.message_id != group.lead:
         if group.failed:
+            # Back at the same moment as the first record, to be answered with it, in order.
+            _come_back(record, seconds=group.retry_in)
             raise RuntimeError("the first part of this message failed; retried with it")
         return  # answered with the first part
     messages = _parsed.get(record.message_id)
@@ -124,15 +135,18 @@ def record_handler(record: SQSRecord) -> None:
                 _answer(message, ())
     except (SenderBusy, ClaimHeld):
         # Another run answers this sender right now: come back in a moment, in order.
+        delay = busy_delay(int(record.attributes.approximate_receive_count))
         if group is not None:
-            group.failed = True
-        _come_back(record, seconds=BUSY_RETRY_SECONDS)
+            group.failed, group.retry_in = True, delay
+        _come_back(record, seconds=delay)
         raise
     except Exception as error:
         if group is not None:
             group.failed = True
         attempts = int(record.attributes.approximate_receive_count)
         delay = retry_later("message-intake", record.receipt_handle, attempts)
+        if group is not None:
+            group.retry_in = delay
         logger.warning(
             "message failed", extra={"reason": type(error).__name__, "attempt": attempts, "retry_in": delay}
         )

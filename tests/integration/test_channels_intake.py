@@ -62,8 +62,8 @@ def whatsapp(text: str | None = None, sender: str = ANA, **kwargs: Any) -> dict[
 def test_a_first_message_that_is_no_command_gets_the_menu(outbox: Path) -> None:
     assert invoke(sms("hello?")) == {"batchItemFailures": []}
     assert replies(outbox) == [
-        "Haven. Reply 1 report, 2 I am safe, 3 find someone, 4 status of a code, "
-        "5 complain about a recruiter, 6 alerts. HELP for the commands."
+        "Haven. Reply 1 report, 2 I am safe, 3 find someone, 4 code status, "
+        "5 complain about a recruiter, 6 alerts, HELP. Francais AIDE, Espanol AYUDA, Tagalog TULONG"
     ]
 
 
@@ -284,3 +284,54 @@ def test_no_number_or_text_in_the_stored_records(outbox: Path) -> None:
     assert ANA not in dumped
     assert ANA[1:] not in dumped
     assert "relatives" not in dumped
+    # The number is not kept even sealed: nothing reads it back (replies go to the sender of
+    # the message being answered).
+    assert all("sealed_sender" not in item for item in items)
+
+
+def test_the_other_parts_of_a_sender_who_must_wait_come_back_with_the_first(
+    outbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Left to the queue's visibility timeout (minutes), they would come back after the first,
+    # alone: answered out of order and not joined to it.
+    from datetime import UTC, datetime, timedelta
+
+    import message_intake_handler as handler
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    from haven import clock
+    from haven.adapters.channels import intake
+
+    back: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        handler, "_come_back", lambda record, seconds: back.append((record.message_id, seconds))
+    )
+    service = intake()
+    key = service.keys.key("sms", ANA)
+    service.conversations.load(key, clock.now())  # another run holds the sender's lease
+    start = datetime.now(UTC)
+    safe = sns_record(sms_document(ANA, "SAFE", "w1"), at=start)
+    name = sns_record(sms_document(ANA, "Ana Lopez", "w2"), at=start + timedelta(seconds=1))
+    with pytest.raises(BatchProcessingError):
+        invoke(safe, name)
+    assert sorted(back) == sorted([(safe["messageId"], 2), (name["messageId"], 2)])
+    assert replies(outbox) == []
+
+
+def test_a_run_that_died_holding_a_sender_or_a_message_is_outwaited_before_the_dead_letter_queue() -> None:
+    # A run killed by its timeout releases nothing: its sender's lease and its claim on the
+    # message must lapse before the queue's last receive, or the sender's next message (and
+    # the message itself, redelivered after the visibility timeout) are dead-lettered.
+    from datetime import timedelta
+
+    import message_intake_handler as handler
+
+    from haven.channels.intake import SENDER_LEASE, STALE_CLAIM
+    from haven.resources import FUNCTIONS, QUEUES
+
+    queue = next(q for q in QUEUES if q.name == "message-intake")
+    waited = sum(handler.busy_delay(n) for n in range(1, queue.max_receive_count))
+    assert waited > max(SENDER_LEASE, STALE_CLAIM).total_seconds()
+    assert handler.busy_delay(1) == 2  # a live run's turn ends in a moment
+    longest_run = max(f.timeout_s for f in FUNCTIONS if f.name in ("api", "message-intake"))
+    assert timedelta(seconds=longest_run) < STALE_CLAIM < timedelta(seconds=queue.visibility_timeout_s)

@@ -154,3 +154,66 @@ def test_whatsapp_through_twilio_shares_a_location(client: Any) -> None:
     reply_of(signed(client, message("Landslide on the road", "SM" + "4" * 32, sender=sender)))
     located = message("", "SM" + "5" * 32, sender=sender, Latitude="27.7", Longitude="85.3")
     assert reply_of(signed(client, located)).startswith("How many people")
+
+
+def test_a_message_while_the_sender_is_being_answered_waits_its_turn_in_the_request(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Twilio does not retry a 409 by default (only a connect timeout): the message would be lost.
+    from chalicelib import channels as route
+    from haven.adapters import channels
+    from haven.channels.intake import SenderBusy
+
+    conversations = channels.intake().conversations
+    load = conversations.load
+    busy = iter([True, True])
+
+    def load_once_busy(sender_key: str, now: Any) -> Any:
+        if next(busy, False):
+            raise SenderBusy(sender_key)
+        return load(sender_key, now)
+
+    monkeypatch.setattr(conversations, "load", load_once_busy)
+    waits: list[float] = []
+    monkeypatch.setattr(route.time, "sleep", waits.append)
+    response = signed(client, message("HELP", "SM" + "6" * 32))
+    assert "REPORT" in (reply_of(response) or "")
+    assert len(waits) == 2
+
+
+def test_a_sender_busy_for_too_long_is_409_and_the_message_can_come_again(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib import channels as route
+    from haven.adapters import channels
+    from haven.channels.intake import SenderBusy
+
+    conversations = channels.intake().conversations
+    load = conversations.load
+
+    def always_busy(sender_key: str, now: Any) -> Any:
+        raise SenderBusy(sender_key)
+
+    monkeypatch.setattr(conversations, "load", always_busy)
+    monkeypatch.setattr(route.time, "sleep", lambda _s: None)
+    params = message("HELP", "SM" + "7" * 32)
+    assert signed(client, params).status_code == 409
+    monkeypatch.setattr(conversations, "load", load)
+    assert "REPORT" in (reply_of(signed(client, params)) or "")
+
+
+def test_a_rotated_auth_token_is_picked_up_without_a_cold_start(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from haven.adapters import channels
+
+    assert reply_of(signed(client, message("HELP", "SM" + "8" * 32)))
+    rotated = "fedcba9876543210fedcba9876543210"
+    boto3.client("secretsmanager").put_secret_value(
+        SecretId="haven-test/channels/twilio-auth-token", SecretString=rotated
+    )
+    later = channels.time.monotonic() + channels.TWILIO_TOKEN_TTL_S + 1
+    monkeypatch.setattr(channels.time, "monotonic", lambda: later)
+    params = message("HELP", "SM" + "9" * 32)
+    response = post(client, params, RequestValidator(rotated).compute_signature(URL, params))
+    assert "REPORT" in (reply_of(response) or "")

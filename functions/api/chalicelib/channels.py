@@ -10,6 +10,7 @@ WhatsApp worker (haven.channels.intake): the same dialogue, the same use cases, 
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import parse_qsl
 
 from chalice import Response
@@ -32,6 +33,11 @@ FORM = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 16 * 1024
 #: Media parameters Twilio numbers (MediaUrl0, MediaContentType0, ...): media are not read.
 _MEDIA = re.compile(r"^Media(Url|ContentType)\d$")
+#: A message whose sender is being answered by another request is tried again in this request,
+#: this many times this far apart (a turn takes well under a second): Twilio retries only a
+#: connect timeout by default, so a 409 would lose the person's message.
+BUSY_TRIES = 5
+BUSY_WAIT_S = 0.4
 
 Short = Field(default=None, max_length=200)
 Sid = Field(pattern=r"^[A-Z]{2}[0-9a-f]{32}$")
@@ -117,19 +123,26 @@ def twilio_sms() -> Response:
     except providers.Unparseable as error:
         raise ValidationFailed([FieldError("From", str(error))]) from None
     service = intake()
-    try:
-        outcome = handle(
-            inbound,
-            receipts=service.receipts,
-            conversations=service.conversations,
-            memory=service.memory,
-            keys=service.keys,
-            doors=service.doors,
-            now=clock.now(),
-        )
-    except (ClaimHeld, SenderBusy):
-        # Twilio retries a webhook that did not succeed; by then the other run is done.
-        raise Conflict("a message of this sender is being answered; try again") from None
+    for attempt in range(1, BUSY_TRIES + 1):
+        try:
+            outcome = handle(
+                inbound,
+                receipts=service.receipts,
+                conversations=service.conversations,
+                memory=service.memory,
+                keys=service.keys,
+                doors=service.doors,
+                now=clock.now(),
+            )
+            break
+        except SenderBusy:
+            # Another message of this sender is being answered: its turn ends in a moment.
+            if attempt == BUSY_TRIES:
+                raise Conflict("a message of this sender is being answered; try again") from None
+            time.sleep(BUSY_WAIT_S)
+        except ClaimHeld:
+            # This very message is being answered by another request (a retry of Twilio's).
+            raise Conflict("this message is being answered already") from None
     # The reply goes back in this response: from here on it counts as sent.
     service.receipts.sent(inbound.provider, inbound.message_id)
     return twiml_response(outcome.reply)

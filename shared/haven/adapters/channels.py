@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import os
+import time
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -210,18 +211,22 @@ def intake() -> Intake:
     return Intake()
 
 
-_twilio_token: list[str] = []
+#: How long the Twilio auth token read (or found missing) is trusted: a rotated or newly stored
+#: token is used within this, without a cold start; a stage without one is not asked each request.
+TWILIO_TOKEN_TTL_S = 300
+#: When the token was read (``time.monotonic``), and the token or ``None``.
+_twilio_token: list[tuple[float, str | None]] = []
 
 
 def twilio_auth_token() -> str | None:
-    """The stage's Twilio auth token from Secrets Manager, read once; None while the stage has
-    none (every request is then refused)."""
-    if not _twilio_token:
+    """The stage's Twilio auth token from Secrets Manager (read again every
+    :data:`TWILIO_TOKEN_TTL_S`); None while the stage has none (every request is then refused)."""
+    now = time.monotonic()
+    if not _twilio_token or now - _twilio_token[0][0] > TWILIO_TOKEN_TTL_S:
         sm = client("secretsmanager")
         try:
-            _twilio_token.append(
-                str(sm.get_secret_value(SecretId=secret_name(TWILIO_SECRET))["SecretString"])
-            )
+            token: str | None = str(sm.get_secret_value(SecretId=secret_name(TWILIO_SECRET))["SecretString"])
         except sm.exceptions.ResourceNotFoundException:
-            return None
-    return _twilio_token[0]
+            token = None
+        _twilio_token[:] = [(now, token)]
+    return _twilio_token[0][1]

@@ -22,8 +22,10 @@ from haven.channels.dialogue import EXPIRED, Conversation, Doors, Inbound, Sende
 DIALOGUE_TTL = timedelta(minutes=30)
 #: How long a provider's message id is remembered (its redeliveries come within hours).
 RECEIPT_TTL = timedelta(days=2)
-#: A claim older than this whose reply was never stored is taken over (its run died).
-STALE_CLAIM = timedelta(minutes=5)
+#: A claim older than this whose reply was never stored is taken over (its run died): longer
+#: than any run that claims (the API's and message-intake's 30 s timeouts), shorter than the
+#: intake queue's visibility timeout, so the message's own redelivery takes it over.
+STALE_CLAIM = timedelta(seconds=60)
 #: Longest a run may hold a sender's lease (beyond the functions' 30 s timeout).
 SENDER_LEASE = timedelta(seconds=60)
 #: Inbound text beyond this is cut (10 concatenated SMS segments, a long WhatsApp message).
@@ -64,8 +66,8 @@ class ConversationStore(Protocol):
         has passed) and read the state; :class:`SenderBusy` while another run holds it."""
         ...
 
-    def save(self, sender_key: str, sender: str, conversation: Conversation, expires_at: datetime) -> None:
-        """Keep the state (and the number, sealed) until ``expires_at``; ends the lease."""
+    def save(self, sender_key: str, conversation: Conversation, expires_at: datetime) -> None:
+        """Keep the state until ``expires_at`` (not the number: nothing needs it); ends the lease."""
         ...
 
     def clear(self, sender_key: str) -> None: ...
@@ -163,7 +165,7 @@ def handle(
         if turn.conversation is None:
             conversations.clear(sender_key)
         else:
-            conversations.save(sender_key, inbound.sender, turn.conversation, now + DIALOGUE_TTL)
+            conversations.save(sender_key, turn.conversation, now + DIALOGUE_TTL)
         for part in (inbound, *also_received):
             receipts.replying(part.provider, part.message_id, sender_key, turn.reply)
     except Exception:

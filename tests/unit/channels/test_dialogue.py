@@ -362,3 +362,16 @@ def test_an_answer_outside_a_dialogue_gets_help_not_silence() -> None:
     phone = Phone()
     phone.send("SAFE Ana")
     assert phone.send("what now?").template == "not_understood"
+
+
+def test_the_first_menu_tells_a_latin_script_reader_how_to_get_their_language() -> None:
+    # A first "hola" or "bonjour" cannot tell its language (Arabic and Devanagari can): the
+    # menu names each language's HELP, which answers in that language from then on.
+    menu = Phone().send("hola").reply
+    for language in ("fr", "es", "tl"):
+        assert word(language, "help").upper() in menu
+        phone = Phone()
+        phone.send("hola")
+        assert phone.send(word(language, "help").upper()).reply == said(language, "help")
+        assert phone.conversation is not None
+        assert phone.conversation.language == language

@@ -54,7 +54,7 @@ class Conversations:
     def release(self, sender_key: str) -> None:
         self.leases.remove(sender_key)
 
-    def save(self, sender_key: str, sender: str, conversation: Conversation, expires_at: datetime) -> None:
+    def save(self, sender_key: str, conversation: Conversation, expires_at: datetime) -> None:
         assert expires_at == conversation.updated_at + intake.DIALOGUE_TTL
         self.saved[sender_key] = conversation
         self.leases.remove(sender_key)

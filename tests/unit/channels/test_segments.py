@@ -47,3 +47,20 @@ def test_truncate_fits_three_segments(text: str) -> None:
 
 def test_truncate_leaves_short_text_alone() -> None:
     assert segments.truncate("short") == "short"
+
+
+def test_the_bench_gives_the_mean_and_the_worst_segments_of_each_reply_template(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bench.channels import reply_segments
+    from haven.channels import catalog
+
+    reply_segments()
+    out = capsys.readouterr().out
+    assert "SMS segments by reply template" in out
+    table = out.split("SMS segments by reply template")[1]
+    rows = {line.split()[0]: line.split() for line in table.splitlines()[3:] if line.strip()}
+    assert rows.keys() == catalog.catalog("en").replies.keys()
+    for row in rows.values():
+        mean, worst = float(row[1]), int(row[2])
+        assert 1 <= mean <= worst <= 3

@@ -1,7 +1,8 @@
 """The text channels' records in DynamoDB: dialogues, senders' subscriptions, claimed messages.
 
 Everything personal is sealed (AES-GCM, bound to the record's key): the dialogue's answers, the
-sender's number, the stored reply, the subscription tokens. Keys are keyed hashes.
+stored reply, the subscription tokens. Keys are keyed hashes; the sender's number is not kept
+(a reply goes to the sender of the message it answers).
 """
 
 from __future__ import annotations
@@ -63,13 +64,12 @@ class DynamoConversations:
             answers=dict(raw.get("answers") or {}),
         )
 
-    def save(self, sender_key: str, sender: str, conversation: Conversation, expires_at: datetime) -> None:
+    def save(self, sender_key: str, conversation: Conversation, expires_at: datetime) -> None:
         key = self._key(sender_key)
         state = {**asdict(conversation), "updated_at": clock.iso(conversation.updated_at)}
         ChannelRecord(
             key,
             sealed=self._sealer.seal(json.dumps(state, ensure_ascii=False), key),
-            sealed_sender=self._sealer.seal(sender, f"{key}#sender"),
             expires_at=expires_at,
         ).save()
 

@@ -744,7 +744,6 @@ class ChannelRecord(Model):
 
     key = UnicodeAttribute(hash_key=True)
     sealed = UnicodeAttribute(null=True)
-    sealed_sender = UnicodeAttribute(null=True)
     state = UnicodeAttribute(null=True)  # messages: claimed | replying | sent
     claimed_at = UnicodeAttribute(null=True)
     #: Dialogues: until when one run answers this sender (the others wait their turn).
