@@ -73,7 +73,10 @@ def test_every_template_fits_three_segments_with_its_longest_values(language: st
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize(
-    ("template", "code"), [("report_done", REPORT_CODE), ("complain_done", new_tracking_code())]
+    ("template", "code"),
+    # One code made once, named by the template: a test's id must be the same in every worker.
+    [("report_done", REPORT_CODE), ("complain_done", new_tracking_code())],
+    ids=["report_done", "complain_done"],
 )
 def test_codes_are_never_cut(language: str, template: str, code: str) -> None:
     assert code in catalog.catalog(language).reply(template, code=code)
