@@ -19,9 +19,8 @@ from haven.adapters.notifier import notifier
 from haven.adapters.queues import retry_later
 from haven.adapters.webhook_client import post
 from haven.alerts.fanout import DeliveryFailed, deliver
-from haven.config import get_settings
+from haven.settings import settings
 
-settings = get_settings()
 logger = observability.logger("alert-delivery")
 tracer = observability.tracer("alert-delivery")
 metrics = observability.metrics("alert-delivery")

@@ -17,9 +17,7 @@ from haven.adapters import observability
 from haven.adapters.dynamo.alerts import DynamoAlerts, DynamoSubscriberIndex
 from haven.adapters.queues import AlertDeliveryQueue
 from haven.alerts.fanout import fan_out
-from haven.config import get_settings
 
-settings = get_settings()
 logger = observability.logger("alert-fanout")
 tracer = observability.tracer("alert-fanout")
 metrics = observability.metrics("alert-fanout")

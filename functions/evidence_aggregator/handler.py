@@ -20,12 +20,10 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from haven.adapters import observability
 from haven.adapters.dynamo.evidence import DynamoEvidenceStore
 from haven.adapters.queues import retry_later
-from haven.config import get_settings
 from haven.errors import Conflict
 from haven.evidence.countries import country_of
 from haven.evidence.displacement import record_incident
 
-settings = get_settings()
 logger = observability.logger("evidence-aggregator")
 tracer = observability.tracer("evidence-aggregator")
 metrics = observability.metrics("evidence-aggregator")

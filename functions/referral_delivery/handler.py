@@ -20,11 +20,9 @@ from haven.adapters import observability, webhook_client
 from haven.adapters.dynamo.complaints import DynamoPartners, DynamoReferrals
 from haven.adapters.queues import retry_later
 from haven.complaints.referrals import deliver
-from haven.config import get_settings
 
 QUEUE = "referral-delivery"
 
-settings = get_settings()
 logger = observability.logger("referral-delivery")
 tracer = observability.tracer("referral-delivery")
 metrics = observability.metrics("referral-delivery")

@@ -14,9 +14,8 @@ from haven.adapters.dynamo.alerts import DynamoDeliveryLog, DynamoSubscriberInde
 from haven.adapters.notifier import notifier
 from haven.adapters.webhook_client import post
 from haven.alerts.responders import notify_responders
-from haven.config import get_settings
+from haven.settings import settings
 
-settings = get_settings()
 logger = observability.logger("responder-alerts")
 tracer = observability.tracer("responder-alerts")
 metrics = observability.metrics("responder-alerts")

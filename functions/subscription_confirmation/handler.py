@@ -20,9 +20,8 @@ from haven.adapters.notifier import notifier
 from haven.adapters.queues import retry_later
 from haven.adapters.webhook_client import post
 from haven.alerts.fanout import DeliveryFailed, send_confirmation
-from haven.config import get_settings
+from haven.settings import settings
 
-settings = get_settings()
 logger = observability.logger("subscription-confirmation")
 tracer = observability.tracer("subscription-confirmation")
 metrics = observability.metrics("subscription-confirmation")

@@ -25,11 +25,9 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from haven.adapters import observability
 from haven.adapters.dynamo.triage import DynamoTriageStore
 from haven.adapters.events import EventBridgePublisher
-from haven.config import get_settings
 from haven.crisis.classifier import LexiconClassifier
 from haven.crisis.triage import BatchOutcome, RetryPolicy, triage_batch
 
-settings = get_settings()
 logger = observability.logger("triage")
 tracer = observability.tracer("triage")
 metrics = observability.metrics("triage")

@@ -32,7 +32,6 @@ from haven.adapters.idempotency_store import DynamoIdempotencyStore
 from haven.adapters.secrets import signing_key
 from haven.adapters.tokens import verify_bearer
 from haven.auth import Principal
-from haven.config import get_settings
 from haven.cursor import CursorCodec
 from haven.errors import (
     FieldError,
@@ -45,6 +44,7 @@ from haven.errors import (
     ValidationFailed,
 )
 from haven.idempotency import StoredResponse, fingerprint, scoped_key, validate_key
+from haven.settings import get_settings
 
 PROBLEM_JSON = "application/problem+json"
 JSON = "application/json"

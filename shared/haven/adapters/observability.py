@@ -11,6 +11,7 @@ recorder builds its sampler's botocore clients, which was nearly half of the API
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import threading
 import warnings
@@ -41,6 +42,7 @@ class LazyTracer:
     ``capture_lambda_handler`` and ``capture_method`` take the same arguments as Powertools';
     the first call of a decorated function creates the tracer (patching the AWS SDK then, which
     patches classes, so clients made before are traced too) and decorates the function with it.
+    Plain and ``async`` functions are supported (generators and context managers are not used).
     """
 
     def __init__(self, service: str) -> None:
@@ -65,11 +67,22 @@ class LazyTracer:
     def _lazily(self, function: F, decorate: Callable[[Tracer], Callable[[F], F]]) -> F:
         traced: list[F] = []
 
-        @functools.wraps(function)
-        def call(*args: Any, **kwargs: Any) -> Any:
+        def decorated() -> F:
             if not traced:
                 traced.append(decorate(self.tracer)(function))
-            return traced[0](*args, **kwargs)
+            return traced[0]
+
+        if inspect.iscoroutinefunction(function):
+
+            @functools.wraps(function)
+            async def call_async(*args: Any, **kwargs: Any) -> Any:
+                return await decorated()(*args, **kwargs)
+
+            return call_async  # type: ignore[return-value]
+
+        @functools.wraps(function)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return decorated()(*args, **kwargs)
 
         return call  # type: ignore[return-value]
 
@@ -78,7 +91,10 @@ class LazyTracer:
 
     @overload
     def capture_lambda_handler(
-        self, lambda_handler: None = None, capture_response: bool | None = None, capture_error: bool | None = None
+        self,
+        lambda_handler: None = None,
+        capture_response: bool | None = None,
+        capture_error: bool | None = None,
     ) -> Callable[[F], F]: ...
 
     def capture_lambda_handler(
@@ -91,7 +107,9 @@ class LazyTracer:
             return self._lazily(
                 function,
                 lambda tracer: functools.partial(  # type: ignore[return-value]
-                    tracer.capture_lambda_handler, capture_response=capture_response, capture_error=capture_error
+                    tracer.capture_lambda_handler,
+                    capture_response=capture_response,
+                    capture_error=capture_error,
                 ),
             )
 

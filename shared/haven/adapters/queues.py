@@ -6,7 +6,7 @@ import json
 
 from haven.adapters.aws import client
 from haven.adapters.names import queue_url
-from haven.config import get_settings
+from haven.settings import get_settings
 
 
 class SqsQueue:

@@ -15,8 +15,8 @@ from typing import Any
 import jwt
 
 from haven.auth import Principal, Role
-from haven.config import get_settings
 from haven.errors import Unauthenticated
+from haven.settings import get_settings
 
 _ALGORITHMS = ["RS256"]
 _LEEWAY_SECONDS = 30
