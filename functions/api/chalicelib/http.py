@@ -60,9 +60,11 @@ SECRET_LOOKUPS: set[tuple[str, str]] = set()
 
 
 class Strict(BaseModel):
-    """Base of request models: unknown fields are rejected, strings are stripped."""
+    """Base of request models: unknown fields are rejected, strings are stripped.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
+    Validators are built at a model's first use, not at import (``defer_build``, ADR 0039)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True, defer_build=True)
 
 
 class Patch(Strict):
