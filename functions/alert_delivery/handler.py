@@ -7,12 +7,10 @@ Retry-After) and retried by SQS; after the queue's receive limit it lands in the
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from typing import TYPE_CHECKING, Any
 
 from haven.adapters import observability
+from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.crypto import AesGcmSealer
 from haven.adapters.dynamo.alerts import DynamoAlerts, DynamoDeliveryLog, DynamoSubscriptions
 from haven.adapters.notifier import notifier
@@ -20,6 +18,9 @@ from haven.adapters.queues import retry_later
 from haven.adapters.webhook_client import post
 from haven.alerts.fanout import DeliveryFailed, deliver
 from haven.settings import settings
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 logger = observability.logger("alert-delivery")
 tracer = observability.tracer("alert-delivery")

@@ -14,22 +14,23 @@ import asyncio
 import json
 from datetime import timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import (
+from haven.adapters import observability
+from haven.adapters.batch import (
     AsyncBatchProcessor,
     EventType,
     async_process_partial_response,
 )
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
-from haven.adapters import observability
 from haven.adapters.dynamo.feeds import DynamoFeedStore
 from haven.adapters.feeds import HttpFetcher, S3RawArchive, SecretsManagerCredentials
 from haven.adapters.queues import IntakeQueue
 from haven.crisis.classifier import LexiconClassifier
 from haven.feeds.polling import Poller, outcome_summary
 from haven.settings import settings
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 logger = observability.logger("feed-poller")
 tracer = observability.tracer("feed-poller")

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from typing import TYPE_CHECKING, Any
 
 from haven.adapters import observability
+from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.crypto import AesGcmSealer
 from haven.adapters.dynamo.alerts import DynamoDeliveryLog, DynamoSubscriberIndex, DynamoSubscriptions
 from haven.adapters.notifier import notifier
 from haven.adapters.webhook_client import post
 from haven.alerts.responders import notify_responders
 from haven.settings import settings
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 logger = observability.logger("responder-alerts")
 tracer = observability.tracer("responder-alerts")
