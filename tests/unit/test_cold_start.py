@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -84,3 +85,54 @@ def test_probe_sees_what_it_records() -> None:
     assert "xray" in made["clients"]
     assert made["schemas"]
     assert made["loaded"] == ["aws_xray_sdk.core", "haven.config", "pydantic_settings"]
+
+
+def test_tracer_is_made_at_the_first_traced_call_and_keeps_what_it_traces() -> None:
+    import asyncio
+
+    from haven.adapters import observability
+
+    tracer = observability.tracer("cold-start-test")
+
+    @tracer.capture_method
+    def double(value: int) -> int:
+        return value * 2
+
+    @tracer.capture_method(capture_response=False)
+    async def triple(value: int) -> int:
+        return value * 3
+
+    @tracer.capture_lambda_handler(capture_response=False)
+    def handler(event: dict[str, int], context: object) -> int:
+        return double(event["n"]) + asyncio.run(triple(event["n"]))
+
+    assert not tracer.created
+    assert handler({"n": 2}, None) == 10
+    assert tracer.created
+    assert (double.__name__, triple.__name__, handler.__name__) == ("double", "triple", "handler")
+
+
+def test_batch_processing_reports_the_failed_records_as_powertools_does() -> None:
+    from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
+
+    def record(message_id: str, body: str) -> dict[str, object]:
+        return {
+            "messageId": message_id,
+            "receiptHandle": "r",
+            "body": body,
+            "attributes": {},
+            "messageAttributes": {},
+            "md5OfBody": "",
+            "eventSource": "aws:sqs",
+            "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:q",
+            "awsRegion": "eu-west-1",
+        }
+
+    def record_handler(record: Any) -> None:  # Powertools passes it by this name
+        if record.body == "bad":
+            raise ValueError("bad record")
+
+    processor = BatchProcessor(event_type=EventType.SQS)
+    event = {"Records": [record("1", "good"), record("2", "bad")]}
+    result = process_partial_response(event=event, record_handler=record_handler, processor=processor)
+    assert result == {"batchItemFailures": [{"itemIdentifier": "2"}]}

@@ -64,12 +64,12 @@ class LazyTracer:
     def created(self) -> bool:
         return self._tracer is not None
 
-    def _lazily(self, function: F, decorate: Callable[[Tracer], Callable[[F], F]]) -> F:
+    def _lazily(self, function: F, decorate: Callable[[Tracer, F], Any]) -> F:
         traced: list[F] = []
 
         def decorated() -> F:
             if not traced:
-                traced.append(decorate(self.tracer)(function))
+                traced.append(decorate(self.tracer, function))
             return traced[0]
 
         if inspect.iscoroutinefunction(function):
@@ -106,10 +106,8 @@ class LazyTracer:
         def decorator(function: F) -> F:
             return self._lazily(
                 function,
-                lambda tracer: functools.partial(  # type: ignore[return-value]
-                    tracer.capture_lambda_handler,
-                    capture_response=capture_response,
-                    capture_error=capture_error,
+                lambda tracer, f: tracer.capture_lambda_handler(
+                    f, capture_response=capture_response, capture_error=capture_error
                 ),
             )
 
@@ -132,9 +130,9 @@ class LazyTracer:
         def decorator(function: F) -> F:
             return self._lazily(
                 function,
-                lambda tracer: functools.partial(  # type: ignore[return-value]
-                    tracer.capture_method, capture_response=capture_response, capture_error=capture_error
-                ),
+                lambda tracer, f: tracer.capture_method(
+                    capture_response=capture_response, capture_error=capture_error
+                )(f),
             )
 
         return decorator if method is None else decorator(method)
