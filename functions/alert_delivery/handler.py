@@ -7,21 +7,21 @@ Retry-After) and retried by SQS; after the queue's receive limit it lands in the
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from typing import TYPE_CHECKING, Any
 
 from haven.adapters import observability
+from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.crypto import AesGcmSealer
 from haven.adapters.dynamo.alerts import DynamoAlerts, DynamoDeliveryLog, DynamoSubscriptions
 from haven.adapters.notifier import notifier
 from haven.adapters.queues import redelivered_later
 from haven.adapters.webhook_client import post
 from haven.alerts.fanout import deliver
-from haven.config import get_settings
+from haven.settings import settings
 
-settings = get_settings()
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 logger = observability.logger("alert-delivery")
 tracer = observability.tracer("alert-delivery")
 metrics = observability.metrics("alert-delivery")

@@ -8,18 +8,17 @@ message twice.
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from typing import TYPE_CHECKING, Any
 
 from haven.adapters import observability
+from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.dynamo.alerts import DynamoAlerts, DynamoSubscriberIndex
 from haven.adapters.queues import AlertDeliveryQueue
 from haven.alerts.fanout import fan_out
-from haven.config import get_settings
 
-settings = get_settings()
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 logger = observability.logger("alert-fanout")
 tracer = observability.tracer("alert-fanout")
 metrics = observability.metrics("alert-fanout")

@@ -33,10 +33,8 @@ from chalicelib import (
 )
 from chalicelib.http import problem_response
 from haven.adapters import observability
-from haven.config import get_settings
 from haven.errors import Problem
 
-settings = get_settings()
 logger = observability.logger("api")
 tracer = observability.tracer("api")
 metrics = observability.metrics("api")

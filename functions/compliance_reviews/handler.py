@@ -6,14 +6,15 @@ See :mod:`haven.recruitment.monitoring`. Idempotent: a redelivered event finds i
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from typing import TYPE_CHECKING, Any
 
 from haven.adapters import observability
+from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.dynamo.accreditation import DynamoApplications, DynamoRoster
 from haven.recruitment.monitoring import Outcome, open_compliance_review
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 logger = observability.logger("compliance-reviews")
 tracer = observability.tracer("compliance-reviews")

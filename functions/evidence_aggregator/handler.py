@@ -8,24 +8,23 @@ fails (partial batch response) and is retried after a backoff, then dead-lettere
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import (
+from haven.adapters import observability
+from haven.adapters.batch import (
     BatchProcessor,
     EventType,
     process_partial_response,
 )
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
-from haven.adapters import observability
 from haven.adapters.dynamo.evidence import DynamoEvidenceStore
 from haven.adapters.queues import retry_later
-from haven.config import get_settings
 from haven.errors import Conflict
 from haven.evidence.countries import country_of
 from haven.evidence.displacement import record_incident
 
-settings = get_settings()
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 logger = observability.logger("evidence-aggregator")
 tracer = observability.tracer("evidence-aggregator")
 metrics = observability.metrics("evidence-aggregator")

@@ -13,42 +13,47 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import timedelta
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import (
+from haven.adapters import observability
+from haven.adapters.batch import (
     AsyncBatchProcessor,
     EventType,
     async_process_partial_response,
 )
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
-from haven.adapters import observability
 from haven.adapters.dynamo.feeds import DynamoFeedStore
 from haven.adapters.feeds import HttpFetcher, S3RawArchive, SecretsManagerCredentials
 from haven.adapters.queues import IntakeQueue
-from haven.config import get_settings
 from haven.feeds.polling import Poller, outcome_summary
+from haven.settings import settings
 
-settings = get_settings()
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 logger = observability.logger("feed-poller")
 tracer = observability.tracer("feed-poller")
 metrics = observability.metrics("feed-poller")
 
 processor = AsyncBatchProcessor(event_type=EventType.SQS)
-poller = Poller(
-    store=DynamoFeedStore(),
-    fetcher=HttpFetcher(),
-    archive=S3RawArchive(),
-    intake=IntakeQueue(),
-    credentials=SecretsManagerCredentials(),
-    report_retention=timedelta(days=settings.report_retention_days),
-)
+
+
+@cache  # at the first poll: the settings are read then, not at import
+def poller() -> Poller:
+    return Poller(
+        store=DynamoFeedStore(),
+        fetcher=HttpFetcher(),
+        archive=S3RawArchive(),
+        intake=IntakeQueue(),
+        credentials=SecretsManagerCredentials(),
+        report_retention=timedelta(days=settings.report_retention_days),
+    )
 
 
 @tracer.capture_method
 async def record_handler(record: SQSRecord) -> None:
     source_id = json.loads(record.body)["source_id"]
-    outcome = await asyncio.to_thread(poller.poll, source_id)
+    outcome = await asyncio.to_thread(poller().poll, source_id)
     if outcome is None:
         return
     logger.info("feed polled", extra=outcome_summary(outcome))

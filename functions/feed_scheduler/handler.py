@@ -11,10 +11,8 @@ from typing import Any
 from haven.adapters import observability
 from haven.adapters.dynamo.feeds import DynamoFeedSources
 from haven.adapters.feeds import FeedPollQueue
-from haven.config import get_settings
 from haven.feeds.schedule import queue_due_polls
 
-settings = get_settings()
 logger = observability.logger("feed-scheduler")
 tracer = observability.tracer("feed-scheduler")
 metrics = observability.metrics("feed-scheduler")

@@ -10,21 +10,20 @@ readable through the partner pull API either way.
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from typing import TYPE_CHECKING, Any
 
 from haven import resources
 from haven.adapters import observability, webhook_client
+from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.dynamo.complaints import DynamoPartners, DynamoReferrals
 from haven.adapters.queues import retry_later
 from haven.complaints.referrals import deliver
-from haven.config import get_settings
 
 QUEUE = "referral-delivery"
 
-settings = get_settings()
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 logger = observability.logger("referral-delivery")
 tracer = observability.tracer("referral-delivery")
 metrics = observability.metrics("referral-delivery")

@@ -14,9 +14,8 @@ from haven.adapters.dynamo.complaints import DynamoComplaints, DynamoReferrals
 from haven.adapters.events import EventBridgePublisher
 from haven.adapters.notifier import notifier
 from haven.complaints.referrals import escalate_overdue
-from haven.config import get_settings
+from haven.settings import settings
 
-settings = get_settings()
 logger = observability.logger("referral-escalation")
 tracer = observability.tracer("referral-escalation")
 metrics = observability.metrics("referral-escalation")

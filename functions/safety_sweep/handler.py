@@ -10,10 +10,8 @@ from typing import Any
 
 from haven.adapters import observability
 from haven.adapters.photos import S3PhotoStore
-from haven.config import get_settings
 from haven.safety.people import sweep_photos
 
-settings = get_settings()
 logger = observability.logger("safety-sweep")
 tracer = observability.tracer("safety-sweep")
 metrics = observability.metrics("safety-sweep")

@@ -13,23 +13,22 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import (
+from haven.adapters import observability
+from haven.adapters.batch import (
     BatchProcessor,
     EventType,
     process_partial_response,
 )
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-
-from haven.adapters import observability
 from haven.adapters.dynamo.triage import DynamoTriageStore
 from haven.adapters.events import EventBridgePublisher
-from haven.config import get_settings
 from haven.crisis.classifier import default_classifier
 from haven.crisis.triage import BatchOutcome, RetryPolicy, triage_batch
 
-settings = get_settings()
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 logger = observability.logger("triage")
 tracer = observability.tracer("triage")
 metrics = observability.metrics("triage")

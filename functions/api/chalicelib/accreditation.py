@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from chalice import Response
@@ -24,21 +25,26 @@ from haven.adapters.dynamo.accreditation import DynamoApplications
 from haven.adapters.events import EventBridgePublisher
 from haven.adapters.notifier import BestEffortNotifier
 from haven.auth import Principal, Role, require
-from haven.config import get_settings
 from haven.recruitment import applications as use_cases
 from haven.recruitment.documents import DOCUMENT_TYPES
 from haven.recruitment.workflow import Action, State
+from haven.settings import get_settings
 
 bp = HavenBlueprint(__name__)
 
 _applications = DynamoApplications()
 _documents = S3Documents("evidence")
-_workflow = use_cases.Workflow(
-    applications=_applications,
-    events=EventBridgePublisher(),
-    notifier=BestEffortNotifier(),
-    default_term_years=get_settings().accreditation_term_years,
-)
+
+
+@cache  # at the first transition: the settings are read then, not at import
+def _workflow() -> use_cases.Workflow:
+    return use_cases.Workflow(
+        applications=_applications,
+        events=EventBridgePublisher(),
+        notifier=BestEffortNotifier(),
+        default_term_years=get_settings().accreditation_term_years,
+    )
+
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Principle = Literal[use_cases.PRINCIPLES]  # type: ignore[valid-type]
@@ -235,7 +241,7 @@ def add_document(application_id: str) -> Response:
 def submit_application(application_id: str) -> Response:
     principal = require(caller(bp.current_request), Role.RECRUITER)
     body = parse_body(bp.current_request, SubmitIn)
-    application = use_cases.submit(application_id, principal, body.expected_version, _workflow, _documents)
+    application = use_cases.submit(application_id, principal, body.expected_version, _workflow(), _documents)
     return _view(application, principal)
 
 
@@ -250,6 +256,6 @@ def transition(application_id: str) -> Response:
         expected_version=body.expected_version,
         reason=body.reason,
         details=body.details(),
-        workflow=_workflow,
+        workflow=_workflow(),
     )
     return _view(application, principal)

@@ -38,9 +38,9 @@ from haven.alerts.cap import (
     Info,
 )
 from haven.auth import Role, require
-from haven.config import get_settings
 from haven.crisis.taxonomy import Hazard
 from haven.errors import FieldError, NotFound, ValidationFailed
+from haven.settings import get_settings
 from haven.webhooks import new_secret
 
 bp = HavenBlueprint(__name__)

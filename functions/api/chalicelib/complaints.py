@@ -18,10 +18,10 @@ from haven.adapters.uploads import S3UploadSigner
 from haven.auth import Role, require
 from haven.complaints import complaints as use_cases
 from haven.complaints.countries import check_countries
-from haven.config import get_settings
 from haven.errors import NotFound
 from haven.ids import is_id
 from haven.recruitment.roster import RECRUITER_ID_MAX
+from haven.settings import get_settings
 
 bp = HavenBlueprint(__name__)
 

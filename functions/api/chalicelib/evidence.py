@@ -10,8 +10,8 @@ from pydantic import Field, field_validator
 
 from chalicelib.http import HavenBlueprint, Strict, json_response, parse_query
 from haven.adapters.dynamo.evidence import DynamoEvidenceStore
-from haven.config import get_settings
 from haven.evidence import displacement as use_cases
+from haven.settings import get_settings
 
 bp = HavenBlueprint(__name__)
 

@@ -13,9 +13,9 @@ from chalicelib.http import HavenBlueprint, Strict, caller, json_response, pagin
 from haven.adapters.dynamo.feeds import DynamoFeedSources
 from haven.adapters.feeds import FeedPollQueue, SecretsManagerDirectory
 from haven.auth import Role, require
-from haven.config import get_settings
 from haven.feeds import sources as use_cases
 from haven.feeds.connectors.catalog import CONNECTORS
+from haven.settings import get_settings
 
 bp = HavenBlueprint(__name__)
 

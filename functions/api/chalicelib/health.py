@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import haven
 from chalicelib.http import HavenBlueprint
-from haven.config import get_settings
+from haven.settings import get_settings
 
 bp = HavenBlueprint(__name__)
 

@@ -32,7 +32,6 @@ from haven.adapters.idempotency_store import DynamoIdempotencyStore
 from haven.adapters.secrets import signing_key
 from haven.adapters.tokens import verify_bearer
 from haven.auth import Principal
-from haven.config import get_settings
 from haven.cursor import CursorCodec
 from haven.errors import (
     FieldError,
@@ -45,6 +44,7 @@ from haven.errors import (
     ValidationFailed,
 )
 from haven.idempotency import StoredResponse, fingerprint, scoped_key, validate_key
+from haven.settings import get_settings
 
 PROBLEM_JSON = "application/problem+json"
 JSON = "application/json"
@@ -60,9 +60,11 @@ SECRET_LOOKUPS: set[tuple[str, str]] = set()
 
 
 class Strict(BaseModel):
-    """Base of request models: unknown fields are rejected, strings are stripped."""
+    """Base of request models: unknown fields are rejected, strings are stripped.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
+    Validators are built at a model's first use, not at import (``defer_build``, ADR 0039)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True, defer_build=True)
 
 
 class Patch(Strict):

@@ -20,10 +20,10 @@ from haven.auth import Role, require
 from haven.complaints import partners as use_cases
 from haven.complaints import referrals
 from haven.complaints.countries import check_countries
-from haven.config import get_settings
 from haven.crisis.incidents import collect
 from haven.errors import Conflict, NotFound
 from haven.ids import is_id
+from haven.settings import get_settings
 from haven.urls import check_url
 
 bp = HavenBlueprint(__name__)

@@ -15,10 +15,10 @@ from haven.adapters.dynamo.reports import DynamoIncidentStatus, DynamoReports
 from haven.adapters.events import EventBridgePublisher
 from haven.adapters.queues import IntakeQueue
 from haven.adapters.uploads import S3UploadSigner
-from haven.config import get_settings
 from haven.crisis import reports as use_cases
 from haven.crisis.taxonomy import Category
 from haven.geo import Point
+from haven.settings import get_settings
 
 bp = HavenBlueprint(__name__)
 

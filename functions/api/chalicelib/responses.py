@@ -17,9 +17,9 @@ from haven.crisis.reports import ReporterStatus
 
 
 class Out(BaseModel):
-    """Base of response models: the documented fields are all there is."""
+    """Base of response models: the documented fields are all there is (built at first use)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Page(Out):

@@ -24,10 +24,10 @@ from haven import clock
 from haven.adapters.dynamo.safety import DynamoSafetyStore
 from haven.adapters.photos import S3PhotoStore
 from haven.auth import Role, require
-from haven.config import get_settings
 from haven.safety import people as use_cases
 from haven.safety import pfif
 from haven.safety.people import Author, Person, Status
+from haven.settings import get_settings
 
 bp = HavenBlueprint(__name__)
 

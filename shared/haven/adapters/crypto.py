@@ -11,18 +11,23 @@ from __future__ import annotations
 import base64
 import os
 from functools import cache
-
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from typing import TYPE_CHECKING
 
 from haven.adapters.secrets import signing_key
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 _VERSION = "v1"
 
 
 @cache
 def _aead(purpose: str) -> AESGCM:
+    # cryptography is loaded by the first sealing, not at import (ADR 0039).
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"haven:{purpose}".encode()).derive(
         signing_key()
     )

@@ -14,10 +14,10 @@ from haven.adapters.aws import client
 from haven.adapters.names import bucket, secret_name
 from haven.adapters.outbound import Deadline, check_in_time, open_checked
 from haven.adapters.queues import SqsQueue
-from haven.config import get_settings
 from haven.errors import ValidationFailed
 from haven.feeds.connectors import Request
 from haven.feeds.polling import FetchFailed, Response, retry_after
+from haven.settings import get_settings
 from haven.urls import Resolver, Target
 
 #: One fetch, redirects included: each URL's check (DNS), connecting, up to the body's last byte.

@@ -24,7 +24,6 @@ import hmac
 import os
 from datetime import UTC, datetime, timedelta
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from haven.adapters.dynamo.models import IdempotencyRecord
@@ -58,6 +57,8 @@ class _Keys:
         return self._derive("fingerprint", request_print.encode()).hex()
 
     def seal(self, body: str) -> str:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM  # at first use (ADR 0039)
+
         nonce = os.urandom(12)
         sealed = AESGCM(self._derive("response")).encrypt(nonce, body.encode(), self.record_id.encode())
         return f"{_SEALED}.{base64.urlsafe_b64encode(nonce + sealed).decode()}"
@@ -66,6 +67,8 @@ class _Keys:
         version, _, payload = sealed.partition(".")
         if version != _SEALED:
             raise ValueError("unknown sealing version of a stored response")
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         raw = base64.urlsafe_b64decode(payload)
         return AESGCM(self._derive("response")).decrypt(raw[:12], raw[12:], self.record_id.encode()).decode()
 

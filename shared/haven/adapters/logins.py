@@ -7,10 +7,10 @@ from functools import cache
 from haven.adapters.aws import client
 from haven.adapters.notifier import notifier
 from haven.auth import Role
-from haven.config import get_settings
 from haven.errors import Conflict
 from haven.logins import LoginProvisioner
 from haven.notifications import Message
+from haven.settings import get_settings
 
 
 class CognitoLogins:

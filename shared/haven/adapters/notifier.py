@@ -12,8 +12,8 @@ from pathlib import Path
 from haven import clock, ids
 from haven.adapters.aws import client
 from haven.adapters.private_files import open_private
-from haven.config import get_settings
 from haven.notifications import Message, Notifier
+from haven.settings import get_settings
 
 OUTBOX_ENV = "HAVEN_OUTBOX_FILE"
 _lock = threading.Lock()

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from haven.adapters.aws import client
 from haven.adapters.names import queue_url
 from haven.alerts.fanout import DeliveryFailed
-from haven.config import get_settings
+from haven.settings import get_settings
 
 
 class SqsQueue:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from haven.adapters.aws import client
-from haven.config import get_settings
+from haven.settings import get_settings
 
 
 @cache

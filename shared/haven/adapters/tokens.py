@@ -10,13 +10,17 @@ import json
 import threading
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jwt
+from typing import TYPE_CHECKING, Any
 
 from haven.auth import Principal, Role
-from haven.config import get_settings
 from haven.errors import Unauthenticated
+from haven.settings import get_settings
+
+if TYPE_CHECKING:
+    import jwt
+
+# PyJWT (and cryptography under it) is imported by the first bearer token, not at import:
+# most of the API's routes are public (ADR 0039).
 
 _ALGORITHMS = ["RS256"]
 _LEEWAY_SECONDS = 30
@@ -24,6 +28,8 @@ _LEEWAY_SECONDS = 30
 
 class _KeySource:
     def __init__(self) -> None:
+        import jwt
+
         settings = get_settings()
         self._lock = threading.Lock()
         self._file = Path(settings.auth_jwks_file) if settings.auth_jwks_file else None
@@ -35,6 +41,8 @@ class _KeySource:
         self._local: dict[str, jwt.PyJWK] | None = None
 
     def key_for(self, token: str) -> Any:
+        import jwt
+
         if self._client is not None:
             return self._client.get_signing_key_from_jwt(token).key
         kid = jwt.get_unverified_header(token).get("kid")
@@ -66,6 +74,8 @@ def verify_bearer(authorization: str | None) -> Principal | None:
         raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
     token = token.strip()
     settings = get_settings()
+    import jwt
+
     try:
         claims = jwt.decode(
             token,

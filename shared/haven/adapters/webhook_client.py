@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from haven import webhooks
 from haven.adapters.outbound import Deadline, check_in_time, open_checked
-from haven.config import get_settings
+from haven.settings import get_settings
 from haven.urls import Resolver
 
 #: The whole delivery: checking the URL (DNS), connecting, sending and reading the answer.
