@@ -14,14 +14,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
-
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from typing import TYPE_CHECKING, Any
 
 from haven import clock
 from haven.adapters import observability
 from haven.adapters.aws import client
+from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.channels import intake, replier
 from haven.adapters.dynamo.channels import ClaimHeld
 from haven.adapters.names import queue_url
@@ -29,9 +27,10 @@ from haven.adapters.queues import retry_later
 from haven.channels import providers
 from haven.channels.dialogue import Inbound
 from haven.channels.intake import SenderBusy, chains, handle, join
-from haven.config import get_settings
 
-settings = get_settings()
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
 logger = observability.logger("message-intake")
 tracer = observability.tracer("message-intake")
 metrics = observability.metrics("message-intake")

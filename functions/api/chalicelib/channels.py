@@ -22,8 +22,8 @@ from haven.adapters.channels import intake, twilio_auth_token
 from haven.adapters.dynamo.channels import ClaimHeld
 from haven.channels import providers, twilio
 from haven.channels.intake import SenderBusy, handle
-from haven.config import get_settings
 from haven.errors import Conflict, FieldError, Forbidden, MalformedRequest, PayloadTooLarge, ValidationFailed
+from haven.settings import get_settings
 
 bp = HavenBlueprint(__name__)
 

@@ -39,7 +39,7 @@ from haven.adapters.secrets import signing_key
 from haven.adapters.uploads import S3UploadSigner
 from haven.channels.dialogue import Channel
 from haven.channels.doors import Repositories, Retention, UseCaseDoors
-from haven.config import get_settings
+from haven.settings import get_settings
 
 #: SendTextMessage's reason when the destination opted out of the origination identity.
 OPTED_OUT = "DESTINATION_PHONE_NUMBER_OPTED_OUT"
