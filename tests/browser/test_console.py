@@ -302,11 +302,48 @@ def test_the_responder_finds_a_missing_person_and_exports_pfif(
 
     page.get_by_role("button", name="Prepare the export").click()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download haven-pfif-first.xml").click()
+        page.get_by_role("link", name="Download haven-pfif-1.xml").click()
     exported = Path(download.value.path()).read_text(encoding="utf-8")
     assert "pfif" in exported
     assert NAME in exported
     responder.check("people-pfif")
+
+
+def test_a_failed_next_pfif_page_is_asked_for_again_not_the_first(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    responder = console()
+    responder.sign_in("responder")
+    page = responder.page
+    asked: list[str | None] = []
+    second = "<pfif:pfif xmlns:pfif='http://zesty.ca/pfif/1.4'><!-- page 2 --></pfif:pfif>"
+
+    def pfif(route: Route) -> None:
+        cursor = re.search(r"[?&]cursor=([^&]+)", route.request.url)
+        asked.append(cursor.group(1) if cursor else None)
+        if cursor is None:
+            # The real first page, said to have a next one.
+            answer = route.fetch()
+            route.fulfill(response=answer, headers={**answer.headers, "haven-next-cursor": "page-2"})
+        elif asked.count("page-2") == 1:
+            route.abort("internetdisconnected")
+        else:
+            route.fulfill(status=200, content_type="application/xml", body=second)
+
+    page.route("**/v1/ops/safety/pfif*", pfif)
+    page.get_by_role("navigation").get_by_role("link", name="Missing persons").click()
+    page.get_by_role("button", name="Prepare the export").click()
+    expect(page.get_by_role("link", name="Download haven-pfif-1.xml")).to_be_visible()
+    page.get_by_role("button", name="Prepare the next page").click()
+    failure = page.get_by_role("alert")
+    expect(failure).to_contain_text("The export could not be prepared.")
+    failure.get_by_role("button", name="Retry").click()
+
+    # The retry asks for the page that failed, and its file is named apart from the first.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download haven-pfif-2.xml").click()
+    assert Path(download.value.path()).read_text(encoding="utf-8") == second
+    assert asked == [None, "page-2", "page-2"]
 
 
 def test_each_role_sees_only_its_screens_and_the_api_says_why_it_refuses(
