@@ -364,6 +364,7 @@ def test_a_failed_next_pfif_page_is_asked_for_again_not_the_first(
     responder.sign_in("responder")
     page = responder.page
     asked: list[str | None] = []
+    held: list[Route] = []
     second = "<pfif:pfif xmlns:pfif='http://zesty.ca/pfif/1.4'><!-- page 2 --></pfif:pfif>"
 
     def pfif(route: Route) -> None:
@@ -376,7 +377,7 @@ def test_a_failed_next_pfif_page_is_asked_for_again_not_the_first(
         elif asked.count("page-2") == 1:
             route.abort("internetdisconnected")
         else:
-            route.fulfill(status=200, content_type="application/xml", body=second)
+            held.append(route)  # answered below, once the wait is seen
 
     page.route("**/v1/ops/safety/pfif*", pfif)
     page.get_by_role("navigation").get_by_role("link", name="Missing persons").click()
@@ -386,6 +387,13 @@ def test_a_failed_next_pfif_page_is_asked_for_again_not_the_first(
     failure = page.get_by_role("alert")
     expect(failure).to_contain_text("The export could not be prepared.")
     failure.get_by_role("button", name="Retry").click()
+    # While it is prepared, the wait is said (not only a disabled button).
+    expect(page.get_by_role("status").filter(has_text="Preparing the export")).to_be_visible()
+    for _ in range(100):  # the page's own wait lets the route be handed over (no time.sleep)
+        if held:
+            break
+        page.wait_for_timeout(100)
+    held[0].fulfill(status=200, content_type="application/xml", body=second)
 
     # The retry asks for the page that failed, and its file is named apart from the first.
     with page.expect_download() as download:

@@ -41,6 +41,7 @@ export function People() {
           {t("people.search")}
         </button>
       </form>
+      {busy ? <p role="status">{t("people.searching")}</p> : null}
       {general ? <FailurePanel what={t("people.search_failed")} failure={general} /> : null}
       {found && found.length === 0 ? <p role="status">{t("people.none")}</p> : null}
       {found && found.length > 0 ? (
@@ -103,6 +104,7 @@ function PfifExport() {
       <button type="button" disabled={busy} onClick={() => void download(null)}>
         {t("pfif.prepare")}
       </button>
+      {busy ? <p role="status">{t("pfif.preparing")}</p> : null}
       {failed ? (
         <FailurePanel what={t("pfif.failed")} failure={failed.failure} onRetry={() => void download(failed.cursor)} />
       ) : null}
