@@ -161,6 +161,54 @@ def test_two_responders_edit_the_same_incident_and_the_second_keeps_what_they_ty
     expect(page.locator(".notes")).to_contain_text("Two engines on the way")
 
 
+def test_a_conflict_whose_fresh_state_cannot_be_read_says_so_and_its_retry_rebases(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    report(platform, "Storm: violent winds tore the roofs off the houses by the port", 9.0365, 7.5186)
+    incident = incident_with(platform, "storm", reports=1)
+    responder = console()
+    responder.sign_in("responder")
+    responder.open(f"#/incidents/{incident['incident_id']}")
+    page = responder.page
+    expect(page.get_by_role("heading", level=1, name="Storm incident")).to_be_visible()
+
+    # Another responder assigns it meanwhile, and the re-read after the 409 is lost once.
+    changed = requests.patch(
+        f"{platform.url}/v1/ops/incidents/{incident['incident_id']}",
+        json={"expected_version": incident["version"], "assignee": "Station 9"},
+        headers={"Authorization": "Bearer " + platform.token("responder")},
+        timeout=5,
+    )
+    assert changed.status_code == 200, changed.text
+    lost: list[str] = []
+
+    def detail(route: Route) -> None:
+        if route.request.method == "GET" and not lost:
+            lost.append(route.request.url)
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.get_by_label("Add a note").fill("Boats requested")
+    page.route(f"**/v1/ops/incidents/{incident['incident_id']}", detail)
+    page.get_by_role("button", name="Save changes").click()
+    conflict = page.locator(".conflict")
+    expect(conflict).to_contain_text("Changed by someone else.")
+    # The state on screen is not the current one: it must not be shown as if it were.
+    expect(conflict).to_contain_text("The incident could not be loaded.")
+    expect(conflict).not_to_contain_text("It is now")
+    conflict.get_by_role("button", name="Retry").click()
+    expect(conflict).to_contain_text("assigned to Station 9")
+    expect(page.get_by_label("Assignee")).to_have_value("Station 9")
+    expect(page.get_by_label("Add a note")).to_have_value("Boats requested")
+
+    # Saved against the fresh state: the other responder's assignee is kept, not cleared.
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    expect(page.locator("[data-fact=assignee]")).to_have_text("Station 9")
+    expect(page.locator(".notes")).to_contain_text("Boats requested")
+
+
 def test_the_api_names_the_field_it_refuses_and_a_failed_save_keeps_the_text(
     platform: Platform, console: Callable[[], Console]
 ) -> None:
@@ -302,11 +350,56 @@ def test_the_responder_finds_a_missing_person_and_exports_pfif(
 
     page.get_by_role("button", name="Prepare the export").click()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download haven-pfif-first.xml").click()
+        page.get_by_role("link", name="Download haven-pfif-1.xml").click()
     exported = Path(download.value.path()).read_text(encoding="utf-8")
     assert "pfif" in exported
     assert NAME in exported
     responder.check("people-pfif")
+
+
+def test_a_failed_next_pfif_page_is_asked_for_again_not_the_first(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    responder = console()
+    responder.sign_in("responder")
+    page = responder.page
+    asked: list[str | None] = []
+    held: list[Route] = []
+    second = "<pfif:pfif xmlns:pfif='http://zesty.ca/pfif/1.4'><!-- page 2 --></pfif:pfif>"
+
+    def pfif(route: Route) -> None:
+        cursor = re.search(r"[?&]cursor=([^&]+)", route.request.url)
+        asked.append(cursor.group(1) if cursor else None)
+        if cursor is None:
+            # The real first page, said to have a next one.
+            answer = route.fetch()
+            route.fulfill(response=answer, headers={**answer.headers, "haven-next-cursor": "page-2"})
+        elif asked.count("page-2") == 1:
+            route.abort("internetdisconnected")
+        else:
+            held.append(route)  # answered below, once the wait is seen
+
+    page.route("**/v1/ops/safety/pfif*", pfif)
+    page.get_by_role("navigation").get_by_role("link", name="Missing persons").click()
+    page.get_by_role("button", name="Prepare the export").click()
+    expect(page.get_by_role("link", name="Download haven-pfif-1.xml")).to_be_visible()
+    page.get_by_role("button", name="Prepare the next page").click()
+    failure = page.get_by_role("alert")
+    expect(failure).to_contain_text("The export could not be prepared.")
+    failure.get_by_role("button", name="Retry").click()
+    # While it is prepared, the wait is said (not only a disabled button).
+    expect(page.get_by_role("status").filter(has_text="Preparing the export")).to_be_visible()
+    for _ in range(100):  # the page's own wait lets the route be handed over (no time.sleep)
+        if held:
+            break
+        page.wait_for_timeout(100)
+    held[0].fulfill(status=200, content_type="application/xml", body=second)
+
+    # The retry asks for the page that failed, and its file is named apart from the first.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download haven-pfif-2.xml").click()
+    assert Path(download.value.path()).read_text(encoding="utf-8") == second
+    assert asked == [None, "page-2", "page-2"]
 
 
 def test_each_role_sees_only_its_screens_and_the_api_says_why_it_refuses(

@@ -63,3 +63,19 @@ def test_a_long_list_polls_every_page_conditionally_and_shows_a_hundred_rows_at_
     responder.check("incidents-second-hundred")
     page.get_by_role("button", name="Previous 100").click()
     expect(the_list.locator("tbody tr")).to_have_count(100)
+
+
+def test_more_incidents_than_the_console_reads_are_said_to_be_more(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    _seed_into(platform, 1_001)  # past the ten pages of 100 the console reads
+    responder = console()
+    responder.sign_in("responder")
+    page = responder.page
+    page.get_by_role("navigation").get_by_role("link", name="Incidents").click()
+    the_list = page.locator("[data-incident-count='1000']")
+    expect(the_list).to_be_visible(timeout=MAP_PATIENCE_MS)
+    # The thousand shown are not all: the screen says so and how to see the others.
+    notice = page.get_by_role("status").filter(has_text="Only the first 1000 incidents are shown")
+    expect(notice).to_contain_text("Narrow the filters")
+    responder.check("incidents-more-than-shown")

@@ -369,3 +369,52 @@ def test_the_inbox_pages_with_the_api_cursor(platform: Platform, console: Callab
     expect(page.locator("[data-fact=status]")).to_have_text("Rejected")
     expect(page.locator(".acks li")).to_contain_text("Outside our jurisdiction")
     partner.check("referral-rejected")
+
+
+def test_an_acknowledgement_refused_as_stale_offers_and_selects_what_may_follow_now(
+    platform: Platform, console: Callable[[], Console]
+) -> None:
+    created = _api(
+        platform,
+        "POST",
+        "/v1/admin/partners",
+        "admin",
+        json={
+            "name": unique("Lanka Foreign Employment Bureau"),
+            "jurisdictions": {"origin": ["LK"]},
+            "categories": ["recruitment_fees"],
+        },
+    )
+    assert created.status_code == 201, created.text
+    partner_id = created.json()["partner_id"]
+    file_and_refer(platform, "LK")
+    claims = {"partner_id": partner_id}
+    (referral,) = _api(platform, "GET", "/v1/partner/referrals", "partner", claims=claims).json()["items"]
+
+    partner = console()
+    partner.sign_in("partner", partner_id=partner_id)
+    partner.open(f"#/referrals/{referral['referral_id']}")
+    page = partner.page
+    expect(page.get_by_role("heading", level=1, name="Referral: Recruitment fees")).to_be_visible()
+    page.get_by_label("New status").select_option(label="Received")
+
+    # A colleague accepts it meanwhile: "received" may no longer follow.
+    accepted = _api(
+        platform,
+        "POST",
+        f"/v1/partner/referrals/{referral['referral_id']}/ack",
+        "partner",
+        claims=claims,
+        json={"status": "accepted"},
+    )
+    assert accepted.status_code == 200, accepted.text
+    page.get_by_role("button", name="Send the acknowledgement").click()
+    expect(page.locator(".conflict")).to_be_visible()
+    offered = page.get_by_label("New status").evaluate("s => [...s.options].map(o => o.value)")
+    assert "received" not in offered
+    # The choice shown is one the API allows now, and sending it is what the state holds.
+    chosen = page.get_by_label("New status").input_value()
+    assert chosen in offered, (chosen, offered)
+    page.get_by_role("button", name="Send the acknowledgement").click()
+    expect(page.locator(".conflict")).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="Acknowledged: the referral is now")).to_be_visible()

@@ -45,6 +45,7 @@ export function IncidentDetail(props: { id: string }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [saveFailure, setSaveFailure] = useState<Failure | null>(null);
   const [conflict, setConflict] = useState(false);
+  const [conflictFailure, setConflictFailure] = useState<{ failure: Failure; base: Draft } | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const conflictRef = useRef<HTMLDivElement>(null);
@@ -68,6 +69,22 @@ export function IncidentDetail(props: { id: string }) {
     if (conflict) conflictRef.current?.focus();
   }, [conflict]);
 
+  /**
+   * After a 409: the fresh state, with the draft rebased on it. A failed re-read says so (the
+   * state shown is not the current one) and its retry rebases on what was there before.
+   */
+  const reread = async (base: Draft) => {
+    setConflict(true);
+    const fresh = await fetchIncident(props.id);
+    if (!fresh.ok) {
+      setConflictFailure({ failure: fresh.failure, base });
+      return;
+    }
+    setConflictFailure(null);
+    setDraft((current) => (current ? rebase(current, base, draftOf(fresh.data)) : draftOf(fresh.data)));
+    setIncident(fresh.data);
+  };
+
   const save = async (event: Event) => {
     event.preventDefault();
     if (!incident || !draft) return;
@@ -84,6 +101,7 @@ export function IncidentDetail(props: { id: string }) {
     setBusy(false);
     if (outcome.ok) {
       setConflict(false);
+      setConflictFailure(null);
       const fresh = await fetchIncident(props.id);
       const next = fresh.ok ? fresh.data : { ...incident, ...outcome.data };
       setIncident(next);
@@ -93,12 +111,7 @@ export function IncidentDetail(props: { id: string }) {
     }
     if (outcome.failure.kind === "problem" && outcome.failure.status === 409) {
       // Someone else saved first: show their state, keep what this user typed, save against theirs.
-      const fresh = await fetchIncident(props.id);
-      if (fresh.ok) {
-        setDraft(rebase(draft, draftOf(incident), draftOf(fresh.data)));
-        setIncident(fresh.data);
-      }
-      setConflict(true);
+      await reread(draftOf(incident));
       return;
     }
     setSaveFailure(outcome.failure);
@@ -149,13 +162,21 @@ export function IncidentDetail(props: { id: string }) {
             <p>
               <strong>{t("incident.conflict_title")}</strong>
             </p>
-            <p>
-              {t("incident.conflict_now", {
-                status: label("status", incident.status),
-                assignee: incident.assignee ?? t("incident.unassigned"),
-                version: incident.version,
-              })}
-            </p>
+            {conflictFailure ? (
+              <FailurePanel
+                what={t("incident.load_failed")}
+                failure={conflictFailure.failure}
+                onRetry={() => void reread(conflictFailure.base)}
+              />
+            ) : (
+              <p>
+                {t("incident.conflict_now", {
+                  status: label("status", incident.status),
+                  assignee: incident.assignee ?? t("incident.unassigned"),
+                  version: incident.version,
+                })}
+              </p>
+            )}
             <p>{t("incident.conflict_redo")}</p>
           </div>
         ) : null}

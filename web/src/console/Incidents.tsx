@@ -37,7 +37,8 @@ interface CachedPage {
 /** Pages older than this are read afresh: the cursor they hold is signed and expires (24 h). */
 const PAGE_REUSE_MS = 3600_000;
 
-type Loaded = { items: Incident[]; changed: boolean; pages: Map<string, CachedPage> } | { failure: Failure };
+/** ``more``: the API had incidents past the MAX_PAGES pages read (not shown, and the screen says so). */
+type Loaded = { items: Incident[]; changed: boolean; more: boolean; pages: Map<string, CachedPage> } | { failure: Failure };
 
 /**
  * Reads the list page by page, each with ``If-None-Match`` when it was read before: a 304 reuses
@@ -54,6 +55,7 @@ async function loadIncidents(
   const pages = new Map<string, CachedPage>();
   let changed = false;
   let cursor: string | undefined;
+  let more = false;
   for (let page = 0; page < MAX_PAGES; page++) {
     const query = {
       status: filters.status,
@@ -90,11 +92,12 @@ async function loadIncidents(
     if (read.etag) pages.set(key, read);
     items.push(...read.items);
     if (!read.cursor) break;
+    if (page === MAX_PAGES - 1) more = true;
     if (page === 0) firstPage?.(read.items); // shown while the other pages are read
     cursor = read.cursor;
   }
   if (pages.size !== cache.size) changed = true;
-  return { items, changed, pages };
+  return { items, changed, more, pages };
 }
 
 export function Incidents() {
@@ -124,6 +127,7 @@ export function Incidents() {
   };
   const [items, setItems] = useState<Incident[] | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
+  const [more, setMore] = useState(false);
   const loadedAt = useRef<Date | null>(null);
   const pages = useRef(new Map<string, CachedPage>());
   const [announcement, setAnnouncement] = useState("");
@@ -154,6 +158,7 @@ export function Incidents() {
     setFailure(null);
     pages.current = result.pages;
     loadedAt.current = new Date();
+    setMore(result.more);
     // Every page a 304: what is on screen is current, and nothing is drawn again.
     if (!result.changed) return;
     const ids = new Set(result.items.map((i) => i.incident_id));
@@ -253,6 +258,11 @@ export function Incidents() {
       ) : null}
       {failure && items && !forbidden ? (
         <p class="stale">{t("incidents.stale", { time: loadedAt.current ? formatTime(loadedAt.current.toISOString()) : "" })}</p>
+      ) : null}
+      {more && items && !forbidden ? (
+        <p class="notice" role="status">
+          {t("incidents.more_than_shown", { count: items.length })}
+        </p>
       ) : null}
       {forbidden ? null : (
         <div class="incidents-layout">

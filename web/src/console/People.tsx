@@ -41,6 +41,7 @@ export function People() {
           {t("people.search")}
         </button>
       </form>
+      {busy ? <p role="status">{t("people.searching")}</p> : null}
       {general ? <FailurePanel what={t("people.search_failed")} failure={general} /> : null}
       {found && found.length === 0 ? <p role="status">{t("people.none")}</p> : null}
       {found && found.length > 0 ? (
@@ -72,22 +73,26 @@ export function People() {
 function PfifExport() {
   const [link, setLink] = useState<{ url: string; name: string } | null>(null);
   const [next, setNext] = useState<string | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
+  /** How many pages were prepared: each file is named by its page, so none overwrites another. */
+  const [pages, setPages] = useState(0);
+  /** What failed and the cursor it was read with: a retry asks for that same page again. */
+  const [failed, setFailed] = useState<{ failure: Failure; cursor: string | null } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const download = async (cursor: string | null) => {
     setBusy(true);
-    setFailure(null);
+    setFailed(null);
     const outcome = await call(() =>
       api.GET("/v1/ops/safety/pfif", { params: { query: cursor ? { cursor } : {} }, parseAs: "blob" }),
     );
     setBusy(false);
     if (!outcome.ok) {
-      setFailure(outcome.failure);
+      setFailed({ failure: outcome.failure, cursor });
       return;
     }
     if (link) URL.revokeObjectURL(link.url);
-    const page = cursor ? "next" : "first";
+    const page = cursor ? pages + 1 : 1;
+    setPages(page);
     setLink({ url: URL.createObjectURL(outcome.data), name: `haven-pfif-${page}.xml` });
     setNext(outcome.response.headers.get("Haven-Next-Cursor"));
   };
@@ -99,7 +104,10 @@ function PfifExport() {
       <button type="button" disabled={busy} onClick={() => void download(null)}>
         {t("pfif.prepare")}
       </button>
-      {failure ? <FailurePanel what={t("pfif.failed")} failure={failure} onRetry={() => void download(null)} /> : null}
+      {busy ? <p role="status">{t("pfif.preparing")}</p> : null}
+      {failed ? (
+        <FailurePanel what={t("pfif.failed")} failure={failed.failure} onRetry={() => void download(failed.cursor)} />
+      ) : null}
       {link ? (
         <p role="status">
           <a href={link.url} download={link.name}>

@@ -315,7 +315,11 @@ function Acknowledge(props: { referral: Referral; onSaved: (referral: Referral) 
       setFailure(outcome.failure); // what was typed stays
       const problem = outcome.failure.kind === "problem" ? outcome.failure.problem : null;
       const offered = problem && Array.isArray(problem.allowed_statuses) ? (problem.allowed_statuses as AckStatus[]) : null;
-      if (offered) setAllowed(offered);
+      if (offered) {
+        // The choice refused may not follow any more: choose what may, as a new state does.
+        setAllowed(offered);
+        setStatus((chosen) => (chosen && offered.includes(chosen) ? chosen : (offered[0] ?? "")));
+      }
       return;
     }
     setReason("");
