@@ -159,3 +159,42 @@ def test_an_area_around_me_is_subscribed_by_email_confirmed_and_stopped(
     )
     assert again.status_code == 404, again.text
     assert page.evaluate("() => localStorage.getItem('haven.subscription')") is None
+
+
+def test_a_subscription_whose_answer_was_lost_is_not_made_twice(
+    public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform
+) -> None:
+    locate_phone(phone, platform)
+    app = public_app()
+    app.open("#/alerts")
+    page = app.page
+    page.get_by_role("button", name="Around me").click()
+    expect(page.get_by_text(re.compile("^Area chosen"))).to_be_visible()
+    address = f"{unique('lost')}.{EMAIL}"
+    page.get_by_label("Your e-mail address").fill(address)
+    # The first request reaches the API, which makes the subscription and sends its code; its
+    # answer is lost on the way back. The person tries again.
+    first: list[dict[str, str]] = []
+
+    def lose_first_answer(route: Route) -> None:
+        if first:
+            route.continue_()
+            return
+        answer = route.fetch()
+        first.append(answer.json())
+        route.abort("internetdisconnected")
+
+    page.route("**/v1/subscriptions", lose_first_answer)
+    page.get_by_role("button", name="Send me a code").click()
+    page.get_by_role("button", name="Try again").click()
+    expect(page.get_by_text("We sent a 6-digit code to your e-mail.")).to_be_visible()
+    page.unroute("**/v1/subscriptions")
+    # One subscription, one code: the one in the person's e-mail confirms what the page keeps.
+    kept = page.evaluate("() => JSON.parse(localStorage.getItem('haven.subscription'))")
+    assert kept["id"] == first[0]["subscription_id"]
+    page.get_by_label("The code").fill(code_sent_to(platform, address))
+    page.get_by_role("button", name="Confirm").click()
+    expect(
+        page.get_by_text("Done. You will get a message when there is a new alert in your area.")
+    ).to_be_visible()
+    assert len([m for m in read_outbox(platform.state_dir / "outbox.jsonl") if m["to"] == address]) == 1

@@ -198,3 +198,36 @@ def test_evidence_files_are_sent_one_by_one_and_a_failed_one_is_retried_alone(
     # Filed against the recruiter picked from the roster, with two files declared.
     staff = api(platform, "GET", f"/v1/admin/complaints/{filed['complaint_id']}", platform.token("auditor"))
     assert staff["recruiter"]["recruiter_id"] == org
+
+
+def test_a_complaint_whose_answer_was_lost_is_filed_once_even_after_a_reload(
+    public_app: Callable[[], PublicApp],
+) -> None:
+    app = public_app()
+    app.open("#/complain")
+    page = app.page
+    page.get_by_label("Name of the agency or agent", exact=True).fill(unique("Lost Answer Agency"))
+    page.get_by_label("I was not paid, or paid less").check()
+    page.get_by_label("Tell us what happened", exact=True).fill("No salary for two months, then sent home.")
+    page.get_by_label("Your home country", exact=True).select_option("NP")
+    page.get_by_label("Country of the job", exact=True).select_option("QA")
+    page.get_by_label("No, hide who I am").check()
+    # The complaint reaches the API and is filed; its answer is lost on the way back.
+    first: list[dict[str, str]] = []
+
+    def lose_first_answer(route: Route) -> None:
+        if first:
+            route.continue_()
+            return
+        first.append(route.fetch().json())
+        route.abort("internetdisconnected")
+
+    page.route("**/v1/complaints", lose_first_answer)
+    page.get_by_role("button", name="Send the complaint").click()
+    expect(page.get_by_role("alert").filter(has_text="Your complaint was not sent.")).to_be_visible()
+    # The person reloads the page and sends again: the same complaint, not a second one.
+    page.reload()
+    page.get_by_role("button", name="Send the complaint").click()
+    expect(page.get_by_role("heading", level=1, name="Your complaint was sent")).to_be_visible()
+    assert page.get_by_test_id("tracking-code").inner_text().strip() == first[0]["tracking_code"]
+    assert page.evaluate("sessionStorage.getItem('haven.complaint-key')") is None

@@ -188,3 +188,33 @@ def test_a_new_version_waits_for_the_person_then_replaces_the_old_one(
         assert page.evaluate("() => caches.keys()") == ["haven-public-0123456789abcdef"]
     finally:
         worker.write_text(current, encoding="utf-8")
+
+
+def test_a_report_refused_when_the_network_returns_still_shows_what_was_written(
+    public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform
+) -> None:
+    locate_phone(phone, platform)
+    app = public_app()
+    app.open("#/report")
+    page = app.page
+    phone.set_offline(True)
+    description = unique("Shelter roof torn off in the night")
+    write_report(app, description)
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_text("No network now: your report is kept on this phone")).to_be_visible()
+    # Back online, the API refuses it: the form is empty by now, but the words are not lost.
+    page.route(
+        "**/v1/reports",
+        lambda route: route.fulfill(
+            status=422,
+            content_type="application/problem+json",
+            body='{"type":"about:blank","title":"Validation failed","status":422,"detail":"invalid fields",'
+            '"errors":[{"field":"location","message":"outside the served area"}]}',
+        ),
+    )
+    phone.set_offline(False)
+    refused = page.locator(".outbox-refused")
+    expect(refused).to_contain_text("it was refused", timeout=20_000)
+    refused.get_by_text("What you wrote").click()
+    expect(refused.get_by_text(description)).to_be_visible()
+    app.check("public-report-refused-later")

@@ -108,3 +108,42 @@ def test_news_is_added_to_a_sought_person_and_a_missing_name_is_said_at_the_fiel
     form.get_by_role("button", name="Send the news").click()
     expect(page.get_by_text("Thank you. Your news was added.")).to_be_visible()
     expect(found).to_contain_text("Someone has seen them alive")
+
+
+def test_the_same_news_about_two_people_is_added_to_both(
+    public_app: Callable[[], PublicApp], platform: Platform
+) -> None:
+    family = unique("Rai").split("-")[1]
+    names = [f"Asha {family} Rai", f"Bimal {family} Rai"]
+    for name in names:
+        api(
+            platform,
+            "POST",
+            "/v1/safety/people",
+            json={"full_name": name, "home_city": "Dharan", "author": {"name": "Sita"}},
+            headers={"Idempotency-Key": unique_key()},
+        )
+    app = public_app()
+    app.open("#/people")
+    page = app.page
+    # A mother brings the same news of both her children: the same words, two records.
+    for name in names:
+        page.get_by_label("Name", exact=True).fill(name)
+        page.get_by_role("button", name="Search", exact=True).click()
+        found = page.locator(".people-list > li").filter(has_text=name)
+        found.get_by_role("button", name=f"Add news about {name}").click()
+        form = page.get_by_role("form", name=f"News about {name}")
+        form.get_by_label("Your name", exact=True).fill("Maya")
+        form.get_by_label("What do you know?").select_option("believed_alive")
+        form.get_by_label("Your message", exact=True).fill("Both are with me at the school shelter.")
+        form.get_by_role("button", name="Send the news").click()
+        expect(found.get_by_text("Thank you. Your news was added.")).to_be_visible()
+        expect(page.get_by_role("alert")).to_have_count(0)
+    # Each record has the news, not only the first.
+    for name in names:
+        [person] = [
+            p
+            for p in api(platform, "GET", "/v1/safety/people", params={"q": name})["items"]
+            if p["full_name"] == name
+        ]
+        assert person["latest_status"] == "believed_alive", (name, person)

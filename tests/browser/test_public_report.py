@@ -234,3 +234,54 @@ def test_a_failed_upload_is_retried_and_the_photo_lands(
     assert tries == ["POST", "POST"]
     [report] = wait_for(lambda: reports_described(platform, description), seconds=30)
     wait_for(lambda: media_keys(platform, report["report_id"]), seconds=30)
+
+
+def test_a_phone_that_cannot_keep_the_report_says_so_and_keeps_what_was_typed(
+    public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform
+) -> None:
+    locate_phone(phone, platform)
+    app = public_app()
+    # The phone's storage is off (a private window of some browsers): IndexedDB cannot be opened.
+    app.page.add_init_script(
+        "indexedDB.open = () => { throw new DOMException('storage is off', 'InvalidStateError'); };"
+    )
+    app.open("#/report")
+    page = app.page
+    description = unique("Road blocked by a landslide")
+    write_report(app, description)
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("alert")).to_contain_text("could not be kept on this phone")
+    # Nothing typed is lost, and the person can try again.
+    expect(page.get_by_label("What do you see?")).to_have_value(description)
+    expect(page.get_by_role("button", name="Send the report")).to_be_enabled()
+    expect(page.get_by_text("Sending your report…")).to_have_count(0)
+    app.check("public-report-not-kept")
+
+
+def test_a_sent_report_leaves_nothing_the_person_wrote_on_the_phone(
+    public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform
+) -> None:
+    locate_phone(phone, platform)
+    app = public_app()
+    app.open("#/report")
+    page = app.page
+    description = unique("Family trapped on a roof")
+    write_report(app, description)
+    page.get_by_label("I want responders to be able to contact me").check()
+    page.get_by_label("Phone number or e-mail").fill("+9779812345678")
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_text("Your report was sent. Thank you.")).to_be_visible()
+    # The tracking code waits on the phone until the person kept it; what they wrote does not.
+    stored = page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open('haven-outbox');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+                const all = open.result.transaction('items').objectStore('items').getAll();
+                all.onsuccess = () => resolve(JSON.stringify(all.result));
+            };
+        })"""
+    )
+    assert "tracking_token" in stored
+    assert description not in stored
+    assert "9812345678" not in stored

@@ -37,6 +37,12 @@ def _test_app(calls: list[dict[str, Any]]) -> Chalice:
         calls.append(body.model_dump())
         return {"n": len(calls), "name": body.name}
 
+    @bp.route("/v1/echo/{thing}", methods=["POST"], idempotent=True)
+    def echo_thing(thing: str) -> Any:
+        body = parse_body(bp.current_request, Echo)
+        calls.append({"thing": thing, **body.model_dump()})
+        return {"n": len(calls), "thing": thing}
+
     @bp.route("/v1/staff", methods=["GET"])
     def staff() -> Any:
         who = require(caller(bp.current_request), Role.RESPONDER)
@@ -116,6 +122,20 @@ def test_idempotent_post_replays_and_refuses_other_bodies(server: tuple[str, lis
         timeout=5,
     )
     assert fresh.json()["n"] == 2
+
+
+def test_a_key_reused_on_another_resource_is_refused_not_replayed(server: tuple[str, list[Any]]) -> None:
+    """The route is a template (``/v1/echo/{thing}``): the same key and body sent to another
+    resource is another request, refused, never answered with the first resource's answer."""
+    url, calls = server
+    headers = {"Idempotency-Key": "key-0004-abcdef"}
+    first = requests.post(url + "/v1/echo/one", json={"name": "a"}, headers=headers, timeout=5)
+    again = requests.post(url + "/v1/echo/one", json={"name": "a"}, headers=headers, timeout=5)
+    other = requests.post(url + "/v1/echo/two", json={"name": "a"}, headers=headers, timeout=5)
+    assert first.json() == again.json() == {"n": 1, "thing": "one"}
+    assert other.status_code == 422, other.text
+    assert other.json()["type"].endswith("/idempotency-key-reused")
+    assert calls == [{"thing": "one", "name": "a", "count": 0}]
 
 
 def test_failed_idempotent_request_can_be_retried(server: tuple[str, list[Any]]) -> None:

@@ -131,6 +131,8 @@ def _field_errors(error: ValidationError, root: str | None) -> list[FieldError]:
 #: surrogates, U+FFFE and U+FFFF. Text people send may end up in CAP, Atom or PFIF documents,
 #: where one such character makes the whole document unparseable; it is refused on the way in.
 _NOT_XML_CHAR = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: A parameter of a route template (``{person_id}``, or API Gateway's greedy ``{proxy+}``).
+_PATH_PARAMETER = re.compile(r"\{(\w+)\+?\}")
 
 
 def _unencodable_text(value: Any, path: list[str]) -> list[FieldError]:
@@ -289,7 +291,9 @@ class HavenBlueprint(Blueprint):
         key = validate_key(request.headers["idempotency-key"])
         who = caller(request)
         scope = scoped_key(f"{request.method} {path}", who.subject if who else "public", key)
-        request_print = fingerprint(request.method, request.path, request.raw_body or b"")
+        # Chalice's request.path is the route's template: the path parameters make the resource.
+        resource = _PATH_PARAMETER.sub(lambda m: str(kwargs.get(m.group(1), m.group(0))), path)
+        request_print = fingerprint(request.method, resource, request.raw_body or b"")
         replay = store.begin(scope, request_print, get_settings().idempotency_ttl_seconds)
         if replay is not None:
             return Response(

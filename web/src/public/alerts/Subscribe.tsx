@@ -4,6 +4,7 @@
 import { useState } from "preact/hooks";
 
 import { type Failure, api, call, fieldErrors } from "../api";
+import { idempotencyKeys } from "../forms/problems";
 import { language, t } from "../i18n";
 import { FailureBox } from "../ui/Failure";
 import { Select, TextInput } from "../ui/Field";
@@ -11,6 +12,8 @@ import type { Circle } from "./AlertsMap";
 
 const KEPT = "haven.subscription";
 const RADII = [2, 5, 10, 25, 50, 100];
+/** A retry of the same subscription (its answer lost) replays it: one subscription, one code. */
+const keys = idempotencyKeys();
 
 type Kept = { id: string; token: string; channel: "email" | "sms"; status: "pending" | "active" };
 type Step =
@@ -86,16 +89,13 @@ export function Subscribe(props: {
     if (found.area || found.address || !circle) return;
     setBusy(true);
     setFailure(null);
-    const outcome = await call(() =>
-      api.POST("/v1/subscriptions", {
-        body: {
-          area: { circles: [{ center: circle.center, radius_km: Number(radius) }] },
-          channel,
-          address: channel === "sms" ? trimmed.replace(/[\s-]/g, "") : trimmed,
-          languages: [language()],
-        },
-      }),
-    );
+    const body = {
+      area: { circles: [{ center: circle.center, radius_km: Number(radius) }] },
+      channel,
+      address: channel === "sms" ? trimmed.replace(/[\s-]/g, "") : trimmed,
+      languages: [language()],
+    };
+    const outcome = await call(() => api.POST("/v1/subscriptions", { body, headers: { "Idempotency-Key": keys(body) } }));
     setBusy(false);
     if (!outcome.ok) {
       const byField = fieldErrors(outcome.failure);

@@ -54,6 +54,8 @@ export const EMPTY: Draft = {
 };
 
 const STORED = "haven.complaint-draft";
+/** The Idempotency-Key of the draft's last submit (forms/problems.ts), kept with the draft. */
+export const KEY_STORED = "haven.complaint-key";
 let inMemory: Draft | null = null;
 /** The evidence files chosen (not storable in sessionStorage): kept while the app is open. */
 export let files: File[] = [];
@@ -87,6 +89,7 @@ export function clearDraft(): void {
   files = [];
   try {
     sessionStorage.removeItem(STORED);
+    sessionStorage.removeItem(KEY_STORED);
   } catch {
     // Nothing stored.
   }

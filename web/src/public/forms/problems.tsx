@@ -38,13 +38,34 @@ export function OtherRefusals(props: { refused: Record<string, string>; shown: r
  * twice), a new one once the person changes what they send (the API refuses a key reused for
  * another body).
  */
-export function idempotencyKeys(): (body: unknown) => string {
+export function idempotencyKeys(storedAs?: string): (body: unknown) => string {
   let last: { body: string; key: string } | null = null;
   return (body) => {
     const text = JSON.stringify(body);
-    if (last?.body !== text) last = { body: text, key: crypto.randomUUID() };
+    // Kept in this tab's sessionStorage when asked, so a retry after a reload is the same submit.
+    if (!last && storedAs) last = stored(storedAs);
+    if (last?.body !== text) {
+      last = { body: text, key: crypto.randomUUID() };
+      if (storedAs) store(storedAs, last);
+    }
     return last.key;
   };
+}
+
+function stored(name: string): { body: string; key: string } | null {
+  try {
+    return JSON.parse(sessionStorage.getItem(name) ?? "null") as { body: string; key: string } | null;
+  } catch {
+    return null;
+  }
+}
+
+function store(name: string, value: { body: string; key: string }): void {
+  try {
+    sessionStorage.setItem(name, JSON.stringify(value));
+  } catch {
+    // Kept in memory only.
+  }
 }
 
 /** A calendar date (``2029-01-14``) in the person's language. */

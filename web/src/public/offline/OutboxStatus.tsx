@@ -59,6 +59,8 @@ function Item({ entry, online }: { entry: OutboxItem; online: boolean }) {
   const view = KINDS[entry.kind];
   const when = formatTime(entry.createdAt);
   const tracking = entry.answer !== undefined ? view?.tracking(entry.answer) : null;
+  // Refused once the form was gone: the person's words stay readable, to copy or send again.
+  const written = entry.state === "refused" ? view?.written(entry.request.body) : null;
   const failedFiles = entry.files
     .map((file, n) => ({ file, state: entry.fileStates[n] }))
     .filter((f): f is { file: (typeof entry.files)[number]; state: Extract<FileState, { state: "failed" }> } => f.state?.state === "failed");
@@ -84,9 +86,17 @@ function Item({ entry, online }: { entry: OutboxItem; online: boolean }) {
           <strong>{t(view?.sent ?? "offline.item.sent", { when })}</strong>
         </p>
       ) : (
-        <p>
-          <strong>{t("offline.item.refused", { when, detail: problemDetail(entry.problem) })}</strong>
-        </p>
+        <>
+          <p>
+            <strong>{t("offline.item.refused", { when, detail: problemDetail(entry.problem) })}</strong>
+          </p>
+          {written ? (
+            <details>
+              <summary>{t("offline.item.written")}</summary>
+              <p class="written">{written}</p>
+            </details>
+          ) : null}
+        </>
       )}
       {failedFiles.length ? (
         <ul class="outbox-files">

@@ -6,7 +6,22 @@ import { href } from "../router";
 
 export type Tracking = { reference: string; code: string; link: string; fileName: string; fileText: string };
 
-export type KindView = { waiting: MessageKey; sent: MessageKey; tracking: (answer: unknown) => Tracking | null };
+export type KindView = {
+  waiting: MessageKey;
+  sent: MessageKey;
+  tracking: (answer: unknown) => Tracking | null;
+  /** The person's own words in a request (its exact body), shown if it is refused later. */
+  written: (body: string) => string | null;
+};
+
+function reportWritten(body: string): string | null {
+  try {
+    const description = (JSON.parse(body) as { description?: unknown }).description;
+    return typeof description === "string" && description ? description : null;
+  } catch {
+    return null;
+  }
+}
 
 function reportTracking(answer: unknown): Tracking | null {
   const accepted = answer as { report_id?: unknown; tracking_token?: unknown } | null;
@@ -23,5 +38,5 @@ function reportTracking(answer: unknown): Tracking | null {
 }
 
 export const KINDS: Record<string, KindView> = {
-  report: { waiting: "offline.report.waiting", sent: "offline.report.sent", tracking: reportTracking },
+  report: { waiting: "offline.report.waiting", sent: "offline.report.sent", tracking: reportTracking, written: reportWritten },
 };

@@ -234,7 +234,9 @@ async function attempt(current: OutboxItem): Promise<OutboxItem> {
     return next;
   }
   next.state = "sent";
-  // The files are no longer needed once uploaded (or given up): only their names stay.
+  // What the person wrote is no longer needed once accepted (the API keeps it): the body (their
+  // words, a contact they left) and the files go; the answer and the files' names stay.
+  next.request = { ...next.request, body: "" };
   next.files = next.files.map((file) => ({ ...file, blob: new Blob([]) }));
   return next;
 }

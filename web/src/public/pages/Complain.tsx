@@ -13,7 +13,7 @@ import { href } from "../router";
 import { FailureBox } from "../ui/Failure";
 import { Field, Select, TextArea, TextInput } from "../ui/Field";
 import { RecruiterPicker } from "../complaints/RecruiterPicker";
-import { CATEGORIES, type Draft, clearDraft, files as keptFiles, loadDraft, saveDraft, setFiles } from "../complaints/draft";
+import { CATEGORIES, type Draft, KEY_STORED, clearDraft, files as keptFiles, loadDraft, saveDraft, setFiles } from "../complaints/draft";
 import { MAX_BYTES, MAX_FILES, type Upload, type UploadState, evidenceType, send } from "../complaints/uploads";
 import "../forms/forms.css";
 import "../complaints/complaints.css";
@@ -22,7 +22,7 @@ type ComplaintIn = Schemas["ComplaintIn"];
 type Filed = Schemas["ComplaintFiled"];
 type Missing = Partial<Record<"recruiter" | "categories" | "description" | "origin" | "destination" | "consent" | "fee", boolean>>;
 
-const keys = idempotencyKeys();
+const keys = idempotencyKeys(KEY_STORED);
 
 export function Complain({ params }: PageProps) {
   const [draft, setDraft] = useState<Draft>(() => {

@@ -22,7 +22,7 @@ const DESCRIPTION_MAX = 5000;
 type Position = LonLat & { accuracy?: number };
 type Locating = "idle" | "asking" | "denied" | "unavailable";
 type Errors = Partial<Record<"category" | "description" | "location" | "people" | "photos" | "contact", string>>;
-type Outcome = { state: "idle" } | { state: "sending" } | { state: "kept" } | { state: "sent" } | { state: "refused"; detail: string };
+type Outcome = { state: "idle" } | { state: "sending" } | { state: "kept" } | { state: "sent" } | { state: "refused"; detail: string } | { state: "unkept" };
 
 /** The API's field (dotted, as its problem names it) → the input it belongs to. */
 function inputOf(field: string): keyof Errors | null {
@@ -137,7 +137,14 @@ export function Report(_props: PageProps) {
       media: photos.map((photo) => ({ content_type: photo.type, size_bytes: photo.size })),
     };
     const files: OutboxFile[] = photos.map((photo) => ({ name: photo.name, type: photo.type, blob: photo }));
-    const written = await enqueue("report", { path: "/v1/reports", body }, files);
+    let written;
+    try {
+      written = await enqueue("report", { path: "/v1/reports", body }, files);
+    } catch {
+      // The phone cannot keep it (storage off or full): nothing was sent, the form stays as typed.
+      setOutcome({ state: "unkept" });
+      return;
+    }
     await flush();
     const after = await item(written.id);
     if (after?.state === "refused") {
@@ -182,6 +189,7 @@ export function Report(_props: PageProps) {
           {outcome.detail ? <p class="hint">{outcome.detail}</p> : null}
         </div>
       ) : null}
+      {outcome.state === "unkept" ? <p role="alert">{t("report.not_kept")}</p> : null}
       <OutboxStatus />
       <form noValidate onSubmit={(event) => void submit(event)}>
         <Select

@@ -44,7 +44,8 @@ export function NoteForm(props: {
       api.POST("/v1/safety/people/{person_id}/notes", {
         params: { path: { person_id: personId } },
         body,
-        headers: { "Idempotency-Key": keys(body) },
+        // The person is part of the request: the same words about another person are another note.
+        headers: { "Idempotency-Key": keys({ personId, body }) },
       }),
     );
     setBusy(false);

@@ -47,7 +47,7 @@ export function Register() {
       api.POST("/v1/safety/people/{person_id}/notes", {
         params: { path: { person_id: record.person_id } },
         body,
-        headers: { "Idempotency-Key": noteKeys(body) },
+        headers: { "Idempotency-Key": noteKeys({ personId: record.person_id, body }) },
       }),
     );
     if (outcome.ok) setNoted(true);
