@@ -230,3 +230,14 @@ def test_hazards_start_with_the_decided_hazard() -> None:
             Classification(
                 Category.OTHER_RELEVANT_INFORMATION, 0.1, Hazard.FLOOD, 0.1, "en", (), "v", hazards=wrong
             )
+
+
+def test_eval_scores_a_hazard_on_every_hazard_the_report_carries() -> None:
+    from bench.eval_classifier import decided
+    from bench.triage_data import TARGETS
+
+    flood = next(t for t in TARGETS if t.name == "hazard:flood")
+    result = default_classifier().classify("The storm brought heavy rain and the streets are flooded", "en")
+    assert result.hazards[0] != Hazard.FLOOD
+    assert decided(result, flood)
+    assert not decided(result, flood, primary_only=True)
