@@ -114,12 +114,19 @@ class Classification:
     #: The learned model's features that weighed most for the decided labels (none from the
     #: lexicon alone; decisions stored before the model have none either).
     features: tuple[Feature, ...] = ()
+    #: Every hazard the report carries, the decided ``hazard`` first (a hurricane's flooding is
+    #: a storm and a flood). Empty reads as ``(hazard,)``: decisions stored before it.
+    hazards: tuple[Hazard, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("category_confidence", "hazard_confidence"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1")
+        if not self.hazards:
+            object.__setattr__(self, "hazards", (self.hazard,))
+        elif self.hazards[0] != self.hazard or len(set(self.hazards)) != len(self.hazards):
+            raise ValueError("hazards must be distinct and start with the decided hazard")
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +134,7 @@ class Classification:
             "category_confidence": self.category_confidence,
             "hazard": str(self.hazard),
             "hazard_confidence": self.hazard_confidence,
+            "hazards": [str(h) for h in self.hazards],
             "language": self.language,
             "matched_terms": [m.to_dict() for m in self.matched_terms],
             "classifier_version": self.classifier_version,

@@ -264,12 +264,16 @@ class LearnedClassifier:
 
         category, category_confidence = self._category(lexicon, probabilities)
         hazard, hazard_confidence, hazard_by_model = self._hazard(lexicon, probabilities)
+        secondary = self._secondary_hazards(hazard, lexicon, probabilities)
 
         explained: list[Feature] = []
         if f"category:{category}" in probabilities:
             explained += self._explain("category", str(category), features, cells)
         if hazard_by_model:
             explained += self._explain("hazard", str(hazard), features, cells)
+        for other, by_model in secondary:
+            if by_model:
+                explained += self._explain("hazard", str(other), features, cells)
         return Classification(
             category=category,
             category_confidence=category_confidence,
@@ -279,6 +283,7 @@ class LearnedClassifier:
             matched_terms=lexicon.matched_terms,
             classifier_version=f"{model.version}+{lexicon.classifier_version}",
             features=tuple(explained),
+            hazards=(hazard, *(h for h, _ in secondary)),
         )
 
     def _ratio(self, name: str, probabilities: Mapping[str, float]) -> float:
@@ -336,6 +341,24 @@ class LearnedClassifier:
         if lexicon.hazard != Hazard.OTHER:
             return lexicon.hazard, lexicon.hazard_confidence, False
         return Hazard.OTHER, NO_MATCH_CONFIDENCE, False
+
+    def _secondary_hazards(
+        self, primary: Hazard, lexicon: Classification, probabilities: Mapping[str, float]
+    ) -> list[tuple[Hazard, bool]]:
+        """The other hazards the report carries, widest margin first, each with whether the
+        model decided it (its probability passes its cut) or the lexicon did (it names a flood
+        or an earthquake)."""
+        named = {Hazard(m.label) for m in lexicon.matched_terms if m.kind == "hazard"}
+        found: list[tuple[float, Hazard, bool]] = []
+        for hazard in MODEL_HAZARDS:
+            if hazard == primary:
+                continue
+            ratio = self._ratio(f"hazard:{hazard}", probabilities)
+            if ratio >= 1.0:
+                found.append((ratio, hazard, True))
+            elif hazard in LEXICON_HAZARDS and hazard in named:
+                found.append((ratio, hazard, False))
+        return [(h, by_model) for _, h, by_model in sorted(found, key=lambda f: (-f[0], str(f[1])))]
 
     def _explain(
         self, kind: Kind, label: str, features: Sequence[str], cells: Sequence[int]

@@ -207,3 +207,37 @@ def test_a_data_set_with_another_hash_stops_the_build(tmp_path: Path) -> None:
     changed.write_text("id,split,message\n1,train,hello\n")
     with pytest.raises(SystemExit, match=SHA256):
         verify(changed)
+
+
+def test_a_report_carries_every_hazard_it_names_the_decided_one_first() -> None:
+    text = "The storm brought heavy rain and the streets are flooded"
+    result = default_classifier().classify(text, "en")
+    assert result.hazard == Hazard.STORM
+    assert result.hazards == (Hazard.STORM, Hazard.FLOOD)
+    explained = {f.label for f in result.features if f.kind == "hazard"}
+    assert explained == {"storm", "flood"}, "each hazard the model decided names its features"
+    assert result.to_dict()["hazards"] == ["storm", "flood"]
+    only = default_classifier().classify("flood in the street", "en")
+    assert only.hazards == (Hazard.FLOOD,)
+
+
+def test_hazards_start_with_the_decided_hazard() -> None:
+    old = Classification(Category.OTHER_RELEVANT_INFORMATION, 0.1, Hazard.FLOOD, 0.1, "en", (), "v")
+    assert old.hazards == (Hazard.FLOOD,), "a decision stored before hazards reads as its one hazard"
+    assert LexiconClassifier().classify("flood in the street", "en").to_dict()["hazards"] == ["flood"]
+    for wrong in ((Hazard.STORM, Hazard.FLOOD), (Hazard.FLOOD, Hazard.FLOOD)):
+        with pytest.raises(ValueError, match="hazards"):
+            Classification(
+                Category.OTHER_RELEVANT_INFORMATION, 0.1, Hazard.FLOOD, 0.1, "en", (), "v", hazards=wrong
+            )
+
+
+def test_eval_scores_a_hazard_on_every_hazard_the_report_carries() -> None:
+    from bench.eval_classifier import decided
+    from bench.triage_data import TARGETS
+
+    flood = next(t for t in TARGETS if t.name == "hazard:flood")
+    result = default_classifier().classify("The storm brought heavy rain and the streets are flooded", "en")
+    assert result.hazards[0] != Hazard.FLOOD
+    assert decided(result, flood)
+    assert not decided(result, flood, primary_only=True)
