@@ -82,6 +82,11 @@ def test_three_nearby_reports_become_one_incident_the_responder_sees_and_verifie
     the_map = page.get_by_role("region", name="Incident map")
     expect(the_map).to_have_attribute("data-map-ready", "true", timeout=MAP_PATIENCE_MS)
     expect(the_map).to_have_attribute("data-drawn-incidents", "1", timeout=MAP_PATIENCE_MS)
+    # The incident carries its hazard's pictogram, and the key under the map names each one.
+    expect(the_map).to_have_attribute("data-drawn-hazards", "flood")
+    key = page.get_by_role("list", name="Map key")
+    expect(key.get_by_role("listitem")).to_have_count(7)
+    expect(key.get_by_role("listitem").filter(has_text="Flood")).to_be_visible()
     responder.check("incidents-map-and-list")
 
     # Only what the map shows: panned away from the flood, the list has nothing; back, it has it.

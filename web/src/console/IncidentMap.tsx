@@ -9,8 +9,9 @@ import type { Incident } from "../api/client";
 import { t } from "../i18n";
 import { bundledBasemap } from "../map/basemap";
 import { loadConfig } from "./devSignIn";
+import { HAZARD_ICON_EXPRESSION, HAZARD_PATHS, addHazardImages } from "./hazardIcons";
 import { navigate } from "./router";
-import { SEVERITY_COLOURS, UNKNOWN_COLOUR } from "./vocabulary";
+import { HAZARDS, SEVERITY_COLOURS, UNKNOWN_COLOUR, label } from "./vocabulary";
 
 function asGeoJson(incidents: Incident[]): FeatureCollection<Point> {
   return {
@@ -22,6 +23,7 @@ function asGeoJson(incidents: Incident[]): FeatureCollection<Point> {
       properties: {
         incident_id: incident.incident_id,
         severity: incident.severity,
+        hazard: incident.hazard,
         report_count: incident.report_count,
       },
     })),
@@ -93,6 +95,20 @@ async function createMap(container: HTMLElement): Promise<MapLibreMap> {
         "circle-radius": ["interpolate", ["linear"], ["get", "report_count"], 1, 7, 20, 16],
         "circle-stroke-color": "#ffffff",
         "circle-stroke-width": 2,
+      },
+    });
+    // The hazard's pictogram on each incident's circle (the key under the map names them).
+    addHazardImages(map);
+    map.addLayer({
+      id: "incident-hazards",
+      type: "symbol",
+      source: "incidents",
+      filter: ["!", ["has", "point_count"]],
+      layout: {
+        "icon-image": HAZARD_ICON_EXPRESSION as never,
+        "icon-size": ["interpolate", ["linear"], ["get", "report_count"], 1, 0.6, 20, 1.1],
+        "icon-allow-overlap": true,
+        "icon-ignore-placement": true,
       },
     });
   });
@@ -179,6 +195,11 @@ export function IncidentMap(props: { incidents: Incident[]; onViewChange?: (bbox
         .queryRenderedFeatures({ layers: ["incidents", "incident-clusters"] })
         .reduce((sum, f) => sum + (typeof f.properties?.point_count === "number" ? f.properties.point_count : 1), 0);
       container.current?.setAttribute("data-drawn-incidents", String(drawn));
+      // And the pictograms drawn on them, by hazard (what a person sees, for the tests).
+      const pictograms = map
+        .queryRenderedFeatures({ layers: ["incident-hazards"] })
+        .map((f) => String(f.properties?.hazard ?? "other"));
+      container.current?.setAttribute("data-drawn-hazards", [...new Set(pictograms)].sort().join(" "));
     });
     map.triggerRepaint();
     if (!fitted.current && props.incidents.length) {
@@ -209,6 +230,26 @@ export function IncidentMap(props: { incidents: Incident[]; onViewChange?: (bbox
       <p id="map-note" class="hint">
         {failed ? t("map.failed") : t("map.note", { count: props.incidents.length })}
       </p>
+      <HazardKey />
+    </div>
+  );
+}
+
+/** The map's key: each hazard's pictogram with its name (decorative images, named in words). */
+function HazardKey() {
+  return (
+    <div class="hazard-key">
+      <h3 id="hazard-key-title">{t("map.hazard_key")}</h3>
+      <ul aria-labelledby="hazard-key-title">
+        {HAZARDS.map((hazard) => (
+          <li key={hazard} data-hazard={hazard}>
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
+              <path d={HAZARD_PATHS[hazard]} />
+            </svg>
+            {label("hazard", hazard)}
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
