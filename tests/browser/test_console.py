@@ -110,6 +110,10 @@ def test_three_nearby_reports_become_one_incident_the_responder_sees_and_verifie
     page.get_by_text("Classification and credibility").first.click()
     expect(page.locator(".terms").first).to_contain_text("flood")
     expect(page.locator(".signals").first).to_contain_text("corroborat")
+    # Which model and lexicon decided, as stored with the decision (here the lexicon's terms did;
+    # the model's features are listed when they decide).
+    details = page.locator("details[open]").first
+    expect(details.get_by_text("Classified by triage-model-")).to_be_visible()
     responder.check("incident-detail")
 
     # ... and verifies it, with a note.

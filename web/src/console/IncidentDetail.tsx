@@ -294,6 +294,12 @@ interface MatchedTerm {
   term?: string;
   language?: string;
 }
+interface Feature {
+  kind?: string;
+  label?: string;
+  feature?: string;
+  weight?: number;
+}
 interface Contribution {
   signal?: string;
   contribution?: number;
@@ -306,6 +312,9 @@ function ReportItem(props: { report: OpsReport }) {
     matched_terms?: MatchedTerm[];
     hazard_confidence?: number;
     category_confidence?: number;
+    hazards?: string[];
+    features?: Feature[];
+    classifier_version?: string;
   };
   const credibility = (report.triage?.credibility ?? {}) as { score?: number; contributions?: Contribution[] };
   return (
@@ -345,6 +354,29 @@ function ReportItem(props: { report: OpsReport }) {
           ) : (
             <p>{t("report.no_terms")}</p>
           )}
+          {classification.hazards?.length ? (
+            <p>{t("report.hazards", { hazards: classification.hazards.map((h) => label("hazard", h)).join(", ") })}</p>
+          ) : null}
+          {classification.features?.length ? (
+            <>
+              <h3>{t("report.features")}</h3>
+              <ul class="features">
+                {classification.features.map((f, n) => (
+                  <li key={n}>
+                    {t("report.feature", {
+                      kind: f.kind ?? "",
+                      label: f.label ?? "",
+                      feature: f.feature ?? "",
+                      weight: (f.weight ?? 0).toFixed(2),
+                    })}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          {classification.classifier_version ? (
+            <p class="hint">{t("report.classifier", { version: classification.classifier_version })}</p>
+          ) : null}
           <h3>{t("report.credibility", { score: (credibility.score ?? 0).toFixed(2) })}</h3>
           <ul class="signals">
             {(credibility.contributions ?? []).map((c, n) => (
