@@ -96,7 +96,7 @@ def parse_date(text: str, *, today: date) -> date:
 
 def parse_fees(text: str, *, usual: str | None) -> Fees | None:
     """The fees written, ``None`` for 0; a bare number is in the ``usual`` currency."""
-    written = " ".join(ascii_digits(text).upper().replace("٫", ".").split())
+    written = " ".join(ascii_digits(text).upper().replace("٫", ".").replace("٬", ",").split())
     match = _AMOUNT.match(written)
     if match is None:
         raise Unreadable(text)

@@ -44,6 +44,7 @@ def test_what_is_not_a_date(text: str) -> None:
         ("1,500.5 usd", Fees(1500.5, "USD")),
         ("1500", Fees(1500.0, "NPR")),
         ("١٥٠٠ QAR", Fees(1500.0, "QAR")),
+        ("QAR ١٬٥٠٠٫٥", Fees(1500.5, "QAR")),
         ("१५००", Fees(1500.0, "NPR")),
         ("0", None),
         ("0.00 QAR", None),
