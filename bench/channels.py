@@ -40,6 +40,7 @@ _TYPICAL = {
     "people": "Amina Yusuf (Kano): safe; Amina Bello: no news",
     "status": "received",
     "message": "We have received your complaint.",
+    "currency": "NPR",
 }
 
 

@@ -116,15 +116,34 @@ def test_a_complaint_by_sms_is_tracked_by_its_code(platform: Platform) -> None:
         "PASSER",
         "1 5",
         "On m'a fait payer 2000 dollars et pas de salaire",
+        "12/03/2099",  # in the future: asked again
+        "12/03/2026",
         "NP",
         "QA",
+        "2000 USD",
         "OUI",
         "NON",
     )
+    assert replies[5].startswith("Cette date est dans le futur.")
+    assert "en NPR" in replies[8]  # a bare number would be in the home country's currency
     code = replies[-1].split("suivi : ")[1].split()[0]
     tracked = requests.get(f"{platform.url}/v1/complaints/track/{code}", timeout=5)
     assert tracked.status_code == 200, tracked.text
     assert tracked.json()["status"] == "received"
+    # The date and the fees reach the complaint as an auditor reads it.
+    auditor = {"Authorization": "Bearer " + platform.token("auditor")}
+    listed = requests.get(
+        f"{platform.url}/v1/admin/complaints", params={"status": "filed"}, headers=auditor, timeout=5
+    )
+    assert listed.status_code == 200, listed.text
+    [filed] = [c for c in listed.json()["items"] if c["description"].startswith("On m'a fait payer 2000")]
+    seen = requests.get(
+        f"{platform.url}/v1/admin/complaints/{filed['complaint_id']}", headers=auditor, timeout=5
+    )
+    assert seen.status_code == 200, seen.text
+    assert seen.json()["occurred_on"] == "2026-03-12"
+    assert seen.json()["fees"] == {"amount": 2000, "currency": "USD"}
+    assert seen.json()["origin_country"] == "NP"
     [answer] = _converse(platform, OTHER, f"STATUT {code}")
     assert answer.startswith("Votre plainte : recu.")
 

@@ -164,8 +164,8 @@ def test_parts_of_one_long_message_are_joined(outbox: Path) -> None:
     part1 = sns_record(sms_document(ANA, first, "p1"), at=start)
     part2 = sns_record(sms_document(ANA, "3000 dollars more.", "p2"), at=start + timedelta(seconds=1))
     assert invoke(part2, part1) == {"batchItemFailures": []}
-    assert replies(outbox)[-1] == "Your home country? 2 letters, e.g. NP."
-    for text in ("NP", "QA", "YES", "NO"):
+    assert replies(outbox)[-1] == "When did it happen? Send the date as DD/MM/YYYY, e.g. 12/03/2026, or SKIP."
+    for text in ("SKIP", "NP", "QA", "0", "YES", "NO"):
         invoke(sms(text))
     done = replies(outbox)[-1]
     assert done.startswith("Complaint filed. Your tracking code: ")
@@ -185,6 +185,8 @@ def test_parts_of_one_long_message_are_joined(outbox: Path) -> None:
     assert stored["anonymous"] is True
     assert stored["contact"] is None
     assert stored["consent_share_identity"] is True
+    assert stored["occurred_on"] is None
+    assert stored["fees"] is None
 
 
 def test_separate_messages_in_one_batch_are_answered_in_the_order_sent(outbox: Path) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal, Protocol
 
 from haven.channels import catalog as catalogs
+from haven.channels import parsing
 from haven.channels.catalog import Catalog, Keyword
+from haven.channels.parsing import Fees
 from haven.complaints.countries import ISO_3166_1_ALPHA_2
 from haven.errors import HavenError, RateLimited
 from haven.geo import Point
@@ -108,6 +110,8 @@ class Doors(Protocol):
         recruiter_country: str | None,
         categories: Sequence[str],
         description: str,
+        occurred_on: date | None,
+        fees: Fees | None,
         origin_country: str,
         destination_country: str,
         consent: bool,
@@ -159,8 +163,10 @@ FLOWS: dict[str, tuple[str, ...]] = {
         "recruiter_country",
         "categories",
         "description",
+        "occurred",
         "origin",
         "destination",
+        "fees",
         "consent",
         "contact",
     ),
@@ -186,6 +192,8 @@ PROMPTS: dict[tuple[str, str], str] = {
     ("complain", "recruiter_country"): "complain_recruiter_country",
     ("complain", "categories"): "complain_categories",
     ("complain", "description"): "complain_description",
+    ("complain", "occurred"): "complain_occurred",
+    ("complain", "fees"): "complain_fees",
     ("complain", "origin"): "complain_origin",
     ("complain", "destination"): "complain_destination",
     ("complain", "consent"): "complain_consent",
@@ -293,6 +301,12 @@ def _keyword_language(word: Keyword, current: str) -> str:
 def _ask(conversation: Conversation, cat: Catalog, step: str, **values: str | int) -> Turn:
     assert conversation.flow is not None
     template = PROMPTS[(conversation.flow, step)]
+    if (conversation.flow, step) == ("complain", "fees"):
+        usual = _usual_currency(conversation.answers)
+        if usual is None:
+            template = "complain_fees_any"
+        else:
+            values = {**values, "currency": usual}
     return Turn(cat.reply(template, **values), replace(conversation, step=step), template)
 
 
@@ -340,6 +354,31 @@ def _country(text: str, *, optional: bool = False) -> str | None:
     if code not in ISO_3166_1_ALPHA_2:
         raise _Retry("country_invalid")
     return code
+
+
+def _usual_currency(answers: dict[str, str]) -> str | None:
+    """The currency a bare amount is in: the recruiter's country's, else the home country's."""
+    return parsing.usual_currency(answers.get("recruiter_country"), answers.get("origin"))
+
+
+def _occurred(text: str, today: date) -> str:
+    if catalogs.keyword(text, ("skip",)):
+        return ""
+    try:
+        return parsing.parse_date(text, today=today).isoformat()
+    except parsing.InFuture:
+        raise _Retry("date_future") from None
+    except parsing.Unreadable:
+        raise _Retry("date_invalid") from None
+
+
+def _fees(text: str, answers: dict[str, str]) -> Fees | None:
+    if catalogs.keyword(text, ("skip", "no")):
+        return None
+    try:
+        return parsing.parse_fees(text, usual=_usual_currency(answers))
+    except parsing.Unreadable:
+        raise _Retry("amount_invalid") from None
 
 
 def _bounded(text: str, bounds: tuple[int, int]) -> str:
@@ -449,10 +488,16 @@ def _step(
             answers["categories"] = ",".join(picked)
         elif step == "description":
             answers["description"] = _bounded(text, COMPLAINT_DESCRIPTION)
+        elif step == "occurred":
+            answers["occurred"] = _occurred(text, conversation.updated_at.date())
         elif step == "origin":
             answers["origin"] = _country(text) or ""
         elif step == "destination":
             answers["destination"] = _country(text) or ""
+        elif step == "fees":
+            fees = _fees(text, answers)
+            if fees is not None:
+                answers.update(fees_amount=str(fees.amount), fees_currency=fees.currency)
         elif step == "consent":
             answers["consent"] = "yes" if _yes_no(text) else "no"
         elif step == "contact":
@@ -462,6 +507,10 @@ def _step(
                 recruiter_country=answers["recruiter_country"] or None,
                 categories=answers["categories"].split(","),
                 description=answers["description"],
+                occurred_on=date.fromisoformat(answers["occurred"]) if answers.get("occurred") else None,
+                fees=Fees(float(answers["fees_amount"]), answers["fees_currency"])
+                if "fees_amount" in answers
+                else None,
                 origin_country=answers["origin"],
                 destination_country=answers["destination"],
                 consent=answers["consent"] == "yes",

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from haven.alerts import subscriptions as subs
 from haven.alerts.geometry import Circle
 from haven.channels.dialogue import Found, SubscriptionRef
+from haven.channels.parsing import Fees
 from haven.complaints import complaints as complaint_cases
 from haven.crisis import reports as crisis
 from haven.crisis.taxonomy import Category
@@ -140,6 +141,8 @@ class UseCaseDoors:
         recruiter_country: str | None,
         categories: Sequence[str],
         description: str,
+        occurred_on: date | None,
+        fees: Fees | None,
         origin_country: str,
         destination_country: str,
         consent: bool,
@@ -151,6 +154,9 @@ class UseCaseDoors:
                 recruiter=complaint_cases.Recruiter(name=recruiter_name, country=recruiter_country),
                 categories=tuple(complaint_cases.Category(c) for c in dict.fromkeys(categories)),
                 description=description,
+                occurred_on=occurred_on,
+                fees_amount=fees.amount if fees else None,
+                fees_currency=fees.currency if fees else None,
                 origin_country=origin_country,
                 destination_country=destination_country,
                 consent_share_identity=consent,

@@ -5,7 +5,7 @@ language; STOP unsubscribes at once; what cannot be understood gets a helpful re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from haven.channels.dialogue import (
     Turn,
     respond,
 )
+from haven.channels.parsing import Fees
 from haven.errors import RateLimited, ValidationFailed
 from haven.geo import Point
 
@@ -233,8 +234,13 @@ def test_complain_asks_the_web_forms_fields_one_at_a_time(language: str) -> None
         "1, 2 2",
         "short",  # under ten characters
         "They kept my passport and charged me fees",
+        "31/02/2026",  # no such day
+        "12/12/2026",  # after today
+        "12/03/2026",
         "NP",
         "qa",
+        "a lot",  # not an amount
+        "1,500",  # in the usual currency of the home country
         word(language, "yes"),
         word(language, "no"),
     ]
@@ -248,13 +254,20 @@ def test_complain_asks_the_web_forms_fields_one_at_a_time(language: str) -> None
         "choice_invalid",
         "complain_description",
         "too_short",
+        "complain_occurred",
+        "date_invalid",
+        "date_future",
         "complain_origin",
         "complain_destination",
+        "complain_fees",
+        "amount_invalid",
         "complain_consent",
         "complain_contact",
         "complain_done",
     ]
     assert phone.turns[-1].reply == said(language, "complain_done", code="ABCD-EFGH-JKMN-PQRS-TVWX")
+    assert phone.turns[-5].reply == said(language, "complain_fees", currency="NPR")
+    assert "NPR" in phone.turns[-5].reply
     assert phone.doors.calls == [
         (
             "complain",
@@ -263,6 +276,8 @@ def test_complain_asks_the_web_forms_fields_one_at_a_time(language: str) -> None
                 "recruiter_country": None,
                 "categories": ["recruitment_fees", "passport_retention"],
                 "description": "They kept my passport and charged me fees",
+                "occurred_on": date(2026, 3, 12),
+                "fees": Fees(1500.0, "NPR"),
                 "origin_country": "NP",
                 "destination_country": "QA",
                 "consent": True,
@@ -271,6 +286,59 @@ def test_complain_asks_the_web_forms_fields_one_at_a_time(language: str) -> None
             },
         )
     ]
+
+
+def _to_fees(phone: Phone, language: str, recruiter_country: str, origin: str) -> None:
+    for text in (
+        word(language, "complain"),
+        "Gulf Manpower",
+        recruiter_country,
+        "1",
+        "They charged me fees for a visa",
+    ):
+        phone.send(text)
+
+
+# The date and the fees in the scripts people write them in: Devanagari and Arabic-Indic digits.
+LOCAL_DATE = {"ne": "१२/०३/२०२६", "ar": "١٢/٠٣/٢٠٢٦"}
+LOCAL_FEES = {"ne": "१५०० QAR", "ar": "١٥٠٠ QAR"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_complaint_date_and_fees_are_read_as_people_write_them(language: str) -> None:
+    phone = Phone()
+    _to_fees(phone, language, "QA", "NP")
+    phone.send(LOCAL_DATE.get(language, "2026-03-12"))
+    phone.send("NP")
+    assert phone.send("QA").reply == said(language, "complain_fees", currency="QAR")
+    assert phone.send(LOCAL_FEES.get(language, "qar 1500.50")).template == "complain_consent"
+    phone.send(word(language, "no"))
+    phone.send(word(language, "no"))
+    [(door, call)] = phone.doors.calls
+    assert door == "complain"
+    assert call["occurred_on"] == date(2026, 3, 12)
+    assert call["fees"] == Fees(1500.0 if language in LOCAL_FEES else 1500.5, "QAR")
+    assert call["recruiter_country"] == "QA"
+    assert call["consent"] is False
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_complaint_date_and_fees_may_be_skipped(language: str) -> None:
+    for no_fees in (word(language, "skip"), word(language, "no"), "0"):
+        phone = Phone()
+        _to_fees(phone, language, word(language, "skip"), "XK")
+        assert phone.send(word(language, "skip")).template == "complain_origin"
+        phone.send("AF")  # a country without a usual currency here: the code is asked for
+        phone.send("QA")
+        assert phone.turns[-1].reply == said(language, "complain_fees_any")
+        assert phone.send("1500").template == "amount_invalid"
+        assert phone.send(no_fees).template == "complain_consent"
+        phone.send(word(language, "yes"))
+        phone.send(word(language, "yes"))
+        [(_, call)] = phone.doors.calls
+        assert call["occurred_on"] is None
+        assert call["fees"] is None
+        assert call["contact"] == SENDER
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
