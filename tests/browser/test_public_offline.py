@@ -197,6 +197,8 @@ def test_a_report_refused_when_the_network_returns_still_shows_what_was_written(
     app = public_app()
     app.open("#/report")
     page = app.page
+    # The form is on the screen before the network goes (its code loads when the page opens).
+    expect(page.get_by_label("What is happening?")).to_be_visible()
     phone.set_offline(True)
     description = unique("Shelter roof torn off in the night")
     write_report(app, description)

@@ -60,7 +60,7 @@ NOT_CREATED: dict[str, str] = {
 }
 
 #: Types created through their own APIs once the stack exists (they name its functions).
-CREATED_AFTER_STACK: tuple[str, ...] = ("AWS::Lambda::EventInvokeConfig",)
+CREATED_AFTER_STACK: tuple[str, ...] = ("AWS::Lambda::EventInvokeConfig", "AWS::SNS::Subscription")
 
 
 def embedded_cloudformation_types() -> frozenset[str]:
@@ -357,6 +357,23 @@ def _create_after_stack(
                 MaximumRetryAttempts=properties.get("MaximumRetryAttempts", 2),
                 MaximumEventAgeInSeconds=properties.get("MaximumEventAgeInSeconds", 21600),
                 DestinationConfig=properties.get("DestinationConfig", {}),
+            )
+        if resource["Type"] == "AWS::SNS::Subscription":
+            attributes = {
+                name: json.dumps(value)
+                if isinstance(value, dict)
+                else str(value).lower()
+                if isinstance(value, bool)
+                else str(value)
+                for name in ("RawMessageDelivery", "FilterPolicy", "RedrivePolicy")
+                if (value := properties.get(name)) is not None
+            }
+            client("sns").subscribe(
+                TopicArn=properties["TopicArn"],
+                Protocol=properties["Protocol"],
+                Endpoint=properties["Endpoint"],
+                Attributes=attributes,
+                ReturnSubscriptionArn=True,
             )
         deployment.created_after_stack[logical_id] = resource["Type"]
 

@@ -107,6 +107,15 @@ def test_a_wrong_or_missing_signature_is_403_and_nothing_is_stored(
     assert _stored() == []
 
 
+def test_an_unsigned_form_is_403_whatever_is_wrong_with_it(client: Any) -> None:
+    # A name given twice is refused only once the form is known to be Twilio's: unsigned, it is 403.
+    body = urlencode(message("HELP", "SM" + "e" * 32)) + "&Body=again"
+    headers = {**FORM, "X-Twilio-Signature": "not-a-signature"}
+    response = client.http.post("/v1/channels/twilio/sms", headers=headers, body=body)
+    assert response.status_code == 403
+    assert _stored() == []
+
+
 def test_without_a_token_in_secrets_manager_every_request_is_refused(aws: None) -> None:
     import app as api
 

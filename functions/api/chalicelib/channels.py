@@ -90,13 +90,17 @@ class TwilioMessageIn(Strict):
     OriginalRepliedMessageSid: str | None = Short
 
 
-def _form(raw: bytes) -> dict[str, str]:
+def _pairs(raw: bytes) -> list[tuple[str, str]]:
     if len(raw) > MAX_FORM_BYTES:
         raise PayloadTooLarge(f"the body must not exceed {MAX_FORM_BYTES} bytes")
     try:
-        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(raw))
+        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(raw))
     except (UnicodeDecodeError, ValueError):
         raise MalformedRequest("the body is not a URL-encoded form") from None
+
+
+def _form(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """The form as Twilio signs it; a name given twice is refused (after the signature)."""
     form: dict[str, str] = {}
     for name, value in pairs:
         if name in form:
@@ -112,11 +116,14 @@ def twiml_response(reply: str | None) -> Response:
 @bp.route(PATH, methods=["POST"], content_types=[FORM])
 def twilio_sms() -> Response:
     request = bp.current_request
-    form = _form(request.raw_body or b"")
+    pairs = _pairs(request.raw_body or b"")
     url = get_settings().public_url + PATH
     token = twilio_auth_token()
-    if token is None or not twilio.valid(token, url, form, request.headers.get("x-twilio-signature")):
+    # The signature first: nothing of an unsigned form is judged, let alone stored.
+    signed = dict(pairs)
+    if token is None or not twilio.valid(token, url, signed, request.headers.get("x-twilio-signature")):
         raise Forbidden("the X-Twilio-Signature does not match this request")
+    form = _form(pairs)
     parse_form({k: v for k, v in form.items() if not _MEDIA.match(k)}, TwilioMessageIn)
     try:
         inbound = providers.from_twilio(form, clock.now())
