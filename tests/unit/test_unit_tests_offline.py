@@ -12,6 +12,8 @@ PURE = [
     UNIT / "test_kernel.py",
     UNIT / "recruitment" / "test_workflow_table.py",
     UNIT / "test_unit_tests_offline.py",
+    UNIT / "crisis" / "test_incident_updates.py",
+    UNIT.parent / "fakes.py",
 ]
 FORBIDDEN = {"moto", "boto3", "botocore"}
 
