@@ -13,6 +13,7 @@ PURE = [
     UNIT / "recruitment" / "test_workflow_table.py",
     UNIT / "test_unit_tests_offline.py",
     UNIT / "crisis" / "test_incident_updates.py",
+    UNIT / "complaints" / "test_lifecycles.py",
     UNIT.parent / "fakes.py",
 ]
 FORBIDDEN = {"moto", "boto3", "botocore"}
