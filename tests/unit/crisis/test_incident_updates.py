@@ -34,10 +34,23 @@ def _incident(version: int = 3) -> dict[str, Any]:
     }
 
 
-def _update(store: FakeIncidents, events: FakeEvents, version: int, **kw: Any) -> dict[str, Any]:
-    args: dict[str, Any] = {"status": None, "assignee": None, "note": None} | kw
+def _update(
+    store: FakeIncidents,
+    events: FakeEvents,
+    version: int,
+    status: IncidentStatus | None = None,
+    assignee: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
     return update_incident(
-        "inc-1", expected_version=version, actor=RESPONDER, incidents=store, events=events, **args
+        "inc-1",
+        expected_version=version,
+        status=status,
+        assignee=assignee,
+        note=note,
+        actor=RESPONDER,
+        incidents=store,
+        events=events,
     )
 
 
