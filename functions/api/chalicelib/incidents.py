@@ -33,6 +33,7 @@ from haven.crisis.taxonomy import Category, Hazard
 from haven.errors import NotFound
 from haven.geo import BBox, Point
 from haven.ids import is_id
+from haven.kernel import Page, collect
 
 bp = HavenBlueprint(__name__)
 
@@ -122,7 +123,7 @@ def _page(
         route,
         {"status": status, **filters.scope(), **scope},
         query.cursor,
-        lambda position: use_cases.collect(
+        lambda position: collect(
             lambda pos: repository.page_by_status(status, query.limit, pos),
             lambda item: filters.accepts(item, time_field),
             query.limit,
@@ -208,14 +209,14 @@ def public_incidents() -> Response:
     filters = query.filters()
     statuses = [s.value for s in use_cases.PUBLIC_STATUSES]
 
-    def fetch(position: dict[str, Any] | None) -> use_cases.Page:
+    def fetch(position: dict[str, Any] | None) -> Page:
         status = position["status"] if position else statuses[0]
         if status not in statuses:
             raise NotFound("no such page")
         key = position.get("key") if position else None
         items: list[dict[str, Any]] = []
         for current in statuses[statuses.index(status) :]:
-            page = use_cases.collect(
+            page = collect(
                 lambda pos, s=current: _incidents.page_by_status(s, query.limit, pos),
                 lambda item: filters.accepts(item, "updated_at"),
                 query.limit - len(items),
@@ -223,13 +224,13 @@ def public_incidents() -> Response:
             )
             items.extend(page.items)
             if page.position is not None:
-                return use_cases.Page(items, {"status": current, "key": page.position})
+                return Page(items, {"status": current, "key": page.position})
             key = None
             if len(items) >= query.limit:
                 following = statuses.index(current) + 1
                 more = {"status": statuses[following], "key": None} if following < len(statuses) else None
-                return use_cases.Page(items, more)
-        return use_cases.Page(items, None)
+                return Page(items, more)
+        return Page(items, None)
 
     items, cursor = paginate("incidents", filters.scope(), query.cursor, fetch)
     body = {

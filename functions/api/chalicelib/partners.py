@@ -20,9 +20,9 @@ from haven.auth import Role, require
 from haven.complaints import partners as use_cases
 from haven.complaints import referrals
 from haven.complaints.countries import check_countries
-from haven.crisis.incidents import collect
 from haven.errors import Conflict, NotFound
 from haven.ids import is_id
+from haven.kernel import collect
 from haven.settings import get_settings
 from haven.urls import check_url
 

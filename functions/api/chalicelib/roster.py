@@ -11,8 +11,8 @@ from chalicelib.fields import Integer, text_pattern
 from chalicelib.http import HavenBlueprint, Strict, json_response, paginate, parse_query
 from haven import clock
 from haven.adapters.dynamo.accreditation import DynamoRoster
-from haven.crisis.incidents import Page, collect
 from haven.errors import NotFound
+from haven.kernel import Page, collect
 from haven.recruitment import portal
 from haven.recruitment.roster import (
     MIN_QUERY_CHARS,

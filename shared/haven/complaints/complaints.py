@@ -25,9 +25,9 @@ from haven import clock, ids
 from haven.auth import Principal
 from haven.complaints import privacy
 from haven.complaints.routing import Case, Reach, choose, route
-from haven.crisis.incidents import Page, StaleVersion
 from haven.crisis.reports import Upload, UploadSigner
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
+from haven.kernel import Page, StaleVersion
 from haven.recruitment.roster import Entry, known_as
 
 DOMAIN = "complaints"

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from haven import clock, ids, webhooks
-from haven.crisis.incidents import StaleVersion
 from haven.errors import Conflict, NotFound
+from haven.kernel import StaleVersion
 
 UrlCheck = Callable[[str], str]
 

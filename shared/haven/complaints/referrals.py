@@ -17,8 +17,8 @@ from typing import Any, Protocol
 from haven import clock, webhooks
 from haven.complaints.complaints import DOMAIN, ComplaintRepository, EventSink, PublicStatus, public_update
 from haven.complaints.partners import signing_secrets
-from haven.crisis.incidents import Page, StaleVersion
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
+from haven.kernel import Page, StaleVersion
 from haven.notifications import Message
 
 EVENT_TYPE = "org.haven.complaint.referred"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -21,6 +20,7 @@ from haven.auth import Principal
 from haven.crisis.triage import incident_event, public_location
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.geo import BBox, Point, distance_km
+from haven.kernel import Page, StaleVersion
 
 
 class IncidentStatus(StrEnum):
@@ -63,12 +63,6 @@ class Filters:
         return not (self.since and datetime.fromisoformat(item[time_field]) < self.since)
 
 
-@dataclass(frozen=True)
-class Page:
-    items: list[dict[str, Any]]
-    position: dict[str, Any] | None
-
-
 class IncidentRepository(Protocol):
     def page_by_status(self, status: str, limit: int, position: dict[str, Any] | None) -> Page: ...
 
@@ -84,32 +78,8 @@ class IncidentRepository(Protocol):
         ...
 
 
-class StaleVersion(Exception):
-    def __init__(self, current: dict[str, Any] | None) -> None:
-        super().__init__("stale version")
-        self.current = current
-
-
 class EventSink(Protocol):
     def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None: ...
-
-
-def collect(
-    fetch: Callable[[dict[str, Any] | None], Page],
-    accepts: Callable[[dict[str, Any]], bool],
-    limit: int,
-    position: dict[str, Any] | None,
-    max_pages: int = 5,
-) -> Page:
-    """Fill a page of filtered items from a few underlying Query pages (bounded work)."""
-    items: list[dict[str, Any]] = []
-    for _ in range(max_pages):
-        page = fetch(position)
-        items.extend(i for i in page.items if accepts(i))
-        position = page.position
-        if position is None or len(items) >= limit:
-            break
-    return Page(items[:limit], position)
 
 
 def page_etag(items: list[dict[str, Any]], more: bool) -> str:

@@ -11,7 +11,7 @@ from pynamodb.models import Model
 
 from haven.adapters.dynamo.connection import transaction
 from haven.adapters.dynamo.models import Complaint, DeliveryAttempt, Partner, Referral
-from haven.crisis.incidents import Page, StaleVersion
+from haven.kernel import Page, StaleVersion
 
 M = TypeVar("M", bound=Model)
 

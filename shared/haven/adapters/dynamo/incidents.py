@@ -10,7 +10,7 @@ from pynamodb.expressions.update import Action
 from haven.adapters.dynamo.models import Incident as IncidentItem
 from haven.adapters.dynamo.models import Report as ReportItem
 from haven.adapters.dynamo.triage import incident_dict
-from haven.crisis.incidents import Page, StaleVersion
+from haven.kernel import Page, StaleVersion
 
 
 def report_dict(item: ReportItem) -> dict[str, Any]:

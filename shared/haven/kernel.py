@@ -1,0 +1,41 @@
+"""Shared kernel: the page of a Query and the version conflict of an optimistic update.
+
+Every store pages by DynamoDB position and updates with the version the caller read; these
+types are declared once here and used by every domain (crisis, complaints, feeds, roster).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    position: dict[str, Any] | None
+
+
+class StaleVersion(Exception):
+    def __init__(self, current: dict[str, Any] | None) -> None:
+        super().__init__("stale version")
+        self.current = current
+
+
+def collect(
+    fetch: Callable[[dict[str, Any] | None], Page],
+    accepts: Callable[[dict[str, Any]], bool],
+    limit: int,
+    position: dict[str, Any] | None,
+    max_pages: int = 5,
+) -> Page:
+    """Fill a page of filtered items from a few underlying Query pages (bounded work)."""
+    items: list[dict[str, Any]] = []
+    for _ in range(max_pages):
+        page = fetch(position)
+        items.extend(i for i in page.items if accepts(i))
+        position = page.position
+        if position is None or len(items) >= limit:
+            break
+    return Page(items[:limit], position)
