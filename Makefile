@@ -63,7 +63,8 @@ run: $(STAMP) web
 
 ## make test: lint, type checks and the whole suite (unit, integration, infra, e2e, browser)
 test: $(STAMP) $(NODE_STAMP) lint web-check web $(CHROMIUM)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	# The apps are built above, once: no test worker rebuilds them while another serves them.
+	HAVEN_WEB_PREBUILT=1 $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 ## make token ROLE=responder [ORG_ID=..] [PARTNER_ID=..]: a bearer token for the local API
 token: $(STAMP)
