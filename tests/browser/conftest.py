@@ -5,10 +5,7 @@ screenshot in ``build/screenshots/`` (git-ignored)."""
 
 from __future__ import annotations
 
-import fcntl
-import os
 import re
-import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright, Response, sync_playwright
 
-from bench.web import CHROMIUM, CHROMIUM_ARGS, Downloads
+from bench.web import CHROMIUM, CHROMIUM_ARGS, Downloads, StaleWebBuild, require_web_build
 from tests import contract
 from tests.e2e.conftest import REPO, Platform, start_platform
 from tests.support import leaks
@@ -29,23 +26,20 @@ SCREENSHOTS = REPO / "build" / "screenshots"
 PATIENCE_MS = 15_000
 
 
-def _build_web_apps() -> None:
-    """``make web`` (npm ci and vite build when stale), once at a time across test workers;
-    ``HAVEN_WEB_PREBUILT=1`` uses ``build/web`` as it is (built by hand, packages installed)."""
-    if os.environ.get("HAVEN_WEB_PREBUILT") == "1":
-        return
-    lock_path = REPO / "build" / ".web-build.lock"
-    lock_path.parent.mkdir(exist_ok=True)
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        subprocess.run(["make", "--no-print-directory", "-s", "web"], cwd=REPO, check=True)
+def web_apps_built() -> None:
+    """The apps ``make web`` built (``make test`` builds them before pytest): a test only checks
+    the build, never writes it, so no worker rebuilds the pages another is serving."""
+    try:
+        require_web_build()
+    except StaleWebBuild as stale:
+        pytest.fail(str(stale))
 
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
     if not CHROMIUM.exists():
         pytest.fail("no /usr/bin/chromium: make test installs it (apt-get install -y chromium)")
-    _build_web_apps()
+    web_apps_built()
     running = start_platform(tmp_path_factory.mktemp("state"))
     yield running
     output = running.stop()

@@ -16,7 +16,6 @@ import json
 import os
 import secrets
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,10 +28,10 @@ import pytest
 from playwright.sync_api import expect
 
 from local import tokens
-from tests.e2e.conftest import REPO, Platform, start_platform
+from tests.e2e.conftest import Platform, start_platform
 from tests.support import leaks
 
-from .conftest import CHROMIUM, PATIENCE_MS, Console
+from .conftest import CHROMIUM, PATIENCE_MS, Console, web_apps_built
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -256,18 +255,11 @@ def _handler(auth: AuthServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def _build_web_apps() -> None:
-    """The Vite build as ``make run`` makes it (without its npm step: the packages are there)."""
-    subprocess.run(
-        ["npx", "--no-install", "vite", "build", "--logLevel", "warn"], cwd=REPO / "web", check=True
-    )
-
-
 @pytest.fixture(scope="module")
 def hosted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Platform, AuthServer]]:
     if not CHROMIUM.exists():
         pytest.fail("no /usr/bin/chromium: make test installs it (apt-get install -y chromium)")
-    _build_web_apps()
+    web_apps_built()
     state = tmp_path_factory.mktemp("state")
     port = _free_port()
     auth = AuthServer(console_origin=f"http://127.0.0.1:{port}")
