@@ -5,6 +5,7 @@ with the code shown once."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -48,6 +49,11 @@ def test_someone_says_they_are_safe_in_spanish_is_found_misspelled_and_deletes_t
     expect(page.get_by_text(es["people.token.how"])).to_be_visible()
     token = page.get_by_test_id("deletion-token").inner_text()
     record = page.locator(".secret dd code").first.inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("button", name=es["ui.keep.save"]).click()
+    kept = Path(download.value.path()).read_text(encoding="utf-8")
+    assert f"{es['people.token.record']}: {record}" in kept
+    assert f"{es['people.token.code']}: {token}" in kept
     assert len(token) >= 16
     assert record
     app.check("public-people-token-es")

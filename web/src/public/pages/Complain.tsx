@@ -12,6 +12,7 @@ import type { PageProps } from "../pages";
 import { href } from "../router";
 import { FailureBox } from "../ui/Failure";
 import { Field, Select, TextArea, TextInput } from "../ui/Field";
+import { KeepSecret } from "../ui/KeepSecret";
 import { RecruiterPicker } from "../complaints/RecruiterPicker";
 import { CATEGORIES, type Draft, KEY_STORED, clearDraft, files as keptFiles, loadDraft, saveDraft, setFiles } from "../complaints/draft";
 import { MAX_BYTES, MAX_FILES, type Upload, type UploadState, evidenceType, send } from "../complaints/uploads";
@@ -402,8 +403,6 @@ function Evidence(props: { chosen: File[]; choose: (files: File[]) => void; refu
 /** The tracking code, shown this once, and each evidence file sent with its own outcome. */
 function ComplaintFiled({ complaint, files }: { complaint: Filed; files: File[] }) {
   const [states, setStates] = useState<UploadState[]>(() => files.map(() => "waiting"));
-  const [said, setSaid] = useState("");
-
   async function sendOne(index: number, upload: Upload, file: File) {
     setStates((now) => now.map((state, i) => (i === index ? "sending" : state)));
     const state = await send(upload, file);
@@ -431,32 +430,13 @@ function ComplaintFiled({ complaint, files }: { complaint: Filed; files: File[] 
           <code dir="ltr">{code}</code>
         </p>
         <p>{t("complaints.code.why")}</p>
-        <div class="actions">
-          <button
-            type="button"
-            class="secondary"
-            onClick={() =>
-              void (async () => {
-                try {
-                  await navigator.clipboard.writeText(code);
-                  setSaid(t("complaints.code.copied"));
-                } catch {
-                  setSaid(t("complaints.code.copy_failed"));
-                }
-              })()
-            }
-          >
-            {t("complaints.code.copy")}
-          </button>
-          <a
-            class="button-link"
-            download="haven-complaint-code.txt"
-            href={`data:text/plain;charset=utf-8,${encodeURIComponent(`${t("complaints.code.file", { code })}\n`)}`}
-          >
-            {t("complaints.code.save")}
-          </a>
-        </div>
-        <span role="status">{said}</span>
+        <KeepSecret
+          text={`${t("complaints.code.file", { code })}\n`}
+          fileName="haven-complaint-code.txt"
+          copy={t("complaints.code.copy")}
+          copied={t("complaints.code.copied")}
+          copyFailed={t("complaints.code.copy_failed")}
+        />
       </div>
       {files.length > 0 ? (
         <section aria-labelledby="uploads-title">

@@ -2,7 +2,7 @@
 // icon and colour, with what to do next), or the roster searched by name.
 import { useState } from "preact/hooks";
 
-import { type Failure, type Schemas, api, call } from "../api";
+import { type Schemas, api, call } from "../api";
 import { countryName, countryOptions } from "../forms/countries";
 import { refusedFields } from "../forms/problems";
 import { t } from "../i18n";
@@ -10,6 +10,7 @@ import type { PageProps } from "../pages";
 import { href } from "../router";
 import { FailureBox } from "../ui/Failure";
 import { Select, TextInput } from "../ui/Field";
+import { useRequest } from "../ui/useRequest";
 import { StandingBadge, type Verification, Verdict } from "../recruiters/Verdict";
 import "../forms/forms.css";
 import "../recruiters/recruiters.css";
@@ -31,26 +32,16 @@ function LicenceCheck() {
   const [licence, setLicence] = useState("");
   const [country, setCountry] = useState("");
   const [missing, setMissing] = useState<{ licence?: boolean; country?: boolean }>({});
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<Verification | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
+  const { busy, answer: result, failure, run } = useRequest<Verification>();
 
   async function check(event?: Event) {
     event?.preventDefault();
     const absent = { licence: !licence.trim(), country: !country };
     setMissing(absent);
     if (absent.licence || absent.country) return;
-    setBusy(true);
-    setFailure(null);
-    const outcome = await call(() =>
-      api.GET("/v1/roster/verify", { params: { query: { licence_number: licence.trim(), country } } }),
+    await run(() =>
+      call(() => api.GET("/v1/roster/verify", { params: { query: { licence_number: licence.trim(), country } } })),
     );
-    setBusy(false);
-    if (outcome.ok) setResult(outcome.data);
-    else {
-      setResult(null);
-      setFailure(outcome.failure);
-    }
   }
 
   const refused = refusedFields(failure);
@@ -98,9 +89,8 @@ function LicenceCheck() {
 function RosterSearch() {
   const [q, setQ] = useState("");
   const [tooShort, setTooShort] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [found, setFound] = useState<RosterEntry[] | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
+  const { busy, answer, failure, run } = useRequest<{ items: RosterEntry[] }>();
+  const found = answer?.items ?? null;
 
   async function search(event?: Event) {
     event?.preventDefault();
@@ -109,15 +99,7 @@ function RosterSearch() {
     const short = !/[\p{L}\p{N}]{2}/u.test(query);
     setTooShort(short);
     if (short) return;
-    setBusy(true);
-    setFailure(null);
-    const outcome = await call(() => api.GET("/v1/roster", { params: { query: { q: query, limit: 20 } } }));
-    setBusy(false);
-    if (outcome.ok) setFound(outcome.data.items);
-    else {
-      setFound(null);
-      setFailure(outcome.failure);
-    }
+    await run(() => call(() => api.GET("/v1/roster", { params: { query: { q: query, limit: 20 } } })));
   }
 
   const refused = refusedFields(failure);

@@ -9,6 +9,7 @@ import { OtherRefusals, formatDate, idempotencyKeys, refusedFields } from "../fo
 import { t } from "../i18n";
 import { FailureBox } from "../ui/Failure";
 import { Select, TextArea, TextInput } from "../ui/Field";
+import { KeepSecret } from "../ui/KeepSecret";
 
 type Kind = "safe" | "sought";
 type Registered = Schemas["PersonRegistered"];
@@ -203,8 +204,12 @@ export function Register() {
 
 /** The deletion token, shown this once: what it is for, how to keep it, how to use it. */
 function DeletionToken({ registered }: { registered: Registered }) {
-  const [said, setSaid] = useState("");
-  const both = `${registered.person_id} ${registered.deletion_token}`;
+  const kept = [
+    `${t("people.token.record")}: ${registered.person_id}`,
+    `${t("people.token.code")}: ${registered.deletion_token}`,
+    t("people.token.how"),
+    "",
+  ].join("\n");
   return (
     <div class="secret">
       <h3>{t("people.token.title")}</h3>
@@ -223,23 +228,13 @@ function DeletionToken({ registered }: { registered: Registered }) {
       </dl>
       <p>{t("people.token.how")}</p>
       <p>{t("people.token.expires", { date: formatDate(registered.expires_at) })}</p>
-      <button
-        type="button"
-        class="secondary"
-        onClick={() =>
-          void (async () => {
-            try {
-              await navigator.clipboard.writeText(both);
-              setSaid(t("people.token.copied"));
-            } catch {
-              setSaid(t("people.token.copy_failed"));
-            }
-          })()
-        }
-      >
-        {t("people.token.copy")}
-      </button>
-      <span role="status">{said}</span>
+      <KeepSecret
+        text={kept}
+        fileName="haven-person-record.txt"
+        copy={t("people.token.copy")}
+        copied={t("people.token.copied")}
+        copyFailed={t("people.token.copy_failed")}
+      />
     </div>
   );
 }

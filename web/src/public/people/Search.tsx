@@ -2,10 +2,11 @@
 // typo per word, so a person is found as their family spells them.
 import { useState } from "preact/hooks";
 
-import { type Failure, type Schemas, api, call } from "../api";
+import { type Schemas, api, call } from "../api";
 import { t } from "../i18n";
 import { FailureBox } from "../ui/Failure";
 import { TextInput } from "../ui/Field";
+import { useRequest } from "../ui/useRequest";
 import { NoteForm } from "./NoteForm";
 import { statusText } from "./status";
 
@@ -14,9 +15,8 @@ type Found = Schemas["PersonSummary"];
 export function Search() {
   const [q, setQ] = useState("");
   const [empty, setEmpty] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [found, setFound] = useState<Found[] | null>(null);
-  const [failure, setFailure] = useState<Failure | null>(null);
+  const { busy, answer, failure, run, setAnswer } = useRequest<{ items: Found[] }>();
+  const found = answer?.items ?? null;
   const [noting, setNoting] = useState<string | null>(null);
   const [noted, setNoted] = useState<string | null>(null);
 
@@ -25,17 +25,9 @@ export function Search() {
     const query = q.trim();
     setEmpty(!query);
     if (!query) return;
-    setBusy(true);
-    setFailure(null);
-    const outcome = await call(() => api.GET("/v1/safety/people", { params: { query: { q: query, limit: 20 } } }));
-    setBusy(false);
-    if (outcome.ok) {
-      setFound(outcome.data.items);
-      setNoting(null);
-      setNoted(null);
-    } else {
-      setFailure(outcome.failure);
-    }
+    setNoting(null);
+    setNoted(null);
+    await run(() => call(() => api.GET("/v1/safety/people", { params: { query: { q: query, limit: 20 } } })));
   }
 
   const invalid = failure?.kind === "problem" && failure.status === 422;
@@ -78,7 +70,7 @@ export function Search() {
                         personId={person.person_id}
                         name={person.full_name}
                         onDone={(status) => {
-                          setFound(found.map((p) => (p.person_id === person.person_id && status ? { ...p, latest_status: status } : p)));
+                          setAnswer({ items: found.map((p) => (p.person_id === person.person_id && status ? { ...p, latest_status: status } : p)) });
                           setNoting(null);
                           setNoted(person.person_id);
                         }}
