@@ -16,7 +16,7 @@ from tests.e2e.conftest import Platform
 from tests.support import EMAIL, wait_for
 
 from .conftest import PublicApp, unique
-from .public_support import KATHMANDU, locate_phone
+from .public_support import KATHMANDU, located_app
 
 
 def issue(platform: Platform, headline: str) -> str:
@@ -101,9 +101,7 @@ def test_active_alerts_are_shown_in_the_persons_language_with_what_to_do_first(
 def test_an_area_around_me_is_subscribed_by_email_confirmed_and_stopped(
     public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform
 ) -> None:
-    locate_phone(phone, platform)
-    app = public_app()
-    app.open("#/alerts")
+    app = located_app(public_app, phone, platform, "#/alerts")
     page = app.page
     # Nothing chosen yet: the page says what is missing, next to it.
     page.get_by_role("button", name="Send me a code").click()
@@ -164,9 +162,7 @@ def test_an_area_around_me_is_subscribed_by_email_confirmed_and_stopped(
 def test_a_subscription_whose_answer_was_lost_is_not_made_twice(
     public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform
 ) -> None:
-    locate_phone(phone, platform)
-    app = public_app()
-    app.open("#/alerts")
+    app = located_app(public_app, phone, platform, "#/alerts")
     page = app.page
     page.get_by_role("button", name="Around me").click()
     expect(page.get_by_text(re.compile("^Area chosen"))).to_be_visible()

@@ -18,8 +18,7 @@ from tests.e2e.conftest import Platform
 from tests.support import wait_for
 
 from .conftest import PublicApp, unique
-from .public_support import locate_phone, reports_described
-from .test_public_report import write_report
+from .public_support import located_app, reports_described, write_report
 
 
 def controlled(page: Page) -> None:
@@ -95,9 +94,7 @@ def test_the_app_is_installable_and_starts_offline_after_one_visit(
 def test_a_report_written_offline_survives_a_reload_and_arrives_once_online(
     public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform
 ) -> None:
-    locate_phone(phone, platform)
-    app = public_app()
-    app.open("#/report")
+    app = located_app(public_app, phone, platform, "#/report")
     page = app.page
     controlled(page)
     phone.set_offline(True)
@@ -130,9 +127,7 @@ def test_a_report_written_offline_survives_a_reload_and_arrives_once_online(
 def test_a_report_whose_answer_was_lost_is_not_sent_twice(
     public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform
 ) -> None:
-    locate_phone(phone, platform)
-    app = public_app()
-    app.open("#/report")
+    app = located_app(public_app, phone, platform, "#/report")
     page = app.page
     keys: list[str] = []
 
@@ -193,9 +188,7 @@ def test_a_new_version_waits_for_the_person_then_replaces_the_old_one(
 def test_a_report_refused_when_the_network_returns_still_shows_what_was_written(
     public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform
 ) -> None:
-    locate_phone(phone, platform)
-    app = public_app()
-    app.open("#/report")
+    app = located_app(public_app, phone, platform, "#/report")
     page = app.page
     # The form is on the screen before the network goes (its code loads when the page opens).
     expect(page.get_by_label("What is happening?")).to_be_visible()

@@ -16,31 +16,15 @@ from tests.e2e.conftest import Platform
 from tests.support import JPEG, wait_for
 
 from .conftest import PublicApp, unique
-from .public_support import locate_phone, media_keys, reports_described
-
-
-def write_report(app: PublicApp, description: str, photo: Path | None = None) -> None:
-    page = app.page
-    page.get_by_label("What is happening?").select_option(
-        label="People need help now (water, food, shelter, medicine)"
-    )
-    page.get_by_label("What do you see?").fill(description)
-    page.get_by_role("button", name="Use my location").click()
-    expect(page.get_by_text("Location found, within about 35 metres.")).to_be_visible()
-    page.get_by_label("How many people are affected?").fill("12")
-    if photo is not None:
-        page.get_by_label("Photos").set_input_files(str(photo))
-        expect(page.get_by_role("list", name="Photos chosen")).to_contain_text(photo.name)
+from .public_support import locate_phone, located_app, media_keys, reports_described, write_report
 
 
 def test_a_report_with_a_photo_reaches_triage_and_its_code_follows_it(
     public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform, tmp_path: Path
 ) -> None:
-    locate_phone(phone, platform)
     photo = tmp_path / "flooded-road.jpg"
     photo.write_bytes(JPEG)
-    app = public_app()
-    app.open("#/report")
+    app = located_app(public_app, phone, platform, "#/report")
     page = app.page
     expect(page.get_by_role("heading", level=1, name="Report an incident")).to_be_visible()
     # Anonymous unless the person chooses to leave a contact.
@@ -107,9 +91,7 @@ def test_the_report_page_ships_at_most_100_kb_of_javascript(public_app: Callable
 def test_a_refused_report_keeps_what_was_typed_and_says_which_field(
     public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform
 ) -> None:
-    locate_phone(phone, platform)
-    app = public_app()
-    app.open("#/report")
+    app = located_app(public_app, phone, platform, "#/report")
     page = app.page
     # Nothing chosen: each missing answer is said next to its field, and nothing is sent.
     page.get_by_role("button", name="Send the report").click()
@@ -143,11 +125,9 @@ def test_a_refused_report_keeps_what_was_typed_and_says_which_field(
 def test_a_photo_the_storage_refuses_is_named_and_the_report_still_arrives(
     public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform, tmp_path: Path
 ) -> None:
-    locate_phone(phone, platform)
     photo = tmp_path / "bridge.jpg"
     photo.write_bytes(JPEG)
-    app = public_app()
-    app.open("#/report")
+    app = located_app(public_app, phone, platform, "#/report")
     page = app.page
     # The storage refuses the file (as S3 does a file its POST policy does not allow).
     page.route(
@@ -181,9 +161,7 @@ def test_the_report_page_has_no_horizontal_scroll_at_200_percent_zoom(
 def test_the_pin_on_the_map_corrects_the_phones_location(
     public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform
 ) -> None:
-    locate_phone(phone, platform)
-    app = public_app()
-    app.open("#/report")
+    app = located_app(public_app, phone, platform, "#/report")
     page = app.page
     description = unique("Tents needed at the football ground")
     write_report(app, description)
@@ -210,11 +188,9 @@ def test_the_pin_on_the_map_corrects_the_phones_location(
 def test_a_failed_upload_is_retried_and_the_photo_lands(
     public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform, tmp_path: Path
 ) -> None:
-    locate_phone(phone, platform)
     photo = tmp_path / "camp.jpg"
     photo.write_bytes(JPEG)
-    app = public_app()
-    app.open("#/report")
+    app = located_app(public_app, phone, platform, "#/report")
     page = app.page
     tries: list[str] = []
 
@@ -261,9 +237,7 @@ def test_a_phone_that_cannot_keep_the_report_says_so_and_keeps_what_was_typed(
 def test_a_sent_report_leaves_nothing_the_person_wrote_on_the_phone(
     public_app: Callable[[], PublicApp], phone: BrowserContext, platform: Platform
 ) -> None:
-    locate_phone(phone, platform)
-    app = public_app()
-    app.open("#/report")
+    app = located_app(public_app, phone, platform, "#/report")
     page = app.page
     description = unique("Family trapped on a roof")
     write_report(app, description)
