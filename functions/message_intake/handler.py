@@ -16,7 +16,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from haven import clock
 from haven.adapters import observability
 from haven.adapters.aws import client
 from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
@@ -26,7 +25,7 @@ from haven.adapters.names import queue_url
 from haven.adapters.queues import retry_later
 from haven.channels import providers
 from haven.channels.dialogue import Inbound
-from haven.channels.intake import SenderBusy, chains, handle, join
+from haven.channels.intake import SenderBusy, chains, join
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -87,16 +86,7 @@ def _prepare(event: dict[str, Any]) -> None:
 
 def _answer(first: Inbound, others: tuple[Inbound, ...]) -> None:
     service = intake()
-    outcome = handle(
-        first,
-        receipts=service.receipts,
-        conversations=service.conversations,
-        memory=service.memory,
-        keys=service.keys,
-        doors=service.doors,
-        now=clock.now(),
-        also_received=others,
-    )
+    outcome = service.handle(first, also_received=others)
     if outcome.reply is None:
         metrics.add_metric(name="MessagesRedelivered", unit="Count", value=1)
         return

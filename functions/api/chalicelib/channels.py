@@ -21,7 +21,7 @@ from haven import clock
 from haven.adapters.channels import intake, twilio_auth_token
 from haven.adapters.dynamo.channels import ClaimHeld
 from haven.channels import providers, twilio
-from haven.channels.intake import SenderBusy, handle
+from haven.channels.intake import SenderBusy
 from haven.errors import Conflict, FieldError, Forbidden, MalformedRequest, PayloadTooLarge, ValidationFailed
 from haven.settings import get_settings
 
@@ -132,15 +132,7 @@ def twilio_sms() -> Response:
     service = intake()
     for attempt in range(1, BUSY_TRIES + 1):
         try:
-            outcome = handle(
-                inbound,
-                receipts=service.receipts,
-                conversations=service.conversations,
-                memory=service.memory,
-                keys=service.keys,
-                doors=service.doors,
-                now=clock.now(),
-            )
+            outcome = service.handle(inbound)
             break
         except SenderBusy:
             # Another message of this sender is being answered: its turn ends in a moment.

@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from haven import clock
 from haven.adapters.aws import client
 from haven.adapters.crypto import AesGcmSealer
 from haven.adapters.dynamo.accreditation import DynamoRoster
@@ -37,8 +38,9 @@ from haven.adapters.photos import S3PhotoStore
 from haven.adapters.queues import ConfirmationQueue, IntakeQueue
 from haven.adapters.secrets import signing_key
 from haven.adapters.uploads import S3UploadSigner
-from haven.channels.dialogue import Channel
+from haven.channels.dialogue import Channel, Inbound
 from haven.channels.doors import Repositories, Retention, UseCaseDoors
+from haven.channels.intake import Outcome, handle
 from haven.settings import get_settings
 
 #: SendTextMessage's reason when the destination opted out of the origination identity.
@@ -191,6 +193,20 @@ class Intake:
                 safety=timedelta(days=settings.safety_retention_days),
                 safety_search_per_minute=settings.safety_search_per_minute,
             ),
+        )
+
+    def handle(self, inbound: Inbound, also_received: tuple[Inbound, ...] = ()) -> Outcome:
+        """Answer ``inbound`` (with the other parts joined into it) once, with this process's
+        ports, now: :func:`haven.channels.intake.handle`."""
+        return handle(
+            inbound,
+            receipts=self.receipts,
+            conversations=self.conversations,
+            memory=self.memory,
+            keys=self.keys,
+            doors=self.doors,
+            now=clock.now(),
+            also_received=also_received,
         )
 
 
