@@ -17,22 +17,15 @@ from haven.channels import catalog as catalogs
 from haven.channels import parsing
 from haven.channels.catalog import Catalog, Keyword
 from haven.channels.parsing import Fees
+from haven.complaints.complaints import Category
 from haven.complaints.countries import ISO_3166_1_ALPHA_2
 from haven.errors import HavenError, RateLimited
 from haven.geo import Point
 
 Channel = Literal["sms", "whatsapp"]
 
-#: The complaint categories, in the order the catalogs number them (1-7).
-COMPLAINT_CATEGORIES: tuple[str, ...] = (
-    "recruitment_fees",
-    "passport_retention",
-    "contract_substitution",
-    "deception",
-    "wage_theft",
-    "abuse",
-    "other",
-)
+#: The complaint categories, numbered 1-7 by the catalogs in the domain's (and the contract's) order.
+COMPLAINT_CATEGORIES: tuple[str, ...] = tuple(Category)
 #: Bounds of what the API's request models accept (reports, persons, complaints).
 REPORT_DESCRIPTION = (3, 5000)
 PERSON_NAME = (1, 200)

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
 import { type Failure, type Schemas, api, call, fieldErrors } from "../api/client";
+import { COMPLAINT_CATEGORIES } from "../api/vocabulary";
 import { type MessageKey, formatTime, t } from "../i18n";
 import { Fact } from "./Accreditation";
 import { FailurePanel } from "./Failure";
@@ -23,15 +24,7 @@ type Status = NonNullable<
 
 export const COMPLAINT_STATUSES = ["filed", "triaged", "referred", "closed"] as const satisfies readonly Status[];
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const satisfies readonly Priority[];
-export const CATEGORIES = [
-  "recruitment_fees",
-  "passport_retention",
-  "contract_substitution",
-  "deception",
-  "wage_theft",
-  "abuse",
-  "other",
-] as const satisfies readonly Category[];
+export const CATEGORIES = COMPLAINT_CATEGORIES satisfies readonly Category[];
 const _statuses: Exclude<Status, (typeof COMPLAINT_STATUSES)[number]> extends never ? true : never = true;
 const _priorities: Exclude<Priority, (typeof PRIORITIES)[number]> extends never ? true : never = true;
 const _categories: Exclude<Category, (typeof CATEGORIES)[number]> extends never ? true : never = true;

@@ -1,6 +1,7 @@
 // The alert composer's draft: what the responder is writing, the API's request built from it, and
 // a client-side CAP 1.2 preview built from the same fields (the real CAP is the API's, after issue).
 import type { Schemas } from "../api/client";
+import type { Exhaustive } from "../api/vocabulary";
 
 export type AlertIn = Schemas["AlertIn"];
 export type ContinueIn = Schemas["ContinueIn"];
@@ -13,7 +14,6 @@ export type CapCategory = AlertIn["categories"][number];
 export type ResponseType = NonNullable<AlertIn["response_types"]>[number];
 export type CapStatus = NonNullable<AlertIn["status"]>;
 
-type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
 export const URGENCIES = ["Immediate", "Expected", "Future", "Past", "Unknown"] as const satisfies readonly Urgency[];
 export const SEVERITIES = ["Extreme", "Severe", "Moderate", "Minor", "Unknown"] as const satisfies readonly Severity[];
 export const CERTAINTIES = ["Observed", "Likely", "Possible", "Unlikely", "Unknown"] as const satisfies readonly Certainty[];

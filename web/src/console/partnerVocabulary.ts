@@ -1,22 +1,14 @@
 // The partner screens' enumerations, checked against the generated types like vocabulary.ts.
 import type { Schemas } from "../api/client";
+import { COMPLAINT_CATEGORIES, type Exhaustive } from "../api/vocabulary";
 import { type MessageKey, language, t } from "../i18n";
 
-type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
-
 export type PartnerCategory = Schemas["PartnerIn"]["categories"][number];
+/** A partner takes complaints of these categories: the complaints' own. */
+export const PARTNER_CATEGORIES = COMPLAINT_CATEGORIES satisfies readonly PartnerCategory[];
 export type AckStatus = Schemas["AckIn"]["status"];
 export type ReferralStatus = NonNullable<Schemas["ReferralQuery"]["status"]>;
 
-export const PARTNER_CATEGORIES = [
-  "recruitment_fees",
-  "passport_retention",
-  "contract_substitution",
-  "deception",
-  "wage_theft",
-  "abuse",
-  "other",
-] as const satisfies readonly PartnerCategory[];
 export const REFERRAL_STATUSES = [
   "referred",
   "received",

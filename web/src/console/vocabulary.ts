@@ -1,9 +1,9 @@
 // The contract's enumerations the console offers as choices. Each list is checked against the
 // generated types: a value the contract does not have is a type error, and so is one missing.
 import type { Category, Hazard, IncidentStatus } from "../api/client";
+import type { Exhaustive } from "../api/vocabulary";
 import { type MessageKey, t } from "../i18n";
 
-type Exhaustive<All, Listed> = [Exclude<All, Listed>] extends [never] ? true : never;
 
 export const HAZARDS = ["flood", "fire", "earthquake", "storm", "landslide", "conflict", "other"] as const satisfies readonly Hazard[];
 export const STATUSES = ["new", "verified", "responding", "resolved", "dismissed"] as const satisfies readonly IncidentStatus[];

@@ -1,26 +1,14 @@
 // The complaint being written: kept in memory while the app is open and in sessionStorage (this
 // tab only, gone when it closes — never localStorage: a complaint is sensitive), so nothing typed
 // is lost on a failed submit, a reload or a visit to another page. Files stay in memory only.
-import type { Schemas } from "../api";
-
-export type Category = Schemas["ComplaintIn"]["categories"][number];
-
-export const CATEGORIES = [
-  "recruitment_fees",
-  "passport_retention",
-  "contract_substitution",
-  "deception",
-  "wage_theft",
-  "abuse",
-  "other",
-] as const satisfies readonly Category[];
+import type { ComplaintCategory } from "../../api/vocabulary";
 
 export type Draft = {
   recruiterId: string;
   recruiterName: string;
   recruiterCountry: string;
   licenceNumber: string;
-  categories: Category[];
+  categories: ComplaintCategory[];
   description: string;
   occurredOn: string;
   feeAmount: string;

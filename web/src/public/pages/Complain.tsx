@@ -5,6 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { type Failure, type Schemas, api, call } from "../api";
+import { COMPLAINT_CATEGORIES } from "../../api/vocabulary";
 import { type Country, countryOptions, isCountry } from "../forms/countries";
 import { OtherRefusals, idempotencyKeys, refusedFields } from "../forms/problems";
 import { language, t } from "../i18n";
@@ -14,7 +15,7 @@ import { FailureBox } from "../ui/Failure";
 import { Field, Select, TextArea, TextInput } from "../ui/Field";
 import { KeepSecret } from "../ui/KeepSecret";
 import { RecruiterPicker } from "../complaints/RecruiterPicker";
-import { CATEGORIES, type Draft, KEY_STORED, clearDraft, files as keptFiles, loadDraft, saveDraft, setFiles } from "../complaints/draft";
+import { type Draft, KEY_STORED, clearDraft, files as keptFiles, loadDraft, saveDraft, setFiles } from "../complaints/draft";
 import { MAX_BYTES, MAX_FILES, type Upload, type UploadState, evidenceType, send } from "../complaints/uploads";
 import "../forms/forms.css";
 import "../complaints/complaints.css";
@@ -139,7 +140,7 @@ export function Complain({ params }: PageProps) {
         <fieldset aria-describedby={missing.categories || refused.categories ? "complaint-categories-error" : undefined}>
           <legend>{t("complaints.categories.title")}</legend>
           <p class="hint">{t("complaints.categories.hint")}</p>
-          {CATEGORIES.map((category) => (
+          {COMPLAINT_CATEGORIES.map((category) => (
             <label class="choice" key={category}>
               <input
                 type="checkbox"
