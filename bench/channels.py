@@ -39,6 +39,7 @@ _TYPICAL = {
     "days": "40",
     "people": "Amina Yusuf (Kano): safe; Amina Bello: no news",
     "status": "received",
+    "statuses": "received; verified",
     "message": "We have received your complaint.",
     "currency": "NPR",
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from haven.channels.dialogue import SubscriptionRef
 from haven.kernel import Page, StaleVersion
 
 
@@ -53,3 +54,24 @@ class FakeEvents:
 
     def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None:
         self.published.append((domain, detail_type, detail))
+
+
+class FakeSenderMemory:
+    """:class:`haven.channels.dialogue.SenderMemory` in memory: subscriptions and report codes
+    by sender key."""
+
+    def __init__(self) -> None:
+        self.refs: dict[str, list[SubscriptionRef]] = {}
+        self.codes: dict[str, list[str]] = {}
+
+    def subscriptions(self, sender_key: str) -> list[SubscriptionRef]:
+        return list(self.refs.get(sender_key, []))
+
+    def remember(self, sender_key: str, refs: list[SubscriptionRef]) -> None:
+        self.refs[sender_key] = list(refs)
+
+    def reports(self, sender_key: str) -> list[str]:
+        return list(self.codes.get(sender_key, []))
+
+    def remember_reports(self, sender_key: str, codes: list[str]) -> None:
+        self.codes[sender_key] = list(codes)

@@ -75,8 +75,8 @@ def test_report_by_sms_reaches_triage_anonymously(outbox: Path) -> None:
     for text in ("REPORT", "Bridge collapsed, cars in the river", "Manchester", "12", "NO"):
         assert invoke(sms(text)) == {"batchItemFailures": []}
     done = replies(outbox)[-1]
-    assert done.startswith("Report received, thank you. Your code: ")
-    code = done.split("Your code: ")[1].split()[0]
+    assert done.startswith("Report received, thank you. Send STATUS to follow it.")
+    code = done.split("on the web: ")[1].split()[0]
     report_id = code.split(".")[0]
     report = DynamoReports().get(report_id)
     assert report is not None
@@ -89,9 +89,17 @@ def test_report_by_sms_reaches_triage_anonymously(outbox: Path) -> None:
         QueueUrl=__import__("os").environ["HAVEN_QUEUE_REPORT_INTAKE"], MaxNumberOfMessages=10
     )["Messages"]
     assert [json.loads(m["Body"])["report_id"] for m in queued] == [report_id]
-    # STATUS with the code answers from the reporter's view.
+    # STATUS with the code answers from the reporter's view; STATUS alone, for this number's.
     invoke(sms(f"STATUS {code}"))
     assert replies(outbox)[-1] == "Your report: received."
+    invoke(sms("STATUS"))
+    assert replies(outbox)[-1] == (
+        "Reports from this number, newest first: received. For another, send STATUS and its code."
+    )
+    # The codes are kept sealed, under the sender's keyed hash: neither is readable in the table.
+    dumped = json.dumps(boto3.client("dynamodb").scan(TableName="haven-test-conversations")["Items"])
+    assert report_id not in dumped
+    assert ANA not in dumped
 
 
 def test_a_whatsapp_location_answers_where(outbox: Path) -> None:

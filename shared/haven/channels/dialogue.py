@@ -33,6 +33,9 @@ RECRUITER_NAME = (2, 200)
 COMPLAINT_DESCRIPTION = (10, 10_000)
 MAX_PEOPLE_AFFECTED = 10_000_000
 MAX_FOUND = 3
+#: The reports a sender's STATUS answers for without a code, newest first: a report's code
+#: (its id and token, ~60 characters) is too long to type back on a basic phone.
+MAX_REMEMBERED_REPORTS = 3
 #: The step of a conversation whose dialogue timed out (the next reply says so).
 EXPIRED = "expired"
 _CODE = re.compile(r"^\d{6}$")
@@ -126,11 +129,16 @@ class Doors(Protocol):
 
 
 class SenderMemory(Protocol):
-    """What outlives a dialogue, per sender: the alert subscriptions made by text."""
+    """What outlives a dialogue, per sender: the alert subscriptions and the reports made by
+    text (the codes of the last :data:`MAX_REMEMBERED_REPORTS`, kept as long as reports are)."""
 
     def subscriptions(self, sender_key: str) -> list[SubscriptionRef]: ...
 
     def remember(self, sender_key: str, refs: list[SubscriptionRef]) -> None: ...
+
+    def reports(self, sender_key: str) -> list[str]: ...
+
+    def remember_reports(self, sender_key: str, codes: list[str]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -265,6 +273,10 @@ def _respond(
         if conversation is not None and conversation.step == EXPIRED:
             template = "expired"
         return Turn(cat.reply(template), Conversation(language, now), template)
+    if command == "status" and not rest:
+        own = _own_reports(sender_key, doors, memory, cat)
+        if own is not None:
+            return own
     started = Conversation(language, now, flow=command, step=FLOWS[command][0])
     if rest or (command == "report" and inbound.location is not None):
         if command == "report" and not rest:
@@ -277,6 +289,20 @@ def _respond(
             return _ask(replace(started, answers=answers), cat, "what")
         return _answer(replace(inbound, location=None), rest, started, cat, sender_key, doors, memory, now)
     return _ask(started, cat, started.step or "")
+
+
+def _own_reports(sender_key: str, doors: Doors, memory: SenderMemory, cat: Catalog) -> Turn | None:
+    """The status of the reports this sender made by text, newest first, or ``None`` when none
+    is remembered (any more: a report past its retention is forgotten here too)."""
+    codes = memory.reports(sender_key)
+    statuses = {code: doors.report_status(code) for code in codes}
+    known = [code for code in codes if statuses[code] is not None]
+    if known != codes:
+        memory.remember_reports(sender_key, known)
+    if not known:
+        return None
+    listed = "; ".join(cat.status(str(statuses[code])) for code in known)
+    return Turn(cat.reply("status_yours", statuses=listed), None, "status_yours", cat.language)
 
 
 def _language(text: str, conversation: Conversation | None) -> str:
@@ -430,6 +456,7 @@ def _step(
                 language=language,
                 contact=inbound.sender if leave else None,
             )
+            memory.remember_reports(sender_key, [code, *memory.reports(sender_key)][:MAX_REMEMBERED_REPORTS])
             return Turn(cat.reply("report_done", code=code), None, "report_done", cat.language)
 
     if flow == "safe" and step == "name":

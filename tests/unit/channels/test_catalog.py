@@ -30,6 +30,7 @@ def _worst(cat: catalog.Catalog) -> dict[str, str]:
         "days": "365",
         "people": "; ".join([person] * 3),
         "status": status,
+        "statuses": "; ".join([status] * 3),
         "currency": "NPR",
         "message": "We have referred your complaint to the labour inspectorate. " * 8,
     }

@@ -22,6 +22,7 @@ from haven.channels.dialogue import (
 from haven.channels.parsing import Fees
 from haven.errors import RateLimited, ValidationFailed
 from haven.geo import Point
+from tests.fakes import FakeSenderMemory
 
 LANGUAGES = catalog.LANGUAGES
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
@@ -81,23 +82,12 @@ class FakeDoors:
         return (Point(27.7, 85.3), text) if text.lower() in ("kathmandu", "london") else None
 
 
-@dataclass
-class FakeMemory:
-    refs: dict[str, list[SubscriptionRef]] = field(default_factory=dict)
-
-    def subscriptions(self, sender_key: str) -> list[SubscriptionRef]:
-        return list(self.refs.get(sender_key, []))
-
-    def remember(self, sender_key: str, refs: list[SubscriptionRef]) -> None:
-        self.refs[sender_key] = list(refs)
-
-
 class Phone:
     """One sender's side of a conversation."""
 
-    def __init__(self, doors: FakeDoors | None = None, memory: FakeMemory | None = None) -> None:
+    def __init__(self, doors: FakeDoors | None = None, memory: FakeSenderMemory | None = None) -> None:
         self.doors = doors or FakeDoors()
-        self.memory = memory or FakeMemory()
+        self.memory = memory or FakeSenderMemory()
         self.conversation: Conversation | None = None
         self.turns: list[Turn] = []
         self.n = 0
@@ -164,6 +154,42 @@ def test_report(language: str) -> None:
             },
         )
     ]
+
+
+def test_a_report_by_text_is_remembered_for_its_sender_newest_first_up_to_three() -> None:
+    memory = FakeSenderMemory()
+    memory.remember_reports(
+        "k", ["01JOLDER000000000000000003.t", "01JOLDER000000000000000002.t", "01JOLDEST0.t"]
+    )
+    phone = Phone(memory=memory)
+    for text in (word("en", "report"), "Flood water in the houses", "Kathmandu", "40"):
+        phone.send(text)
+    assert phone.send(word("en", "no")).template == "report_done"
+    assert memory.reports("k") == [
+        "01JDZ6Y3W6B8Q8V0K1M2N3P4Q5.token",
+        "01JOLDER000000000000000003.t",
+        "01JOLDER000000000000000002.t",
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_status_alone_answers_for_the_senders_own_reports(language: str) -> None:
+    """A report's code is ~60 characters: nobody types it back on a basic phone. STATUS alone
+    answers for the reports this number made; one past its retention is forgotten."""
+    cat = catalog.catalog(language)
+    memory = FakeSenderMemory()
+    memory.remember_reports("k", ["01JNEWER.tok", "expired.tok", "01JOLDER.tok"])
+    phone = Phone(memory=memory)
+    answer = phone.send(word(language, "status"))
+    statuses = "; ".join([cat.status("verified")] * 2)
+    assert answer.reply == said(language, "status_yours", statuses=statuses)
+    assert answer.conversation is not None
+    assert answer.conversation.flow is None
+    assert memory.reports("k") == ["01JNEWER.tok", "01JOLDER.tok"]
+    # With nothing remembered (or nothing left), STATUS asks for a code as before.
+    memory.remember_reports("k", ["expired.tok"])
+    assert Phone(memory=memory).send(word(language, "status")).template == "status_code"
+    assert memory.reports("k") == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -343,7 +369,7 @@ def test_complaint_date_and_fees_may_be_skipped(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_alerts_and_stop(language: str) -> None:
-    memory = FakeMemory()
+    memory = FakeSenderMemory()
     phone = Phone(memory=memory)
     assert phone.send(f"{word(language, 'alerts')} Kathmandu").reply == said(
         language, "alerts_code", place="Kathmandu"
@@ -359,7 +385,8 @@ def test_alerts_and_stop(language: str) -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_stop_interrupts_any_step_even_free_text(language: str) -> None:
-    memory = FakeMemory({"k": [SubscriptionRef("01JDZ6Y3W6B8Q8V0K1M2N3P4Q5", "tok", "London", "active")]})
+    memory = FakeSenderMemory()
+    memory.remember("k", [SubscriptionRef("01JDZ6Y3W6B8Q8V0K1M2N3P4Q5", "tok", "London", "active")])
     phone = Phone(memory=memory)
     phone.send(word(language, "complain"))
     stop = phone.send(word(language, "stop"))

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from haven.channels import intake
-from haven.channels.dialogue import Conversation, Inbound, SubscriptionRef
+from haven.channels.dialogue import Conversation, Inbound
 from haven.channels.intake import Claim, handle, join
+from tests.fakes import FakeSenderMemory
 
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
 SENDER = "+447700900123"
@@ -64,14 +65,6 @@ class Conversations:
         self.leases.remove(sender_key)
 
 
-class Memory:
-    def subscriptions(self, sender_key: str) -> list[SubscriptionRef]:
-        return []
-
-    def remember(self, sender_key: str, refs: list[SubscriptionRef]) -> None:
-        return None
-
-
 class Keys:
     def key(self, channel: str, sender: str) -> str:
         return "key-of-" + sender[-4:]
@@ -103,7 +96,7 @@ def run(
         m,
         receipts=receipts,
         conversations=conversations,
-        memory=Memory(),
+        memory=FakeSenderMemory(),
         keys=Keys(),
         doors=doors,  # type: ignore[arg-type]
         now=kwargs.pop("now", m.received_at),  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
@@ -18,6 +19,7 @@ from haven.adapters.dynamo.models import ChannelRecord
 from haven.alerts.subscriptions import Sealer
 from haven.channels.dialogue import Conversation, SubscriptionRef
 from haven.channels.intake import RECEIPT_TTL, SENDER_LEASE, STALE_CLAIM, Claim, SenderBusy
+from haven.settings import get_settings
 
 #: How long a sender's list of subscriptions is kept after its last change.
 SUBSCRIPTIONS_TTL = timedelta(days=400)
@@ -89,22 +91,34 @@ class DynamoSenderMemory:
         return f"alerts#{sender_key}"
 
     def subscriptions(self, sender_key: str) -> list[SubscriptionRef]:
-        key = self._key(sender_key)
+        return [SubscriptionRef(**ref) for ref in self._kept(self._key(sender_key))]
+
+    def remember(self, sender_key: str, refs: list[SubscriptionRef]) -> None:
+        self._keep(self._key(sender_key), [asdict(r) for r in refs], SUBSCRIPTIONS_TTL)
+
+    def reports(self, sender_key: str) -> list[str]:
+        return [str(code) for code in self._kept(f"reports#{sender_key}")]
+
+    def remember_reports(self, sender_key: str, codes: list[str]) -> None:
+        """Kept as long as the newest of the reports (the stage's report retention)."""
+        retention = timedelta(days=get_settings().report_retention_days)
+        self._keep(f"reports#{sender_key}", list(codes), retention)
+
+    def _kept(self, key: str) -> list[Any]:
         try:
             item = ChannelRecord.get(key, consistent_read=True)
         except ChannelRecord.DoesNotExist:
             return []
         if item.sealed is None:
             return []
-        return [SubscriptionRef(**ref) for ref in json.loads(self._sealer.open(item.sealed, key))]
+        return list(json.loads(self._sealer.open(item.sealed, key)))
 
-    def remember(self, sender_key: str, refs: list[SubscriptionRef]) -> None:
-        key = self._key(sender_key)
-        if not refs:
+    def _keep(self, key: str, values: list[Any], ttl: timedelta) -> None:
+        if not values:
             ChannelRecord(key).delete()
             return
-        sealed = self._sealer.seal(json.dumps([asdict(r) for r in refs]), key)
-        ChannelRecord(key, sealed=sealed, expires_at=clock.now() + SUBSCRIPTIONS_TTL).save()
+        sealed = self._sealer.seal(json.dumps(values), key)
+        ChannelRecord(key, sealed=sealed, expires_at=clock.now() + ttl).save()
 
 
 class DynamoReceipts:
