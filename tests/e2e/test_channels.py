@@ -81,7 +81,7 @@ def test_a_report_by_sms_reaches_triage(platform: Platform) -> None:
     *_, done = _converse(
         platform, PHONE_E164, "REPORT", "The bridge collapsed onto the road", "London", "7", "NO"
     )
-    code = done.split("Your code: ")[1].split()[0]
+    code = done.split("on the web: ")[1].split()[0]
     report_id, token = code.split(".")
     deadline = time.monotonic() + 30
     status = ""

@@ -113,7 +113,7 @@ def test_a_whatsapp_location_answers_where(outbox: Path) -> None:
     invoke(whatsapp("OUI"))
     done = replies(outbox)[-1]
     assert done.startswith("Signalement recu, merci.")
-    report = DynamoReports().get(done.split("code : ")[1].split(".")[0])
+    report = DynamoReports().get(done.split("web : ")[1].split(".")[0])
     assert report is not None
     assert report.contact == ANA
     assert report.language == "fr"
