@@ -173,8 +173,8 @@ class DeliveryAttempt(_Document):
     n: int
     at: str
     ok: bool
-    http_status: int | None
-    error: str | None
+    http_status: int | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True)
