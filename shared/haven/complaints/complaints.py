@@ -174,6 +174,8 @@ class Rule:
     message: str
     effect: Effect
     needs: Needs | None = None
+    #: The action first makes a referral to each partner the routing rules choose.
+    refers: bool = False
 
 
 def _triaged(complaint: Complaint, change: Transition, _: Sequence[ReferralRef]) -> tuple[Complaint, Json]:
@@ -210,6 +212,7 @@ RULES: dict[Action, Rule] = {
         PublicStatus.REFERRED,
         "Your complaint was referred to an authority that can act on it.",
         _referred,
+        refers=True,
     ),
     Action.CLOSE: Rule(
         frozenset({S.FILED, S.TRIAGED, S.REFERRED}),
@@ -359,9 +362,7 @@ def transition(
     if rule.needs is not None and not getattr(change, rule.needs.field):
         raise ValidationFailed([FieldError(rule.needs.field, rule.needs.says)])
     now = clock.iso(clock.now())
-    referrals = (
-        _referrals(current, change, partners, now, default_sla_days) if change.action is Action.REFER else []
-    )
+    referrals = _referrals(current, change, partners, now, default_sla_days) if rule.refers else []
     changed, details = rule.effect(
         current, change, [ReferralRef(r.referral_id, r.partner_id) for r in referrals]
     )
@@ -373,7 +374,7 @@ def transition(
         timeline=(*current.timeline, entry),
     )
     try:
-        if not referrals:
+        if not rule.refers:
             return Transitioned(complaints.update(current, new))
         updated = complaints.refer(current, new, referrals)
     except StaleVersion as lost:

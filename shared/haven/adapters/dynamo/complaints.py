@@ -53,13 +53,15 @@ _AWAITING = "yes"
 # --- mapping ----------------------------------------------------------------------------------
 
 
-def _version(version: int) -> dict[str, int]:
-    """The version read (none for an entity not stored yet: PynamoDB then sets the first)."""
-    return {"version": version} if version else {}
+def _at(item: M, version: int) -> M:
+    """The item at the version read (none for an entity not stored yet: PynamoDB sets the first)."""
+    if version:
+        item.version = version  # type: ignore[attr-defined]
+    return item
 
 
 def complaint_item(complaint: Complaint) -> ComplaintItem:
-    return ComplaintItem(
+    item = ComplaintItem(
         complaint_id=complaint.complaint_id,
         tracking_hash=complaint.tracking_hash,
         status=complaint.status.value,
@@ -83,8 +85,8 @@ def complaint_item(complaint: Complaint) -> ComplaintItem:
         close_reason=complaint.close_reason,
         timeline=list(complaint.timeline),
         public_messages=[m.as_json() for m in complaint.public_messages],
-        **_version(complaint.version),
     )
+    return _at(item, complaint.version)
 
 
 def complaint_of(item: ComplaintItem) -> Complaint:
@@ -117,7 +119,7 @@ def complaint_of(item: ComplaintItem) -> Complaint:
 
 
 def referral_item(referral: Referral) -> ReferralItem:
-    return ReferralItem(
+    item = ReferralItem(
         referral_id=referral.referral_id,
         complaint_id=referral.complaint_id,
         partner_id=referral.partner_id,
@@ -131,8 +133,8 @@ def referral_item(referral: Referral) -> ReferralItem:
         sla_due_at=referral.sla_due_at,
         awaiting_ack=_AWAITING if referral.awaiting_ack else None,
         escalated_at=referral.escalated_at,
-        **_version(referral.version),
     )
+    return _at(item, referral.version)
 
 
 def referral_of(item: ReferralItem) -> Referral:
@@ -155,7 +157,7 @@ def referral_of(item: ReferralItem) -> Referral:
 
 
 def partner_item(partner: Partner) -> PartnerItem:
-    return PartnerItem(
+    item = PartnerItem(
         partner_id=partner.partner_id,
         state="active" if partner.active else "inactive",
         name=partner.name,
@@ -167,8 +169,8 @@ def partner_item(partner: Partner) -> PartnerItem:
         sla_days=partner.sla_days,
         created_at=partner.created_at,
         updated_at=partner.updated_at,
-        **_version(partner.version),
     )
+    return _at(item, partner.version)
 
 
 def partner_of(item: PartnerItem) -> Partner:
