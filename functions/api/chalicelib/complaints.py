@@ -185,9 +185,7 @@ def get_complaint(complaint_id: str) -> Response:
     complaint = _complaints.get(complaint_id) if is_id(complaint_id) else None
     if complaint is None:
         raise NotFound("no such complaint")
-    view = use_cases.review_view(
-        complaint, _partners, lambda key: _evidence.presign_get(key, expires_in=300)
-    )
+    view = use_cases.review_view(complaint, _partners, lambda key: _evidence.presign_get(key, expires_in=300))
     return json_response(view, headers={"ETag": f'"{complaint.version}"'})
 
 
