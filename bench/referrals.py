@@ -73,7 +73,7 @@ def _partners(url: str) -> dict[str, str]:
             check_url=lambda u: check_url(u, local_mode=True),
             default_sla_days=7,
         )
-        secrets[partner["partner_id"]] = secret
+        secrets[partner.partner_id] = secret
     return secrets
 
 
@@ -121,10 +121,8 @@ def _refer(complaints: int, events: ReferredEvents) -> dict[str, str]:
             events=events,
         )
         triaged = transition(filed.complaint_id, Transition(Action.TRIAGE, 1, priority=Priority.HIGH), **use)
-        referred = transition(
-            filed.complaint_id, Transition(Action.REFER, triaged.complaint["version"]), **use
-        )
-        partner_of |= {r["referral_id"]: r["partner_id"] for r in referred.referrals}
+        referred = transition(filed.complaint_id, Transition(Action.REFER, triaged.complaint.version), **use)
+        partner_of |= {r.referral_id: r.partner_id for r in referred.referrals}
     return partner_of
 
 

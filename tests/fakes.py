@@ -75,3 +75,158 @@ class FakeSenderMemory:
 
     def remember_reports(self, sender_key: str, codes: list[str]) -> None:
         self.codes[sender_key] = list(codes)
+
+
+# --- complaints, referrals, partners ----------------------------------------------------------
+
+from collections.abc import Sequence  # noqa: E402
+from dataclasses import fields, replace  # noqa: E402
+from typing import TypeVar  # noqa: E402
+
+from haven.complaints.entities import (  # noqa: E402
+    Complaint,
+    DeliveryAttempt,
+    DeliveryState,
+    Partner,
+    Referral,
+)
+
+_E = TypeVar("_E", Complaint, Referral, Partner)
+
+
+def _write(stored: _E | None, current: _E, new: _E) -> _E:
+    """What the DynamoDB adapter writes: the fields ``new`` changed from ``current``, at its version."""
+    if stored is None or stored.version != current.version:
+        raise StaleVersion(stored)
+    changed = {
+        f.name: getattr(new, f.name)
+        for f in fields(new)
+        if f.name != "version" and getattr(new, f.name) != getattr(current, f.name)
+    }
+    return replace(stored, **changed, version=stored.version + 1)
+
+
+class FakeReferrals:
+    """:class:`haven.complaints.referrals.ReferralRepository` in memory."""
+
+    def __init__(self, *referrals: Referral) -> None:
+        self.items: dict[str, Referral] = {r.referral_id: r for r in referrals}
+
+    def add(self, referral: Referral) -> None:
+        assert referral.referral_id not in self.items
+        self.items[referral.referral_id] = replace(referral, version=1)
+
+    def get(self, referral_id: str) -> Referral | None:
+        return self.items.get(referral_id)
+
+    def page_for_partner(
+        self, partner_id: str, since: str | None, limit: int, position: dict[str, Any] | None
+    ) -> Page[Referral]:
+        mine = sorted(
+            (r for r in self.items.values() if r.partner_id == partner_id and r.updated_at >= (since or "")),
+            key=lambda r: r.updated_at,
+        )
+        start = int(position["offset"]) if position else 0
+        more = {"offset": start + limit} if start + limit < len(mine) else None
+        return Page(mine[start : start + limit], more)
+
+    def update(self, current: Referral, new: Referral) -> Referral:
+        updated = _write(self.items.get(current.referral_id), current, new)
+        self.items[updated.referral_id] = updated
+        return updated
+
+    def record_attempt(
+        self, referral_id: str, attempt: DeliveryAttempt, delivery_state: DeliveryState
+    ) -> None:
+        referral = self.items[referral_id]
+        self.items[referral_id] = replace(
+            referral, attempts=(*referral.attempts, attempt), delivery_state=delivery_state
+        )
+
+    def overdue(self, now: str, limit: int) -> list[Referral]:
+        return [r for r in self.items.values() if r.awaiting_ack and r.sla_due_at < now][:limit]
+
+    def claim_escalation(self, referral_id: str, at: str) -> bool:
+        referral = self.items[referral_id]
+        if not referral.awaiting_ack:
+            return False
+        self.items[referral_id] = replace(referral, awaiting_ack=False, escalated_at=at)
+        return True
+
+    def release_escalation(self, referral_id: str) -> None:
+        self.items[referral_id] = replace(self.items[referral_id], awaiting_ack=True, escalated_at=None)
+
+
+class FakeComplaints:
+    """:class:`haven.complaints.complaints.ComplaintRepository` in memory; a refer stores its
+    referrals in ``referrals``."""
+
+    def __init__(self, *complaints: Complaint, referrals: FakeReferrals | None = None) -> None:
+        self.items: dict[str, Complaint] = {c.complaint_id: c for c in complaints}
+        self.referrals = referrals if referrals is not None else FakeReferrals()
+
+    def add(self, complaint: Complaint) -> Complaint:
+        assert complaint.complaint_id not in self.items
+        stored = self.items[complaint.complaint_id] = replace(complaint, version=1)
+        return stored
+
+    def get(self, complaint_id: str) -> Complaint | None:
+        return self.items.get(complaint_id)
+
+    def by_tracking_hash(self, tracking_hash: str) -> Complaint | None:
+        return next((c for c in self.items.values() if c.tracking_hash == tracking_hash), None)
+
+    def page_by_status(self, status: str, limit: int, position: dict[str, Any] | None) -> Page[Complaint]:
+        chosen = sorted((c for c in self.items.values() if c.status == status), key=lambda c: c.filed_at)
+        return Page(chosen[::-1][:limit], None)
+
+    def update(self, current: Complaint, new: Complaint) -> Complaint:
+        updated = _write(self.items.get(current.complaint_id), current, new)
+        self.items[updated.complaint_id] = updated
+        return updated
+
+    def refer(self, current: Complaint, new: Complaint, referrals: Sequence[Referral]) -> Complaint:
+        updated = self.update(current, new)
+        for referral in referrals:
+            self.referrals.add(referral)
+        return updated
+
+
+class FakePartners:
+    """:class:`haven.complaints.partners.PartnerRepository` (and the directory and lookup that
+    referrals and deliveries read) in memory."""
+
+    def __init__(self, *partners: Partner) -> None:
+        self.items: dict[str, Partner] = {p.partner_id: p for p in partners}
+
+    def add(self, partner: Partner) -> Partner:
+        assert partner.partner_id not in self.items
+        stored = self.items[partner.partner_id] = replace(partner, version=1)
+        return stored
+
+    def get(self, partner_id: str) -> Partner | None:
+        return self.items.get(partner_id)
+
+    def listed(self, active: bool) -> list[Partner]:
+        return sorted((p for p in self.items.values() if p.active == active), key=lambda p: p.name)
+
+    def active(self) -> list[Partner]:
+        return self.listed(active=True)
+
+    def update(self, current: Partner, new: Partner) -> Partner:
+        updated = _write(self.items.get(current.partner_id), current, new)
+        self.items[updated.partner_id] = updated
+        return updated
+
+
+class ComplaintPorts:
+    """The complaints domain's ports wired together: a refer's referrals land in ``referrals``."""
+
+    def __init__(self) -> None:
+        self.referrals = FakeReferrals()
+        self.complaints = FakeComplaints(referrals=self.referrals)
+        self.partners = FakePartners()
+        self.events = FakeEvents()
+
+    def published(self) -> list[str]:
+        return [detail_type for _, detail_type, _ in self.events.published]

@@ -8,30 +8,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic
+
+from typing_extensions import TypeVar
+
+#: What a page holds: a domain's entities, or plain items where a domain has none yet.
+Item = TypeVar("Item", default=dict[str, Any])
 
 
 @dataclass(frozen=True)
-class Page:
-    items: list[dict[str, Any]]
+class Page(Generic[Item]):
+    items: list[Item]
     position: dict[str, Any] | None
 
 
 class StaleVersion(Exception):
-    def __init__(self, current: dict[str, Any] | None) -> None:
+    def __init__(self, current: Any) -> None:
+        """``current``: the stored state the caller's version missed (``None`` if it is gone)."""
         super().__init__("stale version")
         self.current = current
 
 
 def collect(
-    fetch: Callable[[dict[str, Any] | None], Page],
-    accepts: Callable[[dict[str, Any]], bool],
+    fetch: Callable[[dict[str, Any] | None], Page[Item]],
+    accepts: Callable[[Item], bool],
     limit: int,
     position: dict[str, Any] | None,
     max_pages: int = 5,
-) -> Page:
+) -> Page[Item]:
     """Fill a page of filtered items from a few underlying Query pages (bounded work)."""
-    items: list[dict[str, Any]] = []
+    items: list[Item] = []
     for _ in range(max_pages):
         page = fetch(position)
         items.extend(i for i in page.items if accepts(i))

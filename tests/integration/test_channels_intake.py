@@ -188,13 +188,13 @@ def test_parts_of_one_long_message_are_joined(outbox: Path) -> None:
         __import__("haven.complaints.complaints", fromlist=["x"]).tracking_hash(code)
     )
     assert stored is not None
-    assert stored["description"] == first + "3000 dollars more."
-    assert stored["categories"] == ["recruitment_fees", "passport_retention"]
-    assert stored["anonymous"] is True
-    assert stored["contact"] is None
-    assert stored["consent_share_identity"] is True
-    assert stored["occurred_on"] is None
-    assert stored["fees"] is None
+    assert stored.description == first + "3000 dollars more."
+    assert stored.categories == ("recruitment_fees", "passport_retention")
+    assert stored.anonymous is True
+    assert stored.contact is None
+    assert stored.consent_share_identity is True
+    assert stored.occurred_on is None
+    assert stored.fees is None
 
 
 def test_separate_messages_in_one_batch_are_answered_in_the_order_sent(outbox: Path) -> None:

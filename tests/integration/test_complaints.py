@@ -278,6 +278,22 @@ def test_failed_delivery_is_recorded_and_retried_later(client: Any) -> None:
     assert item["data"]["complaint_id"] == filed["complaint_id"]
 
 
+def test_an_acknowledgement_keeps_the_delivery_attempts(client: Any) -> None:
+    with receiver() as hook:
+        nepal = partner(client, hook.url)
+        filed = file(client)
+        published_events()
+        triage_and_refer(client, filed["complaint_id"])
+        run_delivery()
+    auth = _auth("partner", partner_id=nepal["partner_id"])
+    [item] = client.http.get("/v1/partner/referrals", headers=auth).json_body["items"]
+    assert item["delivery"] == {"state": "delivered", "attempts": 1}
+    ack = _post(client, f"/v1/partner/referrals/{item['referral_id']}/ack", {"status": "received"}, auth)
+    assert ack.status_code == 200, ack.body
+    assert ack.json_body["delivery"] == {"state": "delivered", "attempts": 1}
+    assert ack.json_body["version"] == item["version"] + 1
+
+
 def test_partners_see_only_their_referrals_and_acks_reach_the_tracking_page(client: Any) -> None:
     nepal = partner(client, None)
     other = partner(client, None, name="Other", jurisdictions={"origin": ["BD"]})

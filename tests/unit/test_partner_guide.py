@@ -13,6 +13,18 @@ import pytest
 
 from haven import webhooks
 from haven.complaints import privacy, referrals
+from haven.complaints.entities import (
+    Category,
+    Complaint,
+    DeliveryState,
+    Fees,
+    Priority,
+    PublicStatus,
+    Recruiter,
+    Referral,
+    ReferralStatus,
+    Status,
+)
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "partners.md"
 TEXT = GUIDE.read_text()
@@ -68,24 +80,26 @@ def test_the_snippet_refuses_what_it_must(verify: Verify) -> None:
     assert verify(secret, stale_headers, stale_body) is False
 
 
-def _consenting_complaint() -> dict[str, Any]:
-    return {
-        "complaint_id": "01JDQ7N3K9V6F2XW8T4R5Y1Z0A",
-        "filed_at": "2026-11-28T09:12:44Z",
-        "categories": ["recruitment_fees"],
-        "priority": "high",
-        "description": "The agent charged me 3000 USD.",
-        "occurred_on": "2026-10-01",
-        "fees": {"amount": 3000, "currency": "USD"},
-        "origin_country": "NP",
-        "destination_country": "QA",
-        "recruiter": {"name": "Fast Jobs Ltd"},
-        "evidence": [],
-        "consent_share_identity": True,
-        "anonymous": False,
-        "contact": {"name": "Ram", "phone": "+977 980 0000000", "email": "ram@example.org"},
-        "language": "ne",
-    }
+def _consenting_complaint() -> Complaint:
+    return Complaint(
+        complaint_id="01JDQ7N3K9V6F2XW8T4R5Y1Z0A",
+        tracking_hash="h",
+        status=Status.TRIAGED,
+        public_status=PublicStatus.UNDER_REVIEW,
+        filed_at="2026-11-28T09:12:44Z",
+        updated_at="2026-11-28T09:12:44Z",
+        categories=(Category.RECRUITMENT_FEES,),
+        priority=Priority.HIGH,
+        description="The agent charged me 3000 USD.",
+        occurred_on="2026-10-01",
+        fees=Fees(3000, "USD"),
+        origin_country="NP",
+        destination_country="QA",
+        recruiter=Recruiter(name="Fast Jobs Ltd"),
+        consent_share_identity=True,
+        contact={"name": "Ram", "phone": "+977 980 0000000", "email": "ram@example.org"},
+        language="ne",
+    )
 
 
 def test_the_envelope_example_has_the_shape_haven_sends() -> None:
@@ -114,18 +128,18 @@ def test_the_guide_states_the_content_type_deliveries_carry() -> None:
 
 def test_the_pull_api_example_has_the_shape_haven_answers() -> None:
     example = json.loads(_blocks("json")[1])
-    referral = {
-        "referral_id": example["referral_id"],
-        "status": "received",
-        "delivery_state": "delivered",
-        "attempts": [],
-        "created_at": example["created_at"],
-        "updated_at": example["updated_at"],
-        "sla_due_at": example["sla_due_at"],
-        "payload": {},
-        "acks": [],
-        "version": 2,
-    }
+    referral = Referral(
+        referral_id=example["referral_id"],
+        complaint_id="01JDQ7N3K9V6F2XW8T4R5Y1Z0A",
+        partner_id="01JDQ7P0A1B2C3D4E5F6G7H8J9",
+        status=ReferralStatus.RECEIVED,
+        delivery_state=DeliveryState.DELIVERED,
+        created_at=example["created_at"],
+        updated_at=example["updated_at"],
+        sla_due_at=example["sla_due_at"],
+        payload={},
+        version=2,
+    )
     view = referrals.partner_view(referral)
     assert set(example) == set(view)
     assert set(example["delivery"]) == set(view["delivery"])

@@ -185,13 +185,8 @@ def get_complaint(complaint_id: str) -> Response:
     complaint = _complaints.get(complaint_id) if is_id(complaint_id) else None
     if complaint is None:
         raise NotFound("no such complaint")
-    view = use_cases.staff_view(complaint)
-    view["evidence"] = [
-        {**e, "url": _evidence.presign_get(e["key"], expires_in=300)} for e in complaint["evidence"]
-    ]
-    view["allowed_actions"] = use_cases.allowed_actions(complaint)
-    view["suggested_partners"] = use_cases.suggested_partners(complaint, _partners)
-    return json_response(view, headers={"ETag": f'"{complaint["version"]}"'})
+    view = use_cases.review_view(complaint, _partners, lambda key: _evidence.presign_get(key, expires_in=300))
+    return json_response(view, headers={"ETag": f'"{complaint.version}"'})
 
 
 @bp.route("/v1/admin/complaints/{complaint_id}/transitions", methods=["POST"])
@@ -217,10 +212,6 @@ def transition_complaint(complaint_id: str) -> Response:
         events=_events,
         default_sla_days=get_settings().referral_sla_days,
     )
-    body_out = {
-        **use_cases.staff_view(result.complaint),
-        "referred": [
-            {"referral_id": r["referral_id"], "partner_id": r["partner_id"]} for r in result.referrals
-        ],
-    }
-    return json_response(body_out, headers={"ETag": f'"{result.complaint["version"]}"'})
+    return json_response(
+        use_cases.transitioned_view(result), headers={"ETag": f'"{result.complaint.version}"'}
+    )

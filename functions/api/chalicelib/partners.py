@@ -154,13 +154,13 @@ def create_partner() -> Response:
         check_url=_url_check(),
         default_sla_days=get_settings().referral_sla_days,
     )
-    identity = _identity(partner["partner_id"])
+    identity = _identity(partner.partner_id)
     if body.contact and body.contact.email:
         # After the partner exists: its signing secret is shown only in this answer, so a login
         # that cannot be created is reported here rather than failing the whole request.
         try:
             identity["login"] = logins().invite(
-                email=body.contact.email, role=Role.PARTNER, partner_id=partner["partner_id"]
+                email=body.contact.email, role=Role.PARTNER, partner_id=partner.partner_id
             )
         except Conflict as error:
             identity["login_error"] = error.detail
@@ -171,7 +171,7 @@ def create_partner() -> Response:
             "identity": identity,
         },
         status=201,
-        headers={"Location": f"/v1/admin/partners/{partner['partner_id']}"},
+        headers={"Location": f"/v1/admin/partners/{partner.partner_id}"},
     )
 
 
@@ -192,7 +192,7 @@ def patch_partner(partner_id: str) -> Response:
     view = use_cases.admin_view(partner)
     if secret is not None:
         view["signing_secret"] = secret
-    return json_response(view, headers={"ETag": f'"{partner["version"]}"'})
+    return json_response(view, headers={"ETag": f'"{partner.version}"'})
 
 
 # --- partners ---------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def partner_referrals() -> Response:
         query.cursor,
         lambda position: collect(
             lambda pos: _referrals.page_for_partner(partner_id, since, query.limit, pos),
-            lambda item: query.status is None or item["status"] == query.status,
+            lambda referral: query.status is None or referral.status == query.status,
             query.limit,
             position,
         ),
@@ -237,7 +237,7 @@ def acknowledge_referral(referral_id: str) -> Response:
     updated = referrals.acknowledge(
         referral_id,
         referrals.Ack(
-            status=referrals.AckStatus(body.status),
+            status=referrals.ReferralStatus(body.status),
             reason=body.reason,
             substantiated=body.outcome.substantiated if body.outcome else None,
             remedy=body.outcome.remedy if body.outcome else None,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -24,6 +25,23 @@ from typing import Any, Protocol
 from haven import clock, ids
 from haven.auth import Principal
 from haven.complaints import privacy
+from haven.complaints.entities import Category as Category
+from haven.complaints.entities import (
+    Complaint,
+    DeliveryState,
+    Fees,
+    Json,
+    Partner,
+    PublicMessage,
+    Referral,
+    ReferralRef,
+    ReferralStatus,
+    StoredEvidence,
+)
+from haven.complaints.entities import Priority as Priority
+from haven.complaints.entities import PublicStatus as PublicStatus
+from haven.complaints.entities import Recruiter as Recruiter
+from haven.complaints.entities import Status as Status
 from haven.complaints.routing import Case, Reach, choose, route
 from haven.crisis.reports import Upload, UploadSigner
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -40,63 +58,10 @@ _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CODE_LENGTH = 20
 
 
-class Category(StrEnum):
-    RECRUITMENT_FEES = "recruitment_fees"
-    PASSPORT_RETENTION = "passport_retention"
-    CONTRACT_SUBSTITUTION = "contract_substitution"
-    DECEPTION = "deception"
-    WAGE_THEFT = "wage_theft"
-    ABUSE = "abuse"
-    OTHER = "other"
-
-
-class Status(StrEnum):
-    FILED = "filed"
-    TRIAGED = "triaged"
-    REFERRED = "referred"
-    CLOSED = "closed"
-
-
-class PublicStatus(StrEnum):
-    """What the tracking page shows: how far the complaint has come, nothing more."""
-
-    RECEIVED = "received"
-    UNDER_REVIEW = "under_review"
-    REFERRED = "referred"
-    WITH_AUTHORITY = "with_authority"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-
-
-class Priority(StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
-
-
 class Action(StrEnum):
     TRIAGE = "triage"
     REFER = "refer"
     CLOSE = "close"
-
-
-ALLOWED: dict[Status, tuple[Action, ...]] = {
-    Status.FILED: (Action.TRIAGE, Action.CLOSE),
-    Status.TRIAGED: (Action.TRIAGE, Action.REFER, Action.CLOSE),
-    Status.REFERRED: (Action.REFER, Action.CLOSE),
-    Status.CLOSED: (),
-}
-
-
-@dataclass(frozen=True)
-class Recruiter:
-    """An accredited recruiter by id, or what the worker knows of it."""
-
-    recruiter_id: str | None = None
-    name: str | None = None
-    country: str | None = None
-    licence_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,32 +107,26 @@ class Transition:
 
 @dataclass(frozen=True)
 class Transitioned:
-    complaint: dict[str, Any]
-    referrals: list[dict[str, Any]] = field(default_factory=list)
+    complaint: Complaint
+    referrals: list[Referral] = field(default_factory=list)
 
 
 class ComplaintRepository(Protocol):
-    def add(self, complaint: dict[str, Any]) -> None:
-        """Create; never overwrites."""
+    def add(self, complaint: Complaint) -> Complaint:
+        """Create (never overwrites); the complaint as stored, at its first version."""
         ...
 
-    def get(self, complaint_id: str) -> dict[str, Any] | None: ...
+    def get(self, complaint_id: str) -> Complaint | None: ...
 
-    def by_tracking_hash(self, tracking_hash: str) -> dict[str, Any] | None: ...
+    def by_tracking_hash(self, tracking_hash: str) -> Complaint | None: ...
 
-    def page_by_status(self, status: str, limit: int, position: dict[str, Any] | None) -> Page: ...
+    def page_by_status(self, status: str, limit: int, position: Json | None) -> Page[Complaint]: ...
 
-    def update(self, complaint_id: str, expected_version: int, changes: dict[str, Any]) -> dict[str, Any]:
-        """Apply ``changes`` at ``expected_version``; :class:`StaleVersion` otherwise."""
+    def update(self, current: Complaint, new: Complaint) -> Complaint:
+        """Store what changed from ``current`` at its version; :class:`StaleVersion` otherwise."""
         ...
 
-    def refer(
-        self,
-        complaint_id: str,
-        expected_version: int,
-        changes: dict[str, Any],
-        referrals: list[dict[str, Any]],
-    ) -> dict[str, Any]:
+    def refer(self, current: Complaint, new: Complaint, referrals: Sequence[Referral]) -> Complaint:
         """Update the complaint and create its referrals in one transaction."""
         ...
 
@@ -183,11 +142,92 @@ class Roster(Protocol):
 
 
 class PartnerDirectory(Protocol):
-    def active(self) -> list[dict[str, Any]]: ...
+    def active(self) -> list[Partner]: ...
 
 
 class EventSink(Protocol):
     def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None: ...
+
+
+# --- the workflow -----------------------------------------------------------------------------
+
+#: What an action changes on the complaint, given the partners a refer chose, and the details it
+#: adds to its timeline entry.
+Effect = Callable[[Complaint, Transition, Sequence[ReferralRef]], tuple[Complaint, Json]]
+
+
+@dataclass(frozen=True)
+class Needs:
+    """A field of the transition the action cannot do without (422 when it is missing)."""
+
+    field: str
+    says: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One action: its guard (the statuses it is taken in, what it needs) and its effect."""
+
+    allowed_in: frozenset[Status]
+    to: Status
+    shows: PublicStatus
+    message: str
+    effect: Effect
+    needs: Needs | None = None
+    #: The action first makes a referral to each partner the routing rules choose.
+    refers: bool = False
+
+
+def _triaged(complaint: Complaint, change: Transition, _: Sequence[ReferralRef]) -> tuple[Complaint, Json]:
+    assert change.priority is not None  # the rule needs it
+    categories = change.categories or complaint.categories
+    details = {"priority": change.priority.value, "categories": [c.value for c in categories]}
+    return replace(complaint, priority=change.priority, categories=categories), details
+
+
+def _referred(complaint: Complaint, _: Transition, referred: Sequence[ReferralRef]) -> tuple[Complaint, Json]:
+    details = {"partners": [r.partner_id for r in referred]}
+    return replace(complaint, referrals=(*complaint.referrals, *referred)), details
+
+
+def _closed(complaint: Complaint, change: Transition, _: Sequence[ReferralRef]) -> tuple[Complaint, Json]:
+    return replace(complaint, close_reason=change.reason), {"reason": change.reason}
+
+
+S = Status
+
+#: The whole workflow. An action is allowed only in the statuses its rule names.
+RULES: dict[Action, Rule] = {
+    Action.TRIAGE: Rule(
+        frozenset({S.FILED, S.TRIAGED}),
+        S.TRIAGED,
+        PublicStatus.UNDER_REVIEW,
+        "Your complaint is being reviewed.",
+        _triaged,
+        Needs("priority", "triage sets a priority"),
+    ),
+    Action.REFER: Rule(
+        frozenset({S.TRIAGED, S.REFERRED}),
+        S.REFERRED,
+        PublicStatus.REFERRED,
+        "Your complaint was referred to an authority that can act on it.",
+        _referred,
+        refers=True,
+    ),
+    Action.CLOSE: Rule(
+        frozenset({S.FILED, S.TRIAGED, S.REFERRED}),
+        S.CLOSED,
+        PublicStatus.CLOSED,
+        "Your complaint was closed.",
+        _closed,
+        Needs("reason", "closing needs a reason"),
+    ),
+}
+
+
+def allowed_actions(complaint: Complaint) -> list[str]:
+    """The transitions the complaint's status allows now, in :class:`Action` order."""
+    return [action.value for action, rule in RULES.items() if complaint.status in rule.allowed_in]
 
 
 # --- tracking codes ---------------------------------------------------------------------------
@@ -236,37 +276,32 @@ def file_complaint(
     now = clock.iso(clock.now())
     complaint_id = ids.new_id()
     code = new_tracking_code()
-    evidence = [
-        {"key": f"complaints/{complaint_id}/{n}", "content_type": e.content_type, "size_bytes": e.size_bytes}
+    evidence = tuple(
+        StoredEvidence(f"complaints/{complaint_id}/{n}", e.content_type, e.size_bytes)
         for n, e in enumerate(new.evidence)
-    ]
-    complaint = {
-        "complaint_id": complaint_id,
-        "tracking_hash": tracking_hash(code),
-        "status": Status.FILED.value,
-        "public_status": PublicStatus.RECEIVED.value,
-        "filed_at": now,
-        "updated_at": now,
-        "recruiter": {k: v for k, v in recruiter.__dict__.items() if v is not None},
-        "categories": [c.value for c in new.categories],
-        "description": new.description,
-        "occurred_on": new.occurred_on.isoformat() if new.occurred_on else None,
-        "fees": {"amount": new.fees_amount, "currency": new.fees_currency}
-        if new.fees_amount is not None
-        else None,
-        "origin_country": new.origin_country,
-        "destination_country": new.destination_country,
-        "contact": None if new.anonymous else new.contact,
-        "anonymous": new.anonymous,
-        "consent_share_identity": new.consent_share_identity,
-        "language": new.language,
-        "evidence": evidence,
-        "priority": None,
-        "referrals": [],
-        "close_reason": None,
-        "timeline": [{"at": now, "event": "filed"}],
-        "public_messages": [{"at": now, "message": "We have received your complaint."}],
-    }
+    )
+    complaint = Complaint(
+        complaint_id=complaint_id,
+        tracking_hash=tracking_hash(code),
+        status=Status.FILED,
+        public_status=PublicStatus.RECEIVED,
+        filed_at=now,
+        updated_at=now,
+        recruiter=recruiter,
+        categories=new.categories,
+        description=new.description,
+        occurred_on=new.occurred_on.isoformat() if new.occurred_on else None,
+        fees=Fees(new.fees_amount, new.fees_currency) if new.fees_amount is not None else None,
+        origin_country=new.origin_country,
+        destination_country=new.destination_country,
+        contact=None if new.anonymous else new.contact,
+        anonymous=new.anonymous,
+        consent_share_identity=new.consent_share_identity,
+        language=new.language,
+        evidence=evidence,
+        timeline=({"at": now, "event": "filed"},),
+        public_messages=(PublicMessage(now, "We have received your complaint."),),
+    )
     complaints.add(complaint)
     events.publish(
         DOMAIN,
@@ -276,7 +311,7 @@ def file_complaint(
             "occurred_at": now,
             "schema_version": "1",
             "complaint_id": complaint_id,
-            "categories": complaint["categories"],
+            "categories": [c.value for c in complaint.categories],
             "origin_country": new.origin_country,
             "destination_country": new.destination_country,
             "recruiter_id": recruiter.recruiter_id,
@@ -285,24 +320,21 @@ def file_complaint(
         },
     )
     signed = [
-        uploads.presign(
-            f"complaints/{complaint_id}/{n}", e.content_type, MAX_EVIDENCE_BYTES, UPLOAD_EXPIRES_SECONDS
-        )
-        for n, e in enumerate(new.evidence)
+        uploads.presign(e.key, e.content_type, MAX_EVIDENCE_BYTES, UPLOAD_EXPIRES_SECONDS) for e in evidence
     ]
     return FiledComplaint(complaint_id, code, signed)
 
 
-def track(code: str, *, complaints: ComplaintRepository) -> dict[str, Any]:
+def track(code: str, *, complaints: ComplaintRepository) -> Json:
     """Status and public messages for whoever holds the code; 404 for any other code."""
     complaint = complaints.by_tracking_hash(tracking_hash(code))
     if complaint is None:
         raise NotFound("no complaint with this tracking code")
     return {
-        "status": complaint["public_status"],
-        "filed_at": complaint["filed_at"],
-        "updated_at": complaint["updated_at"],
-        "messages": complaint["public_messages"],
+        "status": complaint.public_status.value,
+        "filed_at": complaint.filed_at,
+        "updated_at": complaint.updated_at,
+        "messages": [m.as_json() for m in complaint.public_messages],
     }
 
 
@@ -319,53 +351,50 @@ def transition(
     events: EventSink,
     default_sla_days: int,
 ) -> Transitioned:
+    """Take ``change.action`` by its rule; the complaint as stored after, and any new referrals."""
     current = complaints.get(complaint_id)
     if current is None:
         raise NotFound("no such complaint")
-    status = Status(current["status"])
-    if current["version"] != change.expected_version or change.action not in ALLOWED[status]:
-        raise _conflict(current, stale=current["version"] != change.expected_version)
+    rule = RULES[change.action]
+    stale = current.version != change.expected_version
+    if stale or current.status not in rule.allowed_in:
+        raise _conflict(current, stale=stale)
+    if rule.needs is not None and not getattr(change, rule.needs.field):
+        raise ValidationFailed([FieldError(rule.needs.field, rule.needs.says)])
     now = clock.iso(clock.now())
-    entry: dict[str, Any] = {"at": now, "event": change.action.value, "by": actor.subject}
-    changes: dict[str, Any] = {"updated_at": now}
-    if change.action is Action.TRIAGE:
-        if change.priority is None:
-            raise ValidationFailed([FieldError("priority", "triage sets a priority")])
-        changes |= {"status": Status.TRIAGED.value, "priority": change.priority.value}
-        if change.categories:
-            changes["categories"] = [c.value for c in change.categories]
-        entry |= {
-            "priority": change.priority.value,
-            "categories": changes.get("categories", current["categories"]),
-        }
-        return Transitioned(_save(complaints, current, changes, entry, PublicStatus.UNDER_REVIEW, now))
-    if change.action is Action.CLOSE:
-        if not change.reason:
-            raise ValidationFailed([FieldError("reason", "closing needs a reason")])
-        changes |= {"status": Status.CLOSED.value, "close_reason": change.reason}
-        entry["reason"] = change.reason
-        return Transitioned(_save(complaints, current, changes, entry, PublicStatus.CLOSED, now))
-    return _refer(current, change, changes, entry, now, complaints, partners, events, default_sla_days)
+    referrals = _referrals(current, change, partners, now, default_sla_days) if rule.refers else []
+    changed, details = rule.effect(
+        current, change, [ReferralRef(r.referral_id, r.partner_id) for r in referrals]
+    )
+    entry = {"at": now, "event": change.action.value, "by": actor.subject, **details}
+    new = replace(
+        show(changed, rule.shows, rule.message, now),
+        status=rule.to,
+        updated_at=now,
+        timeline=(*current.timeline, entry),
+    )
+    try:
+        if not rule.refers:
+            return Transitioned(complaints.update(current, new))
+        updated = complaints.refer(current, new, referrals)
+    except StaleVersion as lost:
+        raise _conflict(lost.current, stale=True) from None
+    for referral in referrals:
+        events.publish(DOMAIN, "complaint.referred", referred_event(referral, current))
+    return Transitioned(updated, referrals)
 
 
-def _refer(
-    current: dict[str, Any],
-    change: Transition,
-    changes: dict[str, Any],
-    entry: dict[str, Any],
-    now: str,
-    complaints: ComplaintRepository,
-    partners: PartnerDirectory,
-    events: EventSink,
-    default_sla_days: int,
-) -> Transitioned:
-    directory = {p["partner_id"]: p for p in partners.active()}
+def _referrals(
+    complaint: Complaint, change: Transition, partners: PartnerDirectory, now: str, default_sla_days: int
+) -> list[Referral]:
+    """One new referral per partner the routing rules choose with the staff's additions and removals."""
+    directory = {p.partner_id: p for p in partners.active()}
     chosen = choose(
-        case_of(current),
+        case_of(complaint),
         [reach_of(p) for p in directory.values()],
         add=change.add_partners,
         remove=change.remove_partners,
-        already=[r["partner_id"] for r in current["referrals"]],
+        already=[r.partner_id for r in complaint.referrals],
     )
     if not chosen:
         raise ValidationFailed([FieldError("add_partners", "no partner to refer to: the rules chose none")])
@@ -373,74 +402,36 @@ def _refer(
     referrals = []
     for partner_id in chosen:
         referral_id = ids.new_id()
-        sla_days = int(directory[partner_id].get("sla_days") or default_sla_days)
+        sla_days = int(directory[partner_id].sla_days or default_sla_days)
         referrals.append(
-            {
-                "referral_id": referral_id,
-                "complaint_id": current["complaint_id"],
-                "partner_id": partner_id,
-                "status": "referred",
-                "delivery_state": "pending",
-                "payload": privacy.referral_payload(current, referral_id),
-                "acks": [],
-                "created_at": now,
-                "updated_at": now,
-                "sla_due_at": clock.iso(created + timedelta(days=sla_days)),
-                "awaiting_ack": "yes",
-            }
+            Referral(
+                referral_id=referral_id,
+                complaint_id=complaint.complaint_id,
+                partner_id=partner_id,
+                status=ReferralStatus.REFERRED,
+                delivery_state=DeliveryState.PENDING,
+                payload=privacy.referral_payload(complaint, referral_id),
+                created_at=now,
+                updated_at=now,
+                sla_due_at=clock.iso(created + timedelta(days=sla_days)),
+            )
         )
-    changes |= {
-        "status": Status.REFERRED.value,
-        "referrals": [
-            *current["referrals"],
-            *({"referral_id": r["referral_id"], "partner_id": r["partner_id"]} for r in referrals),
-        ],
-    }
-    entry["partners"] = chosen
-    message = "Your complaint was referred to an authority that can act on it."
-    changes |= public_update(current, PublicStatus.REFERRED, message, now)
-    changes["timeline"] = [*current["timeline"], entry]
-    try:
-        updated = complaints.refer(current["complaint_id"], current["version"], changes, referrals)
-    except StaleVersion as stale:
-        raise _conflict(stale.current, stale=True) from None
-    for referral in referrals:
-        events.publish(DOMAIN, "complaint.referred", referred_event(referral, current))
-    return Transitioned(updated, referrals)
+    return referrals
 
 
-def _save(
-    complaints: ComplaintRepository,
-    current: dict[str, Any],
-    changes: dict[str, Any],
-    entry: dict[str, Any],
-    public_status: PublicStatus,
-    now: str,
-) -> dict[str, Any]:
-    messages = {
-        PublicStatus.UNDER_REVIEW: "Your complaint is being reviewed.",
-        PublicStatus.CLOSED: "Your complaint was closed.",
-    }
-    changes |= public_update(current, public_status, messages[public_status], now)
-    changes["timeline"] = [*current["timeline"], entry]
-    try:
-        return complaints.update(current["complaint_id"], current["version"], changes)
-    except StaleVersion as stale:
-        raise _conflict(stale.current, stale=True) from None
+def show(complaint: Complaint, status: PublicStatus, message: str, now: str) -> Complaint:
+    """The complaint showing ``message`` on its tracking page (as it is, if that is the last one)."""
+    if complaint.public_status == status and complaint.public_messages[-1].message == message:
+        return complaint
+    return replace(
+        complaint,
+        public_status=status,
+        public_messages=(*complaint.public_messages, PublicMessage(now, message)),
+    )
 
 
-def public_update(current: dict[str, Any], status: PublicStatus, message: str, now: str) -> dict[str, Any]:
-    """Changes that show ``message`` on the tracking page (none if it is already the last one)."""
-    if current["public_status"] == status.value and current["public_messages"][-1]["message"] == message:
-        return {}
-    return {
-        "public_status": status.value,
-        "public_messages": [*current["public_messages"], {"at": now, "message": message}],
-    }
-
-
-def _conflict(current: dict[str, Any] | None, *, stale: bool) -> Conflict:
-    status = Status(current["status"]) if current else None
+def _conflict(current: Complaint | None, *, stale: bool) -> Conflict:
+    status = current.status if current else None
     detail = (
         "the complaint was changed by someone else; reload it and apply your change again"
         if stale
@@ -448,59 +439,98 @@ def _conflict(current: dict[str, Any] | None, *, stale: bool) -> Conflict:
     )
     return Conflict(
         detail,
-        current_version=current["version"] if current else None,
+        current_version=current.version if current else None,
         current_status=status.value if status else None,
-        allowed_actions=[a.value for a in ALLOWED[status]] if status else [],
+        allowed_actions=allowed_actions(current) if current else [],
     )
 
 
-def case_of(complaint: dict[str, Any]) -> Case:
+def case_of(complaint: Complaint) -> Case:
     return Case(
-        origin_country=complaint["origin_country"],
-        destination_country=complaint["destination_country"],
-        recruiter_country=complaint["recruiter"].get("country"),
-        categories=frozenset(complaint["categories"]),
+        origin_country=complaint.origin_country,
+        destination_country=complaint.destination_country,
+        recruiter_country=complaint.recruiter.country,
+        categories=frozenset(complaint.categories),
     )
 
 
-def reach_of(partner: dict[str, Any]) -> Reach:
+def reach_of(partner: Partner) -> Reach:
     return Reach(
-        partner_id=partner["partner_id"],
-        origin=frozenset(partner["jurisdictions"].get("origin", [])),
-        destination=frozenset(partner["jurisdictions"].get("destination", [])),
-        categories=frozenset(partner["categories"]),
-        active=bool(partner["active"]),
+        partner_id=partner.partner_id,
+        origin=frozenset(partner.jurisdictions.origin),
+        destination=frozenset(partner.jurisdictions.destination),
+        categories=frozenset(partner.categories),
+        active=partner.active,
     )
 
 
-def referred_event(referral: dict[str, Any], complaint: dict[str, Any]) -> dict[str, Any]:
+def referred_event(referral: Referral, complaint: Complaint) -> Json:
     """``complaint.referred``: routing facts only; identity travels in the partner payload."""
     return {
-        "id": referral["referral_id"],
-        "occurred_at": referral["created_at"],
+        "id": referral.referral_id,
+        "occurred_at": referral.created_at,
         "schema_version": "1",
-        "referral_id": referral["referral_id"],
-        "complaint_id": complaint["complaint_id"],
-        "partner_id": referral["partner_id"],
-        "categories": complaint["categories"],
-        "identity_shared": "complainant" in referral["payload"],
+        "referral_id": referral.referral_id,
+        "complaint_id": complaint.complaint_id,
+        "partner_id": referral.partner_id,
+        "categories": [c.value for c in complaint.categories],
+        "identity_shared": "complainant" in referral.payload,
     }
 
 
-def suggested_partners(complaint: dict[str, Any], partners: PartnerDirectory) -> list[dict[str, Any]]:
+def suggested_partners(complaint: Complaint, partners: PartnerDirectory) -> list[Json]:
     """The active partners the routing rules would refer this complaint to now, less those already
     referred: what a refer with no additions or removals sends it to."""
-    directory = {p["partner_id"]: p for p in partners.active()}
-    already = {r["partner_id"] for r in complaint["referrals"]}
+    directory = {p.partner_id: p for p in partners.active()}
+    already = {r.partner_id for r in complaint.referrals}
     chosen = route(case_of(complaint), [reach_of(p) for p in directory.values()])
-    return [{"partner_id": pid, "name": directory[pid]["name"]} for pid in chosen if pid not in already]
+    return [{"partner_id": pid, "name": directory[pid].name} for pid in chosen if pid not in already]
 
 
-def allowed_actions(complaint: dict[str, Any]) -> list[str]:
-    """The transitions the complaint's status allows now."""
-    return [a.value for a in ALLOWED[Status(complaint["status"])]]
+# --- views ------------------------------------------------------------------------------------
 
 
-def staff_view(complaint: dict[str, Any]) -> dict[str, Any]:
+def staff_view(complaint: Complaint) -> Json:
     """The complaint as auditors see it (contact included; the tracking hash never)."""
-    return {k: v for k, v in complaint.items() if k != "tracking_hash"}
+    return {
+        "complaint_id": complaint.complaint_id,
+        "status": complaint.status.value,
+        "public_status": complaint.public_status.value,
+        "filed_at": complaint.filed_at,
+        "updated_at": complaint.updated_at,
+        "recruiter": complaint.recruiter.as_json(),
+        "categories": [c.value for c in complaint.categories],
+        "description": complaint.description,
+        "occurred_on": complaint.occurred_on,
+        "fees": complaint.fees.as_json() if complaint.fees else None,
+        "origin_country": complaint.origin_country,
+        "destination_country": complaint.destination_country,
+        "contact": complaint.contact,
+        "anonymous": complaint.anonymous,
+        "consent_share_identity": complaint.consent_share_identity,
+        "language": complaint.language,
+        "evidence": [e.as_json() for e in complaint.evidence],
+        "priority": complaint.priority.value if complaint.priority else None,
+        "referrals": [r.as_json() for r in complaint.referrals],
+        "close_reason": complaint.close_reason,
+        "timeline": list(complaint.timeline),
+        "public_messages": [m.as_json() for m in complaint.public_messages],
+        "version": complaint.version,
+    }
+
+
+def review_view(complaint: Complaint, partners: PartnerDirectory, evidence_url: Callable[[str], str]) -> Json:
+    """The complaint as an auditor reviews it: readable evidence, what may be done next and with whom."""
+    return {
+        **staff_view(complaint),
+        "evidence": [{**e.as_json(), "url": evidence_url(e.key)} for e in complaint.evidence],
+        "allowed_actions": allowed_actions(complaint),
+        "suggested_partners": suggested_partners(complaint, partners),
+    }
+
+
+def transitioned_view(result: Transitioned) -> Json:
+    return {
+        **staff_view(result.complaint),
+        "referred": [{"referral_id": r.referral_id, "partner_id": r.partner_id} for r in result.referrals],
+    }

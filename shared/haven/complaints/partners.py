@@ -8,11 +8,12 @@ for an overlap window, so the partner can switch its verifier without losing a d
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from haven import clock, ids, webhooks
+from haven.complaints.entities import Category, Jurisdictions, Partner, SigningSecret
 from haven.errors import Conflict, NotFound
 from haven.kernel import StaleVersion
 
@@ -34,49 +35,50 @@ class PartnerFields:
 
 
 class PartnerRepository(Protocol):
-    def add(self, partner: dict[str, Any]) -> None: ...
+    def add(self, partner: Partner) -> Partner:
+        """Create (never overwrites); the partner as stored, at its first version."""
+        ...
 
-    def get(self, partner_id: str) -> dict[str, Any] | None: ...
+    def get(self, partner_id: str) -> Partner | None: ...
 
-    def listed(self, active: bool) -> list[dict[str, Any]]: ...
+    def listed(self, active: bool) -> list[Partner]: ...
 
-    def update(self, partner_id: str, expected_version: int, changes: dict[str, Any]) -> dict[str, Any]:
-        """Apply ``changes`` at ``expected_version``; :class:`StaleVersion` otherwise."""
+    def update(self, current: Partner, new: Partner) -> Partner:
+        """Store what changed from ``current`` at its version; :class:`StaleVersion` otherwise."""
         ...
 
 
-def signing_secrets(partner: dict[str, Any], now: datetime) -> list[str]:
+def signing_secrets(partner: Partner, now: datetime) -> list[str]:
     """The secrets that sign a delivery now: the current one, and the previous during overlap."""
-    return [
-        s["secret"]
-        for s in partner["secrets"]
-        if s.get("retires_at") is None or datetime.fromisoformat(s["retires_at"]) > now
-    ]
+    return [s.secret for s in partner.secrets if _signs_at(s, now)]
+
+
+def _signs_at(secret: SigningSecret, now: datetime) -> bool:
+    return secret.retires_at is None or datetime.fromisoformat(secret.retires_at) > now
 
 
 def create_partner(
     fields: PartnerFields, *, partners: PartnerRepository, check_url: UrlCheck, default_sla_days: int
-) -> tuple[dict[str, Any], str]:
+) -> tuple[Partner, str]:
     """The new partner and its signing secret (which is never shown again)."""
     if fields.webhook_url:
         check_url(fields.webhook_url)
     now = clock.iso(clock.now())
     secret = webhooks.new_secret()
-    partner = {
-        "partner_id": ids.new_id(),
-        "name": fields.name,
-        "jurisdictions": {"origin": list(fields.origin or ()), "destination": list(fields.destination or ())},
-        "categories": list(fields.categories or ()),
-        "webhook_url": fields.webhook_url,
-        "contact": fields.contact,
-        "active": True if fields.active is None else fields.active,
-        "sla_days": fields.sla_days or default_sla_days,
-        "secrets": [{"secret": secret, "created_at": now, "retires_at": None}],
-        "created_at": now,
-        "updated_at": now,
-    }
-    partners.add(partner)
-    return {**partner, "version": 1}, secret
+    partner = Partner(
+        partner_id=ids.new_id(),
+        name=fields.name or "",
+        jurisdictions=Jurisdictions(fields.origin or (), fields.destination or ()),
+        categories=tuple(Category(c) for c in fields.categories or ()),
+        webhook_url=fields.webhook_url,
+        contact=fields.contact,
+        active=True if fields.active is None else fields.active,
+        sla_days=fields.sla_days or default_sla_days,
+        secrets=(SigningSecret(secret, now),),
+        created_at=now,
+        updated_at=now,
+    )
+    return partners.add(partner), secret
 
 
 def update_partner(
@@ -87,66 +89,79 @@ def update_partner(
     rotate_overlap: timedelta | None,
     partners: PartnerRepository,
     check_url: UrlCheck,
-) -> tuple[dict[str, Any], str | None]:
+) -> tuple[Partner, str | None]:
     """The updated partner, and a new signing secret when ``rotate_overlap`` is given."""
     current = partners.get(partner_id)
     if current is None:
         raise NotFound("no such partner")
-    if current["version"] != expected_version:
+    if current.version != expected_version:
         raise _stale(current)
     if fields.webhook_url:
         check_url(fields.webhook_url)
     now = clock.now()
-    changes: dict[str, Any] = {"updated_at": clock.iso(now)}
-    for name in ("name", "categories", "webhook_url", "contact", "active", "sla_days"):
-        value = getattr(fields, name)
-        if value is not None:
-            changes[name] = list(value) if isinstance(value, tuple) else value
-    if fields.origin is not None or fields.destination is not None:
-        changes["jurisdictions"] = {
-            "origin": list(
-                fields.origin if fields.origin is not None else current["jurisdictions"]["origin"]
-            ),
-            "destination": list(
-                fields.destination
-                if fields.destination is not None
-                else current["jurisdictions"]["destination"]
-            ),
-        }
+    new = _edited(current, fields, clock.iso(now))
     secret = None
     if rotate_overlap is not None:
         secret = webhooks.new_secret()
-        changes["secrets"] = rotate_secrets(current["secrets"], secret, now, rotate_overlap)
+        new = replace(new, secrets=rotate_secrets(current.secrets, secret, now, rotate_overlap))
     try:
-        return partners.update(partner_id, expected_version, changes), secret
-    except StaleVersion as stale:
-        raise _stale(stale.current) from None
+        return partners.update(current, new), secret
+    except StaleVersion as lost:
+        raise _stale(lost.current) from None
+
+
+def _edited(partner: Partner, fields: PartnerFields, now: str) -> Partner:
+    """The partner with the fields the administrator set."""
+    given: dict[str, Any] = {
+        name: getattr(fields, name)
+        for name in ("name", "webhook_url", "contact", "active", "sla_days")
+        if getattr(fields, name) is not None
+    }
+    if fields.categories is not None:
+        given["categories"] = tuple(Category(c) for c in fields.categories)
+    jurisdictions = partner.jurisdictions
+    return replace(
+        partner,
+        **given,
+        jurisdictions=Jurisdictions(
+            jurisdictions.origin if fields.origin is None else fields.origin,
+            jurisdictions.destination if fields.destination is None else fields.destination,
+        ),
+        updated_at=now,
+    )
 
 
 def rotate_secrets(
-    secrets: list[dict[str, Any]], new: str, now: datetime, overlap: timedelta
-) -> list[dict[str, Any]]:
+    secrets: tuple[SigningSecret, ...], new: str, now: datetime, overlap: timedelta
+) -> tuple[SigningSecret, ...]:
     """The new secret first; the current one retires after ``overlap``; retired ones are dropped."""
     retires = clock.iso(now + overlap)
-    kept = [
-        {**s, "retires_at": s.get("retires_at") or retires}
-        for s in secrets
-        if s.get("retires_at") is None or datetime.fromisoformat(s["retires_at"]) > now
-    ]
-    return [{"secret": new, "created_at": clock.iso(now), "retires_at": None}, *kept]
+    kept = (replace(s, retires_at=s.retires_at or retires) for s in secrets if _signs_at(s, now))
+    return (SigningSecret(new, clock.iso(now)), *kept)
 
 
-def admin_view(partner: dict[str, Any]) -> dict[str, Any]:
+def admin_view(partner: Partner) -> dict[str, Any]:
     """A partner without its secrets (only when each one retires)."""
-    view = {k: v for k, v in partner.items() if k != "secrets"}
-    view["signing_secrets"] = [
-        {"created_at": s["created_at"], "retires_at": s.get("retires_at")} for s in partner["secrets"]
-    ]
-    return view
+    return {
+        "partner_id": partner.partner_id,
+        "name": partner.name,
+        "jurisdictions": partner.jurisdictions.as_json(),
+        "categories": [c.value for c in partner.categories],
+        "webhook_url": partner.webhook_url,
+        "contact": partner.contact,
+        "sla_days": partner.sla_days,
+        "created_at": partner.created_at,
+        "updated_at": partner.updated_at,
+        "version": partner.version,
+        "active": partner.active,
+        "signing_secrets": [
+            {"created_at": s.created_at, "retires_at": s.retires_at} for s in partner.secrets
+        ],
+    }
 
 
-def _stale(current: dict[str, Any] | None) -> Conflict:
+def _stale(current: Partner | None) -> Conflict:
     return Conflict(
         "the partner was changed by someone else; reload it and apply your change again",
-        current_version=current["version"] if current else None,
+        current_version=current.version if current else None,
     )

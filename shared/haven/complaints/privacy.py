@@ -10,31 +10,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from haven.complaints.entities import Complaint
 from haven.redaction import redact
 
 
-def shares_identity(complaint: dict[str, Any]) -> bool:
-    return bool(complaint["consent_share_identity"]) and not complaint["anonymous"]
+def shares_identity(complaint: Complaint) -> bool:
+    return complaint.consent_share_identity and not complaint.anonymous
 
 
-def referral_payload(complaint: dict[str, Any], referral_id: str) -> dict[str, Any]:
+def referral_payload(complaint: Complaint, referral_id: str) -> dict[str, Any]:
     """The ``data`` of the CloudEvent pushed to the partner and of its pull API."""
     consent = shares_identity(complaint)
     payload: dict[str, Any] = {
         "referral_id": referral_id,
-        "complaint_id": complaint["complaint_id"],
-        "filed_at": complaint["filed_at"],
-        "categories": complaint["categories"],
-        "priority": complaint.get("priority"),
-        "description": complaint["description"] if consent else redact(complaint["description"]),
-        "occurred_on": complaint.get("occurred_on"),
-        "fees": complaint.get("fees"),
-        "origin_country": complaint["origin_country"],
-        "destination_country": complaint["destination_country"],
-        "recruiter": complaint["recruiter"],
-        "evidence_count": len(complaint.get("evidence") or []),
+        "complaint_id": complaint.complaint_id,
+        "filed_at": complaint.filed_at,
+        "categories": [c.value for c in complaint.categories],
+        "priority": complaint.priority.value if complaint.priority else None,
+        "description": complaint.description if consent else redact(complaint.description),
+        "occurred_on": complaint.occurred_on,
+        "fees": complaint.fees.as_json() if complaint.fees else None,
+        "origin_country": complaint.origin_country,
+        "destination_country": complaint.destination_country,
+        "recruiter": complaint.recruiter.as_json(),
+        "evidence_count": len(complaint.evidence),
         "consent_share_identity": consent,
     }
-    if consent and complaint.get("contact"):
-        payload["complainant"] = {**complaint["contact"], "language": complaint.get("language")}
+    if consent and complaint.contact:
+        payload["complainant"] = {**complaint.contact, "language": complaint.language}
     return payload

@@ -10,12 +10,22 @@ A referral nobody acknowledged within its SLA is escalated once.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any, Protocol
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 from haven import clock, webhooks
-from haven.complaints.complaints import DOMAIN, ComplaintRepository, EventSink, PublicStatus, public_update
+from haven.complaints.complaints import DOMAIN, ComplaintRepository, EventSink, show
+from haven.complaints.entities import (
+    AckRecord,
+    Complaint,
+    DeliveryAttempt,
+    DeliveryState,
+    Json,
+    Partner,
+    PublicStatus,
+    Referral,
+    ReferralStatus,
+)
 from haven.complaints.partners import signing_secrets
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.kernel import Page, StaleVersion
@@ -27,60 +37,89 @@ EVENT_SOURCE = "urn:haven:complaints"
 _COMPLAINT_WRITE_TRIES = 5
 
 
-class AckStatus(StrEnum):
-    RECEIVED = "received"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-
-
-#: What a partner may say next; rejected and resolved are final.
-_NEXT: dict[str, frozenset[AckStatus]] = {
-    "referred": frozenset(AckStatus),
-    "received": frozenset(
-        {AckStatus.ACCEPTED, AckStatus.REJECTED, AckStatus.IN_PROGRESS, AckStatus.RESOLVED}
-    ),
-    "accepted": frozenset({AckStatus.IN_PROGRESS, AckStatus.RESOLVED}),
-    "in_progress": frozenset({AckStatus.RESOLVED}),
-    "rejected": frozenset(),
-    "resolved": frozenset(),
-}
-
-_TRACKING = {
-    AckStatus.RECEIVED: (PublicStatus.WITH_AUTHORITY, "An authority has received your complaint."),
-    AckStatus.ACCEPTED: (PublicStatus.WITH_AUTHORITY, "An authority has accepted your complaint."),
-    AckStatus.IN_PROGRESS: (PublicStatus.WITH_AUTHORITY, "An authority is working on your complaint."),
-    AckStatus.REJECTED: (PublicStatus.REFERRED, "An authority could not take up your complaint."),
-    AckStatus.RESOLVED: (PublicStatus.RESOLVED, "An authority has resolved your complaint."),
-}
-
-
 @dataclass(frozen=True)
 class Ack:
-    status: AckStatus
+    """What a partner says of a referral: any status a rule of :data:`ACKS` leads to."""
+
+    status: ReferralStatus
     reason: str | None = None
     substantiated: bool | None = None
     remedy: str | None = None
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class Needs:
+    """What an acknowledgement must carry (422 without it)."""
+
+    field: str
+    says: str
+    given: Callable[[Ack], bool]
+
+
+@dataclass(frozen=True)
+class AckRule:
+    """Acknowledging a status: its guard (the statuses it may follow, what it must carry) and its
+    effect (what the worker's tracking page then shows; a resolution also closes the case for
+    accreditation monitoring)."""
+
+    after: frozenset[ReferralStatus]
+    shows: PublicStatus
+    message: str
+    needs: Needs | None = None
+    resolves: bool = False
+
+
+R = ReferralStatus
+_OPEN = frozenset({R.REFERRED, R.RECEIVED})
+
+#: The whole lifecycle. Rejected and resolved are final: no rule follows them.
+ACKS: dict[ReferralStatus, AckRule] = {
+    R.RECEIVED: AckRule(
+        frozenset({R.REFERRED}), PublicStatus.WITH_AUTHORITY, "An authority has received your complaint."
+    ),
+    R.ACCEPTED: AckRule(_OPEN, PublicStatus.WITH_AUTHORITY, "An authority has accepted your complaint."),
+    R.REJECTED: AckRule(
+        _OPEN,
+        PublicStatus.REFERRED,
+        "An authority could not take up your complaint.",
+        Needs("reason", "a rejection gives a reason", lambda ack: bool(ack.reason)),
+    ),
+    R.IN_PROGRESS: AckRule(
+        _OPEN | {R.ACCEPTED}, PublicStatus.WITH_AUTHORITY, "An authority is working on your complaint."
+    ),
+    R.RESOLVED: AckRule(
+        _OPEN | {R.ACCEPTED, R.IN_PROGRESS},
+        PublicStatus.RESOLVED,
+        "An authority has resolved your complaint.",
+        Needs(
+            "outcome.substantiated",
+            "a resolution says whether it was substantiated",
+            lambda ack: ack.substantiated is not None,
+        ),
+        resolves=True,
+    ),
+}
+
+
 class ReferralRepository(Protocol):
-    def get(self, referral_id: str) -> dict[str, Any] | None: ...
+    def get(self, referral_id: str) -> Referral | None: ...
 
     def page_for_partner(
-        self, partner_id: str, since: str | None, limit: int, position: dict[str, Any] | None
-    ) -> Page: ...
+        self, partner_id: str, since: str | None, limit: int, position: Json | None
+    ) -> Page[Referral]: ...
 
-    def update(self, referral_id: str, expected_version: int, changes: dict[str, Any]) -> dict[str, Any]:
-        """Apply ``changes`` at ``expected_version``; :class:`StaleVersion` otherwise."""
+    def update(self, current: Referral, new: Referral) -> Referral:
+        """Store what changed from ``current`` at its version; :class:`StaleVersion` otherwise."""
         ...
 
-    def record_attempt(self, referral_id: str, attempt: dict[str, Any], delivery_state: str) -> None:
+    def record_attempt(
+        self, referral_id: str, attempt: DeliveryAttempt, delivery_state: DeliveryState
+    ) -> None:
         """Append one delivery attempt (whatever the version: attempts never conflict)."""
         ...
 
-    def overdue(self, now: str, limit: int) -> list[dict[str, Any]]:
+    def overdue(self, now: str, limit: int) -> list[Referral]:
         """Referrals still awaiting a first acknowledgement whose SLA ended before ``now``."""
         ...
 
@@ -92,7 +131,7 @@ class ReferralRepository(Protocol):
 
 
 class PartnerLookup(Protocol):
-    def get(self, partner_id: str) -> dict[str, Any] | None: ...
+    def get(self, partner_id: str) -> Partner | None: ...
 
 
 class DeliveryReport(Protocol):
@@ -109,30 +148,30 @@ Send = Callable[[str, bytes, dict[str, str]], DeliveryReport]
 
 
 def next_statuses(status: str) -> list[str]:
-    """What a partner may acknowledge next from ``status``, in the lifecycle's order (``_NEXT``)."""
-    return [s.value for s in AckStatus if s in _NEXT.get(status, frozenset())]
+    """What a partner may acknowledge next from ``status``, in the lifecycle's order (``ACKS``)."""
+    return [s.value for s, rule in ACKS.items() if status in rule.after]
 
 
-def partner_view(referral: dict[str, Any]) -> dict[str, Any]:
+def partner_view(referral: Referral) -> Json:
     return {
-        "referral_id": referral["referral_id"],
-        "status": referral["status"],
-        "allowed_statuses": next_statuses(referral["status"]),
-        "delivery": {"state": referral["delivery_state"], "attempts": len(referral["attempts"])},
-        "created_at": referral["created_at"],
-        "updated_at": referral["updated_at"],
-        "sla_due_at": referral["sla_due_at"],
+        "referral_id": referral.referral_id,
+        "status": referral.status.value,
+        "allowed_statuses": next_statuses(referral.status),
+        "delivery": {"state": referral.delivery_state.value, "attempts": len(referral.attempts)},
+        "created_at": referral.created_at,
+        "updated_at": referral.updated_at,
+        "sla_due_at": referral.sla_due_at,
         "type": EVENT_TYPE,
-        "data": referral["payload"],
-        "acks": referral["acks"],
-        "version": referral["version"],
+        "data": referral.payload,
+        "acks": [a.as_json() for a in referral.acks],
+        "version": referral.version,
     }
 
 
-def own_referral(referral_id: str, partner_id: str, referrals: ReferralRepository) -> dict[str, Any]:
+def own_referral(referral_id: str, partner_id: str, referrals: ReferralRepository) -> Referral:
     """The referral if it is addressed to this partner; 404 otherwise (whether it exists or not)."""
     referral = referrals.get(referral_id)
-    if referral is None or referral["partner_id"] != partner_id:
+    if referral is None or referral.partner_id != partner_id:
         raise NotFound("no such referral")
     return referral
 
@@ -145,117 +184,93 @@ def acknowledge(
     referrals: ReferralRepository,
     complaints: ComplaintRepository,
     events: EventSink,
-) -> dict[str, Any]:
+) -> Referral:
+    """Take the partner's acknowledgement by its rule; the referral as stored after."""
     referral = own_referral(referral_id, partner_id, referrals)
-    _validate(ack)
-    if referral["status"] == ack.status.value and ack.note is None:
+    rule = ACKS[ack.status]
+    if rule.needs is not None and not rule.needs.given(ack):
+        raise ValidationFailed([FieldError(rule.needs.field, rule.needs.says)])
+    repeated = referral.status == ack.status
+    if repeated and ack.note is None:
         return referral  # a repeated acknowledgement changes nothing
-    if ack.status not in _NEXT[referral["status"]] and referral["status"] != ack.status.value:
+    if not repeated and referral.status not in rule.after:
         raise Conflict(
-            f"a referral that is {referral['status']} cannot become {ack.status.value}",
-            current_status=referral["status"],
-            allowed_statuses=next_statuses(referral["status"]),
+            f"a referral that is {referral.status.value} cannot become {ack.status.value}",
+            current_status=referral.status.value,
+            allowed_statuses=next_statuses(referral.status),
         )
     now = clock.iso(clock.now())
-    record = {"at": now, "status": ack.status.value} | {
-        k: v
-        for k, v in (
-            ("reason", ack.reason),
-            ("substantiated", ack.substantiated),
-            ("remedy", ack.remedy),
-            ("note", ack.note),
-        )
-        if v is not None
-    }
+    record = AckRecord(now, ack.status, ack.reason, ack.substantiated, ack.remedy, ack.note)
+    acknowledged = replace(
+        referral, status=ack.status, updated_at=now, acks=(*referral.acks, record), awaiting_ack=False
+    )
     try:
-        updated = referrals.update(
-            referral_id,
-            referral["version"],
-            {
-                "status": ack.status.value,
-                "updated_at": now,
-                "acks": [*referral["acks"], record],
-                "awaiting_ack": None,
-            },
-        )
+        updated = referrals.update(referral, acknowledged)
     except StaleVersion:
         raise Conflict("the referral was acknowledged at the same time; read it again") from None
     complaint = _append_to_complaint(
-        updated["complaint_id"], _entry("acknowledged", updated, record), complaints, _TRACKING[ack.status]
+        updated.complaint_id,
+        _entry("acknowledged", updated, record.as_json()),
+        complaints,
+        (rule.shows, rule.message),
     )
     events.publish(DOMAIN, "referral.updated", _updated_event(updated, record))
-    if ack.status is AckStatus.RESOLVED:
+    if rule.resolves:
         events.publish(DOMAIN, "complaint.resolved", _resolved_event(updated, record, complaint))
     return updated
 
 
-def _validate(ack: Ack) -> None:
-    if ack.status is AckStatus.REJECTED and not ack.reason:
-        raise ValidationFailed([FieldError("reason", "a rejection gives a reason")])
-    if ack.status is AckStatus.RESOLVED and ack.substantiated is None:
-        raise ValidationFailed(
-            [FieldError("outcome.substantiated", "a resolution says whether it was substantiated")]
-        )
-
-
 def _append_to_complaint(
     complaint_id: str,
-    entry: dict[str, Any],
+    entry: Json,
     complaints: ComplaintRepository,
     tracking: tuple[PublicStatus, str] | None = None,
-) -> dict[str, Any]:
+) -> Complaint:
     """An entry on the complaint's timeline (and a tracking message), retried if contended."""
     for _ in range(_COMPLAINT_WRITE_TRIES):
         current = complaints.get(complaint_id)
         if current is None:
             raise NotFound("the referred complaint no longer exists")
-        changes = {"updated_at": entry["at"], "timeline": [*current["timeline"], entry]}
+        new = replace(current, updated_at=entry["at"], timeline=(*current.timeline, entry))
         if tracking is not None:
-            changes |= public_update(current, tracking[0], tracking[1], entry["at"])
+            new = show(new, *tracking, entry["at"])
         try:
-            return complaints.update(complaint_id, current["version"], changes)
+            return complaints.update(current, new)
         except StaleVersion:
             continue
     raise Conflict("the complaint is being changed by others; try again")
 
 
-def _entry(event: str, referral: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "event": event,
-        "referral_id": referral["referral_id"],
-        "partner_id": referral["partner_id"],
-        **record,
-    }
+def _entry(event: str, referral: Referral, record: Json) -> Json:
+    return {"event": event, "referral_id": referral.referral_id, "partner_id": referral.partner_id, **record}
 
 
-def _updated_event(referral: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+def _updated_event(referral: Referral, record: AckRecord) -> Json:
     return {
-        "id": referral["referral_id"],
-        "occurred_at": record["at"],
+        "id": referral.referral_id,
+        "occurred_at": record.at,
         "schema_version": "1",
-        "referral_id": referral["referral_id"],
-        "complaint_id": referral["complaint_id"],
-        "partner_id": referral["partner_id"],
-        "version": referral["version"],
-        "status": record["status"],
+        "referral_id": referral.referral_id,
+        "complaint_id": referral.complaint_id,
+        "partner_id": referral.partner_id,
+        "version": referral.version,
+        "status": record.status.value,
     }
 
 
-def _resolved_event(
-    referral: dict[str, Any], record: dict[str, Any], complaint: dict[str, Any]
-) -> dict[str, Any]:
+def _resolved_event(referral: Referral, record: AckRecord, complaint: Complaint) -> Json:
     """``complaint.resolved``: what accreditation monitoring needs to open a compliance review."""
     return {
-        "id": referral["referral_id"],
-        "occurred_at": record["at"],
+        "id": referral.referral_id,
+        "occurred_at": record.at,
         "schema_version": "1",
-        "complaint_id": referral["complaint_id"],
-        "referral_id": referral["referral_id"],
-        "partner_id": referral["partner_id"],
-        "substantiated": bool(record.get("substantiated")),
-        "remedy_given": bool(record.get("remedy")),
-        "recruiter_id": complaint["recruiter"].get("recruiter_id"),
-        "categories": complaint["categories"],
+        "complaint_id": referral.complaint_id,
+        "referral_id": referral.referral_id,
+        "partner_id": referral.partner_id,
+        "substantiated": bool(record.substantiated),
+        "remedy_given": bool(record.remedy),
+        "recruiter_id": complaint.recruiter.recruiter_id,
+        "categories": [c.value for c in complaint.categories],
     }
 
 
@@ -280,32 +295,32 @@ def deliver(
     send: Send,
 ) -> Outcome:
     referral = referrals.get(referral_id)
-    if referral is None or referral["delivery_state"] == "delivered":
+    if referral is None or referral.delivery_state is DeliveryState.DELIVERED:
         return Outcome(delivered=False, settled=True)
-    partner = partners.get(referral["partner_id"])
-    if partner is None or not partner["active"] or not partner.get("webhook_url"):
+    partner = partners.get(referral.partner_id)
+    if partner is None or not partner.active or not partner.webhook_url:
         referrals.record_attempt(
-            referral_id, _attempt(attempt, None, "partner has no active webhook"), "pull_only"
+            referral_id, _attempt(attempt, None, "partner has no active webhook"), DeliveryState.PULL_ONLY
         )
         return Outcome(delivered=False, settled=True)
     body = webhooks.cloudevent(
         event_id=referral_id,
         source=EVENT_SOURCE,
         event_type=EVENT_TYPE,
-        subject=referral["complaint_id"],
-        time_iso=referral["created_at"],
-        data=referral["payload"],
+        subject=referral.complaint_id,
+        time_iso=referral.created_at,
+        data=referral.payload,
     )
     headers = webhooks.sign(signing_secrets(partner, clock.now()), referral_id, body)
     try:
-        report = send(partner["webhook_url"], body, headers)
+        report = send(partner.webhook_url, body, headers)
     except ValidationFailed:
         referrals.record_attempt(
             referral_id, _attempt(attempt, None, "webhook URL refused"), _failed(last_attempt)
         )
         return Outcome(delivered=False, settled=False)
     if report.ok:
-        referrals.record_attempt(referral_id, _attempt(attempt, report.status, None), "delivered")
+        referrals.record_attempt(referral_id, _attempt(attempt, report.status, None), DeliveryState.DELIVERED)
         return Outcome(delivered=True, settled=True)
     referrals.record_attempt(
         referral_id, _attempt(attempt, report.status, report.error), _failed(last_attempt)
@@ -313,12 +328,12 @@ def deliver(
     return Outcome(delivered=False, settled=False, retry_after=report.retry_after)
 
 
-def _failed(last_attempt: bool) -> str:
-    return "dead_lettered" if last_attempt else "retrying"
+def _failed(last_attempt: bool) -> DeliveryState:
+    return DeliveryState.DEAD_LETTERED if last_attempt else DeliveryState.RETRYING
 
 
-def _attempt(n: int, status: int | None, error: str | None) -> dict[str, Any]:
-    return {"n": n, "at": clock.iso(clock.now()), "ok": error is None, "http_status": status, "error": error}
+def _attempt(n: int, status: int | None, error: str | None) -> DeliveryAttempt:
+    return DeliveryAttempt(n, clock.iso(clock.now()), error is None, status, error)
 
 
 # --- escalation -------------------------------------------------------------------------------
@@ -337,37 +352,37 @@ def escalate_overdue(
     now = clock.iso(clock.now())
     escalated = []
     for referral in referrals.overdue(now, limit):
-        if not referrals.claim_escalation(referral["referral_id"], now):
+        if not referrals.claim_escalation(referral.referral_id, now):
             continue  # acknowledged or escalated meanwhile
         try:
             events.publish(DOMAIN, "referral.escalated", _escalated_event(referral, now))
         except Exception:
-            referrals.release_escalation(referral["referral_id"])  # the next run tries again
+            referrals.release_escalation(referral.referral_id)  # the next run tries again
             raise
-        record = {"at": now, "status": "escalated", "sla_due_at": referral["sla_due_at"]}
-        _append_to_complaint(referral["complaint_id"], _entry("escalated", referral, record), complaints)
+        record = {"at": now, "status": "escalated", "sla_due_at": referral.sla_due_at}
+        _append_to_complaint(referral.complaint_id, _entry("escalated", referral, record), complaints)
         if notify is not None and admin_address:
             notify(
                 Message(
                     channel="email",
                     to=admin_address,
                     subject="Haven: a referral was not acknowledged in time",
-                    body=f"Referral {referral['referral_id']} (complaint {referral['complaint_id']}) "
-                    f"was due by {referral['sla_due_at']} and has not been acknowledged.",
-                    ref=f"referral:{referral['referral_id']}",
+                    body=f"Referral {referral.referral_id} (complaint {referral.complaint_id}) "
+                    f"was due by {referral.sla_due_at} and has not been acknowledged.",
+                    ref=f"referral:{referral.referral_id}",
                 )
             )
-        escalated.append(referral["referral_id"])
+        escalated.append(referral.referral_id)
     return escalated
 
 
-def _escalated_event(referral: dict[str, Any], now: str) -> dict[str, Any]:
+def _escalated_event(referral: Referral, now: str) -> Json:
     return {
-        "id": referral["referral_id"],
+        "id": referral.referral_id,
         "occurred_at": now,
         "schema_version": "1",
-        "referral_id": referral["referral_id"],
-        "complaint_id": referral["complaint_id"],
-        "partner_id": referral["partner_id"],
-        "sla_due_at": referral["sla_due_at"],
+        "referral_id": referral.referral_id,
+        "complaint_id": referral.complaint_id,
+        "partner_id": referral.partner_id,
+        "sla_due_at": referral.sla_due_at,
     }

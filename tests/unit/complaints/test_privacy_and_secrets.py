@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
 from haven.complaints import partners, privacy
 from haven.complaints.complaints import new_tracking_code, tracking_hash
+from haven.complaints.entities import (
+    Category,
+    Complaint,
+    Fees,
+    Partner,
+    Priority,
+    PublicStatus,
+    Recruiter,
+    SigningSecret,
+    Status,
+    StoredEvidence,
+)
 
 DESCRIPTION = (
     "The agent kept my passport N1234567 and my brother's, K 7654321, and said call him on "
@@ -16,24 +28,28 @@ DESCRIPTION = (
 )
 
 
-def complaint(consent: bool, anonymous: bool = False) -> dict[str, Any]:
-    return {
-        "complaint_id": "01J00000000000000000000000",
-        "filed_at": "2026-11-28T10:00:00Z",
-        "categories": ["passport_retention"],
-        "priority": "high",
-        "description": DESCRIPTION,
-        "occurred_on": "2026-10-01",
-        "fees": {"amount": 3000.0, "currency": "USD"},
-        "origin_country": "NP",
-        "destination_country": "QA",
-        "recruiter": {"name": "Fast Jobs Ltd", "country": "NP"},
-        "evidence": [{"key": "k"}],
-        "consent_share_identity": consent,
-        "anonymous": anonymous,
-        "contact": None if anonymous else {"name": "Ram", "phone": "+9779801234567"},
-        "language": "ne",
-    }
+def complaint(consent: bool, anonymous: bool = False) -> Complaint:
+    return Complaint(
+        complaint_id="01J00000000000000000000000",
+        tracking_hash="h",
+        status=Status.TRIAGED,
+        public_status=PublicStatus.UNDER_REVIEW,
+        filed_at="2026-11-28T10:00:00Z",
+        updated_at="2026-11-28T10:00:00Z",
+        categories=(Category.PASSPORT_RETENTION,),
+        priority=Priority.HIGH,
+        description=DESCRIPTION,
+        occurred_on="2026-10-01",
+        fees=Fees(3000.0, "USD"),
+        origin_country="NP",
+        destination_country="QA",
+        recruiter=Recruiter(name="Fast Jobs Ltd", country="NP"),
+        evidence=(StoredEvidence("k", "image/jpeg", 1),),
+        consent_share_identity=consent,
+        anonymous=anonymous,
+        contact=None if anonymous else {"name": "Ram", "phone": "+9779801234567"},
+        language="ne",
+    )
 
 
 def test_identity_is_shared_with_consent() -> None:
@@ -63,12 +79,14 @@ def test_tracking_codes_are_long_random_and_forgiving_when_typed() -> None:
     assert tracking_hash(code.replace("1", "I").replace("0", "O")) == tracking_hash(code)
 
 
-def test_rotation_keeps_the_old_secret_signing_for_the_overlap_only() -> None:
+def test_rotation_keeps_the_old_secret_signing_for_the_overlap_only(
+    make_partner: Callable[..., Partner],
+) -> None:
     now = datetime(2026, 11, 28, tzinfo=UTC)
-    first = {"secret": "whsec_old", "created_at": "2026-01-01T00:00:00Z", "retires_at": None}
-    rotated = partners.rotate_secrets([first], "whsec_new", now, timedelta(hours=24))
-    partner = {"secrets": rotated}
+    first = SigningSecret("whsec_old", "2026-01-01T00:00:00Z")
+    rotated = partners.rotate_secrets((first,), "whsec_new", now, timedelta(hours=24))
+    partner = make_partner(secrets=rotated)
     assert partners.signing_secrets(partner, now) == ["whsec_new", "whsec_old"]
     assert partners.signing_secrets(partner, now + timedelta(hours=25)) == ["whsec_new"]
     again = partners.rotate_secrets(rotated, "whsec_newer", now + timedelta(hours=30), timedelta(hours=1))
-    assert [s["secret"] for s in again] == ["whsec_newer", "whsec_new"]  # the retired one is gone
+    assert [s.secret for s in again] == ["whsec_newer", "whsec_new"]  # the retired one is gone

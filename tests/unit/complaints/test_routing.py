@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
+from haven.complaints.entities import Category, Complaint, Jurisdictions, Partner, Recruiter, ReferralRef
 from haven.complaints.routing import Case, Reach, choose, route
 from haven.errors import ValidationFailed
+from tests.fakes import FakePartners
 
 NEPAL_LABOUR = Reach(
     "np-labour",
@@ -93,42 +96,28 @@ def test_only_active_partners_may_be_added(partner_id: str) -> None:
     assert caught.value.errors[0].field == "add_partners"
 
 
-class _Directory:
-    def __init__(self, *partners: dict[str, object]) -> None:
-        self.partners = list(partners)
-
-    def active(self) -> list[dict[str, object]]:
-        return [p for p in self.partners if p["active"]]
-
-
-def _partner(pid: str, name: str, origin: list[str], categories: list[str]) -> dict[str, object]:
-    return {
-        "partner_id": pid,
-        "name": name,
-        "jurisdictions": {"origin": origin},
-        "categories": categories,
-        "active": True,
-    }
-
-
-def test_the_suggestion_is_what_a_plain_refer_chooses_less_the_partners_already_referred() -> None:
+def test_the_suggestion_is_what_a_plain_refer_chooses_less_the_partners_already_referred(
+    make_complaint: Callable[..., Complaint], make_partner: Callable[..., Partner]
+) -> None:
     from haven.complaints.complaints import suggested_partners
 
-    directory = _Directory(
-        _partner("np-2", "Nepal Police", ["NP"], ["passport_retention"]),
-        _partner("np-1", "DoFE", ["NP"], ["recruitment_fees"]),
-        _partner("ke-1", "NEA", ["KE"], ["recruitment_fees"]),
+    def partner(pid: str, name: str, origin: str, category: Category) -> Partner:
+        return make_partner(
+            partner_id=pid, name=name, jurisdictions=Jurisdictions(origin=(origin,)), categories=(category,)
+        )
+
+    directory = FakePartners(
+        partner("np-2", "Nepal Police", "NP", Category.PASSPORT_RETENTION),
+        partner("np-1", "DoFE", "NP", Category.RECRUITMENT_FEES),
+        partner("ke-1", "NEA", "KE", Category.RECRUITMENT_FEES),
     )
-    complaint: dict[str, Any] = {
-        "origin_country": "NP",
-        "destination_country": "QA",
-        "recruiter": {},
-        "categories": ["recruitment_fees", "passport_retention"],
-        "referrals": [],
-    }
+    complaint = make_complaint(
+        recruiter=Recruiter(name="Fast Jobs Ltd"),
+        categories=(Category.RECRUITMENT_FEES, Category.PASSPORT_RETENTION),
+    )
     assert suggested_partners(complaint, directory) == [
         {"partner_id": "np-1", "name": "DoFE"},
         {"partner_id": "np-2", "name": "Nepal Police"},
     ]
-    complaint["referrals"] = [{"referral_id": "r-1", "partner_id": "np-1"}]
+    complaint = replace(complaint, referrals=(ReferralRef("r-1", "np-1"),))
     assert suggested_partners(complaint, directory) == [{"partner_id": "np-2", "name": "Nepal Police"}]
