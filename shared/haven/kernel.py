@@ -8,30 +8,37 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic
+
+from typing_extensions import TypeVar
+
+#: What a page holds: a typed entity, or (unless said) the dict of an untyped domain.
+T = TypeVar("T", default=dict[str, Any])
 
 
 @dataclass(frozen=True)
-class Page:
-    items: list[dict[str, Any]]
+class Page(Generic[T]):
+    items: list[T]
     position: dict[str, Any] | None
 
 
-class StaleVersion(Exception):
-    def __init__(self, current: dict[str, Any] | None) -> None:
+class StaleVersion(Exception, Generic[T]):
+    """An update lost to a newer version: ``current`` is the stored state (None: none)."""
+
+    def __init__(self, current: T | None) -> None:
         super().__init__("stale version")
         self.current = current
 
 
 def collect(
-    fetch: Callable[[dict[str, Any] | None], Page],
-    accepts: Callable[[dict[str, Any]], bool],
+    fetch: Callable[[dict[str, Any] | None], Page[T]],
+    accepts: Callable[[T], bool],
     limit: int,
     position: dict[str, Any] | None,
     max_pages: int = 5,
-) -> Page:
+) -> Page[T]:
     """Fill a page of filtered items from a few underlying Query pages (bounded work)."""
-    items: list[dict[str, Any]] = []
+    items: list[T] = []
     for _ in range(max_pages):
         page = fetch(position)
         items.extend(i for i in page.items if accepts(i))
