@@ -38,7 +38,7 @@ def _incident(version: int = 3, **changes: object) -> Incident:
         last_report_at=OPENED,
         updated_at=OPENED,
     )
-    return replace(incident, **changes)  # type: ignore[arg-type]
+    return replace(incident, **changes)
 
 
 def _update(
