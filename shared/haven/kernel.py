@@ -12,32 +12,33 @@ from typing import Any, Generic
 
 from typing_extensions import TypeVar
 
-#: What a page holds: a domain's entities, or plain items where a domain has none yet.
-Item = TypeVar("Item", default=dict[str, Any])
+#: What a page holds: a typed entity, or (unless said) the dict of an untyped domain.
+T = TypeVar("T", default=dict[str, Any])
 
 
 @dataclass(frozen=True)
-class Page(Generic[Item]):
-    items: list[Item]
+class Page(Generic[T]):
+    items: list[T]
     position: dict[str, Any] | None
 
 
-class StaleVersion(Exception):
-    def __init__(self, current: Any) -> None:
-        """``current``: the stored state the caller's version missed (``None`` if it is gone)."""
+class StaleVersion(Exception, Generic[T]):
+    """An update lost to a newer version: ``current`` is the stored state (None: none)."""
+
+    def __init__(self, current: T | None) -> None:
         super().__init__("stale version")
         self.current = current
 
 
 def collect(
-    fetch: Callable[[dict[str, Any] | None], Page[Item]],
-    accepts: Callable[[Item], bool],
+    fetch: Callable[[dict[str, Any] | None], Page[T]],
+    accepts: Callable[[T], bool],
     limit: int,
     position: dict[str, Any] | None,
     max_pages: int = 5,
-) -> Page[Item]:
+) -> Page[T]:
     """Fill a page of filtered items from a few underlying Query pages (bounded work)."""
-    items: list[Item] = []
+    items: list[T] = []
     for _ in range(max_pages):
         page = fetch(position)
         items.extend(i for i in page.items if accepts(i))

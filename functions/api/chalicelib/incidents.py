@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal
 
@@ -27,6 +28,7 @@ from haven.adapters.uploads import S3UploadSigner
 from haven.auth import Role, require
 from haven.crisis import incidents as use_cases
 from haven.crisis import reports as report_cases
+from haven.crisis.incident import Incident
 from haven.crisis.incidents import IncidentStatus
 from haven.crisis.reports import ReportStatus
 from haven.crisis.taxonomy import Category, Hazard
@@ -116,8 +118,13 @@ class IncidentPatch(Patch):
 
 
 def _page(
-    status: str, query: AreaQuery, repository: Any, time_field: str, route: str, scope: dict[str, Any]
-) -> tuple[list[dict[str, Any]], str | None]:
+    status: str,
+    query: AreaQuery,
+    repository: Any,
+    accepts: Callable[[use_cases.Filters, Any], bool],
+    route: str,
+    scope: dict[str, Any],
+) -> tuple[list[Any], str | None]:
     filters = query.filters()
     return paginate(
         route,
@@ -125,7 +132,7 @@ def _page(
         query.cursor,
         lambda position: collect(
             lambda pos: repository.page_by_status(status, query.limit, pos),
-            lambda item: filters.accepts(item, time_field),
+            lambda item: accepts(filters, item),
             query.limit,
             position,
         ),
@@ -136,7 +143,10 @@ def _page(
 def list_incidents() -> Response:
     require(caller(bp.current_request), Role.RESPONDER)
     query = parse_query(bp.current_request, OpsIncidentQuery)
-    items, cursor = _page(query.status, query, _incidents, "updated_at", "ops/incidents", {})
+    incidents, cursor = _page(
+        query.status, query, _incidents, use_cases.Filters.accepts_incident, "ops/incidents", {}
+    )
+    items = [use_cases.incident_view(i) for i in incidents]
     tag = use_cases.page_etag(items, cursor is not None)
     # The console polls this list: an unchanged page is a 304 without a body (ADR 0031).
     if use_cases.matches(tag, bp.current_request.headers.get("if-none-match")):
@@ -154,7 +164,9 @@ def get_incident(incident_id: str) -> Response:
     for report in reports:
         for media in report["media"]:
             media["url"] = _media.presign_get(media.pop("key"), expires_in=300)
-    return json_response({**incident, "reports": reports}, headers={"ETag": f'"{incident["version"]}"'})
+    return json_response(
+        {**use_cases.incident_view(incident), "reports": reports}, headers={"ETag": f'"{incident.version}"'}
+    )
 
 
 @bp.route("/v1/ops/incidents/{incident_id}", methods=["PATCH"])
@@ -173,14 +185,21 @@ def patch_incident(incident_id: str) -> Response:
         incidents=_incidents,
         events=_events,
     )
-    return json_response(updated, headers={"ETag": f'"{updated["version"]}"'})
+    return json_response(use_cases.incident_view(updated), headers={"ETag": f'"{updated.version}"'})
 
 
 @bp.route("/v1/ops/reports", methods=["GET"])
 def list_reports() -> Response:
     require(caller(bp.current_request), Role.RESPONDER)
     query = parse_query(bp.current_request, OpsReportQuery)
-    items, cursor = _page(ReportStatus(query.status).value, query, _reports, "received_at", "ops/reports", {})
+    items, cursor = _page(
+        ReportStatus(query.status).value,
+        query,
+        _reports,
+        use_cases.Filters.accepts_report,
+        "ops/reports",
+        {},
+    )
     for report in items:
         for media in report["media"]:
             media["url"] = _media.presign_get(media.pop("key"), expires_in=300)
@@ -209,16 +228,16 @@ def public_incidents() -> Response:
     filters = query.filters()
     statuses = [s.value for s in use_cases.PUBLIC_STATUSES]
 
-    def fetch(position: dict[str, Any] | None) -> Page:
+    def fetch(position: dict[str, Any] | None) -> Page[Incident]:
         status = position["status"] if position else statuses[0]
         if status not in statuses:
             raise NotFound("no such page")
         key = position.get("key") if position else None
-        items: list[dict[str, Any]] = []
+        items: list[Incident] = []
         for current in statuses[statuses.index(status) :]:
             page = collect(
                 lambda pos, s=current: _incidents.page_by_status(s, query.limit, pos),
-                lambda item: filters.accepts(item, "updated_at"),
+                filters.accepts_incident,
                 query.limit - len(items),
                 key,
             )

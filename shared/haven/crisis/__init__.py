@@ -21,9 +21,6 @@ if TYPE_CHECKING:
         MatchedTerm,
     )
     from haven.crisis.clustering import (
-        IncidentSnapshot,
-        IncidentUpdate,
-        Severity,
         choose_incident,
         merge,
         open_incident,
@@ -38,6 +35,7 @@ if TYPE_CHECKING:
         category_hazard_consistent,
         credibility,
     )
+    from haven.crisis.incident import Incident, Severity
     from haven.crisis.taxonomy import (
         HUMAID_CATEGORIES,
         PROFILES,
@@ -62,8 +60,7 @@ __all__ = [
     "CredibilitySignals",
     "Hazard",
     "HazardProfile",
-    "IncidentSnapshot",
-    "IncidentUpdate",
+    "Incident",
     "LexiconClassifier",
     "MatchedTerm",
     "ReporterHistory",
@@ -86,9 +83,8 @@ _HOMES = {
     "Classifier": "haven.crisis.classifier",
     "LexiconClassifier": "haven.crisis.classifier",
     "MatchedTerm": "haven.crisis.classifier",
-    "IncidentSnapshot": "haven.crisis.clustering",
-    "IncidentUpdate": "haven.crisis.clustering",
-    "Severity": "haven.crisis.clustering",
+    "Incident": "haven.crisis.incident",
+    "Severity": "haven.crisis.incident",
     "choose_incident": "haven.crisis.clustering",
     "merge": "haven.crisis.clustering",
     "open_incident": "haven.crisis.clustering",

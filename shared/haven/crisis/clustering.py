@@ -1,34 +1,22 @@
 """Which incident a new report joins, and how the incident changes when it does.
 
 The storage side Queries the keys of :func:`haven.crisis.taxonomy.hazard_cell_keys_around` for
-the report's hazard and point, turns the items into :class:`IncidentSnapshot` candidates, and
-asks :func:`choose_incident`. Then either :func:`merge` (an existing incident) or
-:func:`open_incident` (a new one) gives the values to write. An incident is stored under the
-key of its centroid (:attr:`IncidentUpdate.cell_key`); a merge can move the centroid into
-another cell, and then :attr:`IncidentUpdate.previous_cell_key` differs and the item must be
-re-keyed in the same write.
+the report's hazard and point, reads the incidents it finds, and asks :func:`choose_incident`.
+Then either :func:`merge` (an existing incident) or :func:`open_incident` (a new one) gives the
+incident as it is once the report's commit is written, at the next version. An incident is
+stored under the key of its centroid (:attr:`Incident.cell_key`): a merge can move it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
-from enum import StrEnum
 
-from haven.crisis.taxonomy import Hazard, hazard_cell_key, profile
+from haven.crisis.incident import Incident, IncidentStatus, Severity
+from haven.crisis.taxonomy import Category, Hazard, profile
 from haven.geo import Point, distance_km
-
-
-class Severity(StrEnum):
-    """CAP 1.2 severity (an incident is never ``Unknown`` once it has a report)."""
-
-    MINOR = "Minor"
-    MODERATE = "Moderate"
-    SEVERE = "Severe"
-    EXTREME = "Extreme"
-
 
 _ORDER = (Severity.MINOR, Severity.MODERATE, Severity.SEVERE, Severity.EXTREME)
 
@@ -59,65 +47,6 @@ def severity(report_count: int, people_affected: int, hazard: Hazard) -> Severit
     return _ORDER[level]
 
 
-@dataclass(frozen=True)
-class IncidentSnapshot:
-    """What clustering needs to know about a stored incident."""
-
-    incident_id: str
-    hazard: Hazard
-    lat: float
-    lon: float
-    radius_km: float
-    last_report_at: datetime
-    report_count: int
-    people_affected: int
-    severity: str
-
-    @property
-    def centroid(self) -> Point:
-        return Point(self.lat, self.lon)
-
-
-@dataclass(frozen=True)
-class IncidentUpdate:
-    """The incident's values after a report joined it (or opened it)."""
-
-    incident_id: str
-    hazard: Hazard
-    lat: float
-    lon: float
-    radius_km: float
-    last_report_at: datetime
-    report_count: int
-    people_affected: int
-    severity: Severity
-    cell_key: str
-    opened: bool
-    previous_cell_key: str | None = None
-    previous_severity: str | None = None
-
-    @property
-    def moved_cell(self) -> bool:
-        return self.previous_cell_key is not None and self.previous_cell_key != self.cell_key
-
-    @property
-    def severity_changed(self) -> bool:
-        return self.previous_severity is not None and self.previous_severity != self.severity
-
-    def snapshot(self) -> IncidentSnapshot:
-        return IncidentSnapshot(
-            incident_id=self.incident_id,
-            hazard=self.hazard,
-            lat=self.lat,
-            lon=self.lon,
-            radius_km=self.radius_km,
-            last_report_at=self.last_report_at,
-            report_count=self.report_count,
-            people_affected=self.people_affected,
-            severity=str(self.severity),
-        )
-
-
 def _aware(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("datetimes must carry a time zone")
@@ -128,8 +57,8 @@ def choose_incident(
     report_point: Point,
     hazard: Hazard,
     reported_at: datetime,
-    candidates: Iterable[IncidentSnapshot],
-) -> IncidentSnapshot | None:
+    candidates: Iterable[Incident],
+) -> Incident | None:
     """The incident a report joins, or None to open a new one.
 
     A candidate qualifies if it has the same hazard, its centroid is within the hazard's radius
@@ -142,7 +71,7 @@ def choose_incident(
     p = profile(h)
     when = _aware(reported_at)
     best: tuple[float, int, str] | None = None
-    chosen: IncidentSnapshot | None = None
+    chosen: Incident | None = None
     for incident in candidates:
         if Hazard(incident.hazard) is not h:
             continue
@@ -185,64 +114,80 @@ def running_centroid(centroid: Point, count: int, new_point: Point) -> Point:
 
 
 def merge(
-    incident: IncidentSnapshot,
+    incident: Incident,
     report_point: Point,
     people_affected: int | None,
     reported_at: datetime,
-) -> IncidentUpdate:
-    """The incident after the report joins it.
+    *,
+    credibility: float,
+    at: datetime,
+) -> Incident:
+    """The incident after the report joins it, at the next version.
 
     Centroid: running mean of the report points (3D). Extent: the distance from the centroid to
     each earlier report is not known, so radius = max(previous radius, distance from the new
     centroid to this report). Report count +1, people affected summed (None counts 0), last
-    report time the later of the two, severity recomputed.
+    report time the later of the two, severity recomputed; credibility is the joining report's.
     """
     if people_affected is not None and people_affected < 0:
         raise ValueError("people_affected must not be negative")
     centre = running_centroid(incident.centroid, incident.report_count, report_point)
-    radius = max(incident.radius_km, distance_km(centre, report_point))
     count = incident.report_count + 1
     people = incident.people_affected + (people_affected or 0)
-    hazard = Hazard(incident.hazard)
-    return IncidentUpdate(
-        incident_id=incident.incident_id,
-        hazard=hazard,
+    return replace(
+        incident,
+        version=incident.version + 1,
         lat=centre.lat,
         lon=centre.lon,
-        radius_km=radius,
+        radius_km=max(incident.radius_km, distance_km(centre, report_point)),
         last_report_at=max(_aware(incident.last_report_at), _aware(reported_at)),
         report_count=count,
         people_affected=people,
-        severity=severity(count, people, hazard),
-        cell_key=hazard_cell_key(hazard, centre),
-        opened=False,
-        previous_cell_key=hazard_cell_key(hazard, incident.centroid),
-        previous_severity=incident.severity,
+        severity=severity(count, people, incident.hazard),
+        credibility=credibility,
+        updated_at=at,
     )
 
 
 def open_incident(
     incident_id: str,
     hazard: Hazard,
+    category: Category,
     report_point: Point,
     people_affected: int | None,
     reported_at: datetime,
-) -> IncidentUpdate:
-    """A new incident made of one report: centred on it, radius 0."""
+    *,
+    credibility: float,
+    at: datetime,
+) -> Incident:
+    """A new incident made of one report: centred on it, radius 0, version 1."""
     if people_affected is not None and people_affected < 0:
         raise ValueError("people_affected must not be negative")
     h = Hazard(hazard)
     people = people_affected or 0
-    return IncidentUpdate(
+    return Incident(
         incident_id=incident_id,
+        version=1,
         hazard=h,
+        category=Category(category),
+        status=IncidentStatus.NEW,
+        severity=severity(1, people, h),
         lat=report_point.lat,
         lon=report_point.lon,
         radius_km=0.0,
-        last_report_at=_aware(reported_at),
         report_count=1,
         people_affected=people,
-        severity=severity(1, people, h),
-        cell_key=hazard_cell_key(h, report_point),
-        opened=True,
+        credibility=credibility,
+        opened_at=at,
+        last_report_at=_aware(reported_at),
+        updated_at=at,
     )
+
+
+def as_candidate(planned: Incident) -> Incident:
+    """An incident a batch already plans to write, as a candidate for its next report.
+
+    At the version its write expects, so that the next report's :func:`merge` plans the same
+    single write (one version more than the stored one, or 1 for an incident the batch opens).
+    """
+    return replace(planned, version=planned.expected_version)

@@ -10,26 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from datetime import datetime
-from enum import StrEnum
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from haven import clock
 from haven.auth import Principal
+from haven.crisis.incident import Change, Incident, IncidentStatus, Note, Transition
 from haven.crisis.triage import incident_event, public_location
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.geo import BBox, Point, distance_km
 from haven.kernel import Page, StaleVersion
-
-
-class IncidentStatus(StrEnum):
-    NEW = "new"
-    VERIFIED = "verified"
-    DISMISSED = "dismissed"
-    RESPONDING = "responding"
-    RESOLVED = "resolved"
-
 
 #: Statuses the public may see: a responder has verified the incident.
 PUBLIC_STATUSES = (IncidentStatus.VERIFIED, IncidentStatus.RESPONDING)
@@ -50,30 +41,39 @@ class Filters:
     def scope(self) -> dict[str, Any]:
         return {k: str(v) for k, v in self.__dict__.items() if v is not None}
 
-    def accepts(self, item: dict[str, Any], time_field: str) -> bool:
-        if self.hazard and item.get("hazard") != self.hazard:
+    def accepts(self, hazard: str | None, category: str, point: Point, moment: datetime) -> bool:
+        if self.hazard and hazard != self.hazard:
             return False
-        if self.category and item.get("category") != self.category:
+        if self.category and category != self.category:
             return False
-        point = Point(float(item["lat"]), float(item["lon"]))
         if self.bbox and not self.bbox.contains(point):
             return False
         if self.near and self.radius_km is not None and distance_km(self.near, point) > self.radius_km:
             return False
-        return not (self.since and datetime.fromisoformat(item[time_field]) < self.since)
+        return not (self.since and moment < self.since)
+
+    def accepts_incident(self, incident: Incident) -> bool:
+        return self.accepts(incident.hazard, incident.category, incident.centroid, incident.updated_at)
+
+    def accepts_report(self, report: dict[str, Any]) -> bool:
+        point = Point(float(report["lat"]), float(report["lon"]))
+        return self.accepts(
+            report.get("hazard"), report["category"], point, datetime.fromisoformat(report["received_at"])
+        )
 
 
 class IncidentRepository(Protocol):
-    def page_by_status(self, status: str, limit: int, position: dict[str, Any] | None) -> Page: ...
+    def page_by_status(self, status: str, limit: int, position: dict[str, Any] | None) -> Page[Incident]: ...
 
-    def get(self, incident_id: str) -> dict[str, Any] | None: ...
+    def get(self, incident_id: str) -> Incident | None: ...
 
     def reports_of(self, incident_id: str, limit: int) -> list[dict[str, Any]]: ...
 
-    def update(self, incident_id: str, expected_version: int, changes: dict[str, Any]) -> dict[str, Any]:
-        """Apply ``changes`` if the stored version is ``expected_version``; the new state.
+    def update(self, incident: Incident) -> None:
+        """Write ``incident`` if the stored version is ``incident.expected_version``.
 
-        Raises :class:`StaleVersion` with the current state otherwise.
+        Raises :class:`StaleVersion` with the current state (an :class:`Incident`, or None if
+        there is none) otherwise.
         """
         ...
 
@@ -109,59 +109,110 @@ def update_incident(
     actor: Principal,
     incidents: IncidentRepository,
     events: EventSink,
-) -> dict[str, Any]:
+) -> Incident:
     if status is None and assignee is None and note is None:
         raise ValidationFailed([FieldError("body", "set at least one of status, assignee, note")])
     current = incidents.get(incident_id)
     if current is None:
         raise NotFound("no such incident")
-    if current["version"] != expected_version:
+    if current.version != expected_version:
         raise _stale(current)
-    now = clock.iso(clock.now())
-    changes: dict[str, Any] = {"updated_at": now}
-    change_record: dict[str, Any] = {"at": now, "by": actor.subject}
-    if status is not None and status != current["status"]:
-        changes["status"] = status.value
-        change_record["status"] = {"from": current["status"], "to": status.value}
-    if assignee is not None and assignee != current.get("assignee"):
-        changes["assignee"] = assignee or None
-        change_record["assignee"] = {"from": current.get("assignee"), "to": assignee or None}
-    if note is not None:
-        if len(current["notes"]) >= MAX_NOTES:
-            raise ValidationFailed([FieldError("note", f"an incident keeps at most {MAX_NOTES} notes")])
-        changes["notes"] = [*current["notes"], {"at": now, "by": actor.subject, "text": note}]
-        change_record["note"] = True
-    changes["history"] = [*current["history"], change_record]
+    updated = patched(current, status=status, assignee=assignee, note=note, by=actor.subject, at=clock.now())
     try:
-        updated = incidents.update(incident_id, expected_version, changes)
+        incidents.update(updated)
     except StaleVersion as stale:
-        raise _stale(stale.current) from None
+        raise _stale(stale.current if isinstance(stale.current, Incident) else None) from None
     events.publish("crisis", "incident.updated", incident_event(updated))
     return updated
 
 
-def _stale(current: dict[str, Any] | None) -> Conflict:
-    return Conflict(
-        "the incident was changed by someone else; reload it and apply your change again",
-        current_version=current["version"] if current else None,
-        current_status=current["status"] if current else None,
+def patched(
+    incident: Incident,
+    *,
+    status: IncidentStatus | None,
+    assignee: str | None,
+    note: str | None,
+    by: str,
+    at: datetime,
+) -> Incident:
+    """The incident at its next version, after a responder's change (recorded in its history).
+
+    An empty ``assignee`` unassigns; a status or assignee equal to the current one is no
+    change; a note is appended (at most :data:`MAX_NOTES`).
+    """
+    new_status = status if status is not None and status != incident.status else None
+    new_assignee = assignee or None
+    assigns = assignee is not None and assignee != incident.assignee
+    notes = incident.notes
+    if note is not None:
+        if len(notes) >= MAX_NOTES:
+            raise ValidationFailed([FieldError("note", f"an incident keeps at most {MAX_NOTES} notes")])
+        notes = (*notes, Note(at, by, note))
+    change = Change(
+        at=at,
+        by=by,
+        status=Transition(incident.status, new_status) if new_status is not None else None,
+        assignee=Transition(incident.assignee, new_assignee) if assigns else None,
+        note=note is not None,
+    )
+    return replace(
+        incident,
+        version=incident.version + 1,
+        status=new_status or incident.status,
+        assignee=new_assignee if assigns else incident.assignee,
+        notes=notes,
+        history=(*incident.history, change),
+        updated_at=at,
     )
 
 
-def public_feature(incident: dict[str, Any]) -> dict[str, Any]:
+def _stale(current: Incident | None) -> Conflict:
+    return Conflict(
+        "the incident was changed by someone else; reload it and apply your change again",
+        current_version=current.version if current else None,
+        current_status=current.status.value if current else None,
+    )
+
+
+def incident_view(incident: Incident) -> dict[str, Any]:
+    """An incident as responders see it (the body of the ops routes)."""
+    return {
+        "incident_id": incident.incident_id,
+        "version": incident.version,
+        "hazard": incident.hazard.value,
+        "category": incident.category.value,
+        "status": incident.status.value,
+        "severity": incident.severity.value,
+        "lat": incident.lat,
+        "lon": incident.lon,
+        "radius_km": incident.radius_km,
+        "report_count": incident.report_count,
+        "feed_item_count": incident.feed_item_count,
+        "people_affected": incident.people_affected,
+        "credibility": incident.credibility,
+        "opened_at": clock.iso(incident.opened_at),
+        "last_report_at": incident.last_report_at.astimezone(UTC).isoformat(),
+        "updated_at": clock.iso(incident.updated_at),
+        "assignee": incident.assignee,
+        "notes": [n.to_dict() for n in incident.notes],
+        "history": [c.to_dict() for c in incident.history],
+    }
+
+
+def public_feature(incident: Incident) -> dict[str, Any]:
     """An incident as the public sees it: GeoJSON, coarsened, no notes, names or assignees."""
-    where = public_location(incident["lat"], incident["lon"])
+    where = public_location(incident.lat, incident.lon)
     return {
         "type": "Feature",
-        "id": incident["incident_id"],
+        "id": incident.incident_id,
         "geometry": {"type": "Point", "coordinates": [where["lon"], where["lat"]]},
         "properties": {
-            "hazard": incident["hazard"],
-            "category": incident["category"],
-            "status": incident["status"],
-            "severity": incident["severity"],
-            "report_count": incident["report_count"],
-            "radius_km": round(max(incident["radius_km"], 1.0), 1),
-            "updated_at": incident["updated_at"],
+            "hazard": incident.hazard.value,
+            "category": incident.category.value,
+            "status": incident.status.value,
+            "severity": incident.severity.value,
+            "report_count": incident.report_count,
+            "radius_km": round(max(incident.radius_km, 1.0), 1),
+            "updated_at": clock.iso(incident.updated_at),
         },
     }

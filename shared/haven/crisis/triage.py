@@ -15,19 +15,13 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from haven import clock, geo, ids
 from haven.crisis.classifier import Classification, Classifier
-from haven.crisis.clustering import (
-    IncidentSnapshot,
-    IncidentUpdate,
-    choose_incident,
-    merge,
-    open_incident,
-)
+from haven.crisis.clustering import as_candidate, choose_incident, merge, open_incident
 from haven.crisis.credibility import (
     Credibility,
     CredibilitySignals,
@@ -35,6 +29,7 @@ from haven.crisis.credibility import (
     category_hazard_consistent,
     credibility,
 )
+from haven.crisis.incident import Incident
 from haven.crisis.reports import Report, ReportStatus
 from haven.crisis.taxonomy import Category, Hazard, hazard_cell_keys_around, profile
 from haven.errors import Conflict
@@ -50,22 +45,14 @@ class ReportNotFound(Exception):
 
 
 @dataclass(frozen=True)
-class Candidate:
-    snapshot: IncidentSnapshot
-    version: int
-    credibility: float
-    feed_item_count: int
-
-
-@dataclass(frozen=True)
 class TriageDecision:
     report_id: str
     category: Category
     hazard: Hazard
     classification: Classification
     credibility: Credibility
-    incident: IncidentUpdate | None
-    incident_version: int | None  # the version the update expects; None when opened
+    #: The incident the report joins or opens, as its commit writes it; None when kept out.
+    incident: Incident | None
     status: ReportStatus
     #: Why the report was kept out of incidents (:func:`keep_out_reason`); None when linked.
     kept_out: str | None = None
@@ -104,27 +91,24 @@ class Neighbourhood:
     """What the store knows around a report: the candidate incidents (from the index and, read
     strongly, from the claims) and the claims of its cells."""
 
-    candidates: list[Candidate]
+    candidates: list[Incident]
     claims: dict[str, Claim]
 
 
 @dataclass
 class IncidentPlan:
     """One atomic write: the reports of a batch that join (or open) one incident, or one report
-    kept out of incidents. ``incident`` is the incident's state after all of them."""
+    kept out of incidents. ``incident`` is the incident as the commit writes it, after all of
+    them: written if the stored one is at ``incident.expected_version`` (0: opened by it)."""
 
     decisions: list[tuple[TriageDecision, Report]]
-    incident: IncidentUpdate | None = None
-    #: The version the update expects (None: the plan opens the incident).
-    expected_version: int | None = None
+    incident: Incident | None = None
     #: Opening claims to take, as read (opening only).
     claims: dict[str, Claim] = field(default_factory=dict)
-    category: Category | None = None
-    credibility: float = 0.0
 
     @property
     def opens(self) -> bool:
-        return self.incident is not None and self.incident.opened
+        return self.incident is not None and self.incident.expected_version == 0
 
     @property
     def report_ids(self) -> list[str]:
@@ -138,15 +122,15 @@ class TriageStore(Protocol):
         """Candidates from the index and from the claims of these cells (read strongly)."""
         ...
 
-    def commit(self, plan: IncidentPlan) -> dict[str, Any] | None:
-        """Apply the plan atomically; the incident's new state, or None if no incident.
+    def commit(self, plan: IncidentPlan) -> None:
+        """Write the plan atomically: its reports' decisions, its incident, its claims.
 
         Raises :class:`ReportsChanged` when one of its reports was triaged meanwhile, and
         :class:`~haven.errors.Conflict` when the incident or a claim changed since it was read.
         """
         ...
 
-    def incident(self, incident_id: str) -> dict[str, Any] | None: ...
+    def incident(self, incident_id: str) -> Incident | None: ...
 
 
 class ReportsChanged(Conflict):
@@ -200,15 +184,14 @@ def keep_out_reason(report: Report, classification: Classification) -> str | Non
     return "not_humanitarian"
 
 
-def decide(report: Report, classification: Classification, candidates: list[Candidate]) -> TriageDecision:
+def decide(report: Report, classification: Classification, candidates: list[Incident]) -> TriageDecision:
     """The pure part: what triage does with a classified report, given the incidents near it."""
     category = classification.category if report.category == Category.UNKNOWN else Category(report.category)
     hazard = classification.hazard
     reported_at = report.occurred_at or report.received_at
-    chosen = choose_incident(report.location, hazard, reported_at, [c.snapshot for c in candidates])
-    match = next((c for c in candidates if chosen and c.snapshot.incident_id == chosen.incident_id), None)
+    match = choose_incident(report.location, hazard, reported_at, candidates)
     signals = CredibilitySignals(
-        corroborating_reports=match.snapshot.report_count if match else 0,
+        corroborating_reports=match.report_count if match else 0,
         corroborating_feed_items=match.feed_item_count if match else 0,
         has_media=bool(report.media),
         source=credibility_source(report.source),
@@ -226,25 +209,27 @@ def decide(report: Report, classification: Classification, candidates: list[Cand
             classification,
             score,
             None,
-            None,
             ReportStatus.TRIAGED,
             kept_out,
         )
-    if match is not None:
-        update = merge(match.snapshot, report.location, report.people_affected, reported_at)
-        version: int | None = match.version
-    else:
-        update = open_incident(ids.new_id(), hazard, report.location, report.people_affected, reported_at)
-        version = None
+    joined = round(score.score, 3)
+    now = clock.now()
+    incident = (
+        merge(match, report.location, report.people_affected, reported_at, credibility=joined, at=now)
+        if match is not None
+        else open_incident(
+            ids.new_id(),
+            hazard,
+            category,
+            report.location,
+            report.people_affected,
+            reported_at,
+            credibility=joined,
+            at=now,
+        )
+    )
     return TriageDecision(
-        report.report_id,
-        category,
-        hazard,
-        classification,
-        score,
-        update,
-        version,
-        ReportStatus.LINKED,
+        report.report_id, category, hazard, classification, score, incident, ReportStatus.LINKED
     )
 
 
@@ -253,23 +238,23 @@ def public_location(lat: float, lon: float) -> dict[str, float]:
     return {"lat": round(centre.lat, 4), "lon": round(centre.lon, 4)}
 
 
-def incident_event(incident: dict[str, Any]) -> dict[str, Any]:
+def incident_event(incident: Incident) -> dict[str, Any]:
     """The detail of ``incident.opened`` / ``incident.updated``: no personal data."""
     return {
-        "id": incident["incident_id"],
-        "occurred_at": incident["updated_at"],
+        "id": incident.incident_id,
+        "occurred_at": clock.iso(incident.updated_at),
         "schema_version": "1",
-        "incident_id": incident["incident_id"],
-        "version": incident["version"],
-        "hazard": incident["hazard"],
-        "category": incident["category"],
-        "status": incident["status"],
-        "severity": incident["severity"],
-        "report_count": incident["report_count"],
-        "people_affected": incident["people_affected"],
-        "credibility": incident["credibility"],
-        "location": public_location(incident["lat"], incident["lon"]),
-        "radius_km": round(incident["radius_km"], 3),
+        "incident_id": incident.incident_id,
+        "version": incident.version,
+        "hazard": incident.hazard.value,
+        "category": incident.category.value,
+        "status": incident.status.value,
+        "severity": incident.severity.value,
+        "report_count": incident.report_count,
+        "people_affected": incident.people_affected,
+        "credibility": incident.credibility,
+        "location": public_location(incident.lat, incident.lon),
+        "radius_km": round(incident.radius_km, 3),
     }
 
 
@@ -310,7 +295,7 @@ class BatchOutcome:
     retries: int = 0
 
 
-def _announce(events: EventSink, incident: dict[str, Any], opened: bool) -> None:
+def _announce(events: EventSink, incident: Incident, opened: bool) -> None:
     events.publish("crisis", "incident.opened" if opened else "incident.updated", incident_event(incident))
 
 
@@ -339,16 +324,10 @@ def plan_batch(
         if lookup not in neighbourhoods:
             neighbourhoods[lookup] = store.neighbourhood(keys, lookup[1])
         around = neighbourhoods[lookup]
-        candidates = {c.snapshot.incident_id: c for c in around.candidates}
+        candidates = {c.incident_id: c for c in around.candidates}
         for incident_id, planned in plans.items():  # what this batch already did wins
             assert planned.incident is not None
-            stored = candidates.get(incident_id)
-            candidates[incident_id] = Candidate(
-                snapshot=planned.incident.snapshot(),
-                version=planned.expected_version or 0,
-                credibility=planned.credibility,
-                feed_item_count=stored.feed_item_count if stored else 0,
-            )
+            candidates[incident_id] = as_candidate(planned.incident)
         decision = decide(report, classification, list(candidates.values()))
         if decision.incident is None:
             kept_out.append(IncidentPlan(decisions=[(decision, report)]))
@@ -358,27 +337,15 @@ def plan_batch(
         if plan is None:
             plan = plans[incident_id] = IncidentPlan(
                 decisions=[],
-                expected_version=decision.incident_version,
                 claims={cell: claimed.get(cell, claim) for cell, claim in around.claims.items()}
-                if decision.incident.opened
+                if decision.incident.expected_version == 0
                 else {},
             )
             for cell, claim in plan.claims.items():
                 claimed[cell] = claim.after_opening(incident_id)
         plan.decisions.append((decision, report))
-        plan.incident = (
-            decision.incident if plan.incident is None else _keep_opened(plan.incident, decision.incident)
-        )
-        plan.category = decision.category
-        plan.credibility = round(decision.credibility.score, 3)
+        plan.incident = decision.incident
     return [*plans.values(), *kept_out]
-
-
-def _keep_opened(before: IncidentUpdate, after: IncidentUpdate) -> IncidentUpdate:
-    """A merge into an incident this batch opened is still an opening."""
-    if not before.opened or after.opened:
-        return after
-    return replace(after, opened=True, previous_cell_key=None, previous_severity=None)
 
 
 def triage_batch(
@@ -424,9 +391,9 @@ def triage_batch(
             break
         for plan in plans:
             try:
-                incident = store.commit(plan)
-                if incident is not None:
-                    _announce(events, incident, opened=plan.opens)
+                store.commit(plan)
+                if plan.incident is not None:
+                    _announce(events, plan.incident, opened=plan.opens)
             except ReportsChanged as changed:
                 lost = True
                 reread = store.get_reports(changed.report_ids)

@@ -8,20 +8,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from haven.crisis.clustering import (
-    IncidentSnapshot,
     Severity,
+    as_candidate,
     choose_incident,
     merge,
     open_incident,
     running_centroid,
     severity,
 )
-from haven.crisis.taxonomy import Hazard, hazard_cell_key, hazard_cell_keys_around, profile
+from haven.crisis.incident import Incident, IncidentStatus
+from haven.crisis.taxonomy import Category, Hazard, hazard_cell_key, hazard_cell_keys_around, profile
 from haven.geo import Point, distance_km
 
 Destination = Callable[[Point, float, float], Point]
 
 T0 = datetime(2026, 11, 3, 12, 0, tzinfo=UTC)
+#: When the clustering decisions are made (the commit's ``updated_at``).
+NOW = T0 + timedelta(hours=3)
 
 
 def incident(
@@ -34,17 +37,41 @@ def incident(
     count: int = 1,
     people: int = 0,
     radius: float = 0.0,
-) -> IncidentSnapshot:
-    return IncidentSnapshot(
+    version: int = 3,
+) -> Incident:
+    return Incident(
         incident_id=incident_id,
+        version=version,
         hazard=hazard,
+        category=Category.INFRASTRUCTURE_AND_UTILITY_DAMAGE,
+        status=IncidentStatus.NEW,
+        severity=severity(count, people, hazard),
         lat=lat,
         lon=lon,
         radius_km=radius,
-        last_report_at=last,
         report_count=count,
         people_affected=people,
-        severity=str(severity(count, people, hazard)),
+        credibility=0.4,
+        opened_at=T0,
+        last_report_at=last,
+        updated_at=T0,
+    )
+
+
+def join(inc: Incident, point: Point, people: int | None, reported_at: datetime) -> Incident:
+    return merge(inc, point, people, reported_at, credibility=0.7, at=NOW)
+
+
+def opened(incident_id: str, hazard: Hazard, point: Point, people: int | None, at: datetime) -> Incident:
+    return open_incident(
+        incident_id,
+        hazard,
+        Category.INFRASTRUCTURE_AND_UTILITY_DAMAGE,
+        point,
+        people,
+        at,
+        credibility=0.6,
+        at=NOW,
     )
 
 
@@ -55,7 +82,7 @@ def test_antimeridian_reports_cluster() -> None:
     assert choose_incident(report, Hazard.FLOOD, T0, [east]) == east
     # and the H3 lookup finds it
     assert hazard_cell_key(Hazard.FLOOD, east.centroid) in hazard_cell_keys_around(Hazard.FLOOD, report)
-    update = merge(east, report, None, T0)
+    update = join(east, report, None, T0)
     assert abs(update.lon) > 179.9  # not averaged to longitude 0
     assert update.lat == pytest.approx(10.0, abs=1e-3)
     assert update.radius_km < 2
@@ -66,9 +93,9 @@ def test_near_the_pole() -> None:
     report = Point(89.99, 180.0)  # across the pole, ~2.2 km away
     assert choose_incident(report, Hazard.FLOOD, T0, [north]) == north
     assert hazard_cell_key(Hazard.FLOOD, north.centroid) in hazard_cell_keys_around(Hazard.FLOOD, report)
-    update = merge(north, report, None, T0)
+    update = join(north, report, None, T0)
     assert update.lat > 89.99
-    assert update.radius_km == pytest.approx(distance_km(update.snapshot().centroid, report))
+    assert update.radius_km == pytest.approx(distance_km(update.centroid, report))
     far = Point(89.0, 90.0)  # ~111 km
     assert choose_incident(far, Hazard.FLOOD, T0, [north]) is None
 
@@ -135,25 +162,26 @@ def test_merge_updates_everything() -> None:
     inc = incident(lat=10.0, lon=20.0, count=1, people=4, radius=0.0)
     report = Point(10.0, 20.05)
     later = T0 + timedelta(hours=2)
-    update = merge(inc, report, 6, later)
+    update = join(inc, report, 6, later)
     assert update.incident_id == inc.incident_id
-    assert not update.opened
+    assert (update.version, update.expected_version) == (4, 3)  # written over the version read
     assert update.report_count == 2
     assert update.people_affected == 10
+    assert inc.severity is Severity.MINOR
     assert update.severity is Severity.MODERATE
-    assert update.previous_severity == "Minor"
-    assert update.severity_changed
     assert update.last_report_at == later
+    assert (update.credibility, update.updated_at, update.opened_at) == (0.7, NOW, T0)
+    assert (update.status, update.category) == (inc.status, inc.category)  # responders' fields kept
     assert update.lat == pytest.approx(10.0, abs=1e-3)
     assert update.lon == pytest.approx(20.025, abs=1e-4)  # the midpoint of two reports
     assert update.radius_km == pytest.approx(distance_km(Point(update.lat, update.lon), report))
-    assert update.previous_cell_key == hazard_cell_key(Hazard.FLOOD, inc.centroid)
+    assert inc.cell_key == hazard_cell_key(Hazard.FLOOD, Point(10.0, 20.0))
     assert update.cell_key == hazard_cell_key(Hazard.FLOOD, Point(update.lat, update.lon))
 
 
 def test_merge_keeps_the_larger_radius_and_the_later_time() -> None:
     inc = incident(count=5, radius=8.0, last=T0)
-    update = merge(inc, inc.centroid, None, T0 - timedelta(hours=1))
+    update = join(inc, inc.centroid, None, T0 - timedelta(hours=1))
     assert update.radius_km == 8.0
     assert update.last_report_at == T0
     assert update.people_affected == inc.people_affected
@@ -173,12 +201,12 @@ def test_running_centroid_weights_by_count() -> None:
 
 def test_merge_sequence_across_the_antimeridian(destination: Destination) -> None:
     centre = Point(-17.0, 180.0)
-    current = open_incident("x", Hazard.STORM, destination(centre, 90, 5), 0, T0).snapshot()
+    current = opened("x", Hazard.STORM, destination(centre, 90, 5), 0, T0)
     for k in range(1, 12):
         point = destination(centre, k * 33.0, 5)
         chosen = choose_incident(point, Hazard.STORM, T0, [current])
         assert chosen == current
-        current = merge(current, point, 1, T0).snapshot()
+        current = join(current, point, 1, T0)
     assert distance_km(current.centroid, centre) < 2.5
     assert current.report_count == 12
     assert current.people_affected == 11
@@ -186,16 +214,19 @@ def test_merge_sequence_across_the_antimeridian(destination: Destination) -> Non
 
 def test_open_incident() -> None:
     p = Point(5.0, 6.0)
-    new = open_incident("inc-9", Hazard.EARTHQUAKE, p, None, T0)
-    assert new.opened
+    new = opened("inc-9", Hazard.EARTHQUAKE, p, None, T0)
+    assert (new.version, new.expected_version) == (1, 0)  # written only where none is stored
+    assert (new.status, new.category, new.credibility) == (
+        IncidentStatus.NEW,
+        Category.INFRASTRUCTURE_AND_UTILITY_DAMAGE,
+        0.6,
+    )
+    assert (new.opened_at, new.updated_at, new.last_report_at) == (NOW, NOW, T0)
     assert (new.lat, new.lon, new.radius_km) == (5.0, 6.0, 0.0)
     assert new.report_count == 1
     assert new.people_affected == 0
     assert new.severity is Severity.MODERATE  # an earthquake is at least Moderate
     assert new.cell_key == hazard_cell_key(Hazard.EARTHQUAKE, p)
-    assert new.previous_cell_key is None
-    assert not new.moved_cell
-    assert new.snapshot().severity == "Moderate"
 
 
 @pytest.mark.parametrize(
@@ -235,6 +266,18 @@ def test_rejects_naive_datetimes_and_negative_people() -> None:
     with pytest.raises(ValueError, match="time zone"):
         choose_incident(inc.centroid, Hazard.FLOOD, datetime(2026, 11, 3), [inc])
     with pytest.raises(ValueError, match="negative"):
-        merge(inc, inc.centroid, -1, T0)
+        join(inc, inc.centroid, -1, T0)
     with pytest.raises(ValueError, match="negative"):
         severity(-1, 0, Hazard.FLOOD)
+
+
+def test_reports_of_one_batch_plan_one_write_per_incident() -> None:
+    stored = incident(version=3, count=2)
+    first = join(stored, Point(10.0, 20.01), 1, T0)
+    second = join(as_candidate(first), Point(10.0, 20.02), 2, T0)
+    assert (second.version, second.expected_version) == (4, 3)  # still over the version read
+    assert (second.report_count, second.people_affected) == (4, 3)
+    new = opened("inc-new", Hazard.FLOOD, Point(1.0, 2.0), 1, T0)
+    grown = join(as_candidate(new), Point(1.0, 2.001), 1, T0)
+    assert grown.expected_version == 0  # still an opening
+    assert grown.report_count == 2
