@@ -225,10 +225,11 @@ EXPLAINED_FEATURES = 5
 class LearnedClassifier:
     """The triage model combined with the lexicon (:func:`haven.crisis.classifier.default_classifier`).
 
-    Category: of the model's categories whose probability reaches its threshold, the one that
-    passes it by the widest margin (ratio); else ``not_humanitarian`` when that passes; else the
-    lexicon's decision for a class the model does not learn (caution and advice, sympathy,
-    infrastructure, rescue and donations); else ``other_relevant_information``.
+    Category: of the model's categories and ``not_humanitarian`` whose probability reaches its
+    threshold, the one that passes it by the widest margin (ratio; chosen on validation: a text
+    far surer irrelevant than needy is not a request); else the lexicon's decision for a class
+    the model does not learn (caution and advice, sympathy, infrastructure, rescue and
+    donations); else ``other_relevant_information``.
 
     Hazard: a flood or earthquake the lexicon names is taken (its terms are precise there),
     unless the model's hazard passes its cut :data:`OVERRIDE_RATIO` times more widely; else the
@@ -301,23 +302,18 @@ class LearnedClassifier:
     def _category(
         self, lexicon: Classification, probabilities: Mapping[str, float]
     ) -> tuple[Category, float]:
-        names = [f"category:{c}" for c in MODEL_CATEGORIES]
+        # not_humanitarian last: a tie goes to the category that matters for life safety.
+        names = [f"category:{c}" for c in (*MODEL_CATEGORIES, Category.NOT_HUMANITARIAN)]
         passing = self._passing(names, probabilities)
         if passing is not None:
             return Category(passing[0].split(":", 1)[1]), passing[1]
-        not_humanitarian = self.model.label("category:not_humanitarian")
-        p = probabilities[not_humanitarian.name]
-        if p >= not_humanitarian.threshold:
-            return Category.NOT_HUMANITARIAN, p
         learned = {*MODEL_CATEGORIES, Category.NOT_HUMANITARIAN, Category.OTHER_RELEVANT_INFORMATION}
         if lexicon.category not in learned:
             return lexicon.category, lexicon.category_confidence
         relevant = round(
             min(
                 MAX_CONFIDENCE,
-                max(
-                    NO_MATCH_CONFIDENCE, 1.0 - max(probabilities[n] for n in [*names, not_humanitarian.name])
-                ),
+                max(NO_MATCH_CONFIDENCE, 1.0 - max(probabilities[n] for n in names)),
             ),
             4,
         )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import subprocess
 import sys
+from array import array
 from importlib import resources
 from pathlib import Path
 
@@ -19,7 +21,12 @@ from haven.crisis.model import (
     ARTIFACT_BIN,
     ARTIFACT_JSON,
     MAX_TOKENS,
+    MODEL_CATEGORIES,
+    MODEL_HAZARDS,
+    FeatureSpec,
+    LabelModel,
     LearnedClassifier,
+    TriageModel,
     bucket,
     featurize,
     from_bytes,
@@ -241,3 +248,44 @@ def test_eval_scores_a_hazard_on_every_hazard_the_report_carries() -> None:
     assert result.hazards[0] != Hazard.FLOOD
     assert decided(result, flood)
     assert not decided(result, flood, primary_only=True)
+
+
+def _constant_model(probability: dict[str, float]) -> TriageModel:
+    """A model whose every label has the given probability whatever the text (threshold 0.5)."""
+    spec = FeatureSpec(bits=4)
+    names = [
+        *(f"category:{c}" for c in (*MODEL_CATEGORIES, Category.NOT_HUMANITARIAN)),
+        *(f"hazard:{h}" for h in MODEL_HAZARDS),
+    ]
+    labels = tuple(
+        LabelModel(
+            name=name,
+            bias=math.log(p / (1 - p)),
+            scale=1.0,
+            platt_a=1.0,
+            platt_b=0.0,
+            threshold=0.5,
+            weights=array("b", bytes(1 << spec.bits)),
+        )
+        for name in names
+        for p in [probability.get(name, 0.1)]
+    )
+    return TriageModel("triage-model-test", spec, labels, {})
+
+
+@pytest.mark.parametrize(
+    ("needy", "irrelevant", "decided"),
+    [
+        (0.6, 0.9, Category.NOT_HUMANITARIAN),  # far surer irrelevant than needy
+        (0.9, 0.6, Category.REQUESTS_OR_URGENT_NEEDS),
+        (0.7, 0.7, Category.REQUESTS_OR_URGENT_NEEDS),  # a tie goes to the need
+        (0.2, 0.6, Category.NOT_HUMANITARIAN),
+    ],
+)
+def test_the_category_that_passes_its_cut_most_widely_is_decided_not_humanitarian_included(
+    needy: float, irrelevant: float, decided: Category
+) -> None:
+    model = _constant_model(
+        {"category:requests_or_urgent_needs": needy, "category:not_humanitarian": irrelevant}
+    )
+    assert LearnedClassifier(model=model).classify("anything at all", "en").category == decided
