@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from haven.events import Event
 from haven.kernel import Page, StaleVersion
 
 
@@ -46,10 +47,11 @@ class FakeIncidents:
 
 
 class FakeEvents:
-    """An ``EventSink`` that records what was published."""
+    """An :class:`haven.events.EventSink` that records what was published: (domain,
+    detail-type, detail) of each event."""
 
     def __init__(self) -> None:
         self.published: list[tuple[str, str, dict[str, Any]]] = []
 
-    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None:
-        self.published.append((domain, detail_type, detail))
+    def publish(self, event: Event) -> None:
+        self.published.append((event.domain, event.detail_type, event.detail()))

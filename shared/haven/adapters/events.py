@@ -1,17 +1,26 @@
-"""Publishing domain events on the ``haven`` bus (EventBridge)."""
+"""The event contract on EventBridge: publishing on the ``haven`` bus, parsing what rules queue.
+
+:class:`EventBridgePublisher` is the :class:`haven.events.EventSink` of the functions: it puts
+each event in the envelope (``source`` ``haven.<domain>``, ``detail-type``, ``detail``).
+:func:`queued` gives a worker's batch processor the Powertools parser model of its records: an
+SQS record whose body is that EventBridge envelope with the typed detail. The model is made at
+the first batch, never at import (ADR 0039, 0042).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, cast
 
 from haven.adapters.aws import client
 from haven.adapters.names import event_bus
+from haven.events import Event
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
-class EventPublisher(Protocol):
-    def publish(self, domain: str, detail_type: str, detail: Mapping[str, Any]) -> None: ...
+D_co = TypeVar("D_co", bound=Event, covariant=True)
 
 
 class PublishFailed(RuntimeError):
@@ -19,17 +28,78 @@ class PublishFailed(RuntimeError):
 
 
 class EventBridgePublisher:
-    def publish(self, domain: str, detail_type: str, detail: Mapping[str, Any]) -> None:
-        response = client("events").put_events(
-            Entries=[
-                {
-                    "EventBusName": event_bus(),
-                    "Source": f"haven.{domain}",
-                    "DetailType": detail_type,
-                    "Detail": json.dumps(detail, separators=(",", ":"), default=str),
-                }
-            ]
-        )
+    def publish(self, event: Event) -> None:
+        response = client("events").put_events(Entries=[entry(event)])
         if response.get("FailedEntryCount"):
             code = response["Entries"][0].get("ErrorCode", "unknown")
-            raise PublishFailed(f"EventBridge refused {detail_type}: {code}")
+            raise PublishFailed(f"EventBridge refused {event.detail_type}: {code}")
+
+
+def entry(event: Event) -> dict[str, str]:
+    """The ``PutEvents`` entry of ``event``: the one place the envelope is built."""
+    return {
+        "EventBusName": event_bus(),
+        "Source": f"haven.{event.domain}",
+        "DetailType": event.detail_type,
+        "Detail": json.dumps(event.detail(), separators=(",", ":"), default=str),
+    }
+
+
+class Envelope(Protocol, Generic[D_co]):
+    """What a consumer reads of the EventBridge envelope (Powertools' ``EventBridgeModel``)."""
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def detail_type(self) -> str: ...
+
+    @property
+    def detail(self) -> D_co: ...
+
+
+class QueuedEvent(Protocol, Generic[D_co]):
+    """An SQS record of a queue fed by a rule, as parsed by :func:`queued`'s model (Powertools'
+    ``SqsRecordModel``, whose ``body`` is the envelope)."""
+
+    @property
+    def messageId(self) -> str: ...
+
+    @property
+    def receiptHandle(self) -> str: ...
+
+    @property
+    def attributes(self) -> Any: ...
+
+    @property
+    def body(self) -> Envelope[D_co]: ...
+
+
+def queued(detail: type[Event]) -> Callable[[], type[BaseModel]]:
+    """The parser model of a queue's records whose bodies are ``detail`` events (any of its
+    detail-types: ``queued(IncidentEvent)`` takes ``incident.opened`` and ``incident.updated``),
+    for :class:`haven.adapters.batch.BatchProcessor`'s ``model``. Anything else in a body, or a
+    detail that does not fit, fails the record."""
+    return lambda: _record_model(detail)
+
+
+_RECORD_MODELS: dict[type[Event], type[BaseModel]] = {}
+
+
+def _record_model(detail: type[Event]) -> type[BaseModel]:
+    if detail not in _RECORD_MODELS:
+        _RECORD_MODELS[detail] = _made_record_model(detail)
+    return _RECORD_MODELS[detail]
+
+
+def _made_record_model(detail: type[Event]) -> type[BaseModel]:
+    from aws_lambda_powertools.utilities.parser.models import EventBridgeModel, SqsRecordModel
+    from pydantic import Field, Json, create_model
+
+    envelope = create_model(
+        f"{detail.__name__}Envelope",
+        __base__=EventBridgeModel,
+        detail_type=(cast(Any, Literal)[detail.detail_types()], Field(alias="detail-type")),
+        detail=(detail, ...),
+    )
+    return create_model(f"{detail.__name__}Record", __base__=SqsRecordModel, body=(Json[envelope], ...))

@@ -27,10 +27,10 @@ from haven.complaints import privacy
 from haven.complaints.routing import Case, Reach, choose, route
 from haven.crisis.reports import Upload, UploadSigner
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
+from haven.events import ComplaintFiled, ComplaintReferred, EventSink
 from haven.kernel import Page, StaleVersion
 from haven.recruitment.roster import Entry, known_as
 
-DOMAIN = "complaints"
 EVIDENCE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_ITEMS = 5
@@ -186,10 +186,6 @@ class PartnerDirectory(Protocol):
     def active(self) -> list[dict[str, Any]]: ...
 
 
-class EventSink(Protocol):
-    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None: ...
-
-
 # --- tracking codes ---------------------------------------------------------------------------
 
 
@@ -269,20 +265,17 @@ def file_complaint(
     }
     complaints.add(complaint)
     events.publish(
-        DOMAIN,
-        "complaint.filed",
-        {
-            "id": complaint_id,
-            "occurred_at": now,
-            "schema_version": "1",
-            "complaint_id": complaint_id,
-            "categories": complaint["categories"],
-            "origin_country": new.origin_country,
-            "destination_country": new.destination_country,
-            "recruiter_id": recruiter.recruiter_id,
-            "anonymous": new.anonymous,
-            "evidence_count": len(evidence),
-        },
+        ComplaintFiled(
+            id=complaint_id,
+            occurred_at=now,
+            complaint_id=complaint_id,
+            categories=[c.value for c in new.categories],
+            origin_country=new.origin_country,
+            destination_country=new.destination_country,
+            recruiter_id=recruiter.recruiter_id,
+            anonymous=new.anonymous,
+            evidence_count=len(evidence),
+        )
     )
     signed = [
         uploads.presign(
@@ -405,7 +398,7 @@ def _refer(
     except StaleVersion as stale:
         raise _conflict(stale.current, stale=True) from None
     for referral in referrals:
-        events.publish(DOMAIN, "complaint.referred", referred_event(referral, current))
+        events.publish(referred_event(referral, current))
     return Transitioned(updated, referrals)
 
 
@@ -473,18 +466,17 @@ def reach_of(partner: dict[str, Any]) -> Reach:
     )
 
 
-def referred_event(referral: dict[str, Any], complaint: dict[str, Any]) -> dict[str, Any]:
+def referred_event(referral: dict[str, Any], complaint: dict[str, Any]) -> ComplaintReferred:
     """``complaint.referred``: routing facts only; identity travels in the partner payload."""
-    return {
-        "id": referral["referral_id"],
-        "occurred_at": referral["created_at"],
-        "schema_version": "1",
-        "referral_id": referral["referral_id"],
-        "complaint_id": complaint["complaint_id"],
-        "partner_id": referral["partner_id"],
-        "categories": complaint["categories"],
-        "identity_shared": "complainant" in referral["payload"],
-    }
+    return ComplaintReferred(
+        id=referral["referral_id"],
+        occurred_at=referral["created_at"],
+        referral_id=referral["referral_id"],
+        complaint_id=complaint["complaint_id"],
+        partner_id=referral["partner_id"],
+        categories=complaint["categories"],
+        identity_shared="complainant" in referral["payload"],
+    )
 
 
 def suggested_partners(complaint: dict[str, Any], partners: PartnerDirectory) -> list[dict[str, Any]]:

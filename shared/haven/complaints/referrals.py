@@ -15,9 +15,10 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from haven import clock, webhooks
-from haven.complaints.complaints import DOMAIN, ComplaintRepository, EventSink, PublicStatus, public_update
+from haven.complaints.complaints import ComplaintRepository, PublicStatus, public_update
 from haven.complaints.partners import signing_secrets
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
+from haven.events import ComplaintResolved, EventSink, ReferralEscalated, ReferralUpdated
 from haven.kernel import Page, StaleVersion
 from haven.notifications import Message
 
@@ -183,9 +184,9 @@ def acknowledge(
     complaint = _append_to_complaint(
         updated["complaint_id"], _entry("acknowledged", updated, record), complaints, _TRACKING[ack.status]
     )
-    events.publish(DOMAIN, "referral.updated", _updated_event(updated, record))
+    events.publish(_updated_event(updated, record))
     if ack.status is AckStatus.RESOLVED:
-        events.publish(DOMAIN, "complaint.resolved", _resolved_event(updated, record, complaint))
+        events.publish(_resolved_event(updated, record, complaint))
     return updated
 
 
@@ -228,35 +229,33 @@ def _entry(event: str, referral: dict[str, Any], record: dict[str, Any]) -> dict
     }
 
 
-def _updated_event(referral: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": referral["referral_id"],
-        "occurred_at": record["at"],
-        "schema_version": "1",
-        "referral_id": referral["referral_id"],
-        "complaint_id": referral["complaint_id"],
-        "partner_id": referral["partner_id"],
-        "version": referral["version"],
-        "status": record["status"],
-    }
+def _updated_event(referral: dict[str, Any], record: dict[str, Any]) -> ReferralUpdated:
+    return ReferralUpdated(
+        id=referral["referral_id"],
+        occurred_at=record["at"],
+        referral_id=referral["referral_id"],
+        complaint_id=referral["complaint_id"],
+        partner_id=referral["partner_id"],
+        version=referral["version"],
+        status=record["status"],
+    )
 
 
 def _resolved_event(
     referral: dict[str, Any], record: dict[str, Any], complaint: dict[str, Any]
-) -> dict[str, Any]:
+) -> ComplaintResolved:
     """``complaint.resolved``: what accreditation monitoring needs to open a compliance review."""
-    return {
-        "id": referral["referral_id"],
-        "occurred_at": record["at"],
-        "schema_version": "1",
-        "complaint_id": referral["complaint_id"],
-        "referral_id": referral["referral_id"],
-        "partner_id": referral["partner_id"],
-        "substantiated": bool(record.get("substantiated")),
-        "remedy_given": bool(record.get("remedy")),
-        "recruiter_id": complaint["recruiter"].get("recruiter_id"),
-        "categories": complaint["categories"],
-    }
+    return ComplaintResolved(
+        id=referral["referral_id"],
+        occurred_at=record["at"],
+        complaint_id=referral["complaint_id"],
+        referral_id=referral["referral_id"],
+        partner_id=referral["partner_id"],
+        substantiated=bool(record.get("substantiated")),
+        remedy_given=bool(record.get("remedy")),
+        recruiter_id=complaint["recruiter"].get("recruiter_id"),
+        categories=complaint["categories"],
+    )
 
 
 # --- delivery ---------------------------------------------------------------------------------
@@ -340,7 +339,7 @@ def escalate_overdue(
         if not referrals.claim_escalation(referral["referral_id"], now):
             continue  # acknowledged or escalated meanwhile
         try:
-            events.publish(DOMAIN, "referral.escalated", _escalated_event(referral, now))
+            events.publish(_escalated_event(referral, now))
         except Exception:
             referrals.release_escalation(referral["referral_id"])  # the next run tries again
             raise
@@ -361,13 +360,12 @@ def escalate_overdue(
     return escalated
 
 
-def _escalated_event(referral: dict[str, Any], now: str) -> dict[str, Any]:
-    return {
-        "id": referral["referral_id"],
-        "occurred_at": now,
-        "schema_version": "1",
-        "referral_id": referral["referral_id"],
-        "complaint_id": referral["complaint_id"],
-        "partner_id": referral["partner_id"],
-        "sla_due_at": referral["sla_due_at"],
-    }
+def _escalated_event(referral: dict[str, Any], now: str) -> ReferralEscalated:
+    return ReferralEscalated(
+        id=referral["referral_id"],
+        occurred_at=now,
+        referral_id=referral["referral_id"],
+        complaint_id=referral["complaint_id"],
+        partner_id=referral["partner_id"],
+        sla_due_at=referral["sla_due_at"],
+    )
