@@ -21,12 +21,15 @@ import threading
 from collections.abc import Callable
 from enum import Enum
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch import AsyncBatchProcessor as _AsyncProcessor
     from aws_lambda_powertools.utilities.batch import BatchProcessor as _Processor
     from pydantic import BaseModel
+
+
+M_co = TypeVar("M_co", covariant=True)
 
 
 class EventType(Enum):
@@ -101,6 +104,36 @@ def parse_failure(error: Any) -> str:
         f"{'.'.join(str(part) for part in e['loc'])}: {e['type']}"
         for e in error.errors(include_url=False, include_input=False)
     )
+
+
+def sqs_record(body: type[Any]) -> type[BaseModel]:
+    """Powertools' ``SqsRecordModel`` whose body is ``body`` (a model or a dataclass) as JSON."""
+    from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
+    from pydantic import Json, create_model
+
+    return create_model(f"{body.__name__}Record", __base__=SqsRecordModel, body=(cast(Any, Json)[body], ...))
+
+
+def queued_message(body: type[Any]) -> Callable[[], type[BaseModel]]:
+    """The parser model of a queue's records whose bodies are ``body`` messages, made at its
+    first call (for ``model``, or to parse records before a batch is processed)."""
+    return cache(lambda: sqs_record(body))
+
+
+class QueuedMessage(Protocol, Generic[M_co]):
+    """An SQS record as parsed by :func:`queued_message`'s model (Powertools' ``SqsRecordModel``)."""
+
+    @property
+    def messageId(self) -> str: ...
+
+    @property
+    def receiptHandle(self) -> str: ...
+
+    @property
+    def attributes(self) -> Any: ...
+
+    @property
+    def body(self) -> M_co: ...
 
 
 class BatchProcessor(_Lazy):

@@ -4,20 +4,23 @@
 each event in the envelope (``source`` ``haven.<domain>``, ``detail-type``, ``detail``).
 :func:`queued` gives a worker's batch processor the Powertools parser model of its records: an
 SQS record whose body is that EventBridge envelope with the typed detail. The model is made at
-the first batch, never at import (ADR 0039, 0042).
+the first batch, never at import (ADR 0039, 0042); so is :func:`queued_object_created`'s, for
+the S3 events that upload screening reads.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeAlias, TypeVar, cast
 
 from haven.adapters.aws import client
+from haven.adapters.batch import QueuedMessage, sqs_record
 from haven.adapters.names import event_bus
 from haven.events import Event
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.parser.models import S3EventNotificationEventBridgeModel
     from pydantic import BaseModel
 
 D_co = TypeVar("D_co", bound=Event, covariant=True)
@@ -58,21 +61,12 @@ class Envelope(Protocol, Generic[D_co]):
     def detail(self) -> D_co: ...
 
 
-class QueuedEvent(Protocol, Generic[D_co]):
-    """An SQS record of a queue fed by a rule, as parsed by :func:`queued`'s model (Powertools'
-    ``SqsRecordModel``, whose ``body`` is the envelope)."""
+#: An SQS record of a queue fed by a rule, as parsed by :func:`queued`'s model.
+QueuedEvent: TypeAlias = QueuedMessage[Envelope[D_co]]
 
-    @property
-    def messageId(self) -> str: ...
-
-    @property
-    def receiptHandle(self) -> str: ...
-
-    @property
-    def attributes(self) -> Any: ...
-
-    @property
-    def body(self) -> Envelope[D_co]: ...
+if TYPE_CHECKING:
+    #: An SQS record parsed by :func:`queued_object_created`'s model.
+    QueuedObjectCreated: TypeAlias = QueuedMessage[S3EventNotificationEventBridgeModel]
 
 
 def queued(detail: type[Event]) -> Callable[[], type[BaseModel]]:
@@ -80,26 +74,24 @@ def queued(detail: type[Event]) -> Callable[[], type[BaseModel]]:
     detail-types: ``queued(IncidentEvent)`` takes ``incident.opened`` and ``incident.updated``),
     for :class:`haven.adapters.batch.BatchProcessor`'s ``model``. Anything else in a body, or a
     detail that does not fit, fails the record."""
-    return lambda: _record_model(detail)
+    return lambda: sqs_record(_envelope(detail))
 
 
-_RECORD_MODELS: dict[type[Event], type[BaseModel]] = {}
+def queued_object_created() -> type[BaseModel]:
+    """The parser model of a queue fed by S3's ``Object Created`` events (through EventBridge):
+    Powertools' ``S3EventNotificationEventBridgeModel`` in each body."""
+    from aws_lambda_powertools.utilities.parser.models import S3EventNotificationEventBridgeModel
+
+    return sqs_record(S3EventNotificationEventBridgeModel)
 
 
-def _record_model(detail: type[Event]) -> type[BaseModel]:
-    if detail not in _RECORD_MODELS:
-        _RECORD_MODELS[detail] = _made_record_model(detail)
-    return _RECORD_MODELS[detail]
+def _envelope(detail: type[Event]) -> type[BaseModel]:
+    from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+    from pydantic import Field, create_model
 
-
-def _made_record_model(detail: type[Event]) -> type[BaseModel]:
-    from aws_lambda_powertools.utilities.parser.models import EventBridgeModel, SqsRecordModel
-    from pydantic import Field, Json, create_model
-
-    envelope = create_model(
+    return create_model(
         f"{detail.__name__}Envelope",
         __base__=EventBridgeModel,
         detail_type=(cast(Any, Literal)[detail.detail_types()], Field(alias="detail-type")),
         detail=(detail, ...),
     )
-    return create_model(f"{detail.__name__}Record", __base__=SqsRecordModel, body=(Json[envelope], ...))
