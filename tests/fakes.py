@@ -6,15 +6,18 @@ version raises :class:`haven.kernel.StaleVersion` with the current state) and no
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import fields, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from haven.channels.dialogue import SubscriptionRef
+from haven.complaints.entities import Complaint, DeliveryAttempt, DeliveryState, Partner, Referral
 from haven.crisis.incident import Incident, IncidentStatus
 from haven.crisis.reports import Report, ReportStatus
 from haven.crisis.triage import Claim, IncidentPlan, Neighbourhood, ReportsChanged
 from haven.errors import Conflict
+from haven.events import Event
 from haven.kernel import Page, StaleVersion
 
 # --- incidents and triage ----------------------------------------------------------------------
@@ -107,28 +110,17 @@ class FakeTriageStore:
 
 
 class FakeEvents:
-    """An ``EventSink`` that records what was published."""
+    """An :class:`haven.events.EventSink` that records what was published: (domain,
+    detail-type, detail) of each event."""
 
     def __init__(self) -> None:
         self.published: list[tuple[str, str, dict[str, Any]]] = []
 
-    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None:
-        self.published.append((domain, detail_type, detail))
+    def publish(self, event: Event) -> None:
+        self.published.append((event.domain, event.detail_type, event.detail()))
 
 
 # --- complaints, referrals, partners ----------------------------------------------------------
-
-from collections.abc import Sequence  # noqa: E402
-from dataclasses import fields  # noqa: E402
-from typing import TypeVar  # noqa: E402
-
-from haven.complaints.entities import (  # noqa: E402
-    Complaint,
-    DeliveryAttempt,
-    DeliveryState,
-    Partner,
-    Referral,
-)
 
 _E = TypeVar("_E", Complaint, Referral, Partner)
 

@@ -65,6 +65,17 @@ def leaks(text: str) -> list[str]:
     return [line[:300] for line in text.splitlines() if any(value in line for value in PERSONAL_DATA)]
 
 
+def sample_event(detail_type: str, **detail: Any) -> dict[str, Any]:
+    """The sample of ``detail_type`` (``events/samples/``, a whole EventBridge event as a rule
+    delivers it to its queue) with ``detail``'s fields in its detail."""
+    import json
+
+    sample: dict[str, Any] = json.loads(
+        (EVENT_SCHEMAS.parent / "samples" / f"{detail_type}.json").read_text()
+    )
+    return sample | {"detail": sample["detail"] | detail}
+
+
 def envelope_problems(events: Iterable[Mapping[str, Any]]) -> list[str]:
     """Why each of ``events`` is not what EventBridge delivers to a target: each is parsed by
     Powertools' ``EventBridgeModel`` (what a handler using its parser does) and its ``detail``

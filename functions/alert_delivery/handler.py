@@ -6,11 +6,11 @@ Retry-After) and retried by SQS; after the queue's receive limit it lands in the
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from haven.adapters import observability
-from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
+from haven.adapters.batch import BatchProcessor, EventType, process_partial_response, queued_message
 from haven.adapters.crypto import AesGcmSealer
 from haven.adapters.dynamo.alerts import DynamoAlerts, DynamoDeliveryLog, DynamoSubscriptions
 from haven.adapters.notifier import notifier
@@ -20,13 +20,22 @@ from haven.alerts.fanout import deliver
 from haven.settings import settings
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from haven.adapters.batch import QueuedMessage
 
 logger = observability.logger("alert-delivery")
 tracer = observability.tracer("alert-delivery")
 metrics = observability.metrics("alert-delivery")
 
-processor = BatchProcessor(event_type=EventType.SQS)
+
+@dataclass(frozen=True)
+class DeliveryQueued:
+    """The body of an alert-delivery message (``haven.alerts.fanout.fan_out``)."""
+
+    message_id: str
+    subscription_id: str
+
+
+processor = BatchProcessor(event_type=EventType.SQS, model=queued_message(DeliveryQueued), logger=logger)
 alerts = DynamoAlerts()
 subscriptions = DynamoSubscriptions()
 log = DynamoDeliveryLog()
@@ -34,14 +43,12 @@ sealer = AesGcmSealer("subscription-address")
 
 
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    body = json.loads(record.body)
-    with redelivered_later(
-        "alert-delivery", record, logger, "delivery failed", message_id=body["message_id"]
-    ):
+def record_handler(record: QueuedMessage[DeliveryQueued]) -> None:
+    body = record.body
+    with redelivered_later("alert-delivery", record, logger, "delivery failed", message_id=body.message_id):
         sent = deliver(
-            body["message_id"],
-            body["subscription_id"],
+            body.message_id,
+            body.subscription_id,
             messages=alerts,
             subscriptions=subscriptions,
             log=log,

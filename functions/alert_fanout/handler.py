@@ -7,23 +7,24 @@ message twice.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from haven.adapters import observability
 from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.dynamo.alerts import DynamoAlerts, DynamoSubscriberIndex
+from haven.adapters.events import queued
 from haven.adapters.queues import AlertDeliveryQueue
 from haven.alerts.fanout import fan_out
+from haven.events import AlertEvent
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from haven.adapters.events import QueuedEvent
 
 logger = observability.logger("alert-fanout")
 tracer = observability.tracer("alert-fanout")
 metrics = observability.metrics("alert-fanout")
 
-processor = BatchProcessor(event_type=EventType.SQS)
+processor = BatchProcessor(event_type=EventType.SQS, model=queued(AlertEvent), logger=logger)
 alerts = DynamoAlerts()
 index = DynamoSubscriberIndex()
 queue = AlertDeliveryQueue()
@@ -34,9 +35,8 @@ class UnknownMessage(ValueError):
 
 
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    event = json.loads(record.body)
-    message_id = event["detail"]["message_id"]
+def record_handler(record: QueuedEvent[AlertEvent]) -> None:
+    message_id = record.body.detail.message_id
     message = alerts.message(message_id)
     if message is None:
         raise UnknownMessage(message_id)

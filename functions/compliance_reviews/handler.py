@@ -5,33 +5,34 @@ See :mod:`haven.recruitment.monitoring`. Idempotent: a redelivered event finds i
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from haven.adapters import observability
 from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.dynamo.accreditation import DynamoApplications, DynamoRoster
+from haven.adapters.events import queued
+from haven.events import ComplaintResolved
 from haven.recruitment.monitoring import Outcome, open_compliance_review
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from haven.adapters.events import QueuedEvent
 
 logger = observability.logger("compliance-reviews")
 tracer = observability.tracer("compliance-reviews")
 metrics = observability.metrics("compliance-reviews")
 
-processor = BatchProcessor(event_type=EventType.SQS)
+processor = BatchProcessor(event_type=EventType.SQS, model=queued(ComplaintResolved), logger=logger)
 applications = DynamoApplications()
 roster = DynamoRoster()
 
 
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    resolved = json.loads(record.body)["detail"]
+def record_handler(record: QueuedEvent[ComplaintResolved]) -> None:
+    resolved = record.body.detail
     outcome = open_compliance_review(resolved, roster, applications)
     logger.info(
         "complaint resolution checked for a compliance review",
-        extra={"complaint_id": resolved["complaint_id"], "outcome": outcome.value},
+        extra={"complaint_id": resolved.complaint_id, "outcome": outcome.value},
     )
     if outcome is Outcome.OPENED:
         metrics.add_metric(name="ComplianceReviewsOpened", unit="Count", value=1)

@@ -7,7 +7,6 @@ fails (partial batch response) and is retried after a backoff, then dead-lettere
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from haven.adapters import observability
@@ -17,52 +16,36 @@ from haven.adapters.batch import (
     process_partial_response,
 )
 from haven.adapters.dynamo.evidence import DynamoEvidenceStore
+from haven.adapters.events import queued
 from haven.adapters.queues import retry_later
 from haven.errors import Conflict
+from haven.events import IncidentEvent
 from haven.evidence.countries import country_of
 from haven.evidence.displacement import record_incident
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from haven.adapters.events import QueuedEvent
 
 logger = observability.logger("evidence-aggregator")
 tracer = observability.tracer("evidence-aggregator")
 metrics = observability.metrics("evidence-aggregator")
 
-processor = BatchProcessor(event_type=EventType.SQS)
+processor = BatchProcessor(event_type=EventType.SQS, model=queued(IncidentEvent), logger=logger)
 store = DynamoEvidenceStore()
-INCIDENT_EVENTS = ("incident.opened", "incident.updated")
 QUEUE = "displacement-aggregation"
 
 
-class MalformedMessage(ValueError):
-    pass
-
-
-def incident_detail(record: SQSRecord) -> dict[str, Any]:
-    try:
-        event = json.loads(record.body)
-    except ValueError:
-        raise MalformedMessage("body is not JSON") from None
-    if not isinstance(event, dict) or event.get("detail-type") not in INCIDENT_EVENTS:
-        raise MalformedMessage("not an incident event")
-    detail = event.get("detail")
-    if not isinstance(detail, dict):
-        raise MalformedMessage("event has no detail")
-    return detail
-
-
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
+def record_handler(record: QueuedEvent[IncidentEvent]) -> None:
     try:
-        applied = record_incident(incident_detail(record), store=store, locate=country_of)
+        applied = record_incident(record.body.detail, store=store, locate=country_of)
     except Conflict:
         # Another event of the incident was applied meanwhile: retry after it, with backoff.
-        retry_later(QUEUE, record.receipt_handle, int(record.attributes.approximate_receive_count))
+        retry_later(QUEUE, record.receiptHandle, int(record.attributes.ApproximateReceiveCount))
         raise
     except Exception as error:
         logger.warning(
-            "aggregation failed", extra={"message_id": record.message_id, "reason": type(error).__name__}
+            "aggregation failed", extra={"message_id": record.messageId, "reason": type(error).__name__}
         )
         raise
     metrics.add_metric(

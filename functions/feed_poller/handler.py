@@ -11,7 +11,7 @@ the poll) fails the record, which SQS redelivers. Logs carry counts, never item 
 from __future__ import annotations
 
 import asyncio
-import json
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from haven.adapters.batch import (
     AsyncBatchProcessor,
     EventType,
     async_process_partial_response,
+    queued_message,
 )
 from haven.adapters.dynamo.feeds import DynamoFeedStore
 from haven.adapters.feeds import HttpFetcher, S3RawArchive, SecretsManagerCredentials
@@ -29,13 +30,21 @@ from haven.feeds.polling import Poller, outcome_summary
 from haven.settings import settings
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from haven.adapters.batch import QueuedMessage
 
 logger = observability.logger("feed-poller")
 tracer = observability.tracer("feed-poller")
 metrics = observability.metrics("feed-poller")
 
-processor = AsyncBatchProcessor(event_type=EventType.SQS)
+
+@dataclass(frozen=True)
+class PollQueued:
+    """The body of a feed-poll message (``haven.adapters.feeds.FeedPollQueue``)."""
+
+    source_id: str
+
+
+processor = AsyncBatchProcessor(event_type=EventType.SQS, model=queued_message(PollQueued), logger=logger)
 
 
 @cache  # at the first poll: the settings are read then, not at import
@@ -51,9 +60,8 @@ def poller() -> Poller:
 
 
 @tracer.capture_method
-async def record_handler(record: SQSRecord) -> None:
-    source_id = json.loads(record.body)["source_id"]
-    outcome = await asyncio.to_thread(poller().poll, source_id)
+async def record_handler(record: QueuedMessage[PollQueued]) -> None:
+    outcome = await asyncio.to_thread(poller().poll, record.body.source_id)
     if outcome is None:
         return
     logger.info("feed polled", extra=outcome_summary(outcome))

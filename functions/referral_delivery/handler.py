@@ -9,53 +9,47 @@ readable through the partner pull API either way.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from haven import resources
 from haven.adapters import observability, webhook_client
 from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.dynamo.complaints import DynamoPartners, DynamoReferrals
+from haven.adapters.events import queued
 from haven.adapters.queues import retry_later
 from haven.complaints.referrals import deliver
+from haven.events import ComplaintReferred
 
 QUEUE = "referral-delivery"
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from haven.adapters.events import QueuedEvent
 
 logger = observability.logger("referral-delivery")
 tracer = observability.tracer("referral-delivery")
 metrics = observability.metrics("referral-delivery")
 
 # Every record failing is still a partial response: each record keeps its own backoff.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+processor = BatchProcessor(
+    event_type=EventType.SQS,
+    model=queued(ComplaintReferred),
+    logger=logger,
+    raise_on_entire_batch_failure=False,
+)
 referrals = DynamoReferrals()
 partners = DynamoPartners()
 MAX_RECEIVES = resources.queue(QUEUE).max_receive_count
-
-
-class MalformedMessage(ValueError):
-    pass
 
 
 class DeliveryFailed(RuntimeError):
     pass
 
 
-def referral_id_of(record: SQSRecord) -> str:
-    try:
-        detail = json.loads(record.body)["detail"]
-        return str(detail["referral_id"])
-    except (ValueError, KeyError, TypeError):
-        raise MalformedMessage("not a complaint.referred event") from None
-
-
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    attempt = int(record.attributes.approximate_receive_count)
+def record_handler(record: QueuedEvent[ComplaintReferred]) -> None:
+    attempt = int(record.attributes.ApproximateReceiveCount)
     outcome = deliver(
-        referral_id_of(record),
+        record.body.detail.referral_id,
         attempt=attempt,
         last_attempt=attempt >= MAX_RECEIVES,
         referrals=referrals,
@@ -69,11 +63,11 @@ def record_handler(record: SQSRecord) -> None:
     metrics.add_metric(name="ReferralDeliveryFailures", unit="Count", value=1)
     delay = None
     if attempt < MAX_RECEIVES:
-        delay = retry_later(QUEUE, record.receipt_handle, attempt, outcome.retry_after)
+        delay = retry_later(QUEUE, record.receiptHandle, attempt, outcome.retry_after)
     # The ids and the attempt only: payloads carry personal data.
     logger.warning(
         "delivery failed",
-        extra={"message_id": record.message_id, "attempt": attempt, "retry_in_s": delay},
+        extra={"message_id": record.messageId, "attempt": attempt, "retry_in_s": delay},
     )
     raise DeliveryFailed(f"attempt {attempt} failed")
 

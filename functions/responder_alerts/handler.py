@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from haven.adapters import observability
 from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.crypto import AesGcmSealer
 from haven.adapters.dynamo.alerts import DynamoDeliveryLog, DynamoSubscriberIndex, DynamoSubscriptions
+from haven.adapters.events import queued
 from haven.adapters.notifier import notifier
 from haven.adapters.webhook_client import post
 from haven.alerts.responders import notify_responders
+from haven.events import IncidentEvent
 from haven.settings import settings
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from haven.adapters.events import QueuedEvent
 
 logger = observability.logger("responder-alerts")
 tracer = observability.tracer("responder-alerts")
 metrics = observability.metrics("responder-alerts")
 
-processor = BatchProcessor(event_type=EventType.SQS)
+processor = BatchProcessor(event_type=EventType.SQS, model=queued(IncidentEvent), logger=logger)
 index = DynamoSubscriberIndex()
 subscriptions = DynamoSubscriptions()
 log = DynamoDeliveryLog()
@@ -29,8 +30,8 @@ sealer = AesGcmSealer("subscription-address")
 
 
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    incident = json.loads(record.body)["detail"]
+def record_handler(record: QueuedEvent[IncidentEvent]) -> None:
+    incident = record.body.detail
     notified = notify_responders(
         incident,
         threshold=settings.responder_alert_min_severity,
@@ -44,7 +45,7 @@ def record_handler(record: SQSRecord) -> None:
     )
     if notified:
         logger.info(
-            "responders notified", extra={"incident_id": incident["incident_id"], "count": len(notified)}
+            "responders notified", extra={"incident_id": incident.incident_id, "count": len(notified)}
         )
         metrics.add_metric(name="ResponderAlerts", unit="Count", value=len(notified))
 

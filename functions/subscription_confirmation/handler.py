@@ -7,11 +7,11 @@ receiver's Retry-After) and retried by SQS; after the queue's receive limit it l
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from haven.adapters import observability
-from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
+from haven.adapters.batch import BatchProcessor, EventType, process_partial_response, queued_message
 from haven.adapters.crypto import AesGcmSealer
 from haven.adapters.dynamo.alerts import DynamoDeliveryLog, DynamoSubscriptions
 from haven.adapters.notifier import notifier
@@ -21,31 +21,40 @@ from haven.alerts.fanout import send_confirmation
 from haven.settings import settings
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from haven.adapters.batch import QueuedMessage
 
 logger = observability.logger("subscription-confirmation")
 tracer = observability.tracer("subscription-confirmation")
 metrics = observability.metrics("subscription-confirmation")
 
-processor = BatchProcessor(event_type=EventType.SQS)
+
+@dataclass(frozen=True)
+class ConfirmationQueued:
+    """The body of a confirmation message (``haven.adapters.queues.ConfirmationQueue``)."""
+
+    subscription_id: str
+    sealed_code: str
+
+
+processor = BatchProcessor(event_type=EventType.SQS, model=queued_message(ConfirmationQueued), logger=logger)
 subscriptions = DynamoSubscriptions()
 log = DynamoDeliveryLog()
 sealer = AesGcmSealer("subscription-address")
 
 
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    body = json.loads(record.body)
+def record_handler(record: QueuedMessage[ConfirmationQueued]) -> None:
+    body = record.body
     with redelivered_later(
         "subscription-confirmation",
         record,
         logger,
         "confirmation failed",
-        subscription_id=body["subscription_id"],
+        subscription_id=body.subscription_id,
     ):
         sent = send_confirmation(
-            body["subscription_id"],
-            body["sealed_code"],
+            body.subscription_id,
+            body.sealed_code,
             subscriptions=subscriptions,
             log=log,
             sealer=sealer,

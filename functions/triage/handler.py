@@ -11,8 +11,8 @@ a function error, so the errors alarm means the function itself broke.
 
 from __future__ import annotations
 
-import json
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from haven.adapters import observability
@@ -20,6 +20,7 @@ from haven.adapters.batch import (
     BatchProcessor,
     EventType,
     process_partial_response,
+    queued_message,
 )
 from haven.adapters.dynamo.triage import DynamoTriageStore
 from haven.adapters.events import EventBridgePublisher
@@ -33,24 +34,21 @@ logger = observability.logger("triage")
 tracer = observability.tracer("triage")
 metrics = observability.metrics("triage")
 
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+processor = BatchProcessor(event_type=EventType.SQS, logger=logger, raise_on_entire_batch_failure=False)
 store = DynamoTriageStore()
 classifier = default_classifier()
 events = EventBridgePublisher()
 
 
-class MalformedMessage(ValueError):
-    pass
+@dataclass(frozen=True)
+class ReportQueued:
+    """The body of an intake message (``haven.adapters.queues.IntakeQueue``)."""
+
+    report_id: str
 
 
-def report_id_of(body: str) -> str:
-    try:
-        message = json.loads(body)
-    except ValueError:
-        raise MalformedMessage("body is not JSON") from None
-    if not isinstance(message, dict) or not isinstance(message.get("report_id"), str):
-        raise MalformedMessage("body has no report_id")
-    return str(message["report_id"])
+#: Records are parsed before the batch is processed: the reports are triaged together.
+intake_record = queued_message(ReportQueued)
 
 
 def _triage(event: dict[str, Any], context: Any) -> tuple[dict[str, str], dict[str, Exception], BatchOutcome]:
@@ -59,8 +57,8 @@ def _triage(event: dict[str, Any], context: Any) -> tuple[dict[str, str], dict[s
     malformed: dict[str, Exception] = {}
     for record in event.get("Records", []):
         try:
-            report_ids[record["messageId"]] = report_id_of(record["body"])
-        except MalformedMessage as error:
+            report_ids[record["messageId"]] = intake_record().model_validate(record).body.report_id
+        except ValueError as error:  # pydantic's ValidationError: failed, and logged, by the processor
             malformed[record["messageId"]] = error
     started = time.monotonic()
     # Lambda's context counts down; without one (a test), a 30 s budget from now.

@@ -7,35 +7,31 @@ logical bucket, the key (generated ids), the outcome and the reason: never conte
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from haven.adapters import observability
 from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
-from haven.adapters.events import EventBridgePublisher
+from haven.adapters.events import EventBridgePublisher, queued_object_created
 from haven.adapters.uploads import S3Uploads
 from haven.resources import function
 from haven.uploads import Outcome, screen_upload
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from haven.adapters.events import QueuedObjectCreated
 
 logger = observability.logger("upload-screening")
 tracer = observability.tracer("upload-screening")
 metrics = observability.metrics("upload-screening")
 
-processor = BatchProcessor(event_type=EventType.SQS)
+processor = BatchProcessor(event_type=EventType.SQS, model=queued_object_created, logger=logger)
 uploads = S3Uploads(function("upload-screening").reads_buckets)
 events = EventBridgePublisher()
 
 
 @tracer.capture_method
-def record_handler(record: SQSRecord) -> None:
-    # Here, not at import: the data classes module loads every event class (ADR 0039).
-    from aws_lambda_powertools.utilities.data_classes import S3EventBridgeNotificationEvent
-
-    created = S3EventBridgeNotificationEvent(json.loads(record.body)).detail
-    version = uploads.announced(created.bucket.name, created.object.key, created.object.get("version-id"))
+def record_handler(record: QueuedObjectCreated) -> None:
+    created = record.body.detail
+    version = uploads.announced(created.bucket.name, created.object.key, created.object.version_id)
     screening = screen_upload(version, uploads, events)
     logger.info(
         "upload screened",

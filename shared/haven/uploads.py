@@ -17,18 +17,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from haven import clock
 from haven.complaints.complaints import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES
 from haven.crisis.reports import ALLOWED_MEDIA_TYPES, max_bytes_for
+from haven.events import EventSink, UploadRejected
 from haven.recruitment.documents import DOCUMENT_TYPES
 from haven.safety.people import MAX_PHOTO_BYTES, PHOTO_TYPES
 
 #: How many leading bytes are read: enough for every signature below (WebP and MP4 need 12).
 SNIFF_BYTES = 64
-
-REJECTED_EVENT = "upload.rejected"
 
 
 def _webp(head: bytes) -> bool:
@@ -139,10 +138,6 @@ class UploadStore(Protocol):
         ...
 
 
-class EventSink(Protocol):
-    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None: ...
-
-
 def screen_upload(version: ObjectVersion, store: UploadStore, events: EventSink) -> Screening:
     """Screen one uploaded object version; delete it if its bucket does not accept it.
 
@@ -160,21 +155,20 @@ def screen_upload(version: ObjectVersion, store: UploadStore, events: EventSink)
     reason = screen(stored, head)
     if reason is None:
         return Screening(Outcome.ACCEPTED)
-    events.publish("uploads", REJECTED_EVENT, rejected_detail(stored, reason))
+    events.publish(rejected_event(stored, reason))
     store.delete(version)
     return Screening(Outcome.REJECTED, reason)
 
 
-def rejected_detail(upload: StoredUpload, reason: Reason) -> dict[str, Any]:
-    """The ``upload.rejected`` detail: where the object was and why it went; no content, no
-    names (keys are made of generated ids)."""
-    return {
-        "id": upload.version.key,
-        "occurred_at": clock.iso(clock.now()),
-        "schema_version": "1",
-        "bucket": upload.version.bucket,
-        "key": upload.version.key,
-        "version_id": upload.version.version_id,
-        "reason": reason.value,
-        "size_bytes": upload.size_bytes,
-    }
+def rejected_event(upload: StoredUpload, reason: Reason) -> UploadRejected:
+    """``upload.rejected``: where the object was and why it went; no content, no names (keys
+    are made of generated ids)."""
+    return UploadRejected(
+        id=upload.version.key,
+        occurred_at=clock.iso(clock.now()),
+        bucket=upload.version.bucket,
+        key=upload.version.key,
+        version_id=upload.version.version_id,
+        reason=reason.value,
+        size_bytes=upload.size_bytes,
+    )

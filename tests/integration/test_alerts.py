@@ -24,7 +24,7 @@ from local import tokens
 from local.dispatcher import sqs_event
 from local.lambda_context import LambdaContext
 from tests.drip_server import drip_server
-from tests.support import published_events
+from tests.support import published_events, sample_event
 from tests.webhook_receiver import WebhookReceiver, received_cloudevent
 
 SCHEMA = xmlschema.XMLSchema(str(Path(__file__).resolve().parents[2] / "standards" / "CAP-v1.2.xsd"))
@@ -259,24 +259,8 @@ def _send_confirmations() -> None:
 
 
 def _fanout_event(alert_id: str, message_id: str) -> dict[str, Any]:
-    body = json.dumps(
-        {"detail-type": "alert.issued", "detail": {"alert_id": alert_id, "message_id": message_id}}
-    )
-    return {
-        "Records": [
-            {
-                "messageId": "m1",
-                "receiptHandle": "r1",
-                "body": body,
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:x",
-                "awsRegion": "eu-west-1",
-                "md5OfBody": "",
-            }
-        ]
-    }
+    body = json.dumps(sample_event("alert.issued", alert_id=alert_id, message_id=message_id))
+    return sqs_event([{"MessageId": "m1", "ReceiptHandle": "r1", "Body": body}], "arn:x")
 
 
 def test_fan_out_reaches_subscribers_inside_once(client: Any) -> None:
@@ -523,19 +507,8 @@ def _incident_event(
         "location": {"lat": lat, "lon": lon},
         "radius_km": 0.5,
     }
-    body = json.dumps({"detail-type": "incident.updated", "detail": detail})
-    record = {
-        "messageId": "m1",
-        "receiptHandle": "r1",
-        "body": body,
-        "attributes": {"ApproximateReceiveCount": "1"},
-        "messageAttributes": {},
-        "eventSource": "aws:sqs",
-        "eventSourceARN": "arn:x",
-        "awsRegion": "eu-west-1",
-        "md5OfBody": "",
-    }
-    return {"Records": [record]}
+    body = json.dumps(sample_event("incident.updated", **detail))
+    return sqs_event([{"MessageId": "m1", "ReceiptHandle": "r1", "Body": body}], "arn:x")
 
 
 def test_responders_hear_of_severe_incidents_in_their_area_once(client: Any) -> None:

@@ -16,6 +16,7 @@ from haven.resources import RULES, function
 from local import tokens
 from tests.integration.accreditation_support import auditor, post, recruiter
 from tests.integration.test_accreditation import APPS, accredited, act, submitted
+from tests.support import sample_event
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -55,7 +56,7 @@ def deliver(detail: dict[str, Any]) -> dict[str, Any]:
 
     [rule] = [r for r in RULES if "complaint.resolved" in r.detail_types]
     assert function(rule.target_queue).module == "functions.compliance_reviews.handler"
-    body = json.dumps({"detail-type": "complaint.resolved", "source": "haven.complaints", "detail": detail})
+    body = json.dumps(sample_event("complaint.resolved", **detail))
     message = {"MessageId": ids.new_id(), "ReceiptHandle": "r", "Body": body}
     event = sqs_event([message], f"arn:aws:sqs:eu-west-1:123456789012:{rule.target_queue}")
     return handler.handler(event, LambdaContext("compliance-reviews"))  # type: ignore[no-any-return]

@@ -31,8 +31,8 @@ def test_a_failed_send_is_delayed_logged_with_ids_only_and_raised_again(
     sqs.send_message(QueueUrl=url, MessageBody='{"message_id": "m-1", "subscription_id": "s-1"}')
     [message] = sqs.receive_message(QueueUrl=url, VisibilityTimeout=0)["Messages"]
     record = SimpleNamespace(
-        receipt_handle=message["ReceiptHandle"],
-        attributes=SimpleNamespace(approximate_receive_count=str(receives)),
+        receiptHandle=message["ReceiptHandle"],
+        attributes=SimpleNamespace(ApproximateReceiveCount=str(receives)),
     )
     logger = Recorder()
     with (
@@ -54,7 +54,7 @@ def test_a_failed_send_is_delayed_logged_with_ids_only_and_raised_again(
 def test_anything_else_passes_through_untouched(aws: None) -> None:
     logger = Recorder()
     record = SimpleNamespace(
-        receipt_handle="never-used", attributes=SimpleNamespace(approximate_receive_count="1")
+        receiptHandle="never-used", attributes=SimpleNamespace(ApproximateReceiveCount="1")
     )
     with pytest.raises(KeyError), redelivered_later("alert-delivery", record, logger, "delivery failed"):
         raise KeyError("a bug, not a failed send")

@@ -13,6 +13,7 @@ from botocore.stub import Stubber
 
 from haven import geo
 from haven.crisis.reports import ReportStatus
+from haven.events import Event
 
 FLOOD = "Flood: water rising in the street, people on roofs"
 
@@ -21,8 +22,8 @@ class Events:
     def __init__(self) -> None:
         self.published: list[tuple[str, dict[str, Any]]] = []
 
-    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None:
-        self.published.append((detail_type, detail))
+    def publish(self, event: Event) -> None:
+        self.published.append((event.detail_type, event.detail()))
 
 
 def _report(lat: float, lon: float) -> str:

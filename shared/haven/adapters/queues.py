@@ -62,10 +62,10 @@ def retry_later(queue: str, receipt_handle: str, receive_count: int, retry_after
 
 
 class FailedRecord(Protocol):
-    """What :func:`redelivered_later` reads of an SQS record (Powertools' ``SQSRecord``)."""
+    """What :func:`redelivered_later` reads of an SQS record (Powertools' ``SqsRecordModel``)."""
 
     @property
-    def receipt_handle(self) -> str: ...
+    def receiptHandle(self) -> str: ...
 
     @property
     def attributes(self) -> Any: ...
@@ -82,8 +82,8 @@ def redelivered_later(
     try:
         yield
     except DeliveryFailed as failure:
-        attempts = int(record.attributes.approximate_receive_count)
-        delay = retry_later(queue, record.receipt_handle, attempts, failure.retry_after)
+        attempts = int(record.attributes.ApproximateReceiveCount)
+        delay = retry_later(queue, record.receiptHandle, attempts, failure.retry_after)
         logger.warning(what, extra={**facts, "reason": str(failure), "attempt": attempts, "retry_in": delay})
         raise
 

@@ -17,6 +17,7 @@ from haven import clock, ids
 from haven.alerts.cap import AreaBlock, CapMessage, Info, MsgType, Reference, to_xml
 from haven.alerts.geometry import Area, area_view
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
+from haven.events import AlertCancelled, AlertEvent, AlertIssued, AlertUpdated, EventSink
 
 SEVERITY_RANK = {"Unknown": 0, "Minor": 1, "Moderate": 2, "Severe": 3, "Extreme": 4}
 
@@ -95,10 +96,6 @@ class AlertRepository(Protocol):
         """Threads stored in ``state`` by last change, newest first; ``expired`` keeps only
         those whose expiry is (True) or is not (False) past ``now``."""
         ...
-
-
-class EventSink(Protocol):
-    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None: ...
 
 
 def summary_of(message: CapMessage) -> dict[str, Any]:
@@ -210,25 +207,24 @@ def _validate_times(draft: AlertDraft, now: datetime) -> None:
         raise ValidationFailed(errors)
 
 
-def _event(thread: AlertThread, message: StoredMessage) -> dict[str, Any]:
-    return {
-        "id": thread.alert_id,
-        "occurred_at": clock.iso(message.sent),
-        "schema_version": "1",
-        "alert_id": thread.alert_id,
-        "message_id": message.message_id,
-        "msg_type": message.msg_type.value,
-        "status": message.status,
-        "severity": message.summary["severity"],
-        "expires": message.summary["expires"],
-        "version": thread.version,
-    }
+def _event(thread: AlertThread, message: StoredMessage) -> AlertEvent:
+    return _EVENTS[message.msg_type](
+        id=thread.alert_id,
+        occurred_at=clock.iso(message.sent),
+        alert_id=thread.alert_id,
+        message_id=message.message_id,
+        msg_type=message.msg_type.value,
+        status=message.status,
+        severity=message.summary["severity"],
+        expires=message.summary["expires"],
+        version=thread.version,
+    )
 
 
-_DETAIL_TYPES = {
-    MsgType.ALERT: "alert.issued",
-    MsgType.UPDATE: "alert.updated",
-    MsgType.CANCEL: "alert.cancelled",
+_EVENTS: dict[MsgType, type[AlertEvent]] = {
+    MsgType.ALERT: AlertIssued,
+    MsgType.UPDATE: AlertUpdated,
+    MsgType.CANCEL: AlertCancelled,
 }
 
 
@@ -264,7 +260,7 @@ def issue_alert(
         version=1,
     )
     alerts.create(thread, message)
-    events.publish("alerts", _DETAIL_TYPES[MsgType.ALERT], _event(thread, message))
+    events.publish(_event(thread, message))
     return thread, message
 
 
@@ -308,7 +304,7 @@ def _continue(
         version=thread.version + 1,
     )
     alerts.append(updated, message, expected_version)
-    events.publish("alerts", _DETAIL_TYPES[msg_type], _event(updated, message))
+    events.publish(_event(updated, message))
     return updated, message
 
 

@@ -23,6 +23,7 @@ from haven.alerts.fanout import (
 )
 from haven.alerts.geometry import Circle, area_from_dict, intersects
 from haven.alerts.subscriptions import Sealer, index_key
+from haven.events import IncidentEvent
 from haven.geo import Point
 from haven.notifications import Notifier
 
@@ -38,7 +39,7 @@ def _matches(entry: dict[str, Any], area: Circle, hazard: str, severity: str) ->
 
 
 def notify_responders(
-    incident: dict[str, Any],
+    incident: IncidentEvent,
     *,
     threshold: str,
     index: SubscriberIndex,
@@ -50,21 +51,21 @@ def notify_responders(
     public_url: str,
 ) -> list[str]:
     """Notify the matching responders of one incident event; the ids of those notified now."""
-    severity = incident["severity"]
-    if SEVERITY_RANK[severity] < SEVERITY_RANK[threshold] or incident["status"] in ("dismissed", "resolved"):
+    severity = incident.severity
+    if SEVERITY_RANK[severity] < SEVERITY_RANK[threshold] or incident.status in ("dismissed", "resolved"):
         return []
-    where = Point(incident["location"]["lat"], incident["location"]["lon"])
-    area = Circle(where, max(float(incident["radius_km"]), 1.0))
+    where = Point(incident.location.lat, incident.location.lon)
+    area = Circle(where, max(incident.radius_km, 1.0))
     matched: set[str] = set()
     for cell in area.cells():
         for subscription_id, entry in index.in_cell(index_key(AUDIENCE, cell)):
-            if _matches(entry, area, incident["hazard"], severity):
+            if _matches(entry, area, incident.hazard, severity):
                 matched.add(subscription_id)
-    ref = f"incident:{incident['incident_id']}:{severity}"
-    link = f"{public_url}/v1/ops/incidents/{incident['incident_id']}"
-    subject = f"[{severity}] {incident['hazard']} incident: {incident['report_count']} reports"
+    ref = f"incident:{incident.incident_id}:{severity}"
+    link = f"{public_url}/v1/ops/incidents/{incident.incident_id}"
+    subject = f"[{severity}] {incident.hazard} incident: {incident.report_count} reports"
     text = (
-        f"{subject}, about {incident['people_affected']} people affected, near "
+        f"{subject}, about {incident.people_affected} people affected, near "
         f"{where.lat:.3f},{where.lon:.3f}. {link}"
     )
     notified, failures = [], []
@@ -78,9 +79,9 @@ def notify_responders(
             event_id=f"{ref}:{subscription_id}",
             source=f"{public_url}/v1/ops/incidents",
             event_type="org.haven.incident.severe",
-            subject=incident["incident_id"],
-            time_iso=incident["occurred_at"],
-            data=incident,
+            subject=incident.incident_id,
+            time_iso=incident.occurred_at,
+            data=incident.detail(),
         )
         address = sealer.open(subscription.sealed_address, subscription.subscription_id)
         try:

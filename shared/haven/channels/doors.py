@@ -19,6 +19,7 @@ from haven.complaints import complaints as complaint_cases
 from haven.crisis import reports as crisis
 from haven.crisis.taxonomy import Category
 from haven.errors import NotFound
+from haven.events import EventSink
 from haven.feeds import gazetteer
 from haven.geo import Point
 from haven.limits import RateLimiter
@@ -37,7 +38,7 @@ class Repositories:
     intake: crisis.IntakeQueue
     media: crisis.UploadSigner
     incidents: crisis.IncidentStatusLookup
-    events: crisis.EventSink
+    events: EventSink
     safety: people.SafetyStore
     photos: people.PhotoStore
     limiter: RateLimiter

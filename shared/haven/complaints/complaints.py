@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from haven import clock, ids
 from haven.auth import Principal
@@ -45,10 +45,10 @@ from haven.complaints.entities import Status as Status
 from haven.complaints.routing import Case, Reach, choose, route
 from haven.crisis.reports import Upload, UploadSigner
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
+from haven.events import ComplaintFiled, ComplaintReferred, EventSink
 from haven.kernel import Page, StaleVersion
 from haven.recruitment.roster import Entry, known_as
 
-DOMAIN = "complaints"
 EVIDENCE_TYPES = ("image/jpeg", "image/png", "application/pdf")
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_ITEMS = 5
@@ -143,10 +143,6 @@ class Roster(Protocol):
 
 class PartnerDirectory(Protocol):
     def active(self) -> list[Partner]: ...
-
-
-class EventSink(Protocol):
-    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None: ...
 
 
 # --- the workflow -----------------------------------------------------------------------------
@@ -304,20 +300,17 @@ def file_complaint(
     )
     complaints.add(complaint)
     events.publish(
-        DOMAIN,
-        "complaint.filed",
-        {
-            "id": complaint_id,
-            "occurred_at": now,
-            "schema_version": "1",
-            "complaint_id": complaint_id,
-            "categories": [c.value for c in complaint.categories],
-            "origin_country": new.origin_country,
-            "destination_country": new.destination_country,
-            "recruiter_id": recruiter.recruiter_id,
-            "anonymous": new.anonymous,
-            "evidence_count": len(evidence),
-        },
+        ComplaintFiled(
+            id=complaint_id,
+            occurred_at=now,
+            complaint_id=complaint_id,
+            categories=[c.value for c in complaint.categories],
+            origin_country=new.origin_country,
+            destination_country=new.destination_country,
+            recruiter_id=recruiter.recruiter_id,
+            anonymous=new.anonymous,
+            evidence_count=len(evidence),
+        )
     )
     signed = [
         uploads.presign(e.key, e.content_type, MAX_EVIDENCE_BYTES, UPLOAD_EXPIRES_SECONDS) for e in evidence
@@ -380,7 +373,7 @@ def transition(
     except StaleVersion as lost:
         raise _conflict(lost.current, stale=True) from None
     for referral in referrals:
-        events.publish(DOMAIN, "complaint.referred", referred_event(referral, current))
+        events.publish(referred_event(referral, current))
     return Transitioned(updated, referrals)
 
 
@@ -464,18 +457,17 @@ def reach_of(partner: Partner) -> Reach:
     )
 
 
-def referred_event(referral: Referral, complaint: Complaint) -> Json:
+def referred_event(referral: Referral, complaint: Complaint) -> ComplaintReferred:
     """``complaint.referred``: routing facts only; identity travels in the partner payload."""
-    return {
-        "id": referral.referral_id,
-        "occurred_at": referral.created_at,
-        "schema_version": "1",
-        "referral_id": referral.referral_id,
-        "complaint_id": complaint.complaint_id,
-        "partner_id": referral.partner_id,
-        "categories": [c.value for c in complaint.categories],
-        "identity_shared": "complainant" in referral.payload,
-    }
+    return ComplaintReferred(
+        id=referral.referral_id,
+        occurred_at=referral.created_at,
+        referral_id=referral.referral_id,
+        complaint_id=complaint.complaint_id,
+        partner_id=referral.partner_id,
+        categories=[c.value for c in complaint.categories],
+        identity_shared="complainant" in referral.payload,
+    )
 
 
 def suggested_partners(complaint: Complaint, partners: PartnerDirectory) -> list[Json]:

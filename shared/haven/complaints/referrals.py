@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from haven import clock, webhooks
-from haven.complaints.complaints import DOMAIN, ComplaintRepository, EventSink, show
+from haven.complaints.complaints import ComplaintRepository, show
 from haven.complaints.entities import (
     AckRecord,
     Complaint,
@@ -28,6 +28,7 @@ from haven.complaints.entities import (
 )
 from haven.complaints.partners import signing_secrets
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
+from haven.events import ComplaintResolved, EventSink, ReferralEscalated, ReferralUpdated
 from haven.kernel import Page, StaleVersion
 from haven.notifications import Message
 
@@ -214,9 +215,9 @@ def acknowledge(
         complaints,
         (rule.shows, rule.message),
     )
-    events.publish(DOMAIN, "referral.updated", _updated_event(updated, record))
+    events.publish(_updated_event(updated, record))
     if rule.resolves:
-        events.publish(DOMAIN, "complaint.resolved", _resolved_event(updated, record, complaint))
+        events.publish(_resolved_event(updated, record, complaint))
     return updated
 
 
@@ -245,33 +246,31 @@ def _entry(event: str, referral: Referral, record: Json) -> Json:
     return {"event": event, "referral_id": referral.referral_id, "partner_id": referral.partner_id, **record}
 
 
-def _updated_event(referral: Referral, record: AckRecord) -> Json:
-    return {
-        "id": referral.referral_id,
-        "occurred_at": record.at,
-        "schema_version": "1",
-        "referral_id": referral.referral_id,
-        "complaint_id": referral.complaint_id,
-        "partner_id": referral.partner_id,
-        "version": referral.version,
-        "status": record.status.value,
-    }
+def _updated_event(referral: Referral, record: AckRecord) -> ReferralUpdated:
+    return ReferralUpdated(
+        id=referral.referral_id,
+        occurred_at=record.at,
+        referral_id=referral.referral_id,
+        complaint_id=referral.complaint_id,
+        partner_id=referral.partner_id,
+        version=referral.version,
+        status=record.status.value,
+    )
 
 
-def _resolved_event(referral: Referral, record: AckRecord, complaint: Complaint) -> Json:
+def _resolved_event(referral: Referral, record: AckRecord, complaint: Complaint) -> ComplaintResolved:
     """``complaint.resolved``: what accreditation monitoring needs to open a compliance review."""
-    return {
-        "id": referral.referral_id,
-        "occurred_at": record.at,
-        "schema_version": "1",
-        "complaint_id": referral.complaint_id,
-        "referral_id": referral.referral_id,
-        "partner_id": referral.partner_id,
-        "substantiated": bool(record.substantiated),
-        "remedy_given": bool(record.remedy),
-        "recruiter_id": complaint.recruiter.recruiter_id,
-        "categories": [c.value for c in complaint.categories],
-    }
+    return ComplaintResolved(
+        id=referral.referral_id,
+        occurred_at=record.at,
+        complaint_id=referral.complaint_id,
+        referral_id=referral.referral_id,
+        partner_id=referral.partner_id,
+        substantiated=bool(record.substantiated),
+        remedy_given=bool(record.remedy),
+        recruiter_id=complaint.recruiter.recruiter_id,
+        categories=[c.value for c in complaint.categories],
+    )
 
 
 # --- delivery ---------------------------------------------------------------------------------
@@ -355,7 +354,7 @@ def escalate_overdue(
         if not referrals.claim_escalation(referral.referral_id, now):
             continue  # acknowledged or escalated meanwhile
         try:
-            events.publish(DOMAIN, "referral.escalated", _escalated_event(referral, now))
+            events.publish(_escalated_event(referral, now))
         except Exception:
             referrals.release_escalation(referral.referral_id)  # the next run tries again
             raise
@@ -376,13 +375,12 @@ def escalate_overdue(
     return escalated
 
 
-def _escalated_event(referral: Referral, now: str) -> Json:
-    return {
-        "id": referral.referral_id,
-        "occurred_at": now,
-        "schema_version": "1",
-        "referral_id": referral.referral_id,
-        "complaint_id": referral.complaint_id,
-        "partner_id": referral.partner_id,
-        "sla_due_at": referral.sla_due_at,
-    }
+def _escalated_event(referral: Referral, now: str) -> ReferralEscalated:
+    return ReferralEscalated(
+        id=referral.referral_id,
+        occurred_at=now,
+        referral_id=referral.referral_id,
+        complaint_id=referral.complaint_id,
+        partner_id=referral.partner_id,
+        sla_due_at=referral.sla_due_at,
+    )

@@ -19,6 +19,7 @@ from haven.auth import Principal
 from haven.crisis.incident import Change, Incident, IncidentStatus, Note, Transition
 from haven.crisis.triage import incident_event, public_location
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
+from haven.events import EventSink
 from haven.geo import BBox, Point, distance_km
 from haven.kernel import Page, StaleVersion
 
@@ -78,10 +79,6 @@ class IncidentRepository(Protocol):
         ...
 
 
-class EventSink(Protocol):
-    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None: ...
-
-
 def page_etag(items: list[dict[str, Any]], more: bool) -> str:
     """A strong tag over one page as the query read it: its items and whether more follow.
 
@@ -122,7 +119,7 @@ def update_incident(
         incidents.update(updated)
     except StaleVersion as stale:
         raise _stale(stale.current if isinstance(stale.current, Incident) else None) from None
-    events.publish("crisis", "incident.updated", incident_event(updated))
+    events.publish(incident_event(updated))
     return updated
 
 

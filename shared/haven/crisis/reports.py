@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from haven import clock, geo, ids
 from haven.errors import Conflict, NotFound
+from haven.events import EventSink, ReportReceived
 from haven.geo import Point
 
 #: H3 resolution of the reports' ``by_cell`` index (about 1.2 km edge): corroboration lookups.
@@ -157,10 +158,6 @@ class IncidentStatusLookup(Protocol):
     def status_of(self, incident_id: str) -> str | None: ...
 
 
-class EventSink(Protocol):
-    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None: ...
-
-
 def max_bytes_for(content_type: str) -> int:
     return MAX_MEDIA_BYTES.get(content_type, DEFAULT_MAX_MEDIA_BYTES)
 
@@ -206,18 +203,15 @@ def submit_report(
     reports.add(report)
     queue.enqueue(report_id)
     events.publish(
-        "crisis",
-        "report.received",
-        {
-            "id": report_id,
-            "occurred_at": clock.iso(now),
-            "schema_version": "1",
-            "report_id": report_id,
-            "category": new.category,
-            "source": new.source,
-            "cell": geo.cell(new.location, 5),
-            "media_count": len(media),
-        },
+        ReportReceived(
+            id=report_id,
+            occurred_at=clock.iso(now),
+            report_id=report_id,
+            category=new.category,
+            source=new.source,
+            cell=geo.cell(new.location, 5),
+            media_count=len(media),
+        )
     )
     signed = [
         uploads.presign(m.key, m.content_type, max_bytes_for(m.content_type), UPLOAD_EXPIRES_SECONDS)

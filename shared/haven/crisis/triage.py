@@ -33,6 +33,7 @@ from haven.crisis.incident import Incident
 from haven.crisis.reports import Report, ReportStatus
 from haven.crisis.taxonomy import Category, Hazard, hazard_cell_keys_around, profile
 from haven.errors import Conflict
+from haven.events import EventSink, IncidentEvent, IncidentOpened, IncidentUpdated, Location
 
 #: A report the classifier is this sure is not humanitarian is kept out of incidents.
 NOT_HUMANITARIAN_CUTOFF = 0.7
@@ -141,10 +142,6 @@ class ReportsChanged(Conflict):
         self.report_ids = report_ids
 
 
-class EventSink(Protocol):
-    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None: ...
-
-
 #: Feed types published by the agencies responsible for the hazard (``feed:<type>`` sources).
 OFFICIAL_FEEDS = frozenset({"usgs", "gdacs", "gdacs_events", "ea_floods", "cap"})
 
@@ -238,24 +235,23 @@ def public_location(lat: float, lon: float) -> dict[str, float]:
     return {"lat": round(centre.lat, 4), "lon": round(centre.lon, 4)}
 
 
-def incident_event(incident: Incident) -> dict[str, Any]:
-    """The detail of ``incident.opened`` / ``incident.updated``: no personal data."""
-    return {
-        "id": incident.incident_id,
-        "occurred_at": clock.iso(incident.updated_at),
-        "schema_version": "1",
-        "incident_id": incident.incident_id,
-        "version": incident.version,
-        "hazard": incident.hazard.value,
-        "category": incident.category.value,
-        "status": incident.status.value,
-        "severity": incident.severity.value,
-        "report_count": incident.report_count,
-        "people_affected": incident.people_affected,
-        "credibility": incident.credibility,
-        "location": public_location(incident.lat, incident.lon),
-        "radius_km": round(incident.radius_km, 3),
-    }
+def incident_event(incident: Incident, kind: type[IncidentEvent] = IncidentUpdated) -> IncidentEvent:
+    """``incident.opened`` / ``incident.updated`` (``kind``) of ``incident``: no personal data."""
+    return kind(
+        id=incident.incident_id,
+        occurred_at=clock.iso(incident.updated_at),
+        incident_id=incident.incident_id,
+        version=incident.version,
+        hazard=incident.hazard.value,
+        category=incident.category.value,
+        status=incident.status.value,
+        severity=incident.severity.value,
+        report_count=incident.report_count,
+        people_affected=incident.people_affected,
+        credibility=incident.credibility,
+        location=Location(**public_location(incident.lat, incident.lon)),
+        radius_km=round(incident.radius_km, 3),
+    )
 
 
 @dataclass(frozen=True)
@@ -296,7 +292,7 @@ class BatchOutcome:
 
 
 def _announce(events: EventSink, incident: Incident, opened: bool) -> None:
-    events.publish("crisis", "incident.opened" if opened else "incident.updated", incident_event(incident))
+    events.publish(incident_event(incident, IncidentOpened if opened else IncidentUpdated))
 
 
 def plan_batch(

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from haven.errors import FieldError, ValidationFailed
+from haven.events import IncidentEvent
 
 DISPLACEMENT = "displaced_people_and_evacuations"
 DIMENSIONS = ("hazard", "country", "month")
@@ -72,25 +73,25 @@ class EvidenceStore(Protocol):
     def cells(self, month: str) -> list[Contribution]: ...
 
 
-def contribution_of(event: dict[str, Any], *, month: str, country: str) -> Contribution:
-    counted = event["category"] == DISPLACEMENT and event["status"] != "dismissed"
+def contribution_of(event: IncidentEvent, *, month: str, country: str) -> Contribution:
+    counted = event.category == DISPLACEMENT and event.status != "dismissed"
     if not counted:
-        return Contribution(month, event["hazard"], country)
+        return Contribution(month, event.hazard, country)
     return Contribution(
         month,
-        event["hazard"],
+        event.hazard,
         country,
         incidents=1,
-        reports=int(event["report_count"]),
-        people_displaced=int(event["people_affected"]),
+        reports=event.report_count,
+        people_displaced=event.people_affected,
     )
 
 
 def record_incident(
-    event: dict[str, Any], *, store: EvidenceStore, locate: Callable[[float, float], str]
+    event: IncidentEvent, *, store: EvidenceStore, locate: Callable[[float, float], str]
 ) -> bool:
     """Apply one incident event; ``False`` when it was already applied or is older."""
-    incident_id, version = str(event["incident_id"]), int(event["version"])
+    incident_id, version = event.incident_id, event.version
     previous = store.applied(incident_id)
     if previous is not None and previous.version >= version:
         return False
@@ -98,8 +99,8 @@ def record_incident(
     if previous is not None:
         month, country = previous.contribution.month, previous.contribution.country
     else:
-        month = str(event["occurred_at"])[:7]
-        country = locate(float(event["location"]["lat"]), float(event["location"]["lon"]))
+        month = event.occurred_at[:7]
+        country = locate(event.location.lat, event.location.lon)
     store.apply(incident_id, previous, Applied(version, contribution_of(event, month=month, country=country)))
     return True
 

@@ -19,6 +19,7 @@ from haven import clock, ids
 from haven.auth import Principal, Role
 from haven.crisis.reports import Upload
 from haven.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
+from haven.events import AccreditationChanged, EventSink
 from haven.notifications import Message, Notifier
 from haven.recruitment.documents import DOCUMENT_TYPES
 from haven.recruitment.roster import RECRUITER_ID_MAX, Entry
@@ -203,10 +204,6 @@ class DocumentStore(Protocol):
         ...
 
     def download_url(self, key: str, version_id: str | None) -> str: ...
-
-
-class EventSink(Protocol):
-    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -487,7 +484,7 @@ def transition(
             current_state=application.state.value,
             current_version=application.version,
         ) from None
-    workflow.events.publish("recruitment", "accreditation.changed", changed_event(entry, after))
+    workflow.events.publish(changed_event(entry, after))
     _notify(after, entry, workflow.notifier)
     return after
 
@@ -617,20 +614,19 @@ def roster_entry(application: Application, status: str) -> Entry:
     )
 
 
-def changed_event(entry: AuditEntry, after: Application) -> dict[str, Any]:
-    return {
-        "id": after.application_id,
-        "occurred_at": entry.at,
-        "schema_version": "1",
-        "application_id": after.application_id,
-        "recruiter_id": after.org_id,
-        "version": after.version,
-        "action": entry.action,
-        "from_state": entry.before["state"],
-        "to_state": after.state.value,
-        "roster_status": ROSTER_STATUS.get(after.state),
-        "valid_until": after.valid_until,
-    }
+def changed_event(entry: AuditEntry, after: Application) -> AccreditationChanged:
+    return AccreditationChanged(
+        id=after.application_id,
+        occurred_at=entry.at,
+        application_id=after.application_id,
+        recruiter_id=after.org_id,
+        version=after.version,
+        action=entry.action,
+        from_state=entry.before["state"],
+        to_state=after.state.value,
+        roster_status=ROSTER_STATUS.get(after.state),
+        valid_until=after.valid_until,
+    )
 
 
 _NEWS: dict[State, str] = {

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from haven import clock
 from haven.errors import Conflict
+from haven.events import ComplaintResolved
 from haven.recruitment.applications import (
     Application,
     ApplicationRepository,
@@ -45,20 +46,19 @@ class Recruiters(Protocol):
 
 
 def open_compliance_review(
-    resolved: dict[str, Any], recruiters: Recruiters, applications: ApplicationRepository
+    resolved: ComplaintResolved, recruiters: Recruiters, applications: ApplicationRepository
 ) -> Outcome:
-    """Record a compliance review for the ``complaint.resolved`` detail ``resolved``."""
-    recruiter_id = resolved.get("recruiter_id")
-    if not resolved["substantiated"] or not recruiter_id:
+    """Record a compliance review for the ``complaint.resolved`` event ``resolved``."""
+    if not resolved.substantiated or not resolved.recruiter_id:
         return Outcome.UNSUBSTANTIATED
-    listed = recruiters.get(recruiter_id)
+    listed = recruiters.get(resolved.recruiter_id)
     if listed is None:
         return Outcome.NOT_ACCREDITED
     for _ in range(_WRITE_TRIES):
         application = applications.get(listed.application_id)
         if application is None or application.state not in ROSTER_STATUS:
             return Outcome.NOT_ACCREDITED
-        if any(r["complaint_id"] == resolved["complaint_id"] for r in application.compliance_reviews):
+        if any(r["complaint_id"] == resolved.complaint_id for r in application.compliance_reviews):
             return Outcome.ALREADY_OPEN
         try:
             applications.commit(_review(application, resolved))
@@ -68,12 +68,12 @@ def open_compliance_review(
     raise Conflict("the accreditation is being changed by others; try again")
 
 
-def _review(application: Application, resolved: dict[str, Any]) -> Change:
+def _review(application: Application, resolved: ComplaintResolved) -> Change:
     at = clock.iso(clock.now())
     review = {
-        "complaint_id": resolved["complaint_id"],
-        "referral_id": resolved["referral_id"],
-        "categories": resolved["categories"],
+        "complaint_id": resolved.complaint_id,
+        "referral_id": resolved.referral_id,
+        "categories": resolved.categories,
         "opened_at": at,
     }
     after = replace(application, compliance_reviews=[*application.compliance_reviews, review], updated_at=at)
@@ -84,6 +84,6 @@ def _review(application: Application, resolved: dict[str, Any]) -> Change:
         actor=Actor.SYSTEM.value,
         role=Actor.SYSTEM.value,
         action=REVIEW_OPENED,
-        reason=f"complaint {resolved['complaint_id']} was resolved as substantiated",
+        reason=f"complaint {resolved.complaint_id} was resolved as substantiated",
     )
     return Change(expected_version=application.version, after=after, entry=entry)

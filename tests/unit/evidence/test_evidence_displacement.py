@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from haven.errors import Conflict, ValidationFailed
+from haven.events import IncidentUpdated, Location
 from haven.evidence import displacement
 from haven.evidence.countries import country_of
 from haven.evidence.displacement import Applied, Contribution
@@ -37,21 +38,22 @@ class MemoryStore:
         return [Contribution(m, h, c, *v) for (m, h, c), v in self.cells_.items() if m == month]
 
 
-def _event(
-    version: int, reports: int, people: int, status: str = "new", **extra: object
-) -> dict[str, object]:
-    return {
-        "incident_id": "I1",
-        "version": version,
-        "occurred_at": "2026-03-04T10:00:00Z",
-        "hazard": "flood",
-        "category": "displaced_people_and_evacuations",
-        "status": status,
-        "report_count": reports,
-        "people_affected": people,
-        "location": {"lat": 48.85, "lon": 2.35},
-        **extra,
-    }
+def _event(version: int, reports: int, people: int, status: str = "new") -> IncidentUpdated:
+    return IncidentUpdated(
+        id="I1",
+        occurred_at="2026-03-04T10:00:00Z",
+        incident_id="I1",
+        version=version,
+        hazard="flood",
+        category="displaced_people_and_evacuations",
+        status=status,
+        severity="Moderate",
+        report_count=reports,
+        people_affected=people,
+        credibility=0.5,
+        location=Location(lat=48.85, lon=2.35),
+        radius_km=1.0,
+    )
 
 
 def test_newer_versions_replace_older_ones_and_duplicates_change_nothing() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from haven.errors import Conflict
+from haven.events import ComplaintResolved
 from haven.recruitment.applications import Application, AuditEntry, Change, StaleVersion
 from haven.recruitment.monitoring import REVIEW_OPENED, Outcome, open_compliance_review
 from haven.recruitment.roster import Entry
@@ -44,15 +45,19 @@ class Recruiters:
         return Entry(RECRUITER, APPLICATION, "Acme", [], "accredited", [], [], [], "", "", "t0")
 
 
-def resolved(complaint_id: str = "01JDQ7N3K9V6F2XW8T4R5Y1Z0A", **changes: Any) -> dict[str, Any]:
-    detail = {
-        "complaint_id": complaint_id,
-        "referral_id": "01JDQ7P1B2C3D4E5F6G7H8J9K0",
-        "substantiated": True,
-        "recruiter_id": RECRUITER,
-        "categories": ["recruitment_fees"],
-    }
-    return detail | changes
+def resolved(complaint_id: str = "01JDQ7N3K9V6F2XW8T4R5Y1Z0A", **changes: Any) -> ComplaintResolved:
+    resolution = ComplaintResolved(
+        id="01JDQ7P1B2C3D4E5F6G7H8J9K0",
+        occurred_at="2026-03-04T10:00:00Z",
+        complaint_id=complaint_id,
+        referral_id="01JDQ7P1B2C3D4E5F6G7H8J9K0",
+        partner_id="01JDQ7P1B2C3D4E5F6G7H8J9K1",
+        substantiated=True,
+        remedy_given=False,
+        recruiter_id=RECRUITER,
+        categories=["recruitment_fees"],
+    )
+    return replace(resolution, **changes)
 
 
 @pytest.mark.parametrize("state", [State.ACCREDITED, State.RENEWAL_DUE, State.SUSPENDED])
@@ -64,10 +69,10 @@ def test_review_is_recorded_once_without_changing_the_state(state: State) -> Non
 
     stored = applications.application
     assert (stored.state, stored.version) == (state, 5)
-    assert [r["complaint_id"] for r in stored.compliance_reviews] == [resolved()["complaint_id"]]
+    assert [r["complaint_id"] for r in stored.compliance_reviews] == [resolved().complaint_id]
     [entry] = applications.trail
     assert (entry.seq, entry.actor, entry.role, entry.action) == (5, "system", "system", REVIEW_OPENED)
-    assert resolved()["complaint_id"] in entry.reason
+    assert resolved().complaint_id in entry.reason
     assert entry.before["state"] == entry.after["state"] == state.value
 
 
@@ -79,7 +84,7 @@ def test_review_is_recorded_once_without_changing_the_state(state: State) -> Non
         (resolved(recruiter_id="01JDQ6ZZ00UNKNOWN000000000"), Outcome.NOT_ACCREDITED),
     ],
 )
-def test_nothing_to_review(detail: dict[str, Any], outcome: Outcome) -> None:
+def test_nothing_to_review(detail: ComplaintResolved, outcome: Outcome) -> None:
     applications = Applications(State.ACCREDITED)
     assert open_compliance_review(detail, Recruiters(), applications) is outcome
     assert applications.trail == []

@@ -11,6 +11,7 @@ import pytest
 from haven import resources
 from haven.complaints.complaints import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES
 from haven.crisis.reports import ALLOWED_MEDIA_TYPES, max_bytes_for
+from haven.events import Event
 from haven.recruitment.documents import DOCUMENT_TYPES
 from haven.safety.people import MAX_PHOTO_BYTES, PHOTO_TYPES
 from haven.uploads import (
@@ -132,9 +133,9 @@ class Events:
         self.store = store
         self.published: list[tuple[str, str, dict[str, Any]]] = []
 
-    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None:
+    def publish(self, event: Event) -> None:
         self.store.calls.append("publish")
-        self.published.append((domain, detail_type, detail))
+        self.published.append((event.domain, event.detail_type, event.detail()))
 
 
 def test_accepted_upload_is_left_alone() -> None:
