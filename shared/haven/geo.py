@@ -7,6 +7,7 @@ cells of a disk around it, then filters by exact distance. No Scan, whatever the
 
 from __future__ import annotations
 
+import importlib
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -18,9 +19,7 @@ EARTH_RADIUS_KM = 6371.0088
 def _h3() -> ModuleType:
     """The H3 library, loaded by the first grid operation: most importers want only ``Point``
     (ADR 0046)."""
-    import h3
-
-    return h3
+    return importlib.import_module("h3")
 
 
 @cache
