@@ -23,12 +23,15 @@ import pytest
 from haven.resources import FUNCTIONS, Function
 
 REPO = Path(__file__).resolve().parents[2]
+PYTHONPATH = os.pathsep.join(str(REPO / p) for p in ("shared", "functions/api", "."))
 
 #: Libraries a handler's import must not load: the settings, the X-Ray recorder, PyJWT and
 #: cryptography are loaded by their first use.
 LOADED_AT_FIRST_USE = ("aws_xray_sdk.core", "cryptography", "haven.config", "jwt", "pydantic_settings")
 
-PROBE = f"LOADED_AT_FIRST_USE = {LOADED_AT_FIRST_USE!r}\n" + """
+PROBE = (
+    f"LOADED_AT_FIRST_USE = {LOADED_AT_FIRST_USE!r}\n"
+    + """
 import importlib, json, sys
 
 import botocore.session
@@ -55,12 +58,13 @@ importlib.import_module(sys.argv[1])
 made["loaded"] = sorted(m for m in LOADED_AT_FIRST_USE if m in sys.modules)
 print(json.dumps(made))
 """
+)
 
 
 def _imported(module: str) -> dict[str, list[str]]:
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(str(REPO / p) for p in ("shared", "functions/api", ".")),
+        "PYTHONPATH": PYTHONPATH,
         # Lambda's: Powertools traces (X-Ray) unless told otherwise. Without LAMBDA_TASK_ROOT,
         # as in the bench, X-Ray's recorder takes its default sampler, whose X-Ray clients the
         # probe sees (in Lambda it takes a local sampler and writes a marker file instead).
@@ -96,15 +100,20 @@ def test_probe_sees_what_it_records() -> None:
 
 @pytest.mark.parametrize(
     ("module", "library"),
-    [("haven.geo", "h3"), ("haven.adapters.channels", "cryptography"), ("haven.adapters.crypto", "cryptography")],
+    [
+        ("haven.geo", "h3"),
+        ("haven.adapters.channels", "cryptography"),
+        ("haven.adapters.crypto", "cryptography"),
+    ],
 )
 def test_a_module_loads_its_library_at_the_first_call_not_at_import(module: str, library: str) -> None:
     code = f"import sys, {module}; print({library!r} in sys.modules)"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(REPO / p) for p in ("shared", "functions/api", "."))}
-    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, timeout=60)
+    env = {**os.environ, "PYTHONPATH": PYTHONPATH}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip() == "False", f"{module} loads {library} at import"
-
 
 
 def test_tracer_is_made_at_the_first_traced_call_and_keeps_what_it_traces() -> None:
