@@ -10,6 +10,12 @@
     A copy of the ``shared/haven`` package, rebuilt whenever its files changed (a stamp of their
     hashes; a build never touches a copy that is current, so concurrent synths keep theirs).
 
+Both layers ship their bytecode, compiled by a CPython of the runtime's version (3.13: its
+bytecode format is fixed for the whole minor version) and checked against nothing at import
+(``unchecked-hash``): ``/opt`` is read-only on Lambda, so without it every cold start compiled
+boto3, botocore and Haven from source again (ADR 0046). The build's own Python may differ (the
+venv runs 3.11): :func:`lambda_python` finds a 3.13 to compile with.
+
 Run ``python layers/build.py``, or import :func:`build_layers` (the CDK app does).
 """
 
@@ -41,8 +47,20 @@ IMPLEMENTATION = "cp"
 #: Requirements installed with ``--no-deps`` (only their runtime module is used).
 NO_DEPS = frozenset({"chalice"})
 
+#: How the layers' bytecode is checked against its source at import: never (the layers are
+#: read-only and replaced whole, so a stale ``.pyc`` cannot happen; a timestamp check would
+#: stat every source and a checked hash would read and hash it, at every cold start).
+INVALIDATION_MODE = "unchecked-hash"
+#: Where the layers are mounted on Lambda: the path compiled into the code objects, so the
+#: bytecode is the same whichever folder it was built in (and tracebacks name Lambda's paths).
+LAYER_ROOT = "/opt/python"
+#: Names the interpreter to compile the bytecode with, when none of Lambda's version is found.
+PYTHON_OVERRIDE = "HAVEN_LAYER_PYTHON"
+
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _JUNK_DIRS = ("__pycache__",)
+#: What the layers' bytecode is (part of both stamps: a layer built without it is rebuilt).
+_BYTECODE = f"bytecode cpython-{PYTHON_VERSION.replace('.', '')} {INVALIDATION_MODE} {LAYER_ROOT}"
 #: Top-level folders that wheels install beside the packages but nothing imports at run time
 #: (console scripts, C headers, static libraries and their cmake/pkg-config files).
 _NOT_IMPORTED = ("bin", "include", "lib", "lib64", "share")
@@ -68,6 +86,7 @@ def deps_fingerprint() -> str:
         digest.update(part)
         digest.update(b"\0")
     digest.update(f"{PLATFORM}|{IMPLEMENTATION}|{PYTHON_VERSION}|{sorted(NO_DEPS)}".encode())
+    digest.update(_BYTECODE.encode())
     return digest.hexdigest()
 
 
@@ -148,6 +167,67 @@ def _pip_failure(returncode: int) -> str:
     )
 
 
+def _version_of(python: str) -> str | None:
+    """``major.minor`` of an interpreter, or None when it does not run (a pyenv shim of a
+    version that is installed but not selected exits non-zero)."""
+    try:
+        result = subprocess.run(
+            [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+    except OSError:
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def _candidate_pythons() -> list[str]:
+    override = os.environ.get(PYTHON_OVERRIDE)
+    if override:
+        return [override]
+    on_path = shutil.which(f"python{PYTHON_VERSION}")
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    pattern = f"versions/{PYTHON_VERSION}.*/bin/python{PYTHON_VERSION}"
+    installed = sorted(pyenv_root.glob(pattern), reverse=True)
+    return [sys.executable, *([on_path] if on_path else []), *map(str, installed)]
+
+
+def lambda_python() -> str:
+    """A CPython of Lambda's version (``PYTHON_VERSION``) to compile the layers' bytecode with:
+    ``$HAVEN_LAYER_PYTHON`` if set, else this interpreter, ``python3.13`` on the path, or a
+    pyenv-installed 3.13 (any patch release: a minor version's bytecode format is fixed)."""
+    for python in _candidate_pythons():
+        if _version_of(python) == PYTHON_VERSION:
+            return python
+    raise LayerBuildError(
+        f"cannot compile the layers' bytecode: no CPython {PYTHON_VERSION} found (tried "
+        f"{', '.join(_candidate_pythons())}). Install one (e.g. `pyenv install {PYTHON_VERSION}`) "
+        f"or set {PYTHON_OVERRIDE} to its path: bytecode must be compiled by Lambda's version."
+    )
+
+
+def compile_bytecode(site: Path) -> None:
+    """Compile every module under ``site`` (a layer's ``python/`` folder) for Lambda's runtime,
+    as if it were at :data:`LAYER_ROOT`; a source that does not compile fails the build."""
+    command = [
+        lambda_python(),
+        "-m",
+        "compileall",
+        "-q",
+        "--invalidation-mode",
+        INVALIDATION_MODE,
+        "-s",
+        str(site),
+        "-p",
+        LAYER_ROOT,
+        str(site),
+    ]
+    if subprocess.run(command, check=False).returncode != 0:
+        raise LayerBuildError(f"cannot compile the layer's bytecode in {site} (the failing files are above)")
+
+
 def _strip(root: Path) -> None:
     for name in _NOT_IMPORTED:
         if (root / name).is_dir():
@@ -192,6 +272,7 @@ def build_deps_layer(build_dir: Path = BUILD_DIR, *, force: bool = False) -> Pat
         _pip_install(site, ["--no-deps", *without_deps])
 
     _strip(site)
+    compile_bytecode(site)
     stamp.write_text(fingerprint + "\n")
     return layer_dir
 
@@ -206,6 +287,7 @@ def haven_fingerprint() -> str:
             and path.suffix not in (".pyc", ".pyo")
         ):
             digest.update(str(path.relative_to(HAVEN_PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(_BYTECODE.encode())
     return digest.hexdigest()
 
 
@@ -225,6 +307,7 @@ def build_haven_layer(build_dir: Path = BUILD_DIR) -> Path:
         layer_dir / "python" / "haven",
         ignore=shutil.ignore_patterns(*_JUNK_DIRS, "*.pyc", "*.pyo"),
     )
+    compile_bytecode(layer_dir / "python")
     stamp.write_text(fingerprint + "\n")
     return layer_dir
 

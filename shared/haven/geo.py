@@ -7,15 +7,25 @@ cells of a disk around it, then filters by exact distance. No Scan, whatever the
 
 from __future__ import annotations
 
+import importlib
 import math
 from dataclasses import dataclass
-
-import h3
+from functools import cache
+from types import ModuleType
 
 EARTH_RADIUS_KM = 6371.0088
 
-#: Average hexagon edge length in km per resolution (H3 documentation), used to size disks.
-_EDGE_KM = {r: h3.average_hexagon_edge_length(r, unit="km") for r in range(16)}
+
+def _h3() -> ModuleType:
+    """The H3 library, loaded by the first grid operation: most importers want only ``Point``
+    (ADR 0046)."""
+    return importlib.import_module("h3")
+
+
+@cache
+def _edge_km(resolution: int) -> float:
+    """Average hexagon edge length in km at a resolution (H3 documentation), to size disks."""
+    return float(_h3().average_hexagon_edge_length(resolution, unit="km"))
 
 
 @dataclass(frozen=True)
@@ -31,24 +41,24 @@ class Point:
 
 
 def cell(point: Point, resolution: int) -> str:
-    return str(h3.latlng_to_cell(point.lat, point.lon, resolution))
+    return str(_h3().latlng_to_cell(point.lat, point.lon, resolution))
 
 
 def cell_center(cell_id: str) -> Point:
-    lat, lon = h3.cell_to_latlng(cell_id)
+    lat, lon = _h3().cell_to_latlng(cell_id)
     return Point(lat, lon)
 
 
 def distance_km(a: Point, b: Point) -> float:
     """Great-circle (haversine) distance; correct across the antimeridian and at the poles."""
-    return float(h3.great_circle_distance((a.lat, a.lon), (b.lat, b.lon), unit="km"))
+    return float(_h3().great_circle_distance((a.lat, a.lon), (b.lat, b.lon), unit="km"))
 
 
 def rings_for_radius(radius_km: float, resolution: int) -> int:
     """How many rings of cells around a centre cell are needed to cover ``radius_km``."""
     # Centre-to-centre distance between neighbours is about sqrt(3) * edge length; cells can be
     # smaller than average (down to about 0.7 of the average edge), so count with the short one.
-    step = 0.7 * math.sqrt(3) * _EDGE_KM[resolution]
+    step = 0.7 * math.sqrt(3) * _edge_km(resolution)
     return int(max(1, math.ceil(radius_km / step) + 1))
 
 
@@ -59,8 +69,8 @@ def cells_within(point: Point, radius_km: float, resolution: int) -> list[str]:
     circumradius is its edge; 1.3 covers H3's larger cells): a superset of the cells the circle
     touches, tight even for circles much smaller than a cell. Callers filter by exact distance.
     """
-    reach = radius_km + 1.3 * _EDGE_KM[resolution]
-    disk = h3.grid_disk(cell(point, resolution), rings_for_radius(radius_km, resolution))
+    reach = radius_km + 1.3 * _edge_km(resolution)
+    disk = _h3().grid_disk(cell(point, resolution), rings_for_radius(radius_km, resolution))
     return sorted(c for c in disk if distance_km(point, cell_center(c)) <= reach)
 
 
@@ -71,8 +81,8 @@ def coarsen(point: Point, resolution: int = 7) -> Point:
 
 def polygon_cells(ring: list[Point], resolution: int) -> list[str]:
     """Cells whose centres fall inside a polygon, plus the cells of its vertices (never empty)."""
-    shape = h3.LatLngPoly([(p.lat, p.lon) for p in ring])
-    cells = set(h3.h3shape_to_cells(shape, resolution))
+    shape = _h3().LatLngPoly([(p.lat, p.lon) for p in ring])
+    cells = set(_h3().h3shape_to_cells(shape, resolution))
     cells.update(cell(p, resolution) for p in ring)
     return sorted(cells)
 

@@ -1,7 +1,10 @@
-"""The layers built by layers/build.py: arm64 CPython 3.13 wheels, and the haven package."""
+"""The layers built by layers/build.py: arm64 CPython 3.13 wheels, and the haven package, both
+with their CPython 3.13 bytecode."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,10 +31,56 @@ def test_deps_layer_has_chalice_runtime_without_its_cli_dependencies(deps_site: 
         assert not (deps_site / cli_only).exists(), cli_only
 
 
-def test_layers_hold_no_bytecode_or_scripts(synthesized: Synthesized) -> None:
+#: A .pyc header: magic number, then flags (bit 0: hash-based, bit 1: checked against the source).
+_UNCHECKED_HASH = 0b01
+
+
+def _assert_compiled_for_lambda(site: Path) -> None:
+    """Every module under ``site`` has exactly one .pyc, of CPython 3.13's format (the magic
+    number of the interpreter the build compiled with), never checked against its source, and
+    naming its source where Lambda mounts it."""
+    tag = f"cpython-{build.PYTHON_VERSION.replace('.', '')}"
+    sources = [p for p in site.rglob("*.py") if "__pycache__" not in p.parts]
+    assert sources
+    magic = _magic_of(build.lambda_python())
+    for source in sources:
+        compiled = source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc"
+        header = compiled.read_bytes()[:16]
+        assert header[:4] == magic, compiled
+        assert int.from_bytes(header[4:8], "little") == _UNCHECKED_HASH, compiled
+    cached = {p.name for p in site.rglob("__pycache__/*")}
+    assert all(name.endswith(f".{tag}.pyc") for name in cached), "bytecode of another Python"
+
+
+def _magic_of(python: str) -> bytes:
+    code = "import importlib.util, sys; sys.stdout.write(importlib.util.MAGIC_NUMBER.hex())"
+    return bytes.fromhex(
+        subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout
+    )
+
+
+def test_layers_hold_lambdas_bytecode_and_no_scripts(synthesized: Synthesized) -> None:
     for layer in synthesized.layer_dirs.values():
-        assert not list(layer.rglob("__pycache__"))
+        _assert_compiled_for_lambda(layer / "python")
         assert not (layer / "python" / "bin").exists()
+
+
+def test_the_bytecode_names_its_source_where_lambda_mounts_the_layer(synthesized: Synthesized) -> None:
+    site = synthesized.layer_dirs["haven"] / "python"
+    tag = f"cpython-{build.PYTHON_VERSION.replace('.', '')}"
+    compiled = (site / "haven" / "__pycache__" / f"resources.{tag}.pyc").read_bytes()
+    assert f"{build.LAYER_ROOT}/haven/resources.py".encode() in compiled
+    assert str(site).encode() not in compiled  # the same bytes whichever folder built it
+
+
+def test_a_python_of_another_version_is_refused_by_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build compiles with Lambda's version or not at all: 3.11's bytecode would be ignored
+    by 3.13 (and 3.13 would compile from source at every cold start, as before)."""
+    if sys.version_info[:2] == tuple(map(int, build.PYTHON_VERSION.split("."))):
+        pytest.skip("this interpreter is Lambda's version")
+    monkeypatch.setenv(build.PYTHON_OVERRIDE, sys.executable)
+    with pytest.raises(build.LayerBuildError, match=build.PYTHON_OVERRIDE):
+        build.lambda_python()
 
 
 def test_haven_layer_is_the_shared_package(synthesized: Synthesized) -> None:
@@ -91,6 +140,7 @@ def test_an_unreachable_package_index_is_named_not_a_resolution_error(
 
 def test_the_haven_layer_is_rebuilt_when_the_package_changes_and_only_then(tmp_path: Path) -> None:
     first = build.build_haven_layer(tmp_path)
+    _assert_compiled_for_lambda(first / "python")
     marker = first / "python" / "haven" / "resources.py"
     before = marker.stat().st_mtime_ns
     assert build.build_haven_layer(tmp_path) == first

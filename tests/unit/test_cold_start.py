@@ -3,7 +3,10 @@
 Each function's handler module is imported in a fresh interpreter, in Lambda's environment
 (tracing on), with botocore's client factory and pydantic's schema builder patched to record
 their calls: an import that creates an AWS client (the X-Ray sampler's included), builds a
-pydantic schema or validates the settings fails here. The bench measures how long it takes.
+pydantic schema, validates the settings, or loads PyJWT or cryptography (needed by the first token
+or sealing, not by every request) fails here. A module whose importers mostly want its types
+does not load the library its functions use (H3 for ``haven.geo``'s ``Point``). The bench
+measures how long an import takes (ADR 0039, ADR 0046).
 """
 
 from __future__ import annotations
@@ -20,8 +23,15 @@ import pytest
 from haven.resources import FUNCTIONS, Function
 
 REPO = Path(__file__).resolve().parents[2]
+PYTHONPATH = os.pathsep.join(str(REPO / p) for p in ("shared", "functions/api", "."))
 
-PROBE = """
+#: Libraries a handler's import must not load: the settings, the X-Ray recorder, PyJWT and
+#: cryptography are loaded by their first use.
+LOADED_AT_FIRST_USE = ("aws_xray_sdk.core", "cryptography", "haven.config", "jwt", "pydantic_settings")
+
+PROBE = (
+    f"LOADED_AT_FIRST_USE = {LOADED_AT_FIRST_USE!r}\n"
+    + """
 import importlib, json, sys
 
 import botocore.session
@@ -45,15 +55,16 @@ def recording_schema(self, obj, *args, **kwargs):
 botocore.session.Session.create_client = recording_client
 _generate_schema.GenerateSchema.generate_schema = recording_schema
 importlib.import_module(sys.argv[1])
-made["loaded"] = sorted(m for m in ("haven.config", "pydantic_settings", "aws_xray_sdk.core") if m in sys.modules)
+made["loaded"] = sorted(m for m in LOADED_AT_FIRST_USE if m in sys.modules)
 print(json.dumps(made))
 """
+)
 
 
 def _imported(module: str) -> dict[str, list[str]]:
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(str(REPO / p) for p in ("shared", "functions/api", ".")),
+        "PYTHONPATH": PYTHONPATH,
         # Lambda's: Powertools traces (X-Ray) unless told otherwise. Without LAMBDA_TASK_ROOT,
         # as in the bench, X-Ray's recorder takes its default sampler, whose X-Ray clients the
         # probe sees (in Lambda it takes a local sampler and writes a marker file instead).
@@ -84,7 +95,25 @@ def test_probe_sees_what_it_records() -> None:
     made = _imported("tests.unit.cold_start_offender")
     assert "xray" in made["clients"]
     assert made["schemas"]
-    assert made["loaded"] == ["aws_xray_sdk.core", "haven.config", "pydantic_settings"]
+    assert made["loaded"] == sorted(LOADED_AT_FIRST_USE)
+
+
+@pytest.mark.parametrize(
+    ("module", "library"),
+    [
+        ("haven.geo", "h3"),
+        ("haven.adapters.channels", "cryptography"),
+        ("haven.adapters.crypto", "cryptography"),
+    ],
+)
+def test_a_module_loads_its_library_at_the_first_call_not_at_import(module: str, library: str) -> None:
+    code = f"import sys, {module}; print({library!r} in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": PYTHONPATH}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip() == "False", f"{module} loads {library} at import"
 
 
 def test_tracer_is_made_at_the_first_traced_call_and_keeps_what_it_traces() -> None:

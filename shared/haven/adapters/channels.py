@@ -18,12 +18,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from haven import clock
 from haven.adapters.aws import client
-from haven.adapters.crypto import AesGcmSealer
+from haven.adapters.crypto import AesGcmSealer, derived_key
 from haven.adapters.dynamo.accreditation import DynamoRoster
 from haven.adapters.dynamo.alerts import DynamoSubscriptions
 from haven.adapters.dynamo.channels import DynamoConversations, DynamoReceipts, DynamoSenderMemory
@@ -57,9 +55,7 @@ class HmacSenderKeys:
 
     def _secret(self) -> bytes:
         if self._key is None:
-            self._key = HKDF(
-                algorithm=hashes.SHA256(), length=32, salt=None, info=b"haven:channel-sender"
-            ).derive(signing_key())
+            self._key = derived_key("channel-sender")
         return self._key
 
     def key(self, channel: str, sender: str) -> str:

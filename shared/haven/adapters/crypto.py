@@ -21,17 +21,22 @@ if TYPE_CHECKING:
 _VERSION = "v1"
 
 
-@cache
-def _aead(purpose: str) -> AESGCM:
-    # cryptography is loaded by the first sealing, not at import (ADR 0039).
+def derived_key(purpose: str) -> bytes:
+    """A 32-byte key for one purpose: HKDF-SHA256 of the deployment's signing key."""
+    # cryptography is loaded by the first derivation, not at import (ADR 0039).
     from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"haven:{purpose}".encode()).derive(
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=f"haven:{purpose}".encode()).derive(
         signing_key()
     )
-    return AESGCM(key)
+
+
+@cache
+def _aead(purpose: str) -> AESGCM:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(derived_key(purpose))
 
 
 class AesGcmSealer:
