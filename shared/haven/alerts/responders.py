@@ -21,9 +21,8 @@ from haven.alerts.fanout import (
     WebhookSender,
     send,
 )
-from haven.alerts.geometry import Circle, area_from_dict, intersects
 from haven.alerts.subscriptions import Sealer, index_key
-from haven.geo import Point
+from haven.geo import Circle, Point, area_from_dict, intersects
 from haven.notifications import Notifier
 
 AUDIENCE = "responders"
