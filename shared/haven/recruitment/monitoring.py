@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from haven import clock
 from haven.errors import Conflict
-from haven.recruitment.applications import (
+from haven.recruitment.application import (
     Application,
     ApplicationRepository,
     Change,
