@@ -470,8 +470,7 @@ def fanout_cost(inside: int, outside: int) -> None:
     from haven.alerts.alerts import StoredMessage
     from haven.alerts.cap import MsgType
     from haven.alerts.fanout import fan_out
-    from haven.alerts.geometry import Circle, area_to_dict, area_view
-    from haven.geo import Point
+    from haven.geo import Circle, Point, area_to_dict, area_view
     from haven.resources import queue_env
     from local.provision import create_tables
 

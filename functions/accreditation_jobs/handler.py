@@ -15,7 +15,7 @@ from haven.adapters.dynamo.accreditation import DynamoApplications
 from haven.adapters.events import EventBridgePublisher
 from haven.adapters.notifier import BestEffortNotifier
 from haven.recruitment import jobs
-from haven.recruitment.applications import Workflow
+from haven.recruitment.transitions import Workflow
 from haven.settings import settings
 
 logger = observability.logger("accreditation-jobs")

@@ -40,7 +40,7 @@ def organisation(
 
 
 def complete_content(**organisation_overrides: str) -> dict[str, Any]:
-    from haven.recruitment.applications import PRINCIPLES, QUESTIONS
+    from haven.recruitment.drafts import PRINCIPLES, QUESTIONS
 
     return {
         "organisation": organisation(**organisation_overrides),

@@ -54,7 +54,8 @@ def test_every_action_in_state(aws: None, state: State) -> None:
     from haven.adapters.events import EventBridgePublisher
     from haven.auth import Principal, Role
     from haven.ids import new_id
-    from haven.recruitment.applications import Application, Workflow, transition
+    from haven.recruitment.application import Application
+    from haven.recruitment.transitions import Workflow, transition
     from tests.integration.accreditation_support import complete_content
 
     repository = DynamoApplications()

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from haven import geo
-from haven.geo import BBox, Point
+from haven.geo import BBox, Circle, Point, Polygon
 
 
 def test_point_bounds() -> None:
@@ -46,12 +48,49 @@ def test_bbox_crossing_the_antimeridian() -> None:
     assert BBox.parse("0,10,1,5") == BBox.parse("0,5,1,10")
 
 
-def test_polygon_cells_and_point_in_ring() -> None:
-    ring = [Point(0, 0), Point(0, 1), Point(1, 1), Point(1, 0)]
-    cells = geo.polygon_cells(ring, 6)
-    assert geo.cell(Point(0.5, 0.5), 6) in cells
-    assert geo.point_in_ring(Point(0.5, 0.5), ring)
-    assert not geo.point_in_ring(Point(1.5, 0.5), ring)
+def test_polygon_cells_and_containment() -> None:
+    square = Polygon(tuple(Point(lat, lon) for lat, lon in ((0, 0), (0, 1), (1, 1), (1, 0), (0, 0))))
+    assert geo.cell(Point(0.5, 0.5), 6) in square.cells(6)
+    assert square.contains(Point(0.5, 0.5))
+    assert not square.contains(Point(1.5, 0.5))
+
+
+def _big_ring(n: int) -> list[list[float]]:
+    """A stored polygon of ``n`` distinct vertices on a circle (closed: n + 1 points)."""
+    points = [
+        [round(10 * math.sin(2 * math.pi * k / n), 6), round(10 * math.cos(2 * math.pi * k / n), 6)]
+        for k in range(n)
+    ]
+    return [*points, points[0]]
+
+
+def test_a_stored_polygon_is_read_without_the_self_intersection_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Validated when written (from input), trusted when read back: reading a stored area of
+    the largest size allowed never runs the quadratic check, building one from input does."""
+    stored = {"type": "polygon", "points": _big_ring(geo.MAX_POLYGON_POINTS - 1)}
+    calls: list[Polygon] = []
+    check = geo._self_intersects
+    monkeypatch.setattr(geo, "_self_intersects", lambda polygon: calls.append(polygon) or check(polygon))
+
+    read = geo.area_from_dict(stored)
+    views = geo.areas_from_view(geo.area_view([read]))
+    assert calls == []
+
+    assert isinstance(read, Polygon)
+    assert views == [read]
+    assert geo.area_to_dict(read) == stored
+    assert Polygon(read.ring) == read  # the same ring is valid from input too...
+    assert len(calls) == 1  # ...where it is checked (once: it is already at CAP's 6 decimals)
+
+
+def test_stored_areas_in_the_shapes_feed_sources_wrote_first() -> None:
+    box = geo.area_from_dict({"bbox": [0, 1, 2, 3]})
+    assert isinstance(box, Polygon)
+    assert box.ring == tuple(Point(lat, lon) for lat, lon in ((1, 0), (1, 2), (3, 2), (3, 0), (1, 0)))
+    circle = geo.area_from_dict({"circle": {"lat": 1, "lon": 2, "radius_km": 3}})
+    assert circle == Circle(Point(1, 2), 3)
 
 
 def test_cells_within_cover_every_sampled_point_of_random_circles() -> None:

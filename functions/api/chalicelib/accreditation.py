@@ -25,7 +25,8 @@ from haven.adapters.dynamo.accreditation import DynamoApplications
 from haven.adapters.events import EventBridgePublisher
 from haven.adapters.notifier import BestEffortNotifier
 from haven.auth import Principal, Role, require
-from haven.recruitment import applications as use_cases
+from haven.recruitment import document_uploads, drafts, transitions, views
+from haven.recruitment.application import Application, Page, load
 from haven.recruitment.documents import DOCUMENT_TYPES
 from haven.recruitment.workflow import Action, State
 from haven.settings import get_settings
@@ -37,8 +38,8 @@ _documents = S3Documents("evidence")
 
 
 @cache  # at the first transition: the settings are read then, not at import
-def _workflow() -> use_cases.Workflow:
-    return use_cases.Workflow(
+def _workflow() -> transitions.Workflow:
+    return transitions.Workflow(
         applications=_applications,
         events=EventBridgePublisher(),
         notifier=BestEffortNotifier(),
@@ -47,9 +48,9 @@ def _workflow() -> use_cases.Workflow:
 
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
-Principle = Literal[use_cases.PRINCIPLES]  # type: ignore[valid-type]
-Question = Literal[tuple(use_cases.QUESTIONS)]  # type: ignore[valid-type]
-DocumentKind = Literal[use_cases.DOCUMENT_KINDS]  # type: ignore[valid-type]
+Principle = Literal[drafts.PRINCIPLES]  # type: ignore[valid-type]
+Question = Literal[tuple(drafts.QUESTIONS)]  # type: ignore[valid-type]
+DocumentKind = Literal[drafts.DOCUMENT_KINDS]  # type: ignore[valid-type]
 DocumentType = Literal[tuple(DOCUMENT_TYPES)]  # type: ignore[valid-type]
 ActionName = Literal[tuple(a.value for a in Action)]  # type: ignore[valid-type]
 StateName = Literal[tuple(s.value for s in State)]  # type: ignore[valid-type]
@@ -147,8 +148,8 @@ def _content(body: ApplicationIn) -> dict[str, Any]:
     return body.model_dump(mode="json", exclude_unset=True, exclude={"expected_version"})
 
 
-def _view(application: use_cases.Application, principal: Principal, status: int = 200) -> Response:
-    body = use_cases.view(application, principal, _applications, _documents)
+def _view(application: Application, principal: Principal, status: int = 200) -> Response:
+    body = views.view(application, principal, _applications, _documents)
     keys = {d["document_id"]: d["key"] for d in application.documents}
     for document in body["documents"]:
         if document["uploaded"]:
@@ -165,7 +166,7 @@ def _view(application: use_cases.Application, principal: Principal, status: int 
 def create_application() -> Response:
     principal = require(caller(bp.current_request), Role.RECRUITER)
     body = parse_body(bp.current_request, ApplicationIn)
-    application = use_cases.create_application(principal, _content(body), _applications)
+    application = drafts.create_application(principal, _content(body), _applications)
     return _view(application, principal, status=201)
 
 
@@ -177,29 +178,29 @@ def list_applications() -> Response:
         state = State(query.state or State.SUBMITTED)
         scope: dict[str, Any] = {"state": state.value}
 
-        def fetch(position: dict[str, Any] | None) -> use_cases.Page:
+        def fetch(position: dict[str, Any] | None) -> Page:
             return _applications.page_by_state(state, query.limit, position)
     else:
         scope = {"org_id": principal.org_id}
 
-        def fetch(position: dict[str, Any] | None) -> use_cases.Page:
+        def fetch(position: dict[str, Any] | None) -> Page:
             return _applications.page_by_org(str(principal.org_id), query.limit, position)
 
     items, cursor = paginate("accreditation/applications", scope, query.cursor, fetch)
-    return json_response({"items": [use_cases.summary(a) for a in items], "cursor": cursor})
+    return json_response({"items": [views.summary(a) for a in items], "cursor": cursor})
 
 
 @bp.route("/v1/accreditation/applications/{application_id}", methods=["GET"])
 def get_application(application_id: str) -> Response:
     principal = _principal()
-    return _view(use_cases.load(application_id, principal, _applications), principal)
+    return _view(load(application_id, principal, _applications), principal)
 
 
 @bp.route("/v1/accreditation/applications/{application_id}", methods=["PATCH"])
 def patch_application(application_id: str) -> Response:
     principal = require(caller(bp.current_request), Role.RECRUITER)
     body = parse_body(bp.current_request, ApplicationPatch)
-    application = use_cases.update_application(
+    application = drafts.update_application(
         application_id, principal, body.expected_version, _content(body), _applications
     )
     return _view(application, principal)
@@ -209,7 +210,7 @@ def patch_application(application_id: str) -> Response:
 def add_document(application_id: str) -> Response:
     principal = require(caller(bp.current_request), Role.RECRUITER)
     body = parse_body(bp.current_request, DocumentIn)
-    application, document, upload = use_cases.add_document(
+    application, document, upload = document_uploads.add_document(
         application_id,
         principal,
         kind=body.kind,
@@ -241,7 +242,9 @@ def add_document(application_id: str) -> Response:
 def submit_application(application_id: str) -> Response:
     principal = require(caller(bp.current_request), Role.RECRUITER)
     body = parse_body(bp.current_request, SubmitIn)
-    application = use_cases.submit(application_id, principal, body.expected_version, _workflow(), _documents)
+    application = transitions.submit(
+        application_id, principal, body.expected_version, _workflow(), _documents
+    )
     return _view(application, principal)
 
 
@@ -249,7 +252,7 @@ def submit_application(application_id: str) -> Response:
 def transition(application_id: str) -> Response:
     principal = require(caller(bp.current_request), Role.AUDITOR)
     body = parse_body(bp.current_request, TransitionIn)
-    application = use_cases.request_transition(
+    application = transitions.request_transition(
         application_id,
         Action(body.action),
         principal=principal,

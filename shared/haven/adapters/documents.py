@@ -8,7 +8,7 @@ from haven.adapters.aws import client
 from haven.adapters.names import bucket
 from haven.adapters.uploads import S3Uploads, S3UploadSigner, is_missing, object_version
 from haven.crisis.reports import Upload
-from haven.recruitment.applications import StoredObject
+from haven.recruitment.document_uploads import StoredObject
 from haven.uploads import StoredUpload
 
 

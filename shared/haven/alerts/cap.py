@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from haven.alerts.geometry import Circle, Polygon
-from haven.geo import Point
+from haven.alerts.geometry import circle_cap, polygon_cap
+from haven.geo import Circle, Point, Polygon
 
 NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
 CAP_XML = "application/cap+xml"
@@ -170,10 +170,10 @@ def to_xml(message: CapMessage) -> bytes:
             area = ET.SubElement(element, "area")
             _add(area, "areaDesc", block.description)
             for polygon in block.polygons:
-                for ring in polygon.cap():
+                for ring in polygon_cap(polygon):
                     _add(area, "polygon", ring)
             for circle in block.circles:
-                _add(area, "circle", circle.cap())
+                _add(area, "circle", circle_cap(circle))
     ET.indent(alert)
     body: bytes = ET.tostring(alert, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
@@ -239,7 +239,7 @@ def info_from_dict(data: dict[str, Any]) -> Info:
             AreaBlock(
                 block["description"],
                 polygons=tuple(
-                    Polygon(tuple(Point(lat, lon) for lat, lon in ring)) for ring in block["polygons"]
+                    Polygon.stored(tuple(Point(lat, lon) for lat, lon in ring)) for ring in block["polygons"]
                 ),
                 circles=tuple(Circle(Point(c["lat"], c["lon"]), c["radius_km"]) for c in block["circles"]),
             )

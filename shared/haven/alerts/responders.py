@@ -21,10 +21,9 @@ from haven.alerts.fanout import (
     WebhookSender,
     send,
 )
-from haven.alerts.geometry import Circle, area_from_dict, intersects
 from haven.alerts.subscriptions import Sealer, index_key
 from haven.events import IncidentEvent
-from haven.geo import Point
+from haven.geo import Circle, Point, area_from_dict, intersects
 from haven.notifications import Notifier
 
 AUDIENCE = "responders"

@@ -21,8 +21,8 @@ from typing import Any, Literal, Protocol
 
 from haven import clock, ids
 from haven.alerts.alerts import SEVERITY_RANK
-from haven.alerts.geometry import Area, area_from_dict, area_to_dict, intersects
 from haven.errors import FieldError, NotFound, ValidationFailed
+from haven.geo import Area, area_from_dict, area_to_dict, intersects
 
 Channel = Literal["sms", "email", "push", "webhook"]
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from haven.alerts import subscriptions as subs
-from haven.alerts.geometry import Circle
 from haven.channels.dialogue import Found, SubscriptionRef
 from haven.channels.parsing import Fees
 from haven.complaints import complaints as complaint_cases
@@ -21,7 +20,7 @@ from haven.crisis.taxonomy import Category
 from haven.errors import NotFound
 from haven.events import EventSink
 from haven.feeds import gazetteer
-from haven.geo import Point
+from haven.geo import Circle, Point
 from haven.limits import RateLimiter
 from haven.safety import people
 from haven.safety.people import Author, Status

@@ -20,34 +20,14 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from haven import clock, ids, urls
-from haven.alerts import geometry
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.feeds.connectors.catalog import CONNECTORS
-from haven.geo import Point
+from haven.geo import Area, area_view
 
 UNHEALTHY_AFTER = 5
 MAX_BACKOFF = timedelta(hours=6)
 #: Secret names a source may reference; the poller's role may read only these.
 CREDENTIALS_PATTERN = re.compile(r"^feeds/[A-Za-z0-9/_+=.@-]{1,200}$")
-
-
-#: An area of interest: one circle or one polygon.
-Area = geometry.Area
-
-
-def area_to_dict(area: Area) -> dict[str, Any]:
-    return geometry.area_to_dict(area)
-
-
-def area_from_dict(data: dict[str, Any]) -> Area:
-    if "bbox" in data:  # written before areas had one shape
-        west, south, east, north = (float(v) for v in data["bbox"])
-        corners = ((south, west), (south, east), (north, east), (north, west), (south, west))
-        return geometry.Polygon(tuple(Point(lat, lon) for lat, lon in corners))
-    if "circle" in data:  # written before areas had one shape
-        circle = data["circle"]
-        return geometry.Circle(Point(circle["lat"], circle["lon"]), float(circle["radius_km"]))
-    return geometry.area_from_dict(data)
 
 
 @dataclass(frozen=True)
@@ -67,6 +47,7 @@ class Settings:
     url: str
     query: str | None = None
     keywords: tuple[str, ...] = ()
+    #: An area of interest: one circle or one polygon.
     area: Area | None = None
     interval_minutes: int = 5
     enabled: bool = True
@@ -94,7 +75,7 @@ class FeedSource:
             "url": s.url,
             "query": s.query,
             "keywords": list(s.keywords),
-            "area": geometry.area_view([s.area]) if s.area else None,
+            "area": area_view([s.area]) if s.area else None,
             "interval_minutes": s.interval_minutes,
             "enabled": s.enabled,
             "credentials_ref": s.credentials_ref,

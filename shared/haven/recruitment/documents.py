@@ -1,6 +1,6 @@
 """The files an accreditation application accepts as documents, and how large each may be.
 
-Apart from :mod:`haven.recruitment.applications` because upload screening (:mod:`haven.uploads`)
+Apart from :mod:`haven.recruitment.document_uploads` because upload screening (:mod:`haven.uploads`)
 judges the ``evidence`` bucket by these limits, and submission judges each upload with upload
 screening: with the limits in the use-case module, the two would import each other.
 """

@@ -14,7 +14,8 @@ from datetime import datetime
 
 from haven import clock
 from haven.errors import Conflict
-from haven.recruitment.applications import Application, Workflow, transition
+from haven.recruitment.application import Application
+from haven.recruitment.transitions import Workflow, transition
 from haven.recruitment.workflow import Action, Actor, State
 
 

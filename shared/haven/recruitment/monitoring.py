@@ -17,7 +17,7 @@ from typing import Protocol
 from haven import clock
 from haven.errors import Conflict
 from haven.events import ComplaintResolved
-from haven.recruitment.applications import (
+from haven.recruitment.application import (
     Application,
     ApplicationRepository,
     Change,

@@ -1,4 +1,4 @@
-"""Alert areas: validation, containment and cell covers, including the awkward cases."""
+"""Alert areas: validation, containment, cell covers and CAP notation, including the awkward cases."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from haven import geo
-from haven.alerts.geometry import Circle, GeometryError, Polygon, area_from_dict, area_to_dict, intersects
-from haven.geo import Point
+from haven.alerts.geometry import circle_cap, polygon_cap
+from haven.geo import Circle, GeometryError, Point, Polygon, area_from_dict, area_to_dict, intersects
 from tests.cap_profiles import self_intersects
 
 
@@ -74,7 +74,7 @@ def test_circle_bounds_and_round_trip() -> None:
 
 
 def test_cap_coordinates_have_at_most_six_decimals() -> None:
-    text = Circle(Point(12.12345678, -1.000000001), 2.123456789).cap()
+    text = circle_cap(Circle(Point(12.12345678, -1.000000001), 2.123456789))
     assert text == "12.123457,-1 2.123457"
 
 
@@ -86,7 +86,10 @@ def _shoelace(ring: list[tuple[float, float]]) -> float:
 
 def _parts(polygon: Polygon) -> list[list[tuple[float, float]]]:
     """The CAP rings as written, read back as (lat, lon) points."""
-    return [[(float(a), float(b)) for a, b in (p.split(",") for p in text.split())] for text in polygon.cap()]
+    return [
+        [(float(a), float(b)) for a, b in (p.split(",") for p in text.split())]
+        for text in polygon_cap(polygon)
+    ]
 
 
 def test_a_polygon_across_the_antimeridian_is_written_as_its_two_sides() -> None:
@@ -132,7 +135,7 @@ def test_split_rings_cover_the_polygon_and_keep_googles_rules(
     except GeometryError:
         return  # rounding made it degenerate: refused, nothing is written
     parts = _parts(polygon)
-    unwrapped = polygon._planar()
+    unwrapped = polygon.planar()
     assert sum(_shoelace([(b, a) for a, b in part]) for part in parts) == pytest.approx(
         _shoelace(unwrapped), rel=1e-4, abs=1e-5
     )

@@ -9,7 +9,7 @@ import pytest
 
 from haven.errors import Conflict
 from haven.events import ComplaintResolved
-from haven.recruitment.applications import Application, AuditEntry, Change, StaleVersion
+from haven.recruitment.application import Application, AuditEntry, Change, StaleVersion
 from haven.recruitment.monitoring import REVIEW_OPENED, Outcome, open_compliance_review
 from haven.recruitment.roster import Entry
 from haven.recruitment.workflow import State

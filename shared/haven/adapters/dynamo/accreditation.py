@@ -17,7 +17,7 @@ from haven.adapters.dynamo.connection import transaction
 from haven.adapters.dynamo.models import AccreditationApplication as ApplicationItem
 from haven.adapters.dynamo.models import AccreditationAuditEntry as AuditItem
 from haven.adapters.dynamo.models import RosterItem
-from haven.recruitment.applications import (
+from haven.recruitment.application import (
     Application,
     AuditEntry,
     Change,

@@ -17,9 +17,9 @@ from haven.adapters.dynamo.models import AlertMessage as MessageItem
 from haven.adapters.dynamo.models import Subscription as SubscriptionItem
 from haven.alerts.alerts import AlertThread, StoredMessage, ThreadPage
 from haven.alerts.cap import MsgType, Reference, info_from_dict, info_to_dict
-from haven.alerts.geometry import area_from_dict, area_to_dict
 from haven.alerts.subscriptions import Subscription
 from haven.errors import Conflict
+from haven.geo import area_from_dict, area_to_dict
 
 DELIVERY_RECORDS_KEPT = timedelta(days=90)
 #: A delivery claimed this long ago and never completed is taken over (its sender crashed).

@@ -24,7 +24,8 @@ from haven.adapters.dynamo.reports import to_item as report_row
 from haven.crisis.reports import Report
 from haven.errors import Conflict
 from haven.feeds.polling import StoredItem
-from haven.feeds.sources import FeedSource, Health, Settings, StaleSource, area_from_dict, area_to_dict
+from haven.feeds.sources import FeedSource, Health, Settings, StaleSource
+from haven.geo import area_from_dict, area_to_dict
 from haven.kernel import Page
 
 #: Items per transaction: each may bring a report, and the source is one more action.
