@@ -366,7 +366,7 @@ def clustering_cost(sizes: tuple[int, ...], probes: int) -> None:
     from moto import mock_aws
 
     from haven.adapters.aws import reset_clients
-    from haven.adapters.dynamo.models import Incident, IncidentClaim
+    from haven.adapters.dynamo.models.crisis import Incident, IncidentClaim
     from haven.adapters.dynamo.triage import DynamoTriageStore
     from haven.crisis.taxonomy import Hazard, hazard_cell_key, hazard_cell_keys_around
     from haven.geo import Point
@@ -465,7 +465,7 @@ def fanout_cost(inside: int, outside: int) -> None:
 
     from haven.adapters.aws import reset_clients
     from haven.adapters.dynamo.alerts import DynamoSubscriberIndex
-    from haven.adapters.dynamo.models import SubscriptionCell
+    from haven.adapters.dynamo.models.alerts import SubscriptionCell
     from haven.adapters.queues import AlertDeliveryQueue
     from haven.alerts.alerts import StoredMessage
     from haven.alerts.cap import MsgType

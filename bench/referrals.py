@@ -261,7 +261,7 @@ def referral_throughput(referrals: int) -> None:
     from moto import mock_aws
 
     from haven.adapters.aws import reset_clients
-    from haven.adapters.dynamo.models import Complaint, Partner, Referral
+    from haven.adapters.dynamo.models.complaints import Complaint, Partner, Referral
     from haven.resources import queue_env
     from local.provision import create_tables
     from tests.webhook_receiver import receiver, reference_verify

@@ -53,7 +53,7 @@ def _entries(recruiters: int, rng: random.Random) -> list[Any]:
 
 def _store(entries: list[Any]) -> None:
     from haven.adapters.dynamo.accreditation import roster_items
-    from haven.adapters.dynamo.models import RosterItem
+    from haven.adapters.dynamo.models.recruitment import RosterItem
 
     with RosterItem.batch_write() as batch:
         for entry in entries:
@@ -94,7 +94,7 @@ def roster_cost(recruiters: int, probes: int) -> None:
     from moto import mock_aws
 
     from haven.adapters.aws import reset_clients
-    from haven.adapters.dynamo.models import RosterItem
+    from haven.adapters.dynamo.models.recruitment import RosterItem
     from local.lambda_context import LambdaContext
     from local.provision import create_tables
 

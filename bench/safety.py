@@ -90,7 +90,7 @@ def _people(records: int, probes: int, rng: random.Random) -> list[Any]:
 
 def _store(people: list[Any]) -> int:
     """Batch-write every person and its index entries; the number of items written."""
-    from haven.adapters.dynamo.models import SafetyRecord
+    from haven.adapters.dynamo.models.safety import SafetyRecord
     from haven.adapters.dynamo.safety import person_items
     from haven.safety.names import index_keys
 
@@ -116,7 +116,8 @@ def name_search_cost(sizes: tuple[int, ...], probes: int) -> None:
     from moto import mock_aws
 
     from haven.adapters.aws import reset_clients
-    from haven.adapters.dynamo.models import RateWindow, SafetyRecord
+    from haven.adapters.dynamo.models.api import RateWindow
+    from haven.adapters.dynamo.models.safety import SafetyRecord
     from haven.safety.names import lookup_keys, query_tokens
     from haven.safety.people import MAX_CANDIDATES_PER_KEY
     from local.lambda_context import LambdaContext

@@ -116,7 +116,7 @@ class Downloads:
 def seed(count: int) -> None:
     """N new incidents in the platform's table (run with its environment), one batch write,
     spread between 55° S and 60° N (each its own place)."""
-    from haven.adapters.dynamo.models import Incident
+    from haven.adapters.dynamo.models.crisis import Incident
     from haven.crisis.taxonomy import Hazard, hazard_cell_key
     from haven.geo import Point
     from haven.ids import new_id

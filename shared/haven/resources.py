@@ -550,4 +550,5 @@ def table_models() -> dict[str, type]:
     """Logical table name → PynamoDB model (imported lazily: only infra and tooling need it)."""
     from haven.adapters.dynamo import models
 
-    return {name: models.MODELS[name] for name in TABLES}
+    every = models.all_models()
+    return {name: every[name] for name in TABLES}

@@ -353,7 +353,7 @@ def test_subscriptions_validate_and_unsubscribe(client: Any, receiver: WebhookRe
     assert wrong.status_code == 404
     gone = client.http.delete(f"/v1/subscriptions/{created['subscription_id']}?token={created['token']}")
     assert gone.status_code == 204
-    from haven.adapters.dynamo.models import Subscription, SubscriptionCell
+    from haven.adapters.dynamo.models.alerts import Subscription, SubscriptionCell
 
     assert list(Subscription.scan()) == []
     assert list(SubscriptionCell.scan()) == []
@@ -363,7 +363,7 @@ def test_sms_subscription_code_goes_to_the_outbox_and_address_is_sealed(
     client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from haven.adapters import notifier as notifier_module
-    from haven.adapters.dynamo.models import Subscription
+    from haven.adapters.dynamo.models.alerts import Subscription
 
     monkeypatch.setenv("HAVEN_OUTBOX_FILE", str(tmp_path / "outbox.jsonl"))
     notifier_module.notifier.cache_clear()
@@ -427,7 +427,7 @@ def test_subscribing_a_webhook_calls_nothing_within_the_request_and_the_worker_h
     now only queues the code, and the worker gives up at the delivery's deadline, to retry."""
     from functions.subscription_confirmation import handler as confirmations
     from haven.adapters import webhook_client
-    from haven.adapters.dynamo.models import AlertDelivery
+    from haven.adapters.dynamo.models.alerts import AlertDelivery
 
     monkeypatch.setattr(webhook_client, "DEADLINE_SECONDS", 1.0)
     body = {"area": {"circles": [{"center": [1, 1], "radius_km": 1}]}, "channel": "webhook"}

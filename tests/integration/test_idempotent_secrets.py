@@ -43,7 +43,7 @@ def _post(client: Any, path: str, key: str) -> Any:
 
 
 def _stored() -> str:
-    from haven.adapters.dynamo.models import IdempotencyRecord
+    from haven.adapters.dynamo.models.api import IdempotencyRecord
 
     return json.dumps([r.attribute_values for r in IdempotencyRecord.scan()], default=str)
 
@@ -72,7 +72,7 @@ def test_a_stored_response_holds_no_secret_nor_the_key_and_replays_to_the_key(cl
 
 
 def test_a_sealed_response_opens_only_with_its_own_key(aws: None) -> None:
-    from haven.adapters.dynamo.models import IdempotencyRecord
+    from haven.adapters.dynamo.models.api import IdempotencyRecord
     from haven.adapters.idempotency_store import DynamoIdempotencyStore
     from haven.errors import IdempotencyKeyReused
     from haven.idempotency import StoredResponse

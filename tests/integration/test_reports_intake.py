@@ -78,7 +78,7 @@ def test_reporter_sees_status_with_token_only(client: Any) -> None:
 
 
 def test_anonymous_report_keeps_no_contact(client: Any) -> None:
-    from haven.adapters.dynamo.models import Report
+    from haven.adapters.dynamo.models.crisis import Report
 
     body = _post(client, {**VALID, "anonymous": True}).json_body
     assert Report.get(body["report_id"]).contact is None
@@ -127,7 +127,7 @@ def test_numbers_too_small_to_store_are_kept_at_their_meaningful_precision(clien
 
 
 def test_retried_submission_never_creates_a_second_report(client: Any) -> None:
-    from haven.adapters.dynamo.models import Report
+    from haven.adapters.dynamo.models.crisis import Report
 
     key = {"Idempotency-Key": "d6a7c1f0-5a1e-4a53-8f55-1c1d3a0e2b11"}
     first = _post(client, VALID, **key)

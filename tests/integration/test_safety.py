@@ -296,7 +296,7 @@ def test_a_search_without_a_letter_is_refused_naming_q(client: Any, value: str) 
 def test_records_of_the_first_index_are_found_after_reindexing(client: Any) -> None:
     """A record stored before the sound keys (its entries under the first index's keys) is
     found once ``make reindex-names`` ran, and its first-index entries are gone."""
-    from haven.adapters.dynamo.models import SafetyRecord
+    from haven.adapters.dynamo.models.safety import SafetyRecord
     from haven.adapters.dynamo.safety import DynamoSafetyStore, person_items
     from haven.safety import names, people
 

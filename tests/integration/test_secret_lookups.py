@@ -99,7 +99,7 @@ def test_a_limit_that_cannot_be_counted_lets_the_request_through(
     import boto3
 
     from haven.adapters.dynamo.limits import DynamoRateLimiter
-    from haven.adapters.dynamo.models import RateWindow
+    from haven.adapters.dynamo.models.api import RateWindow
 
     boto3.client("dynamodb").delete_table(TableName=RateWindow.Meta.table_name)
     with caplog.at_level("WARNING"):

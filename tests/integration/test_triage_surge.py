@@ -81,7 +81,7 @@ def test_two_workers_that_both_see_no_incident_open_one(aws: None) -> None:
 def test_a_report_triaged_meanwhile_is_told_apart_in_an_opening(aws: None) -> None:
     """An opening's transaction holds its incident and claims before its reports: the report
     whose condition failed is the one named, and the rest are planned again."""
-    from haven.adapters.dynamo.models import Report as ReportItem
+    from haven.adapters.dynamo.models.crisis import Report as ReportItem
     from haven.adapters.dynamo.triage import DynamoTriageStore
     from haven.crisis.classifier import LexiconClassifier
     from haven.crisis.triage import ReportsChanged, plan_batch, triage_batch

@@ -165,3 +165,26 @@ def test_batch_processing_reports_the_failed_records_as_powertools_does() -> Non
     event = {"Records": [record("1", "good"), record("2", "bad")]}
     result = process_partial_response(event=event, record_handler=record_handler, processor=processor)
     assert result == {"batchItemFailures": [{"itemIdentifier": "2"}]}
+
+
+@pytest.mark.parametrize(
+    ("adapter", "domain"),
+    [
+        ("haven.adapters.dynamo.safety", "safety"),
+        ("haven.adapters.dynamo.complaints", "complaints"),
+        ("haven.adapters.dynamo.evidence", "evidence"),
+    ],
+)
+def test_an_adapter_loads_only_its_own_domains_models(adapter: str, domain: str) -> None:
+    """The models package imports no model: a function pays for the tables it uses."""
+    code = (
+        f"import json, sys, {adapter}; "
+        "print(json.dumps(sorted(m.rsplit('.', 1)[1] for m in sys.modules "
+        "if m.startswith('haven.adapters.dynamo.models.'))))"
+    )
+    env = {**os.environ, "PYTHONPATH": PYTHONPATH}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert json.loads(out.stdout) == sorted({"base", domain})

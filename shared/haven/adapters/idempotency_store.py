@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
-from haven.adapters.dynamo.models import IdempotencyRecord
+from haven.adapters.dynamo.models.api import IdempotencyRecord
 from haven.errors import Conflict, IdempotencyKeyReused
 from haven.idempotency import StoredResponse
 

@@ -14,9 +14,9 @@ from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from haven.adapters.dynamo.connection import transaction
-from haven.adapters.dynamo.models import AccreditationApplication as ApplicationItem
-from haven.adapters.dynamo.models import AccreditationAuditEntry as AuditItem
-from haven.adapters.dynamo.models import RosterItem
+from haven.adapters.dynamo.models.recruitment import AccreditationApplication as ApplicationItem
+from haven.adapters.dynamo.models.recruitment import AccreditationAuditEntry as AuditItem
+from haven.adapters.dynamo.models.recruitment import RosterItem
 from haven.recruitment.application import (
     Application,
     AuditEntry,

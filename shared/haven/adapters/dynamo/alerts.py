@@ -11,10 +11,10 @@ from pynamodb.expressions.update import Action
 
 from haven import clock
 from haven.adapters.dynamo.connection import transaction
-from haven.adapters.dynamo.models import Alert as AlertItem
-from haven.adapters.dynamo.models import AlertDelivery, SubscriptionCell
-from haven.adapters.dynamo.models import AlertMessage as MessageItem
-from haven.adapters.dynamo.models import Subscription as SubscriptionItem
+from haven.adapters.dynamo.models.alerts import Alert as AlertItem
+from haven.adapters.dynamo.models.alerts import AlertDelivery, SubscriptionCell
+from haven.adapters.dynamo.models.alerts import AlertMessage as MessageItem
+from haven.adapters.dynamo.models.alerts import Subscription as SubscriptionItem
 from haven.alerts.alerts import AlertThread, StoredMessage, ThreadPage
 from haven.alerts.cap import MsgType, Reference, info_from_dict, info_to_dict
 from haven.alerts.subscriptions import Subscription

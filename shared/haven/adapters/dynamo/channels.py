@@ -15,7 +15,7 @@ from typing import Any
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from haven import clock
-from haven.adapters.dynamo.models import ChannelRecord
+from haven.adapters.dynamo.models.channels import ChannelRecord
 from haven.alerts.subscriptions import Sealer
 from haven.channels.dialogue import Conversation, SubscriptionRef
 from haven.channels.intake import RECEIPT_TTL, SENDER_LEASE, STALE_CLAIM, Claim, SenderBusy

@@ -17,10 +17,10 @@ from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
 from haven.adapters.dynamo.connection import transaction
-from haven.adapters.dynamo.models import Complaint as ComplaintItem
-from haven.adapters.dynamo.models import DeliveryAttempt as AttemptItem
-from haven.adapters.dynamo.models import Partner as PartnerItem
-from haven.adapters.dynamo.models import Referral as ReferralItem
+from haven.adapters.dynamo.models.complaints import Complaint as ComplaintItem
+from haven.adapters.dynamo.models.complaints import DeliveryAttempt as AttemptItem
+from haven.adapters.dynamo.models.complaints import Partner as PartnerItem
+from haven.adapters.dynamo.models.complaints import Referral as ReferralItem
 from haven.complaints.entities import (
     AckRecord,
     Category,

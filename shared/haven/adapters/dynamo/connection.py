@@ -12,7 +12,7 @@ from functools import cache
 from pynamodb.connection import Connection
 from pynamodb.transactions import TransactWrite
 
-from haven.adapters.dynamo.models import HavenMeta
+from haven.adapters.dynamo.models.base import HavenMeta
 
 
 @cache

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pynamodb.exceptions import TransactWriteError
 
 from haven.adapters.dynamo.connection import transaction
-from haven.adapters.dynamo.models import EvidenceRecord
+from haven.adapters.dynamo.models.evidence import EvidenceRecord
 from haven.errors import Conflict
 from haven.evidence.displacement import Applied, Contribution
 

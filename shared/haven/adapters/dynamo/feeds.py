@@ -17,9 +17,9 @@ from typing import Any
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 
 from haven.adapters.dynamo.connection import transaction
-from haven.adapters.dynamo.models import FeedItem as ItemRow
-from haven.adapters.dynamo.models import FeedSource as SourceRow
-from haven.adapters.dynamo.models import Report as ReportRow
+from haven.adapters.dynamo.models.crisis import Report as ReportRow
+from haven.adapters.dynamo.models.feeds import FeedItem as ItemRow
+from haven.adapters.dynamo.models.feeds import FeedSource as SourceRow
 from haven.adapters.dynamo.reports import to_item as report_row
 from haven.crisis.reports import Report
 from haven.errors import Conflict

@@ -8,8 +8,8 @@ from typing import Any
 from pynamodb.exceptions import PutError
 
 from haven import clock
-from haven.adapters.dynamo.models import Incident as IncidentItem
-from haven.adapters.dynamo.models import Report as ReportItem
+from haven.adapters.dynamo.models.crisis import Incident as IncidentItem
+from haven.adapters.dynamo.models.crisis import Report as ReportItem
 from haven.crisis.incident import Change, Incident, IncidentStatus, Note, Severity
 from haven.crisis.taxonomy import Category, Hazard
 from haven.kernel import Page, StaleVersion

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import PynamoDBException
 
-from haven.adapters.dynamo.models import RateWindow
+from haven.adapters.dynamo.models.api import RateWindow
 
 log = logging.getLogger(__name__)
 

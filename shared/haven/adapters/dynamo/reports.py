@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import PutError, UpdateError
 
-from haven.adapters.dynamo.models import Incident as IncidentItem
-from haven.adapters.dynamo.models import MediaItem
-from haven.adapters.dynamo.models import Report as ReportItem
+from haven.adapters.dynamo.models.crisis import Incident as IncidentItem
+from haven.adapters.dynamo.models.crisis import MediaItem
+from haven.adapters.dynamo.models.crisis import Report as ReportItem
 from haven.crisis.reports import Report, ReportStatus, StoredMedia
 from haven.errors import Conflict
 from haven.geo import Point

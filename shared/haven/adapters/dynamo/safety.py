@@ -11,7 +11,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 
 from haven.adapters.dynamo.connection import transaction
-from haven.adapters.dynamo.models import SafetyRecord
+from haven.adapters.dynamo.models.safety import SafetyRecord
 from haven.errors import NotFound
 from haven.safety.people import Author, Candidate, EntryPage, Note, Person, Status
 

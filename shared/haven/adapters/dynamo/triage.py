@@ -11,9 +11,9 @@ from pynamodb.expressions.update import Action
 from haven import clock
 from haven.adapters.dynamo import incidents
 from haven.adapters.dynamo.connection import transaction
-from haven.adapters.dynamo.models import Incident as IncidentItem
-from haven.adapters.dynamo.models import IncidentClaim
-from haven.adapters.dynamo.models import Report as ReportItem
+from haven.adapters.dynamo.models.crisis import Incident as IncidentItem
+from haven.adapters.dynamo.models.crisis import IncidentClaim
+from haven.adapters.dynamo.models.crisis import Report as ReportItem
 from haven.adapters.dynamo.reports import from_item
 from haven.crisis.incident import Incident
 from haven.crisis.reports import Report, ReportStatus

@@ -4,105 +4,49 @@ The CDK app derives each table's key schema and indexes from these classes, and 
 checks the synthesized template against them.
 
 One module per domain holds its tables, with their access patterns in its docstring;
-``base`` holds what they share. :data:`MODELS` names each table's model (for the CDK app,
-local mode and the tests).
+``base`` holds what they share. An adapter imports its own domain's module
+(``from haven.adapters.dynamo.models.crisis import Incident``), and importing this package
+loads no model, so a function loads only the tables it uses (ADR 0046). :func:`all_models`
+names each table's model, for the CDK app, local mode and the tests.
 """
 
 from __future__ import annotations
 
-from pynamodb.models import Model
+import importlib
+from typing import TYPE_CHECKING
 
-from haven.adapters.dynamo.models.alerts import (
-    Alert,
-    AlertDelivery,
-    AlertMessage,
-    Subscription,
-    SubscriptionCell,
-)
-from haven.adapters.dynamo.models.api import (
-    IdempotencyRecord,
-    RateWindow,
-)
-from haven.adapters.dynamo.models.base import HavenMeta
-from haven.adapters.dynamo.models.channels import (
-    ChannelRecord,
-)
-from haven.adapters.dynamo.models.complaints import (
-    Complaint,
-    DeliveryAttempt,
-    Partner,
-    Referral,
-)
-from haven.adapters.dynamo.models.crisis import (
-    Incident,
-    IncidentClaim,
-    MediaItem,
-    Report,
-)
-from haven.adapters.dynamo.models.evidence import (
-    EvidenceRecord,
-)
-from haven.adapters.dynamo.models.feeds import (
-    FeedItem,
-    FeedSource,
-)
-from haven.adapters.dynamo.models.recruitment import (
-    AccreditationApplication,
-    AccreditationAuditEntry,
-    RosterItem,
-)
-from haven.adapters.dynamo.models.safety import (
-    SafetyRecord,
-)
+if TYPE_CHECKING:
+    from pynamodb.models import Model
 
-MODELS: dict[str, type[Model]] = {
-    "accreditation": AccreditationApplication,
-    "accreditation-audit": AccreditationAuditEntry,
-    "roster": RosterItem,
-    "alerts": Alert,
-    "alert-messages": AlertMessage,
-    "subscriptions": Subscription,
-    "subscription-cells": SubscriptionCell,
-    "alert-deliveries": AlertDelivery,
-    "idempotency": IdempotencyRecord,
-    "rate-limits": RateWindow,
-    "reports": Report,
-    "incidents": Incident,
-    "incident-claims": IncidentClaim,
-    "complaints": Complaint,
-    "partners": Partner,
-    "referrals": Referral,
-    "safety": SafetyRecord,
-    "evidence": EvidenceRecord,
-    "feed-sources": FeedSource,
-    "feed-items": FeedItem,
-    "conversations": ChannelRecord,
+#: Each table (its logical name in the catalog) → the domain module and class of its model.
+TABLE_MODELS: dict[str, tuple[str, str]] = {
+    "accreditation": ("recruitment", "AccreditationApplication"),
+    "accreditation-audit": ("recruitment", "AccreditationAuditEntry"),
+    "roster": ("recruitment", "RosterItem"),
+    "alerts": ("alerts", "Alert"),
+    "alert-messages": ("alerts", "AlertMessage"),
+    "subscriptions": ("alerts", "Subscription"),
+    "subscription-cells": ("alerts", "SubscriptionCell"),
+    "alert-deliveries": ("alerts", "AlertDelivery"),
+    "idempotency": ("api", "IdempotencyRecord"),
+    "rate-limits": ("api", "RateWindow"),
+    "reports": ("crisis", "Report"),
+    "incidents": ("crisis", "Incident"),
+    "incident-claims": ("crisis", "IncidentClaim"),
+    "complaints": ("complaints", "Complaint"),
+    "partners": ("complaints", "Partner"),
+    "referrals": ("complaints", "Referral"),
+    "safety": ("safety", "SafetyRecord"),
+    "evidence": ("evidence", "EvidenceRecord"),
+    "feed-sources": ("feeds", "FeedSource"),
+    "feed-items": ("feeds", "FeedItem"),
+    "conversations": ("channels", "ChannelRecord"),
 }
 
-__all__ = [
-    "MODELS",
-    "AccreditationApplication",
-    "AccreditationAuditEntry",
-    "Alert",
-    "AlertDelivery",
-    "AlertMessage",
-    "ChannelRecord",
-    "Complaint",
-    "DeliveryAttempt",
-    "EvidenceRecord",
-    "FeedItem",
-    "FeedSource",
-    "HavenMeta",
-    "IdempotencyRecord",
-    "Incident",
-    "IncidentClaim",
-    "MediaItem",
-    "Partner",
-    "RateWindow",
-    "Referral",
-    "Report",
-    "RosterItem",
-    "SafetyRecord",
-    "Subscription",
-    "SubscriptionCell",
-]
+
+def all_models() -> dict[str, type[Model]]:
+    """Every table's model by logical name (this imports every domain's module)."""
+    return {
+        logical: getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        for logical, (module, name) in TABLE_MODELS.items()
+    }
