@@ -232,7 +232,7 @@ class Alert(TypedDict):
     expires: str
     languages: list[str]
     texts: dict[str, AlertText]
-    areas: list[answers.AlertArea]
+    areas: list[answers.AlertArea]  # the answer's shape; ``AlertArea`` here is the input model
     cap_url: Annotated[
         str, Field(description="the current message as CAP 1.2 XML (always, whatever `Accept` says)")
     ]
