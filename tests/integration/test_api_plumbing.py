@@ -11,8 +11,8 @@ import pytest
 import requests
 from chalice import Chalice
 
-from chalicelib.http import HavenBlueprint, Strict, caller, parse_body
-from haven.auth import Role, require
+from chalicelib.http import HavenBlueprint, Strict
+from haven.auth import Principal, Role
 from haven.errors import Conflict
 from local import tokens
 from local.gateway import LocalGateway
@@ -29,24 +29,21 @@ def _test_app(calls: list[dict[str, Any]]) -> Chalice:
 
     bp = HavenBlueprint("plumbing")
 
-    @bp.route("/v1/echo", methods=["POST"], idempotent=True)
-    def echo() -> Any:
-        body = parse_body(bp.current_request, Echo)
+    @bp.route("/v1/echo", method="POST", summary="Echo", body=Echo, idempotent=True)
+    def echo(*, body: Echo) -> Any:
         if body.name == "conflict":
             raise Conflict("stale")
         calls.append(body.model_dump())
         return {"n": len(calls), "name": body.name}
 
-    @bp.route("/v1/echo/{thing}", methods=["POST"], idempotent=True)
-    def echo_thing(thing: str) -> Any:
-        body = parse_body(bp.current_request, Echo)
+    @bp.route("/v1/echo/{thing}", method="POST", summary="Echo a thing", body=Echo, idempotent=True)
+    def echo_thing(thing: str, *, body: Echo) -> Any:
         calls.append({"thing": thing, **body.model_dump()})
         return {"n": len(calls), "thing": thing}
 
-    @bp.route("/v1/staff", methods=["GET"])
-    def staff() -> Any:
-        who = require(caller(bp.current_request), Role.RESPONDER)
-        return {"subject": who.subject}
+    @bp.route("/v1/staff", summary="Staff only", roles=(Role.RESPONDER,))
+    def staff(*, principal: Principal) -> Any:
+        return {"subject": principal.subject}
 
     app = Chalice(app_name="plumbing")
     app.register_blueprint(bp)

@@ -24,12 +24,14 @@ def routes() -> Any:
     return api.app.routes
 
 
-def test_every_route_is_described_and_only_real_routes(routes: Any) -> None:
-    from chalicelib.openapi import OPERATIONS
+def test_every_route_declares_its_contract(routes: Any) -> None:
+    from chalicelib.openapi import operations
 
     implemented = {(method, path) for path, methods in routes.items() for method in methods}
-    assert implemented - set(OPERATIONS) == set(), "routes missing from chalicelib/openapi.py OPERATIONS"
-    assert set(OPERATIONS) - implemented == set(), "OPERATIONS describes routes that do not exist"
+    assert set(operations(routes)) == implemented
+    assert all(
+        route.method == method and route.path == path for (method, path), route in operations(routes).items()
+    )
 
 
 def test_the_document_is_valid_openapi_3_1(routes: Any) -> None:
@@ -48,48 +50,46 @@ def test_the_published_document_is_current(routes: Any) -> None:
     assert PUBLISHED.read_text() == render(routes), "docs/openapi.json is stale: run `make openapi`"
 
 
-def _parsed_models(view: Any) -> dict[str, type]:
-    """The models a view hands to parse_body / parse_query directly (helpers are not followed)."""
+def _own_checks(view: Any) -> set[str]:
+    """The input checks a view makes itself: the wrapper makes them from the route."""
     tree = ast.parse(textwrap.dedent(inspect.getsource(view)))
-    found = {}
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in {"parse_body", "parse_query", "parse_form"}
-            and isinstance(node.args[1], ast.Name)
-        ):
-            found[node.func.id] = view.__globals__[node.args[1].id]
-    return found
+    return {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in {"parse_body", "parse_query", "require", "caller"}
+    }
 
 
-def test_described_models_are_the_ones_the_views_parse(routes: Any) -> None:
-    from chalicelib.openapi import OPERATIONS
+def test_views_take_what_their_route_declares_and_check_nothing_themselves(routes: Any) -> None:
+    from chalicelib.http import JSON
+    from chalicelib.openapi import operations
 
     drift = []
-    for path, methods in routes.items():
-        for method, entry in methods.items():
-            operation = OPERATIONS[method, path]
-            parsed = _parsed_models(entry.view_function.__wrapped__)
-            described = {
-                "parse_body": operation.body,
-                "parse_query": operation.query,
-                "parse_form": operation.body,
-            }
-            drift += [
-                f"{method} {path}: {kind} parses {model.__name__}, described {described[kind]}"
-                for kind, model in parsed.items()
-                if described[kind] is not model
-            ]
-            if operation.body is not None and not {"parse_body", "parse_form"} & parsed.keys():
-                drift.append(f"{method} {path}: described with a body the view does not parse")
+    for (method, path), route in operations(routes).items():
+        view = routes[path][method].view_function.__wrapped__
+        declared = {
+            "principal": bool(route.roles or route.optional_auth),
+            "body": route.body is not None and route.body_media == JSON,
+            "query": route.query is not None,
+        }
+        taken = {
+            name
+            for name, parameter in inspect.signature(view).parameters.items()
+            if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+        }
+        if taken != {name for name, wanted in declared.items() if wanted}:
+            drift.append(f"{method} {path}: takes {sorted(taken)}, declared {declared}")
+        if _own_checks(view):
+            drift.append(f"{method} {path}: calls {sorted(_own_checks(view))} itself")
     assert drift == []
 
 
-def test_examples_are_valid_bodies() -> None:
-    from chalicelib.openapi import OPERATIONS
+def test_examples_are_valid_bodies(routes: Any) -> None:
+    from chalicelib.openapi import operations
 
-    for (method, path), operation in OPERATIONS.items():
+    for (method, path), operation in operations(routes).items():
         if operation.example is not None:
             assert operation.body is not None, (method, path)
             operation.body.model_validate_json(json.dumps(operation.example))
@@ -116,21 +116,25 @@ def test_operations_state_security_per_role(routes: Any) -> None:
     assert problem == {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 
 
-def test_every_json_answer_documents_its_schema() -> None:
-    from chalicelib.openapi import OPERATIONS
+def test_every_json_answer_documents_its_schema(routes: Any) -> None:
+    from chalicelib.openapi import answer_of, operations
 
     undocumented = [
         f"{method} {path}"
-        for (method, path), operation in OPERATIONS.items()
-        if operation.status != 204 and operation.media.endswith("json") and operation.response is None
+        for (method, path), operation in operations(routes).items()
+        if operation.status != 204
+        and operation.media.endswith("json")
+        and answer_of(routes[path][method].view_function.__wrapped__) is None
     ]
-    assert undocumented == [], "give these operations a response model (chalicelib/responses.py)"
+    assert undocumented == [], "annotate these views to return Json[Shape] (chalicelib.answers)"
 
 
-def test_every_body_has_an_example() -> None:
-    from chalicelib.openapi import OPERATIONS
+def test_every_body_has_an_example(routes: Any) -> None:
+    from chalicelib.openapi import operations
 
-    missing = [f"{m} {p}" for (m, p), op in OPERATIONS.items() if op.body is not None and op.example is None]
+    missing = [
+        f"{m} {p}" for (m, p), op in operations(routes).items() if op.body is not None and op.example is None
+    ]
     assert missing == []
 
 

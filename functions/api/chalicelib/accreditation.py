@@ -4,29 +4,30 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
 from chalice import Response
 from pydantic import Field
+from typing_extensions import TypedDict
 
+from chalicelib.answers import Page, Upload, answer
 from chalicelib.fields import Country, Integer, Timestamp
 from chalicelib.http import (
+    VERSIONED,
     HavenBlueprint,
+    Json,
     Strict,
-    caller,
     json_response,
     paginate,
-    parse_body,
-    parse_query,
 )
 from haven import clock
 from haven.adapters.documents import S3Documents
 from haven.adapters.dynamo.accreditation import DynamoApplications
 from haven.adapters.events import EventBridgePublisher
 from haven.adapters.notifier import BestEffortNotifier
-from haven.auth import Principal, Role, require
+from haven.auth import Principal, Role
+from haven.recruitment import application as applications
 from haven.recruitment import document_uploads, drafts, transitions, views
-from haven.recruitment.application import Application, Page, load
 from haven.recruitment.documents import DOCUMENT_TYPES
 from haven.recruitment.workflow import Action, State
 from haven.settings import get_settings
@@ -140,15 +141,11 @@ class ListQuery(Strict):
     limit: Integer = Field(default=50, ge=1, le=100)
 
 
-def _principal() -> Principal:
-    return require(caller(bp.current_request), Role.RECRUITER, Role.AUDITOR)
-
-
 def _content(body: ApplicationIn) -> dict[str, Any]:
     return body.model_dump(mode="json", exclude_unset=True, exclude={"expected_version"})
 
 
-def _view(application: Application, principal: Principal, status: int = 200) -> Response:
+def _view(application: applications.Application, principal: Principal, status: int = 200) -> Response:
     body = views.view(application, principal, _applications, _documents)
     keys = {d["document_id"]: d["key"] for d in application.documents}
     for document in body["documents"]:
@@ -162,54 +159,182 @@ def _view(application: Application, principal: Principal, status: int = 200) -> 
     return json_response(body, status=status, headers=headers)
 
 
-@bp.route("/v1/accreditation/applications", methods=["POST"], idempotent=True)
-def create_application() -> Response:
-    principal = require(caller(bp.current_request), Role.RECRUITER)
-    body = parse_body(bp.current_request, ApplicationIn)
+@answer()
+class ApplicationSummary(TypedDict):
+    application_id: str
+    org_id: str
+    legal_name: str | None
+    state: str
+    version: int
+    created_at: str
+    updated_at: str
+    submitted_at: str | None
+    valid_from: str | None
+    valid_until: str | None
+    suspended_until: str | None
+
+
+@answer()
+class ApplicationPage(Page):
+    items: list[ApplicationSummary]
+
+
+@answer()
+class Document(TypedDict):
+    document_id: str
+    kind: str
+    filename: str
+    content_type: str
+    declared_size_bytes: int
+    sha256: str
+    declared_at: str
+    uploaded: bool
+    size_bytes: NotRequired[Annotated[int | None, Field(default=None)]]
+    etag: NotRequired[Annotated[str | None, Field(default=None)]]
+    version_id: NotRequired[Annotated[str | None, Field(default=None)]]
+    url: NotRequired[
+        Annotated[str | None, Field(default=None, description="A presigned download link, once uploaded")]
+    ]
+
+
+@answer()
+class FieldGap(TypedDict):
+    field: str
+    message: str
+
+
+@answer()
+class HistoryEntry(TypedDict):
+    """One transition; ``actor``, ``before`` and ``after`` are shown to staff only."""
+
+    seq: int
+    at: str
+    action: str
+    role: str
+    reason: str | None
+    from_state: str
+    to_state: str
+    actor: NotRequired[Annotated[str | None, Field(default=None)]]
+    before: NotRequired[Annotated[dict[str, Any] | None, Field(default=None)]]
+    after: NotRequired[Annotated[dict[str, Any] | None, Field(default=None)]]
+
+
+@answer()
+class ActionDetails(TypedDict):
+    required: list[str]
+    optional: list[str]
+
+
+@answer()
+class Application(ApplicationSummary):
+    organisation: dict[str, Any] | None
+    attestations: dict[str, Any]
+    questionnaire: dict[str, Any]
+    documents: list[Document]
+    audit: Annotated[dict[str, Any] | None, Field(description="Staff only")]
+    compliance_reviews: Annotated[list[dict[str, Any]] | None, Field(description="Staff only")]
+    missing: Annotated[list[FieldGap], Field(description="What keeps a draft from being submitted")]
+    allowed_actions: list[str]
+    action_details: Annotated[
+        dict[str, ActionDetails],
+        Field(description="For each allowed action, the details its transition must and may carry"),
+    ]
+    history: list[HistoryEntry]
+
+
+@answer()
+class DocumentDeclared(TypedDict):
+    document: Document
+    version: Annotated[int, Field(description="The application's version after the declaration")]
+    upload: Upload
+
+
+@bp.route(
+    "/v1/accreditation/applications",
+    method="POST",
+    summary="Create an accreditation application (draft)",
+    roles=(Role.RECRUITER,),
+    body=ApplicationIn,
+    status=201,
+    tenant="org",
+    example={},
+    idempotent=True,
+)
+def create_application(*, principal: Principal, body: ApplicationIn) -> Json[Application]:
     application = drafts.create_application(principal, _content(body), _applications)
     return _view(application, principal, status=201)
 
 
-@bp.route("/v1/accreditation/applications", methods=["GET"])
-def list_applications() -> Response:
-    principal = _principal()
-    query = parse_query(bp.current_request, ListQuery)
+@bp.route(
+    "/v1/accreditation/applications",
+    summary="Own applications (recruiter) or by state (staff)",
+    roles=(Role.RECRUITER, Role.AUDITOR),
+    query=ListQuery,
+    tenant="org",
+)
+def list_applications(*, principal: Principal, query: ListQuery) -> Json[ApplicationPage]:
     if principal.has(Role.AUDITOR):
         state = State(query.state or State.SUBMITTED)
         scope: dict[str, Any] = {"state": state.value}
 
-        def fetch(position: dict[str, Any] | None) -> Page:
+        def fetch(position: dict[str, Any] | None) -> applications.Page:
             return _applications.page_by_state(state, query.limit, position)
     else:
         scope = {"org_id": principal.org_id}
 
-        def fetch(position: dict[str, Any] | None) -> Page:
+        def fetch(position: dict[str, Any] | None) -> applications.Page:
             return _applications.page_by_org(str(principal.org_id), query.limit, position)
 
     items, cursor = paginate("accreditation/applications", scope, query.cursor, fetch)
     return json_response({"items": [views.summary(a) for a in items], "cursor": cursor})
 
 
-@bp.route("/v1/accreditation/applications/{application_id}", methods=["GET"])
-def get_application(application_id: str) -> Response:
-    principal = _principal()
-    return _view(load(application_id, principal, _applications), principal)
+@bp.route(
+    "/v1/accreditation/applications/{application_id}",
+    summary="One application",
+    roles=(Role.RECRUITER, Role.AUDITOR),
+    tenant="org",
+)
+def get_application(application_id: str, *, principal: Principal) -> Json[Application]:
+    return _view(applications.load(application_id, principal, _applications), principal)
 
 
-@bp.route("/v1/accreditation/applications/{application_id}", methods=["PATCH"])
-def patch_application(application_id: str) -> Response:
-    principal = require(caller(bp.current_request), Role.RECRUITER)
-    body = parse_body(bp.current_request, ApplicationPatch)
+@bp.route(
+    "/v1/accreditation/applications/{application_id}",
+    method="PATCH",
+    summary="Edit a draft or deferred application",
+    roles=(Role.RECRUITER,),
+    body=ApplicationPatch,
+    tenant="org",
+    example=VERSIONED,
+)
+def patch_application(
+    application_id: str, *, principal: Principal, body: ApplicationPatch
+) -> Json[Application]:
     application = drafts.update_application(
         application_id, principal, body.expected_version, _content(body), _applications
     )
     return _view(application, principal)
 
 
-@bp.route("/v1/accreditation/applications/{application_id}/documents", methods=["POST"], idempotent=True)
-def add_document(application_id: str) -> Response:
-    principal = require(caller(bp.current_request), Role.RECRUITER)
-    body = parse_body(bp.current_request, DocumentIn)
+@bp.route(
+    "/v1/accreditation/applications/{application_id}/documents",
+    method="POST",
+    summary="Add a document: a presigned upload",
+    roles=(Role.RECRUITER,),
+    body=DocumentIn,
+    status=201,
+    tenant="org",
+    example={
+        "kind": "licence",
+        "content_type": "application/pdf",
+        "size_bytes": 1000,
+        "sha256": "0" * 64,
+        "filename": "licence.pdf",
+    },
+    idempotent=True,
+)
+def add_document(application_id: str, *, principal: Principal, body: DocumentIn) -> Json[DocumentDeclared]:
     application, document, upload = document_uploads.add_document(
         application_id,
         principal,
@@ -238,20 +363,31 @@ def add_document(application_id: str) -> Response:
     )
 
 
-@bp.route("/v1/accreditation/applications/{application_id}/submit", methods=["POST"])
-def submit_application(application_id: str) -> Response:
-    principal = require(caller(bp.current_request), Role.RECRUITER)
-    body = parse_body(bp.current_request, SubmitIn)
+@bp.route(
+    "/v1/accreditation/applications/{application_id}/submit",
+    method="POST",
+    summary="Submit an application",
+    roles=(Role.RECRUITER,),
+    body=SubmitIn,
+    tenant="org",
+    example=VERSIONED,
+)
+def submit_application(application_id: str, *, principal: Principal, body: SubmitIn) -> Json[Application]:
     application = transitions.submit(
         application_id, principal, body.expected_version, _workflow(), _documents
     )
     return _view(application, principal)
 
 
-@bp.route("/v1/accreditation/applications/{application_id}/transitions", methods=["POST"])
-def transition(application_id: str) -> Response:
-    principal = require(caller(bp.current_request), Role.AUDITOR)
-    body = parse_body(bp.current_request, TransitionIn)
+@bp.route(
+    "/v1/accreditation/applications/{application_id}/transitions",
+    method="POST",
+    summary="Move an application through the workflow",
+    roles=(Role.AUDITOR,),
+    body=TransitionIn,
+    example={**VERSIONED, "action": "start_review", "reason": "complete file"},
+)
+def transition(application_id: str, *, principal: Principal, body: TransitionIn) -> Json[Application]:
     application = transitions.request_transition(
         application_id,
         Action(body.action),

@@ -5,15 +5,25 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from email.utils import format_datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 from xml.sax.saxutils import escape
 
 from chalice import Response
 from pydantic import Field, HttpUrl
+from typing_extensions import TypedDict
 
+from chalicelib import answers
+from chalicelib.answers import Page, answer
 from chalicelib.areas import AlertArea, SubscriptionArea
 from chalicelib.fields import Integer, Timestamp
-from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
+from chalicelib.http import (
+    VERSIONED,
+    HavenBlueprint,
+    Json,
+    Strict,
+    json_response,
+    paginate,
+)
 from haven import clock
 from haven.adapters.crypto import AesGcmSealer
 from haven.adapters.dynamo.alerts import (
@@ -37,13 +47,39 @@ from haven.alerts.cap import (
     AreaBlock,
     Info,
 )
-from haven.auth import Role, require
+from haven.auth import Principal, Role
 from haven.crisis.taxonomy import Hazard
 from haven.errors import FieldError, NotFound, ValidationFailed
 from haven.settings import get_settings
 from haven.webhooks import new_secret
 
 bp = HavenBlueprint(__name__)
+
+_ALERT = {
+    "event": "Flood warning",
+    "categories": ["Met"],
+    "response_types": ["Evacuate"],
+    "urgency": "Immediate",
+    "severity": "Severe",
+    "certainty": "Likely",
+    "expires": "2026-12-01T18:00:00Z",
+    "texts": [
+        {
+            "language": "en",
+            "headline": "Flood warning for the river district",
+            "description": "The river is expected to overflow tonight.",
+            "instruction": "Move to higher ground now.",
+        },
+        {
+            "language": "fr",
+            "event": "Alerte crue",
+            "headline": "Alerte crue dans le quartier du fleuve",
+            "description": "Le fleuve devrait déborder cette nuit.",
+        },
+    ],
+    "areas": [{"description": "River district", "circles": [{"center": [-0.12, 51.5], "radius_km": 3}]}],
+}
+_AREA = {"circles": [{"center": [-0.12, 51.5], "radius_km": 5}]}
 
 _alerts = DynamoAlerts()
 _subscriptions = DynamoSubscriptions()
@@ -170,30 +206,144 @@ def _thread_json(thread: use_cases.AlertThread) -> dict[str, Any]:
     }
 
 
-@bp.route("/v1/ops/alerts", methods=["POST"], idempotent=True)
-def issue() -> Response:
-    require(caller(bp.current_request), Role.RESPONDER)
-    body = parse_body(bp.current_request, AlertIn)
+@answer()
+class AlertText(TypedDict):
+    event: Annotated[str, Field(description="CAP `event`, in this text's language")]
+    headline: str
+    description: str
+    instruction: str | None
+
+
+@answer()
+class Alert(TypedDict):
+    """An alert thread and the summary of its current CAP message."""
+
+    alert_id: str
+    state: Literal["active", "cancelled"]
+    status: str
+    version: int
+    current_message_id: str
+    updated_at: str
+    msg_type: str
+    event: str
+    severity: str
+    urgency: str
+    certainty: str
+    expires: str
+    languages: list[str]
+    texts: dict[str, AlertText]
+    areas: list[answers.AlertArea]  # the answer's shape; ``AlertArea`` here is the input model
+    cap_url: Annotated[
+        str, Field(description="the current message as CAP 1.2 XML (always, whatever `Accept` says)")
+    ]
+
+
+@answer()
+class AlertList(TypedDict):
+    items: list[Alert]
+
+
+@answer()
+class OpsAlert(Alert):
+    deliveries: Annotated[
+        dict[str, int],
+        Field(description="the current message's deliveries by state (sending, delivered, failed)"),
+    ]
+
+
+@answer()
+class OpsAlertPage(Page):
+    items: list[OpsAlert]
+
+
+@answer(
+    json_schema_extra={
+        "examples": [
+            {
+                "subscription_id": "01JDX5K9Q2W7E4R1T6Y3U8I0OP",
+                "status": "pending_confirmation",
+                "token": "Zk4pQ9rT2vW7yB1nM5cX8dF3gH6jL0sA",
+                "confirm_url": "/v1/subscriptions/01JDX5K9Q2W7E4R1T6Y3U8I0OP/confirm",
+            }
+        ]
+    }
+)
+class SubscriptionPending(TypedDict):
+    subscription_id: str
+    status: Literal["pending_confirmation"]
+    token: str
+    confirm_url: str
+    webhook_secret: NotRequired[
+        Annotated[str | None, Field(default=None, description="Only for the webhook channel")]
+    ]
+
+
+@answer()
+class Delivery(TypedDict):
+    subscription_id: str
+    channel: str
+    state: str
+    attempts: int
+    updated_at: str
+    last_error: str | None
+
+
+@answer()
+class Deliveries(TypedDict):
+    message_id: str
+    counts: Annotated[dict[str, int], Field(description="Deliveries by state")]
+    items: list[Delivery]
+
+
+@answer()
+class SubscriptionState(TypedDict):
+    subscription_id: str
+    status: str
+
+
+@bp.route(
+    "/v1/ops/alerts",
+    method="POST",
+    summary="Issue a CAP 1.2 alert",
+    roles=(Role.RESPONDER,),
+    body=AlertIn,
+    status=201,
+    example=_ALERT,
+    idempotent=True,
+)
+def issue(*, principal: Principal, body: AlertIn) -> Json[Alert]:
     thread, _ = use_cases.issue_alert(_draft(body), **_context())
     return json_response(
         _thread_json(thread), status=201, headers={"Location": f"/v1/alerts/{thread.alert_id}"}
     )
 
 
-@bp.route("/v1/ops/alerts/{alert_id}/update", methods=["POST"], idempotent=True)
-def update(alert_id: str) -> Response:
-    require(caller(bp.current_request), Role.RESPONDER)
-    body = parse_body(bp.current_request, ContinueIn)
+@bp.route(
+    "/v1/ops/alerts/{alert_id}/update",
+    method="POST",
+    summary="Update an alert (CAP Update)",
+    roles=(Role.RESPONDER,),
+    body=ContinueIn,
+    example={**_ALERT, **VERSIONED},
+    idempotent=True,
+)
+def update(alert_id: str, *, principal: Principal, body: ContinueIn) -> Json[Alert]:
     thread, _ = use_cases.update_alert(
         alert_id, _draft(body), expected_version=body.expected_version, **_context()
     )
     return json_response(_thread_json(thread))
 
 
-@bp.route("/v1/ops/alerts/{alert_id}/cancel", methods=["POST"], idempotent=True)
-def cancel(alert_id: str) -> Response:
-    require(caller(bp.current_request), Role.RESPONDER)
-    body = parse_body(bp.current_request, CancelIn)
+@bp.route(
+    "/v1/ops/alerts/{alert_id}/cancel",
+    method="POST",
+    summary="Cancel an alert (CAP Cancel)",
+    roles=(Role.RESPONDER,),
+    body=CancelIn,
+    example=VERSIONED,
+    idempotent=True,
+)
+def cancel(alert_id: str, *, principal: Principal, body: CancelIn) -> Json[Alert]:
     thread, _ = use_cases.cancel_alert(
         alert_id, note=body.note, expected_version=body.expected_version, **_context()
     )
@@ -206,12 +356,15 @@ class AlertListQuery(Strict):
     limit: Integer = Field(default=20, ge=1, le=50)
 
 
-@bp.route("/v1/ops/alerts", methods=["GET"])
-def list_alerts() -> Response:
+@bp.route(
+    "/v1/ops/alerts",
+    summary="Alerts by state (active, expired, cancelled), with their delivery counts",
+    roles=(Role.RESPONDER,),
+    query=AlertListQuery,
+)
+def list_alerts(*, principal: Principal, query: AlertListQuery) -> Json[OpsAlertPage]:
     """Every alert by state (cancelled and expired too), newest change first, each with the
     delivery counts of its current message: one Query on the state index, one per message."""
-    require(caller(bp.current_request), Role.RESPONDER)
-    query = parse_query(bp.current_request, AlertListQuery)
     now = clock.now()
     threads, cursor = paginate(
         "ops/alerts",
@@ -228,10 +381,13 @@ class DeliveriesQuery(Strict):
     limit: Integer = Field(default=100, ge=1, le=500)
 
 
-@bp.route("/v1/ops/alerts/{alert_id}/deliveries", methods=["GET"])
-def deliveries(alert_id: str) -> Response:
-    require(caller(bp.current_request), Role.RESPONDER)
-    query = parse_query(bp.current_request, DeliveriesQuery)
+@bp.route(
+    "/v1/ops/alerts/{alert_id}/deliveries",
+    summary="Delivery status of an alert message",
+    roles=(Role.RESPONDER,),
+    query=DeliveriesQuery,
+)
+def deliveries(alert_id: str, *, principal: Principal, query: DeliveriesQuery) -> Json[Deliveries]:
     thread = _alerts.thread(alert_id)
     if thread is None:
         raise NotFound("no such alert")
@@ -268,8 +424,8 @@ def _active() -> list[use_cases.AlertThread]:
     return [t for t in _alerts.active(limit=200) if use_cases.is_public(t, now)]
 
 
-@bp.route("/v1/alerts", methods=["GET"])
-def active_alerts() -> Response:
+@bp.route("/v1/alerts", summary="Active public alerts", conditional=True)
+def active_alerts() -> Json[AlertList] | Response:
     threads = _active()
     body = {"items": [_thread_json(t) for t in threads]}
     latest = max((t.updated_at for t in threads), default=datetime(2026, 1, 1, tzinfo=clock.now().tzinfo))
@@ -278,8 +434,13 @@ def active_alerts() -> Response:
     )
 
 
-@bp.route("/v1/alerts/{alert_id}", methods=["GET"])
-def one_alert(alert_id: str) -> Response:
+@bp.route(
+    "/v1/alerts/{alert_id}",
+    summary="One alert (JSON, or CAP XML on Accept)",
+    also=(CAP_XML,),
+    conditional=True,
+)
+def one_alert(alert_id: str) -> Json[Alert] | Response:
     thread = _alerts.thread(alert_id)
     if thread is None or thread.status == "Draft":
         raise NotFound("no such alert")
@@ -297,7 +458,12 @@ def one_alert(alert_id: str) -> Response:
     )
 
 
-@bp.route("/v1/alerts/{alert_id}/messages/{message_id}", methods=["GET"])
+@bp.route(
+    "/v1/alerts/{alert_id}/messages/{message_id}",
+    summary="One message of an alert as CAP 1.2 XML (always; the Atom feed links it)",
+    media=CAP_XML,
+    conditional=True,
+)
 def alert_message(alert_id: str, message_id: str) -> Response:
     """One message of a thread as CAP 1.2 XML, whatever ``Accept`` says (the Atom feed links it)."""
     message = _alerts.message(message_id)
@@ -306,7 +472,12 @@ def alert_message(alert_id: str, message_id: str) -> Response:
     return _cacheable(message.xml, CAP_XML, message.sent, message.message_id, "xml")
 
 
-@bp.route("/v1/alerts/feed.atom", methods=["GET"])
+@bp.route(
+    "/v1/alerts/feed.atom",
+    summary="Atom feed of active alerts",
+    media="application/atom+xml",
+    conditional=True,
+)
 def atom_feed() -> Response:
     threads = _active()
     base = get_settings().public_url
@@ -358,16 +529,35 @@ class TokenQuery(Strict):
     token: str = Field(min_length=16, max_length=128)
 
 
-@bp.route("/v1/subscriptions", methods=["POST"], idempotent=True)
-def subscribe() -> Response:
-    return _subscribe(parse_body(bp.current_request, SubscriptionIn), audience="public", hazards=())
+@bp.route(
+    "/v1/subscriptions",
+    method="POST",
+    summary="Subscribe an area to alerts",
+    body=SubscriptionIn,
+    status=201,
+    example={
+        "area": _AREA,
+        "channel": "email",
+        "address": "someone@example.org",
+    },
+    idempotent=True,
+)
+def subscribe(*, body: SubscriptionIn) -> Json[SubscriptionPending]:
+    return _subscribe(body, audience="public", hazards=())
 
 
-@bp.route("/v1/ops/subscriptions", methods=["POST"], idempotent=True)
-def subscribe_responder() -> Response:
+@bp.route(
+    "/v1/ops/subscriptions",
+    method="POST",
+    summary="Subscribe a responder to severe incidents in an area",
+    roles=(Role.RESPONDER,),
+    body=ResponderSubscriptionIn,
+    status=201,
+    example={"area": _AREA, "channel": "email", "address": "duty@example.org", "hazards": ["flood"]},
+    idempotent=True,
+)
+def subscribe_responder(*, principal: Principal, body: ResponderSubscriptionIn) -> Json[SubscriptionPending]:
     """A responder's subscription to severe incidents in an area (confirmed like any other)."""
-    require(caller(bp.current_request), Role.RESPONDER)
-    body = parse_body(bp.current_request, ResponderSubscriptionIn)
     return _subscribe(body, audience="responders", hazards=tuple(body.hazards))
 
 
@@ -406,15 +596,27 @@ def _subscribe(body: SubscriptionIn, *, audience: str, hazards: tuple[str, ...])
     return json_response(response, status=201)
 
 
-@bp.route("/v1/subscriptions/{subscription_id}/confirm", methods=["POST"], secret_lookup=True)
-def confirm(subscription_id: str) -> Response:
-    body = parse_body(bp.current_request, CodeIn)
+@bp.route(
+    "/v1/subscriptions/{subscription_id}/confirm",
+    method="POST",
+    summary="Confirm a subscription with its code",
+    body=CodeIn,
+    example={"code": "123456"},
+    secret_lookup=True,
+)
+def confirm(subscription_id: str, *, body: CodeIn) -> Json[SubscriptionState]:
     subscription = subs.confirm(subscription_id, body.code, subscriptions=_subscriptions)
     return json_response({"subscription_id": subscription.subscription_id, "status": subscription.state})
 
 
-@bp.route("/v1/subscriptions/{subscription_id}", methods=["DELETE"], secret_lookup=True)
-def unsubscribe(subscription_id: str) -> Response:
-    query = parse_query(bp.current_request, TokenQuery)
+@bp.route(
+    "/v1/subscriptions/{subscription_id}",
+    method="DELETE",
+    summary="Unsubscribe",
+    query=TokenQuery,
+    status=204,
+    secret_lookup=True,
+)
+def unsubscribe(subscription_id: str, *, query: TokenQuery) -> Response:
     subs.unsubscribe(subscription_id, query.token, subscriptions=_subscriptions)
     return Response(body="", status_code=204, headers={})

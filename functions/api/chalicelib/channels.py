@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 from chalice import Response
 from pydantic import ConfigDict, Field
 
-from chalicelib.http import HavenBlueprint, Strict, parse_form
+from chalicelib.http import XML, HavenBlueprint, Strict, parse_form
 from haven import clock
 from haven.adapters.channels import intake, twilio_auth_token
 from haven.adapters.dynamo.channels import ClaimHeld
@@ -113,7 +113,22 @@ def twiml_response(reply: str | None) -> Response:
     return Response(body=twilio.twiml(reply), status_code=200, headers={"Content-Type": twilio.TWIML})
 
 
-@bp.route(PATH, methods=["POST"], content_types=[FORM])
+@bp.route(
+    PATH,
+    method="POST",
+    summary="Twilio's inbound SMS/WhatsApp webhook (X-Twilio-Signature), answered with TwiML",
+    body=TwilioMessageIn,
+    body_media=FORM,
+    media=XML,
+    refuses=("403", "415"),
+    example={
+        "MessageSid": "SM" + "0" * 32,
+        "AccountSid": "AC" + "0" * 32,
+        "From": "+447700900123",
+        "To": "+447700900000",
+        "Body": "SAFE Maria Lopez",
+    },
+)
 def twilio_sms() -> Response:
     request = bp.current_request
     pairs = _pairs(request.raw_body or b"")

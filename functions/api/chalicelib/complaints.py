@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
-from chalice import Response
 from pydantic import Field, field_validator, model_validator
+from typing_extensions import TypedDict
 
+from chalicelib.answers import Page, Upload, answer
 from chalicelib.fields import Country, Integer, Money
-from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
+from chalicelib.http import (
+    VERSIONED,
+    HavenBlueprint,
+    Json,
+    Strict,
+    json_response,
+    paginate,
+)
 from haven import clock
 from haven.adapters.dynamo.accreditation import DynamoRoster
 from haven.adapters.dynamo.complaints import DynamoComplaints, DynamoPartners
 from haven.adapters.events import EventBridgePublisher
 from haven.adapters.uploads import S3UploadSigner
-from haven.auth import Role, require
+from haven.auth import Principal, Role
 from haven.complaints import complaints as use_cases
+from haven.complaints.complaints import PublicStatus
 from haven.complaints.countries import check_countries
 from haven.errors import NotFound
 from haven.ids import is_id
@@ -115,9 +124,152 @@ class ComplaintListQuery(Strict):
     limit: Integer = Field(default=50, ge=1, le=100)
 
 
-@bp.route("/v1/complaints", methods=["POST"], idempotent=True)
-def file_complaint() -> Response:
-    body = parse_body(bp.current_request, ComplaintIn)
+@answer(
+    json_schema_extra={
+        "examples": [
+            {
+                "complaint_id": "01JDX52B7R4K1W9Y3H6N0P8QTM",
+                "tracking_code": "H7KQ-M2XD-9RTW-4ZPB-C6NF",
+                "uploads": [],
+            }
+        ]
+    }
+)
+class ComplaintFiled(TypedDict):
+    complaint_id: str
+    tracking_code: str
+    uploads: list[Upload]
+
+
+@answer()
+class PublicMessage(TypedDict):
+    at: str
+    message: str
+
+
+@answer(
+    json_schema_extra={
+        "examples": [
+            {
+                "status": "referred",
+                "filed_at": "2026-11-20T08:00:00Z",
+                "updated_at": "2026-11-22T10:30:00Z",
+                "messages": [
+                    {"at": "2026-11-20T08:00:00Z", "message": "We have received your complaint."},
+                    {
+                        "at": "2026-11-22T10:30:00Z",
+                        "message": "Your complaint was passed to the authority.",
+                    },
+                ],
+            }
+        ]
+    }
+)
+class ComplaintTracking(TypedDict):
+    status: PublicStatus
+    filed_at: str
+    updated_at: str
+    messages: list[PublicMessage]
+
+
+@answer()
+class Evidence(TypedDict):
+    key: str
+    content_type: str
+    size_bytes: int
+    url: NotRequired[
+        Annotated[
+            str | None, Field(default=None, description="A presigned download link (one complaint only)")
+        ]
+    ]
+
+
+@answer(extra="allow")
+class TimelineEntry(TypedDict):
+    """What happened and when; the other fields depend on the event (a triage's priority, a
+    referral's partner, an acknowledgement's status)."""
+
+    at: str
+    event: str
+
+
+@answer()
+class ReferralRef(TypedDict):
+    referral_id: str
+    partner_id: str
+
+
+@answer()
+class Complaint(TypedDict):
+    """A complaint as auditors see it, contact included."""
+
+    complaint_id: str
+    version: int
+    status: str
+    public_status: str
+    filed_at: str
+    updated_at: str
+    recruiter: dict[str, str]
+    categories: list[str]
+    description: str
+    occurred_on: str | None
+    fees: dict[str, Any] | None
+    origin_country: str
+    destination_country: str
+    contact: dict[str, Any] | None
+    anonymous: bool
+    consent_share_identity: bool
+    language: str | None
+    evidence: list[Evidence]
+    priority: str | None
+    referrals: list[ReferralRef]
+    close_reason: str | None
+    timeline: list[TimelineEntry]
+    public_messages: list[PublicMessage]
+
+
+@answer()
+class ComplaintPage(Page):
+    items: list[Complaint]
+
+
+@answer()
+class SuggestedPartner(TypedDict):
+    partner_id: str
+    name: str
+
+
+@answer()
+class ComplaintDetail(Complaint):
+    allowed_actions: Annotated[list[str], Field(description="The transitions its status allows now")]
+    suggested_partners: Annotated[
+        list[SuggestedPartner],
+        Field(description="Active partners the routing rules choose now, less those already referred"),
+    ]
+
+
+@answer()
+class ComplaintChanged(Complaint):
+    referred: Annotated[list[ReferralRef], Field(description="The referrals this change created")]
+
+
+@bp.route(
+    "/v1/complaints",
+    method="POST",
+    summary="File a complaint",
+    body=ComplaintIn,
+    status=201,
+    example={
+        "recruiter": {"name": "Fast Jobs Ltd", "country": "NP"},
+        "categories": ["recruitment_fees"],
+        "description": "The agent charged me 3000 USD.",
+        "origin_country": "NP",
+        "destination_country": "QA",
+        "consent_share_identity": "no",
+    },
+    idempotent=True,
+)
+def file_complaint(*, body: ComplaintIn) -> Json[ComplaintFiled]:
     filed = use_cases.file_complaint(
         use_cases.NewComplaint(
             recruiter=use_cases.Recruiter(**body.recruiter.model_dump()),
@@ -159,17 +311,17 @@ def file_complaint() -> Response:
     )
 
 
-@bp.route("/v1/complaints/track/{code}", methods=["GET"], secret_lookup=True)
-def track_complaint(code: str) -> Response:
+@bp.route("/v1/complaints/track/{code}", summary="Track a complaint by its code", secret_lookup=True)
+def track_complaint(code: str) -> Json[ComplaintTracking]:
     if not 16 <= len(code) <= 40:
         raise NotFound("no complaint with this tracking code")
     return json_response(use_cases.track(code, complaints=_complaints))
 
 
-@bp.route("/v1/admin/complaints", methods=["GET"])
-def list_complaints() -> Response:
-    require(caller(bp.current_request), Role.AUDITOR)
-    query = parse_query(bp.current_request, ComplaintListQuery)
+@bp.route(
+    "/v1/admin/complaints", summary="Complaints by status", roles=(Role.AUDITOR,), query=ComplaintListQuery
+)
+def list_complaints(*, principal: Principal, query: ComplaintListQuery) -> Json[ComplaintPage]:
     items, cursor = paginate(
         "admin/complaints",
         {"status": query.status},
@@ -179,9 +331,12 @@ def list_complaints() -> Response:
     return json_response({"items": [use_cases.staff_view(c) for c in items], "cursor": cursor})
 
 
-@bp.route("/v1/admin/complaints/{complaint_id}", methods=["GET"])
-def get_complaint(complaint_id: str) -> Response:
-    require(caller(bp.current_request), Role.AUDITOR)
+@bp.route(
+    "/v1/admin/complaints/{complaint_id}",
+    summary="One complaint with its timeline and the partners routing suggests",
+    roles=(Role.AUDITOR,),
+)
+def get_complaint(complaint_id: str, *, principal: Principal) -> Json[ComplaintDetail]:
     complaint = _complaints.get(complaint_id) if is_id(complaint_id) else None
     if complaint is None:
         raise NotFound("no such complaint")
@@ -189,10 +344,17 @@ def get_complaint(complaint_id: str) -> Response:
     return json_response(view, headers={"ETag": f'"{complaint.version}"'})
 
 
-@bp.route("/v1/admin/complaints/{complaint_id}/transitions", methods=["POST"])
-def transition_complaint(complaint_id: str) -> Response:
-    actor = require(caller(bp.current_request), Role.AUDITOR)
-    body = parse_body(bp.current_request, TransitionIn)
+@bp.route(
+    "/v1/admin/complaints/{complaint_id}/transitions",
+    method="POST",
+    summary="Triage, refer or close a complaint",
+    roles=(Role.AUDITOR,),
+    body=TransitionIn,
+    example={**VERSIONED, "action": "close", "reason": "duplicate"},
+)
+def transition_complaint(
+    complaint_id: str, *, principal: Principal, body: TransitionIn
+) -> Json[ComplaintChanged]:
     if not is_id(complaint_id):
         raise NotFound("no such complaint")
     result = use_cases.transition(
@@ -206,7 +368,7 @@ def transition_complaint(complaint_id: str) -> Response:
             remove_partners=tuple(body.remove_partners),
             reason=body.reason,
         ),
-        actor=actor,
+        actor=principal,
         complaints=_complaints,
         partners=_partners,
         events=_events,

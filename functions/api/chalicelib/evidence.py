@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal, NotRequired
 
 from chalice import Response
 from pydantic import Field, field_validator
+from typing_extensions import TypedDict
 
-from chalicelib.http import HavenBlueprint, Strict, json_response, parse_query
+from chalicelib.answers import answer
+from chalicelib.http import CSV, HavenBlueprint, Json, Strict, json_response
 from haven.adapters.dynamo.evidence import DynamoEvidenceStore
 from haven.evidence import displacement as use_cases
 from haven.settings import get_settings
@@ -38,9 +40,34 @@ class DisplacementQuery(Strict):
         return ",".join(dict.fromkeys(value.split(",")))
 
 
-@bp.route("/v1/evidence/displacement", methods=["GET"])
-def displacement() -> Response:
-    query = parse_query(bp.current_request, DisplacementQuery)
+@answer()
+class DisplacementRow(TypedDict):
+    """One group; its counts are null when ``suppressed`` (too few reports to publish)."""
+
+    hazard: NotRequired[Annotated[str | None, Field(default=None)]]
+    country: NotRequired[Annotated[str | None, Field(default=None)]]
+    month: NotRequired[Annotated[str | None, Field(default=None)]]
+    incidents: int | None
+    reports: int | None
+    people_displaced: int | None
+    suppressed: bool
+
+
+Displacement = answer()(
+    TypedDict(
+        "Displacement",
+        {"from": str, "to": str, "group_by": list[str], "min_reports": int, "items": list[DisplacementRow]},
+    )
+)
+
+
+@bp.route(
+    "/v1/evidence/displacement",
+    summary="Displacement counts, small cells suppressed (JSON, or CSV with HXL tags with ?format=csv)",
+    query=DisplacementQuery,
+    also=(CSV,),
+)
+def displacement(*, query: DisplacementQuery) -> Json[Displacement] | Response:
     today = datetime.now(UTC).date()
     last = use_cases.parse_month(query.to, "to") if query.to else today.replace(day=1)
     first = (

@@ -6,13 +6,22 @@ from typing import Annotated, Any, Literal
 
 from chalice import Response
 from pydantic import Field
+from typing_extensions import TypedDict
 
+from chalicelib.answers import Area, Page, answer
 from chalicelib.areas import FeedArea
 from chalicelib.fields import Integer
-from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
+from chalicelib.http import (
+    VERSIONED,
+    HavenBlueprint,
+    Json,
+    Strict,
+    json_response,
+    paginate,
+)
 from haven.adapters.dynamo.feeds import DynamoFeedSources
 from haven.adapters.feeds import FeedPollQueue, SecretsManagerDirectory
-from haven.auth import Role, require
+from haven.auth import Principal, Role
 from haven.feeds import sources as use_cases
 from haven.feeds.connectors.catalog import CONNECTORS
 from haven.settings import get_settings
@@ -73,10 +82,47 @@ def _etag(source: use_cases.FeedSource) -> dict[str, str]:
     return {"ETag": f'"{source.version}"'}
 
 
-@bp.route("/v1/ops/feeds", methods=["GET"])
-def list_feeds() -> Response:
-    require(caller(bp.current_request), Role.RESPONDER)
-    query = parse_query(bp.current_request, FeedListQuery)
+@answer()
+class FeedHealth(TypedDict):
+    last_success_at: str | None
+    last_error: str | None
+    last_error_at: str | None
+    consecutive_failures: int
+    unhealthy: bool
+
+
+@answer()
+class FeedSource(TypedDict):
+    source_id: str
+    version: int
+    type: str
+    url: str | None
+    query: str | None
+    keywords: list[str]
+    area: Area | None
+    interval_minutes: int
+    enabled: bool
+    credentials_ref: str | None
+    cursor: str | None
+    next_poll_at: str
+    health: FeedHealth
+    created_at: str
+    updated_at: str
+
+
+@answer()
+class FeedPage(Page):
+    items: list[FeedSource]
+
+
+@answer()
+class PollQueued(TypedDict):
+    source_id: str
+    status: Literal["queued"]
+
+
+@bp.route("/v1/ops/feeds", summary="Feed sources", roles=(Role.RESPONDER,), query=FeedListQuery)
+def list_feeds(*, principal: Principal, query: FeedListQuery) -> Json[FeedPage]:
     items, cursor = paginate(
         "ops/feeds",
         {"enabled": query.enabled},
@@ -86,10 +132,21 @@ def list_feeds() -> Response:
     return json_response({"items": items, "cursor": cursor})
 
 
-@bp.route("/v1/ops/feeds", methods=["POST"], idempotent=True)
-def register_feed() -> Response:
-    require(caller(bp.current_request), Role.RESPONDER)
-    body = parse_body(bp.current_request, FeedIn)
+@bp.route(
+    "/v1/ops/feeds",
+    method="POST",
+    summary="Register a feed source",
+    roles=(Role.RESPONDER,),
+    body=FeedIn,
+    status=201,
+    example={
+        "type": "usgs",
+        "url": "https://earthquake.usgs.gov/earthquakes/feed/v1.0/summary/4.5_hour.geojson",
+        "interval_minutes": 5,
+    },
+    idempotent=True,
+)
+def register_feed(*, principal: Principal, body: FeedIn) -> Json[FeedSource]:
     settings = use_cases.Settings(
         type=body.type,
         url=body.url,
@@ -106,10 +163,15 @@ def register_feed() -> Response:
     return json_response(source.view(), 201, _etag(source))
 
 
-@bp.route("/v1/ops/feeds/{source_id}", methods=["PATCH"])
-def patch_feed(source_id: str) -> Response:
-    require(caller(bp.current_request), Role.RESPONDER)
-    body = parse_body(bp.current_request, FeedPatch)
+@bp.route(
+    "/v1/ops/feeds/{source_id}",
+    method="PATCH",
+    summary="Change a feed source",
+    roles=(Role.RESPONDER,),
+    body=FeedPatch,
+    example=VERSIONED,
+)
+def patch_feed(source_id: str, *, principal: Principal, body: FeedPatch) -> Json[FeedSource]:
     source = use_cases.update(
         source_id,
         body.changes(),
@@ -121,15 +183,25 @@ def patch_feed(source_id: str) -> Response:
     return json_response(source.view(), headers=_etag(source))
 
 
-@bp.route("/v1/ops/feeds/{source_id}", methods=["DELETE"])
-def delete_feed(source_id: str) -> Response:
-    require(caller(bp.current_request), Role.RESPONDER)
+@bp.route(
+    "/v1/ops/feeds/{source_id}",
+    method="DELETE",
+    summary="Stop polling and forget a source",
+    roles=(Role.RESPONDER,),
+    status=204,
+)
+def delete_feed(source_id: str, *, principal: Principal) -> Response:
     use_cases.delete(source_id, sources=_sources)
     return Response(body="", status_code=204)
 
 
-@bp.route("/v1/ops/feeds/{source_id}/poll", methods=["POST"])
-def poll_feed(source_id: str) -> Response:
-    require(caller(bp.current_request), Role.RESPONDER)
+@bp.route(
+    "/v1/ops/feeds/{source_id}/poll",
+    method="POST",
+    summary="Queue a poll now",
+    roles=(Role.RESPONDER,),
+    status=202,
+)
+def poll_feed(source_id: str, *, principal: Principal) -> Json[PollQueued]:
     source = use_cases.poll_now(source_id, sources=_sources, queue=_queue)
     return json_response({"source_id": source.source_id, "status": "queued"}, 202)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from chalice import Response
 from pydantic import Field
+from typing_extensions import TypedDict
 
-from chalicelib.http import HavenBlueprint, Strict, json_response, parse_query
+from chalicelib.answers import answer
+from chalicelib.http import MARKDOWN, HavenBlueprint, Json, Strict, json_response
 from haven import guidance as use_cases
 
 bp = HavenBlueprint(__name__)
@@ -20,10 +22,25 @@ class GuidanceQuery(Strict):
     lang: str | None = Field(default=None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
-@bp.route("/v1/guidance", methods=["GET"])
-def guidance() -> Response:
+@answer()
+class Guidance(TypedDict):
+    audience: str
+    language: str
+    version: str
+    title: str
+    markdown: str
+    languages: Annotated[list[str], Field(description="Every language the guidance exists in")]
+
+
+@bp.route(
+    "/v1/guidance",
+    summary="Guidance for an audience",
+    query=GuidanceQuery,
+    also=(MARKDOWN,),
+    conditional=True,
+)
+def guidance(*, query: GuidanceQuery) -> Json[Guidance] | Response:
     request = bp.current_request
-    query = parse_query(request, GuidanceQuery)
     found = use_cases.guidance(query.audience, query.lang, request.headers.get("accept-language"))
     headers = {
         "ETag": found.etag,

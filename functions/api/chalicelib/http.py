@@ -1,9 +1,13 @@
-"""Plumbing every route shares: parsing, errors as problem+json, identity, idempotency.
+"""Plumbing every route shares: its contract, parsing, errors as problem+json, identity, idempotency.
 
-Routes are registered on a :class:`HavenBlueprint`; its ``route`` wraps each view so that a
-:class:`~haven.errors.HavenError` becomes an RFC 9457 response and an ``idempotent`` POST
-honours ``Idempotency-Key``. A view parses its input with :func:`parse_body` /
-:func:`parse_query`, calls one use case, and returns a :class:`chalice.Response` or a dict.
+A route is declared once, by :meth:`HavenBlueprint.route`: its path and method, summary, roles,
+body and query models, success status and marks (secret lookup, idempotency). The wrapper checks
+the roles, parses the body and the query and hands them to the view as keyword arguments
+(``principal=``, ``body=``, ``query=``, besides the path parameters); a
+:class:`~haven.errors.HavenError` becomes an RFC 9457 response and an ``idempotent`` POST honours
+``Idempotency-Key``. The view calls one use case and returns its answer: a ``TypedDict`` (see
+:func:`answer`), a :class:`Json` of one, or another :class:`chalice.Response`. The OpenAPI
+document (``chalicelib.openapi``) is derived from these contracts and return annotations.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ import functools
 import json
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, TypeVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from chalice import Blueprint, Response
 from chalice.app import Request
@@ -31,7 +36,7 @@ from haven.adapters.dynamo.limits import DynamoRateLimiter
 from haven.adapters.idempotency_store import DynamoIdempotencyStore
 from haven.adapters.secrets import signing_key
 from haven.adapters.tokens import verify_bearer
-from haven.auth import Principal
+from haven.auth import Principal, Role, require
 from haven.cursor import CursorCodec
 from haven.errors import (
     FieldError,
@@ -48,15 +53,18 @@ from haven.settings import get_settings
 
 PROBLEM_JSON = "application/problem+json"
 JSON = "application/json"
+XML = "application/xml"
+CSV = "text/csv"
+MARKDOWN = "text/markdown"
 #: Longest path parameter a view is given; longer ids exist nowhere (and exceed DynamoDB keys).
 MAX_PATH_PARAMETER = 128
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+V = TypeVar("V", bound=Callable[..., Any])
 
-#: (method, path) of the public routes that take a secret: a tracking code, a deletion or an
-#: unsubscribe token, a confirmation code. Each client may try ``lookup_rate_per_minute`` of
-#: them a minute, all such routes together (the contract marks them ``x-secret-lookup``).
-SECRET_LOOKUPS: set[tuple[str, str]] = set()
+#: Whose resources a route serves: another organisation's or partner's is answered 404.
+Tenant = Literal["org", "partner"]
 
 
 class Strict(BaseModel):
@@ -103,6 +111,10 @@ class Patch(Strict):
         # it with a count, since no other property may be given (additionalProperties: false).
         schema["minProperties"] = len(schema.get("required", ())) + 1
         return schema
+
+
+#: The example body of a change to a versioned resource (the version it was read at).
+VERSIONED = {"expected_version": 1}
 
 
 def problem_response(problem: Problem, path: str | None = None) -> Response:
@@ -211,14 +223,20 @@ def caller(request: Request) -> Principal | None:
     return principal
 
 
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+class Json(Response, Generic[T]):
+    """A JSON answer whose body is a ``T``: views that set a status or headers are annotated
+    ``-> Json[Shape]``, and the contract documents ``Shape`` (``chalicelib.answers``)."""
+
+
+def json_response(body: T, status: int = 200, headers: dict[str, str] | None = None) -> Json[T]:
     merged = {"Content-Type": JSON}
     merged.update(headers or {})
-    return Response(body=body, status_code=status, headers=merged)
+    return Json(body=body, status_code=status, headers=merged)
 
 
-def _as_response(result: Any) -> Response:
-    return result if isinstance(result, Response) else json_response(result)
+def _as_response(result: Any, status: int) -> Response:
+    """A view's answer: a :class:`Response` as it is, a bare shape as JSON with the route's status."""
+    return result if isinstance(result, Response) else json_response(result, status)
 
 
 def _body_text(response: Response) -> str:
@@ -251,40 +269,108 @@ def rate_limiter() -> DynamoRateLimiter:
     return DynamoRateLimiter(signing_key())
 
 
+@dataclass(frozen=True)
+class Route:
+    """One route's contract, as its ``@bp.route`` declares it; the OpenAPI document is derived
+    from it and from the view's return annotation. No ``roles``: public, and a token is ignored
+    unless ``optional_auth``."""
+
+    method: str
+    path: str
+    summary: str
+    roles: tuple[Role, ...] = ()
+    #: The request body's model: parsed and handed to the view as ``body=`` when it is JSON.
+    body: type[BaseModel] | None = None
+    #: The query's model: parsed and handed to the view as ``query=``.
+    query: type[BaseModel] | None = None
+    status: int = 200
+    media: str = JSON
+    #: Other media types the route answers with on ``Accept`` or a query parameter.
+    also: tuple[str, ...] = ()
+    #: Answers ``304 Not Modified`` to a matching ``If-None-Match``.
+    conditional: bool = False
+    tenant: Tenant | None = None
+    #: Public, but a token grants more (e.g. a responder may report a person believed dead).
+    optional_auth: bool = False
+    example: Mapping[str, Any] | None = None
+    #: The media type of the request body. Another than JSON (a webhook's form) is the view's to
+    #: parse, since it may have to check the request first (a signature).
+    body_media: str = JSON
+    #: Error statuses beyond those its shape implies (a webhook's 403 on a bad signature).
+    refuses: tuple[str, ...] = ()
+    #: A public route that takes a secret (a tracking code, a deletion or unsubscribe token, a
+    #: confirmation code): each client may try ``lookup_rate_per_minute`` of them a minute, all
+    #: such routes together (``x-secret-lookup`` in the contract).
+    secret_lookup: bool = False
+    #: A POST that creates something: it honours ``Idempotency-Key``.
+    idempotent: bool = False
+
+    def allowed_roles(self) -> tuple[Role, ...]:
+        """Every role that passes ``require`` (admin holds the staff roles)."""
+        return tuple(
+            role
+            for role in Role
+            if Principal("contract", frozenset({role}), org_id="org", partner_id="partner").has(*self.roles)
+        )
+
+    def inputs(self, request: Request) -> dict[str, Any]:
+        """What the view is handed besides its path parameters, checked in this order: the
+        caller's roles (401, 403), then the body (400, 413, 422), then the query (422)."""
+        inputs: dict[str, Any] = {}
+        if self.roles:
+            inputs["principal"] = require(caller(request), *self.roles)
+        if self.body is not None and self.body_media == JSON:
+            inputs["body"] = parse_body(request, self.body)
+        if self.query is not None:
+            inputs["query"] = parse_query(request, self.query)
+        if self.optional_auth:
+            inputs["principal"] = caller(request)
+        return inputs
+
+
+def route_of(view: Callable[..., Any]) -> Route:
+    """The contract of a view of the app's route table (as registered by a HavenBlueprint)."""
+    return view.route  # type: ignore[attr-defined,no-any-return]
+
+
 class HavenBlueprint(Blueprint):
-    """A Chalice blueprint whose views answer problem+json and honour Idempotency-Key."""
+    """A Chalice blueprint whose routes declare their contract, answer problem+json and honour
+    Idempotency-Key. Each view registered in the app's route table carries its :class:`Route`."""
 
     _store: DynamoIdempotencyStore | None = None
 
-    def route(self, path: str, **kwargs: Any) -> Callable[..., Any]:
-        idempotent = bool(kwargs.pop("idempotent", False))
-        secret_lookup = bool(kwargs.pop("secret_lookup", False))
-        if secret_lookup:
-            SECRET_LOOKUPS.update((method, path) for method in kwargs.get("methods", ["GET"]))
-        register = super().route(path, **kwargs)
+    def route(self, path: str, *, summary: str, method: str = "GET", **contract: Any) -> Callable[[V], V]:  # type: ignore[override]
+        declared = Route(method, path, summary, **contract)
+        register = super().route(path, methods=[method], content_types=[declared.body_media])
 
-        def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        def decorator(view: V) -> V:
             @functools.wraps(view)
-            def wrapped(*args: Any, **view_kwargs: Any) -> Response:
+            def wrapped(**path_parameters: str) -> Response:
                 request = self.current_request
                 try:
-                    if any(len(value) > MAX_PATH_PARAMETER for value in view_kwargs.values()):
+                    if any(len(value) > MAX_PATH_PARAMETER for value in path_parameters.values()):
                         raise NotFound("no such resource")
-                    if secret_lookup:
+                    if declared.secret_lookup:
                         _count_lookup(request)
-                    if idempotent and request.headers.get("idempotency-key"):
-                        return self._idempotent(request, path, view, args, view_kwargs)
-                    return _as_response(view(*args, **view_kwargs))
+
+                    def respond() -> Response:
+                        inputs = declared.inputs(request)
+                        return _as_response(view(**path_parameters, **inputs), declared.status)
+
+                    if declared.idempotent and request.headers.get("idempotency-key"):
+                        return self._idempotent(request, path, path_parameters, respond)
+                    return respond()
                 except HavenError as error:
                     return problem_response(Problem.from_error(error), request.path)
 
+            wrapped.route = declared  # type: ignore[attr-defined]
             register(wrapped)
             return view
 
         return decorator
 
     def _idempotent(
-        self, request: Request, path: str, view: Callable[..., Any], args: Any, kwargs: Any
+        self, request: Request, path: str, path_parameters: dict[str, str], respond: Callable[[], Response]
     ) -> Response:
         store = HavenBlueprint._store or DynamoIdempotencyStore(signing_key())
         HavenBlueprint._store = store
@@ -292,7 +378,7 @@ class HavenBlueprint(Blueprint):
         who = caller(request)
         scope = scoped_key(f"{request.method} {path}", who.subject if who else "public", key)
         # Chalice's request.path is the route's template: the path parameters make the resource.
-        resource = _PATH_PARAMETER.sub(lambda m: str(kwargs.get(m.group(1), m.group(0))), path)
+        resource = _PATH_PARAMETER.sub(lambda m: str(path_parameters.get(m.group(1), m.group(0))), path)
         request_print = fingerprint(request.method, resource, request.raw_body or b"")
         replay = store.begin(scope, request_print, get_settings().idempotency_ttl_seconds)
         if replay is not None:
@@ -302,7 +388,7 @@ class HavenBlueprint(Blueprint):
                 headers={"Content-Type": replay.content_type, "Idempotent-Replayed": "true"},
             )
         try:
-            response = _as_response(view(*args, **kwargs))
+            response = respond()
         except BaseException:
             store.release(scope)
             raise

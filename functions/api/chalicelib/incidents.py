@@ -4,31 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
 from chalice import Response
 from pydantic import Field, field_validator
+from typing_extensions import TypedDict
 
+from chalicelib import answers
+from chalicelib.answers import answer
 from chalicelib.fields import BBOX_PATTERN, NEAR_PATTERN, Integer, Timestamp
 from chalicelib.http import (
+    VERSIONED,
     HavenBlueprint,
+    Json,
     Patch,
     Strict,
-    caller,
     json_response,
     paginate,
-    parse_body,
-    parse_query,
 )
 from haven.adapters.dynamo.incidents import DynamoIncidents, DynamoReportList
 from haven.adapters.dynamo.reports import DynamoReports
 from haven.adapters.events import EventBridgePublisher
 from haven.adapters.queues import IntakeQueue
 from haven.adapters.uploads import S3UploadSigner
-from haven.auth import Role, require
+from haven.auth import Principal, Role
 from haven.crisis import incidents as use_cases
 from haven.crisis import reports as report_cases
-from haven.crisis.incident import Incident
+from haven.crisis.incident import Incident as IncidentEntity
 from haven.crisis.incidents import IncidentStatus
 from haven.crisis.reports import ReportStatus
 from haven.crisis.taxonomy import Category, Hazard
@@ -139,10 +141,165 @@ def _page(
     )
 
 
-@bp.route("/v1/ops/incidents", methods=["GET"])
-def list_incidents() -> Response:
-    require(caller(bp.current_request), Role.RESPONDER)
-    query = parse_query(bp.current_request, OpsIncidentQuery)
+@answer()
+class GeoJsonPoint(TypedDict):
+    type: Literal["Point"]
+    coordinates: Annotated[list[float], Field(min_length=2, max_length=2, description="lon, lat (coarsened)")]
+
+
+@answer()
+class PublicIncidentProperties(TypedDict):
+    hazard: str
+    category: str
+    status: str
+    severity: str
+    report_count: int
+    radius_km: float
+    updated_at: str
+
+
+@answer()
+class PublicIncident(TypedDict):
+    type: Literal["Feature"]
+    id: str
+    geometry: GeoJsonPoint
+    properties: PublicIncidentProperties
+
+
+@answer()
+class IncidentMap(TypedDict):
+    """A GeoJSON FeatureCollection of verified incidents, with the next page's cursor."""
+
+    type: Literal["FeatureCollection"]
+    features: list[PublicIncident]
+    cursor: str | None
+
+
+@answer()
+class IncidentNote(TypedDict):
+    at: str
+    by: str
+    text: str
+
+
+Change = answer()(TypedDict("Change", {"from": str | None, "to": str | None}))
+
+
+@answer()
+class IncidentChange(TypedDict):
+    """One edit: what changed of the status and the assignee, and whether a note was added."""
+
+    at: str
+    by: str
+    status: NotRequired[Annotated[Change | None, Field(default=None)]]
+    assignee: NotRequired[Annotated[Change | None, Field(default=None)]]
+    note: NotRequired[Annotated[bool | None, Field(default=None)]]
+
+
+@answer()
+class Incident(TypedDict):
+    incident_id: str
+    version: int
+    hazard: str
+    category: str
+    status: str
+    severity: str
+    lat: float
+    lon: float
+    radius_km: float
+    report_count: int
+    feed_item_count: int
+    people_affected: int
+    credibility: float
+    opened_at: str
+    last_report_at: str
+    updated_at: str
+    assignee: str | None
+    notes: list[IncidentNote]
+    history: list[IncidentChange]
+
+
+@answer()
+class IncidentPage(answers.Page):
+    items: list[Incident]
+
+
+@answer()
+class MediaLink(TypedDict):
+    content_type: str
+    url: Annotated[str, Field(description="A presigned download link, valid for 5 minutes")]
+
+
+@answer()
+class TriageResult(TypedDict):
+    """How the report was classified and scored; the details are the classifier's and the
+    credibility model's own (versioned by ``classifier_version`` and ``credibility.version``)."""
+
+    classification: dict[str, Any]
+    credibility: dict[str, Any]
+    triaged_at: str
+    kept_out: NotRequired[
+        Annotated[
+            Literal["not_humanitarian"] | None,
+            Field(default=None, description="Why triage kept the report out of incidents (restorable)"),
+        ]
+    ]
+
+
+@answer()
+class OpsReport(TypedDict):
+    """A report as responders see it: full detail, contact included."""
+
+    report_id: str
+    status: str
+    source: str
+    category: str
+    hazard: str | None
+    description: str
+    lat: float
+    lon: float
+    accuracy_m: float | None
+    occurred_at: str | None
+    received_at: str
+    people_affected: int | None
+    language: str | None
+    contact: str | None
+    anonymous: bool
+    media: list[MediaLink]
+    incident_id: str | None
+    triage: TriageResult | None
+    restored_at: Annotated[
+        str | None, Field(description="When a responder restored the report after triage kept it out")
+    ]
+
+
+@answer()
+class ReportPage(answers.Page):
+    items: list[OpsReport]
+
+
+@answer()
+class ReportRestored(TypedDict):
+    """A kept-out report restored: back to triage, which will not keep it out again."""
+
+    report_id: str
+    status: Literal["received", "triaged", "linked"]
+    restored_at: str | None
+
+
+@answer()
+class IncidentWithReports(Incident):
+    reports: Annotated[list[OpsReport], Field(description="The incident's latest reports (at most 100)")]
+
+
+@bp.route(
+    "/v1/ops/incidents",
+    summary="Incidents by status",
+    roles=(Role.RESPONDER,),
+    query=OpsIncidentQuery,
+    conditional=True,
+)
+def list_incidents(*, principal: Principal, query: OpsIncidentQuery) -> Json[IncidentPage] | Response:
     incidents, cursor = _page(
         query.status, query, _incidents, use_cases.Filters.accepts_incident, "ops/incidents", {}
     )
@@ -154,9 +311,8 @@ def list_incidents() -> Response:
     return json_response({"items": items, "cursor": cursor}, headers={"ETag": tag})
 
 
-@bp.route("/v1/ops/incidents/{incident_id}", methods=["GET"])
-def get_incident(incident_id: str) -> Response:
-    require(caller(bp.current_request), Role.RESPONDER)
+@bp.route("/v1/ops/incidents/{incident_id}", summary="One incident with its reports", roles=(Role.RESPONDER,))
+def get_incident(incident_id: str, *, principal: Principal) -> Json[IncidentWithReports]:
     incident = _incidents.get(incident_id) if is_id(incident_id) else None
     if incident is None:
         raise NotFound("no such incident")
@@ -169,10 +325,15 @@ def get_incident(incident_id: str) -> Response:
     )
 
 
-@bp.route("/v1/ops/incidents/{incident_id}", methods=["PATCH"])
-def patch_incident(incident_id: str) -> Response:
-    actor = require(caller(bp.current_request), Role.RESPONDER)
-    body = parse_body(bp.current_request, IncidentPatch)
+@bp.route(
+    "/v1/ops/incidents/{incident_id}",
+    method="PATCH",
+    summary="Change an incident's status, assignee or notes",
+    roles=(Role.RESPONDER,),
+    body=IncidentPatch,
+    example={**VERSIONED, "status": "verified"},
+)
+def patch_incident(incident_id: str, *, principal: Principal, body: IncidentPatch) -> Json[Incident]:
     if not is_id(incident_id):
         raise NotFound("no such incident")
     updated = use_cases.update_incident(
@@ -181,24 +342,17 @@ def patch_incident(incident_id: str) -> Response:
         status=IncidentStatus(body.status) if body.status else None,
         assignee=body.assignee,
         note=body.note,
-        actor=actor,
+        actor=principal,
         incidents=_incidents,
         events=_events,
     )
     return json_response(use_cases.incident_view(updated), headers={"ETag": f'"{updated.version}"'})
 
 
-@bp.route("/v1/ops/reports", methods=["GET"])
-def list_reports() -> Response:
-    require(caller(bp.current_request), Role.RESPONDER)
-    query = parse_query(bp.current_request, OpsReportQuery)
+@bp.route("/v1/ops/reports", summary="Reports by status", roles=(Role.RESPONDER,), query=OpsReportQuery)
+def list_reports(*, principal: Principal, query: OpsReportQuery) -> Json[ReportPage]:
     items, cursor = _page(
-        ReportStatus(query.status).value,
-        query,
-        _reports,
-        use_cases.Filters.accepts_report,
-        "ops/reports",
-        {},
+        ReportStatus(query.status).value, query, _reports, use_cases.Filters.accepts_report, "ops/reports", {}
     )
     for report in items:
         for media in report["media"]:
@@ -206,11 +360,18 @@ def list_reports() -> Response:
     return json_response({"items": items, "cursor": cursor})
 
 
-@bp.route("/v1/ops/reports/{report_id}/restore", methods=["POST"])
-def restore_report(report_id: str) -> Response:
+@bp.route(
+    "/v1/ops/reports/{report_id}/restore",
+    method="POST",
+    summary="Restore a report triage kept out (back to triage, never kept out again)",
+    roles=(Role.RESPONDER,),
+    status=202,
+)
+def restore_report(report_id: str, *, principal: Principal) -> Json[ReportRestored]:
     """Back to triage, never to be kept out again: a report triage kept out of incidents."""
-    actor = require(caller(bp.current_request), Role.RESPONDER)
-    report = report_cases.restore_report(report_id, actor=actor.subject, reports=_restorable, queue=_intake)
+    report = report_cases.restore_report(
+        report_id, actor=principal.subject, reports=_restorable, queue=_intake
+    )
     return json_response(
         {
             "report_id": report.report_id,
@@ -221,19 +382,23 @@ def restore_report(report_id: str) -> Response:
     )
 
 
-@bp.route("/v1/incidents", methods=["GET"])
-def public_incidents() -> Response:
+@bp.route(
+    "/v1/incidents",
+    summary="Verified incidents as GeoJSON, coarsened",
+    query=AreaQuery,
+    media="application/geo+json",
+)
+def public_incidents(*, query: AreaQuery) -> Json[IncidentMap]:
     """Verified incidents as GeoJSON; one cursor walks the public statuses in turn."""
-    query = parse_query(bp.current_request, AreaQuery)
     filters = query.filters()
     statuses = [s.value for s in use_cases.PUBLIC_STATUSES]
 
-    def fetch(position: dict[str, Any] | None) -> Page[Incident]:
+    def fetch(position: dict[str, Any] | None) -> Page[IncidentEntity]:
         status = position["status"] if position else statuses[0]
         if status not in statuses:
             raise NotFound("no such page")
         key = position.get("key") if position else None
-        items: list[Incident] = []
+        items: list[IncidentEntity] = []
         for current in statuses[statuses.index(status) :]:
             page = collect(
                 lambda pos, s=current: _incidents.page_by_status(s, query.limit, pos),

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import functools
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, NotRequired
 
-from chalice import Response
 from pydantic import ConfigDict, Field, model_validator
+from typing_extensions import TypedDict
 
+from chalicelib.answers import Page, answer
 from chalicelib.complaints import CategoryName
 from chalicelib.fields import Country, Integer, Timestamp
-from chalicelib.http import HavenBlueprint, Strict, caller, json_response, paginate, parse_body, parse_query
+from chalicelib.http import (
+    VERSIONED,
+    HavenBlueprint,
+    Json,
+    Strict,
+    json_response,
+    paginate,
+)
 from haven import clock
 from haven.adapters.dynamo.complaints import DynamoComplaints, DynamoPartners, DynamoReferrals
 from haven.adapters.events import EventBridgePublisher
 from haven.adapters.logins import logins
-from haven.auth import Role, require
+from haven.auth import Principal, Role
 from haven.complaints import partners as use_cases
 from haven.complaints import referrals
 from haven.complaints.countries import check_countries
@@ -136,18 +144,121 @@ def _identity(partner_id: str) -> dict[str, str]:
 # --- admin ------------------------------------------------------------------------------------
 
 
-@bp.route("/v1/admin/partners", methods=["GET"])
-def list_partners() -> Response:
-    require(caller(bp.current_request), Role.AUDITOR)
-    query = parse_query(bp.current_request, PartnerListQuery)
+@answer()
+class SigningSecretInfo(TypedDict):
+    created_at: str
+    retires_at: str | None
+
+
+@answer()
+class Jurisdictions(TypedDict):
+    origin: list[str]
+    destination: list[str]
+
+
+@answer()
+class Partner(TypedDict):
+    """A partner authority; its signing secrets only by when each one retires."""
+
+    partner_id: str
+    version: int
+    name: str
+    jurisdictions: Jurisdictions
+    categories: list[str]
+    webhook_url: str | None
+    contact: dict[str, Any] | None
+    active: bool
+    sla_days: int
+    created_at: str
+    updated_at: str
+    signing_secrets: list[SigningSecretInfo]
+    signing_secret: NotRequired[
+        Annotated[
+            str | None,
+            Field(default=None, description="The new secret: only when created or rotated, shown once"),
+        ]
+    ]
+
+
+@answer()
+class PartnerList(TypedDict):
+    items: list[Partner]
+
+
+@answer()
+class PartnerIdentity(TypedDict):
+    role: str
+    partner_id: str
+    claim: str
+    login: NotRequired[Annotated[str | None, Field(default=None)]]
+    login_error: NotRequired[Annotated[str | None, Field(default=None)]]
+
+
+@answer()
+class PartnerCreated(Partner):
+    identity: PartnerIdentity
+
+
+@answer()
+class ReferralDelivery(TypedDict):
+    state: str
+    attempts: int
+
+
+@answer()
+class ReferralAck(TypedDict):
+    at: str
+    status: str
+    reason: NotRequired[Annotated[str | None, Field(default=None)]]
+    substantiated: NotRequired[Annotated[bool | None, Field(default=None)]]
+    remedy: NotRequired[Annotated[str | None, Field(default=None)]]
+    note: NotRequired[Annotated[str | None, Field(default=None)]]
+
+
+@answer()
+class Referral(TypedDict):
+    """A referral as its partner pulls it; ``data`` is the webhook's payload."""
+
+    referral_id: str
+    version: int
+    status: str
+    allowed_statuses: Annotated[list[str], Field(description="What the partner may acknowledge next")]
+    delivery: ReferralDelivery
+    created_at: str
+    updated_at: str
+    sla_due_at: str
+    type: str
+    data: dict[str, Any]
+    acks: list[ReferralAck]
+
+
+@answer()
+class ReferralPage(Page):
+    items: list[Referral]
+
+
+@bp.route("/v1/admin/partners", summary="Partner authorities", roles=(Role.AUDITOR,), query=PartnerListQuery)
+def list_partners(*, principal: Principal, query: PartnerListQuery) -> Json[PartnerList]:
     return json_response({"items": [use_cases.admin_view(p) for p in _partners.listed(query.active)]})
 
 
-@bp.route("/v1/admin/partners", methods=["POST"])
-def create_partner() -> Response:
+@bp.route(
+    "/v1/admin/partners",
+    method="POST",
+    summary="Create a partner authority",
+    roles=(Role.ADMIN,),
+    body=PartnerIn,
+    status=201,
+    example={
+        "name": "Department of Foreign Employment",
+        "jurisdictions": {"origin": ["NP"], "destination": []},
+        "categories": ["recruitment_fees", "contract_substitution"],
+        "contact": {"email": "referrals@example.org"},
+        "sla_days": 14,
+    },
+)
+def create_partner(*, principal: Principal, body: PartnerIn) -> Json[PartnerCreated]:
     """Not idempotent on purpose: a replay would store the signing secret with the response."""
-    require(caller(bp.current_request), Role.ADMIN)
-    body = parse_body(bp.current_request, PartnerIn)
     partner, secret = use_cases.create_partner(
         _fields(body),
         partners=_partners,
@@ -175,10 +286,15 @@ def create_partner() -> Response:
     )
 
 
-@bp.route("/v1/admin/partners/{partner_id}", methods=["PATCH"])
-def patch_partner(partner_id: str) -> Response:
-    require(caller(bp.current_request), Role.ADMIN)
-    body = parse_body(bp.current_request, PartnerPatch)
+@bp.route(
+    "/v1/admin/partners/{partner_id}",
+    method="PATCH",
+    summary="Change a partner, or rotate its secret",
+    roles=(Role.ADMIN,),
+    body=PartnerPatch,
+    example=VERSIONED,
+)
+def patch_partner(partner_id: str, *, principal: Principal, body: PartnerPatch) -> Json[Partner]:
     if not is_id(partner_id):
         raise NotFound("no such partner")
     partner, secret = use_cases.update_partner(
@@ -198,11 +314,15 @@ def patch_partner(partner_id: str) -> Response:
 # --- partners ---------------------------------------------------------------------------------
 
 
-@bp.route("/v1/partner/referrals", methods=["GET"])
-def partner_referrals() -> Response:
-    partner = require(caller(bp.current_request), Role.PARTNER)
-    partner_id = str(partner.partner_id)
-    query = parse_query(bp.current_request, ReferralQuery)
+@bp.route(
+    "/v1/partner/referrals",
+    summary="The partner's own referrals",
+    roles=(Role.PARTNER,),
+    query=ReferralQuery,
+    tenant="partner",
+)
+def partner_referrals(*, principal: Principal, query: ReferralQuery) -> Json[ReferralPage]:
+    partner_id = str(principal.partner_id)
     since = clock.iso(query.since) if query.since else None
     items, cursor = paginate(
         "partner/referrals",
@@ -218,20 +338,27 @@ def partner_referrals() -> Response:
     return json_response({"items": [referrals.partner_view(r) for r in items], "cursor": cursor})
 
 
-@bp.route("/v1/partner/referrals/{referral_id}", methods=["GET"])
-def partner_referral(referral_id: str) -> Response:
-    partner = require(caller(bp.current_request), Role.PARTNER)
+@bp.route(
+    "/v1/partner/referrals/{referral_id}", summary="One own referral", roles=(Role.PARTNER,), tenant="partner"
+)
+def partner_referral(referral_id: str, *, principal: Principal) -> Json[Referral]:
     if not is_id(referral_id):
         raise NotFound("no such referral")
     return json_response(
-        referrals.partner_view(referrals.own_referral(referral_id, str(partner.partner_id), _referrals))
+        referrals.partner_view(referrals.own_referral(referral_id, str(principal.partner_id), _referrals))
     )
 
 
-@bp.route("/v1/partner/referrals/{referral_id}/ack", methods=["POST"])
-def acknowledge_referral(referral_id: str) -> Response:
-    partner = require(caller(bp.current_request), Role.PARTNER)
-    body = parse_body(bp.current_request, AckIn)
+@bp.route(
+    "/v1/partner/referrals/{referral_id}/ack",
+    method="POST",
+    summary="Acknowledge a referral",
+    roles=(Role.PARTNER,),
+    body=AckIn,
+    tenant="partner",
+    example={"status": "received"},
+)
+def acknowledge_referral(referral_id: str, *, principal: Principal, body: AckIn) -> Json[Referral]:
     if not is_id(referral_id):
         raise NotFound("no such referral")
     updated = referrals.acknowledge(
@@ -243,7 +370,7 @@ def acknowledge_referral(referral_id: str) -> Response:
             remedy=body.outcome.remedy if body.outcome else None,
             note=body.note,
         ),
-        partner_id=str(partner.partner_id),
+        partner_id=str(principal.partner_id),
         referrals=_referrals,
         complaints=_complaints,
         events=_events,

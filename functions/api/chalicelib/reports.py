@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from chalice import Response
 from pydantic import Field, field_validator, model_validator
+from typing_extensions import TypedDict
 
+from chalicelib.answers import Upload, answer
 from chalicelib.fields import AccuracyM, Integer, Latitude, Longitude, Timestamp
-from chalicelib.http import HavenBlueprint, Strict, json_response, parse_body, parse_query
+from chalicelib.http import HavenBlueprint, Json, Strict, json_response
 from haven import clock
 from haven.adapters.dynamo.reports import DynamoIncidentStatus, DynamoReports
 from haven.adapters.events import EventBridgePublisher
 from haven.adapters.queues import IntakeQueue
 from haven.adapters.uploads import S3UploadSigner
 from haven.crisis import reports as use_cases
+from haven.crisis.reports import ReporterStatus
 from haven.crisis.taxonomy import Category
 from haven.geo import Point
 from haven.settings import get_settings
@@ -73,9 +75,57 @@ class TokenQuery(Strict):
     token: str = Field(min_length=16, max_length=128)
 
 
-@bp.route("/v1/reports", methods=["POST"], idempotent=True)
-def submit_report() -> Response:
-    body = parse_body(bp.current_request, ReportIn)
+@answer(
+    json_schema_extra={
+        "examples": [
+            {
+                "report_id": "01JDX4S7Q3M8V2Z5K9T1B6C0NA",
+                "status": "received",
+                "tracking_token": "kq3V7mJ0c2hX9pLr5tNw8yZa1bD4fG6hE0sU2vQ7iOk",
+                "uploads": [],
+            }
+        ]
+    }
+)
+class ReportAccepted(TypedDict):
+    report_id: str
+    status: Literal["received"]
+    tracking_token: str
+    uploads: list[Upload]
+
+
+@answer(
+    json_schema_extra={
+        "examples": [
+            {
+                "report_id": "01JDX4S7Q3M8V2Z5K9T1B6C0NA",
+                "status": "linked_to_incident",
+                "received_at": "2026-11-28T09:14:03Z",
+            }
+        ]
+    }
+)
+class ReportView(TypedDict):
+    report_id: str
+    status: ReporterStatus
+    received_at: str
+
+
+@bp.route(
+    "/v1/reports",
+    method="POST",
+    summary="Submit a crisis report",
+    body=ReportIn,
+    status=202,
+    example={
+        "category": "unknown",
+        "description": "Water is rising fast in the street",
+        "location": {"lat": 51.5072, "lon": -0.1276},
+        "people_affected": 12,
+    },
+    idempotent=True,
+)
+def submit_report(*, body: ReportIn) -> Json[ReportAccepted]:
     submitted = use_cases.submit_report(
         use_cases.NewReport(
             category=body.category,
@@ -117,8 +167,9 @@ def submit_report() -> Response:
     )
 
 
-@bp.route("/v1/reports/{report_id}", methods=["GET"], secret_lookup=True)
-def report_status(report_id: str) -> Response:
-    query = parse_query(bp.current_request, TokenQuery)
+@bp.route(
+    "/v1/reports/{report_id}", summary="The reporter's view of a report", query=TokenQuery, secret_lookup=True
+)
+def report_status(report_id: str, *, query: TokenQuery) -> Json[ReportView]:
     view = use_cases.reporter_view(report_id, query.token, reports=_reports, incidents=_incidents)
     return json_response(view)

@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from chalice import Response
 from pydantic import Field
+from typing_extensions import TypedDict
 
+from chalicelib.answers import Upload, answer
 from chalicelib.fields import Country, Integer, Timestamp
 from chalicelib.http import (
+    XML,
     HavenBlueprint,
+    Json,
     Strict,
-    caller,
     client_address,
     json_response,
     paginate,
-    parse_body,
-    parse_query,
     rate_limiter,
 )
 from haven import clock
 from haven.adapters.dynamo.safety import DynamoSafetyStore
 from haven.adapters.photos import S3PhotoStore
-from haven.auth import Role, require
+from haven.auth import Principal, Role
 from haven.safety import people as use_cases
 from haven.safety import pfif
 from haven.safety.people import Author, Person, Status
@@ -96,9 +97,62 @@ class PfifQuery(Strict):
     cursor: str | None = Field(default=None, max_length=2048)
 
 
-@bp.route("/v1/safety/people", methods=["POST"], idempotent=True)
-def create_person() -> Response:
-    body = parse_body(bp.current_request, PersonIn)
+@answer()
+class PersonRegistered(TypedDict):
+    person_id: str
+    deletion_token: Annotated[str, Field(description="Keep it: the only way to delete the record")]
+    expires_at: str
+    photo_upload: Upload | None
+
+
+@answer()
+class PersonSummary(TypedDict):
+    """What the public sees of a record: never contact details, age or description."""
+
+    person_id: str
+    full_name: str
+    home_city: str | None
+    latest_status: str | None
+
+
+@answer(
+    json_schema_extra={
+        "examples": [
+            {
+                "items": [
+                    {
+                        "person_id": "01JDX5R2T7Y4U9I1O6P3A8S0DF",
+                        "full_name": "María José García López",
+                        "home_city": "Valencia",
+                        "latest_status": "believed_alive",
+                    }
+                ]
+            }
+        ]
+    }
+)
+class PeopleFound(TypedDict):
+    items: list[PersonSummary]
+
+
+@answer()
+class NoteAdded(TypedDict):
+    note_id: str
+    person_id: str
+    status: str | None
+    entry_date: str
+
+
+@bp.route(
+    "/v1/safety/people",
+    method="POST",
+    summary="Register a person (safe, or sought)",
+    body=PersonIn,
+    status=201,
+    example={"full_name": "María José García López", "author": {"name": "Ana García"}},
+    idempotent=True,
+)
+def create_person(*, body: PersonIn) -> Json[PersonRegistered]:
     fields = body.model_dump(exclude={"author", "photo"})
     created = use_cases.register(
         use_cases.NewPerson(
@@ -134,10 +188,9 @@ def create_person() -> Response:
     )
 
 
-@bp.route("/v1/safety/people", methods=["GET"])
-def search_people() -> Response:
+@bp.route("/v1/safety/people", summary="Search people by name", query=SearchQuery)
+def search_people(*, query: SearchQuery) -> Json[PeopleFound]:
     request = bp.current_request
-    query = parse_query(request, SearchQuery)
     items = use_cases.search(
         query.q,
         limit=query.limit,
@@ -149,10 +202,17 @@ def search_people() -> Response:
     return json_response({"items": items})
 
 
-@bp.route("/v1/safety/people/{person_id}/notes", methods=["POST"], idempotent=True)
-def add_note(person_id: str) -> Response:
-    request = bp.current_request
-    body = parse_body(request, NoteIn)
+@bp.route(
+    "/v1/safety/people/{person_id}/notes",
+    method="POST",
+    summary="Add a PFIF note to a person record",
+    body=NoteIn,
+    status=201,
+    optional_auth=True,
+    example={"author": {"name": "Ana García"}, "text": "Seen at the shelter", "status": "believed_alive"},
+    idempotent=True,
+)
+def add_note(person_id: str, *, body: NoteIn, principal: Principal | None) -> Json[NoteAdded]:
     note = use_cases.add_note(
         person_id,
         use_cases.NewNote(
@@ -163,7 +223,7 @@ def add_note(person_id: str) -> Response:
             last_known_location=body.last_known_location,
             linked_person_id=body.linked_person_id,
         ),
-        principal=caller(request),
+        principal=principal,
         store=_store,
     )
     return json_response(
@@ -177,9 +237,15 @@ def add_note(person_id: str) -> Response:
     )
 
 
-@bp.route("/v1/safety/people/{person_id}", methods=["DELETE"], secret_lookup=True)
-def delete_person(person_id: str) -> Response:
-    query = parse_query(bp.current_request, TokenQuery)
+@bp.route(
+    "/v1/safety/people/{person_id}",
+    method="DELETE",
+    summary="Delete one's own person record",
+    query=TokenQuery,
+    status=204,
+    secret_lookup=True,
+)
+def delete_person(person_id: str, *, query: TokenQuery) -> Response:
     use_cases.delete(person_id, query.token, store=_store, photos=_photos)
     return Response(body="", status_code=204)
 
@@ -188,15 +254,14 @@ def _photo_url(person: Person) -> str | None:
     return _photos.presign_get(person.photo_key, expires_in=3600) if person.photo_key else None
 
 
-@bp.route("/v1/ops/safety/pfif", methods=["GET"])
-def export_pfif() -> Response:
-    request = bp.current_request
-    who = require(caller(request), Role.RESPONDER)
-    query = parse_query(request, PfifQuery)
+@bp.route(
+    "/v1/ops/safety/pfif", summary="PFIF 1.4 export", roles=(Role.RESPONDER,), query=PfifQuery, media=XML
+)
+def export_pfif(*, principal: Principal, query: PfifQuery) -> Response:
     since = query.since or EPOCH
     items, cursor = paginate(
         "/v1/ops/safety/pfif",
-        {"since": since.isoformat(), "limit": query.limit, "who": who.subject},
+        {"since": since.isoformat(), "limit": query.limit, "who": principal.subject},
         query.cursor,
         lambda position: pfif.entries(
             since,
