@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.__main__ import CallCounter, _breakdown, _table
+from haven.events import Event
 
 PARTNERS = 20
 ORIGIN = "NP"
@@ -36,14 +37,15 @@ class ReferredEvents:
     def __init__(self) -> None:
         self.envelopes: list[dict[str, Any]] = []
 
-    def publish(self, domain: str, detail_type: str, detail: dict[str, Any]) -> None:
-        if detail_type == "complaint.referred":
+    def publish(self, event: Event) -> None:
+        if event.detail_type == "complaint.referred":
+            detail = event.detail()
             self.envelopes.append(
                 {
                     "version": "0",
                     "id": str(uuid.uuid4()),
-                    "detail-type": detail_type,
-                    "source": f"haven.{domain}",
+                    "detail-type": event.detail_type,
+                    "source": f"haven.{event.domain}",
                     "account": "123456789012",
                     "time": detail["occurred_at"],
                     "region": "eu-west-1",

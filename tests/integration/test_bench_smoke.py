@@ -13,7 +13,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 TABLES = (
-    "Cold start: handler module import time",
+    "Cold start: handler import, layers' bytecode as shipped",
     "Warm requests on the embedded AWS",
     "GET /v1/reports/{id}?token= (secret lookup)",
     "Clustering lookup",

@@ -8,6 +8,7 @@ as a consumer parses them and as the publisher writes them, byte for byte.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -205,10 +206,14 @@ def test_a_record_of_another_detail_type_does_not_parse() -> None:
 
 
 def test_a_malformed_record_fails_alone_logged_with_its_reason_never_its_content(
-    aws: None, capsys: pytest.CaptureFixture[str]
+    aws: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from functions.compliance_reviews import handler
     from local.lambda_context import LambdaContext
+
+    # The worker's log lines, wherever its logger's stream pointed when another test made it.
+    out = io.StringIO()
+    monkeypatch.setattr(handler.logger.registered_handler, "stream", out)
 
     unsubstantiated = sample_event("complaint.resolved", substantiated=False)
     missing = sample_event("complaint.resolved", categories=[PHONE])
@@ -217,7 +222,7 @@ def test_a_malformed_record_fails_alone_logged_with_its_reason_never_its_content
     messages = [{"MessageId": str(n), "ReceiptHandle": str(n), "Body": b} for n, b in enumerate(bodies)]
     result = handler.handler(sqs_event(messages, "arn:x"), LambdaContext("compliance-reviews"))
     assert result == {"batchItemFailures": [{"itemIdentifier": "0"}, {"itemIdentifier": "1"}]}
-    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    logged = [json.loads(line) for line in out.getvalue().splitlines() if line.startswith("{")]
     reasons = {e["message_id"]: e["reason"] for e in logged if e.get("message") == "malformed record"}
     assert reasons == {"0": "body: json_invalid", "1": "body.detail.substantiated: missing"}
     assert not [line for line in map(json.dumps, logged) if any(value in line for value in PERSONAL_DATA)]
