@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from haven import clock, ids, webhooks
 from haven.complaints.entities import Category, Jurisdictions, Partner, SigningSecret
-from haven.errors import Conflict, NotFound
+from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.kernel import StaleVersion
 
 UrlCheck = Callable[[str], str]
@@ -61,15 +61,19 @@ def create_partner(
     fields: PartnerFields, *, partners: PartnerRepository, check_url: UrlCheck, default_sla_days: int
 ) -> tuple[Partner, str]:
     """The new partner and its signing secret (which is never shown again)."""
+    if not fields.name:
+        raise ValidationFailed([FieldError("name", "a partner needs a name")])
+    if not fields.categories:
+        raise ValidationFailed([FieldError("categories", "a partner takes one category or more")])
     if fields.webhook_url:
         check_url(fields.webhook_url)
     now = clock.iso(clock.now())
     secret = webhooks.new_secret()
     partner = Partner(
         partner_id=ids.new_id(),
-        name=fields.name or "",
+        name=fields.name,
         jurisdictions=Jurisdictions(fields.origin or (), fields.destination or ()),
-        categories=tuple(Category(c) for c in fields.categories or ()),
+        categories=tuple(Category(c) for c in fields.categories),
         webhook_url=fields.webhook_url,
         contact=fields.contact,
         active=True if fields.active is None else fields.active,

@@ -90,3 +90,23 @@ def test_rotation_keeps_the_old_secret_signing_for_the_overlap_only(
     assert partners.signing_secrets(partner, now + timedelta(hours=25)) == ["whsec_new"]
     again = partners.rotate_secrets(rotated, "whsec_newer", now + timedelta(hours=30), timedelta(hours=1))
     assert [s.secret for s in again] == ["whsec_newer", "whsec_new"]  # the retired one is gone
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        (partners.PartnerFields(categories=("abuse",)), "name"),
+        (partners.PartnerFields(name="Labour inspectorate"), "categories"),
+    ],
+)
+def test_a_partner_is_not_created_without_a_name_or_a_category(
+    fields: partners.PartnerFields, field: str
+) -> None:
+    from haven.errors import ValidationFailed
+    from tests.fakes import FakePartners
+
+    stored = FakePartners()
+    with pytest.raises(ValidationFailed) as refused:
+        partners.create_partner(fields, partners=stored, check_url=lambda url: None, default_sla_days=14)
+    assert [e.field for e in refused.value.errors] == [field]
+    assert stored.items == {}
