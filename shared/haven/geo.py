@@ -26,9 +26,10 @@ from typing import Any
 EARTH_RADIUS_KM = 6371.0088
 
 
+@cache
 def _h3() -> ModuleType:
-    """The H3 library, loaded by the first grid operation: most importers want only ``Point``
-    (ADR 0046)."""
+    """The H3 library, loaded by the first grid operation (then looked up once, not per call):
+    most importers want only ``Point`` (ADR 0046)."""
     return importlib.import_module("h3")
 
 
