@@ -1,7 +1,9 @@
-"""``make openapi``: write the API's OpenAPI 3.1 document to ``docs/openapi.json``.
+"""``make openapi``: write the API's route index and its OpenAPI 3.1 document.
 
-The document is built from the Chalice app's route table (see ``chalicelib.openapi``); a test
-fails while the published copy differs from what the code would serve.
+Both are derived from the blueprints' routes: the index (``chalicelib/route_index.py``, which
+the app registers at cold start, ADR 0049) by ``chalicelib.routing``, the document
+(``docs/openapi.json``) from the app's route table by ``chalicelib.openapi``. Tests fail while
+either differs from what the code declares.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 from local.environment import REPO
 
 PUBLISHED = REPO / "docs" / "openapi.json"
+ROUTE_INDEX = REPO / "functions" / "api" / "chalicelib" / "route_index.py"
 
 #: Importing the app validates settings; building the document calls nothing, so placeholders do.
 _IMPORT_ONLY = {
@@ -25,7 +28,12 @@ _IMPORT_ONLY = {
 def main() -> None:
     for name, value in _IMPORT_ONLY.items():
         os.environ.setdefault(name, value)
-    import app as api
+    from chalicelib.routing import declared_routes, index_source
+
+    ROUTE_INDEX.write_text(index_source(declared_routes()))
+    print(f"wrote {ROUTE_INDEX.relative_to(REPO)}")
+
+    import app as api  # registers the index just written
 
     from chalicelib.openapi import render
 

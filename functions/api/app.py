@@ -1,8 +1,9 @@
 """The API function: one Chalice app serving every REST route of Haven.
 
 API Gateway (built from this app's route table) invokes :func:`handler`. Routes live in
-blueprints per domain under ``chalicelib``; this module wires them, normalises every error
-into ``application/problem+json`` and logs one access line per request, without personal data.
+blueprints per domain under ``chalicelib``; this module registers them from the route index
+(each blueprint is imported at its first request, ADR 0049), normalises every error into
+``application/problem+json`` and logs one access line per request, without personal data.
 """
 
 from __future__ import annotations
@@ -15,23 +16,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from chalice import Chalice, Response
 from chalice.app import Request
 
-from chalicelib import (
-    accreditation,
-    alerts,
-    channels,
-    complaints,
-    evidence,
-    feeds,
-    guidance,
-    health,
-    incidents,
-    openapi,
-    partners,
-    reports,
-    roster,
-    safety,
-)
-from chalicelib.http import problem_response
+from chalicelib import routing
+from chalicelib.problems import problem_response
+from chalicelib.route_index import ROUTES
 from haven.adapters import observability
 from haven.errors import Problem
 
@@ -41,23 +28,7 @@ metrics = observability.metrics("api")
 
 app = Chalice(app_name="haven-api")
 
-for blueprint in (
-    health.bp,
-    reports.bp,
-    incidents.bp,
-    alerts.bp,
-    complaints.bp,
-    partners.bp,
-    accreditation.bp,
-    roster.bp,
-    safety.bp,
-    guidance.bp,
-    evidence.bp,
-    feeds.bp,
-    openapi.bp,
-    channels.bp,
-):
-    app.register_blueprint(blueprint)
+routing.register(app, ROUTES)
 
 _CHALICE_ERRORS = {
     "BadRequestError": (400, "Malformed request", "malformed"),

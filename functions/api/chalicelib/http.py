@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, Literal, TypeVar
 
-from chalice import Blueprint, Response
+from chalice import Blueprint, Chalice, Response
 from chalice.app import Request
 from pydantic import (
     BaseModel,
@@ -32,6 +32,7 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonSchemaValue
 
+from chalicelib.problems import problem_response
 from haven.adapters.dynamo.limits import DynamoRateLimiter
 from haven.adapters.idempotency_store import DynamoIdempotencyStore
 from haven.adapters.secrets import signing_key
@@ -51,7 +52,6 @@ from haven.errors import (
 from haven.idempotency import StoredResponse, fingerprint, scoped_key, validate_key
 from haven.settings import get_settings
 
-PROBLEM_JSON = "application/problem+json"
 JSON = "application/json"
 XML = "application/xml"
 CSV = "text/csv"
@@ -115,15 +115,6 @@ class Patch(Strict):
 
 #: The example body of a change to a versioned resource (the version it was read at).
 VERSIONED = {"expected_version": 1}
-
-
-def problem_response(problem: Problem, path: str | None = None) -> Response:
-    headers = {"Content-Type": PROBLEM_JSON}
-    if problem.status == 405 and "allow" in problem.extensions:
-        headers["Allow"] = str(problem.extensions.pop("allow"))
-    if problem.status == 429 and "retry_after" in problem.extensions:
-        headers["Retry-After"] = str(problem.extensions["retry_after"])
-    return Response(body=problem.to_dict(path), status_code=problem.status, headers=headers)
 
 
 def _field_errors(error: ValidationError, root: str | None) -> list[FieldError]:
@@ -339,6 +330,17 @@ class HavenBlueprint(Blueprint):
 
     _store: DynamoIdempotencyStore | None = None
 
+    def __init__(self, import_name: str) -> None:
+        super().__init__(import_name)
+        #: Each route's wrapped view by method and path: what ``chalicelib.routing`` serves.
+        self.views: dict[tuple[str, str], Callable[..., Response]] = {}
+
+    def bind(self, app: Chalice) -> None:
+        """Serve this blueprint's views from ``app``, whose route table already holds them (as
+        ``chalicelib.routing`` registers them): what Chalice's ``register_blueprint`` does, less
+        adding the routes again."""
+        self._current_app = app
+
     def route(self, path: str, *, summary: str, method: str = "GET", **contract: Any) -> Callable[[V], V]:  # type: ignore[override]
         declared = Route(method, path, summary, **contract)
         register = super().route(path, methods=[method], content_types=[declared.body_media])
@@ -364,6 +366,7 @@ class HavenBlueprint(Blueprint):
                     return problem_response(Problem.from_error(error), request.path)
 
             wrapped.route = declared  # type: ignore[attr-defined]
+            self.views[method, path] = wrapped
             register(wrapped)
             return view
 

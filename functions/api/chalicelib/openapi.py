@@ -27,13 +27,13 @@ from chalicelib.answers import answer
 from chalicelib.fields import TEXT_PATTERN
 from chalicelib.http import (
     MAX_PATH_PARAMETER,
-    PROBLEM_JSON,
     HavenBlueprint,
     Json,
     Route,
     json_response,
     route_of,
 )
+from chalicelib.problems import PROBLEM_JSON
 from haven.errors import Problem
 
 bp = HavenBlueprint(__name__)
