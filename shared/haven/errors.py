@@ -85,6 +85,15 @@ class RateLimited(HavenError):
     slug = "rate-limited"
 
 
+class DeliveryFailed(Exception):
+    """A message could not be handed to its channel now (the provider refused or was down);
+    worth trying again, after ``retry_after`` seconds when the provider said so."""
+
+    def __init__(self, reason: str, retry_after: int | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
 @dataclass
 class Problem:
     """RFC 9457 problem details."""

@@ -11,29 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-BUS_NAME_ENV = "HAVEN_EVENT_BUS"
-TABLE_PREFIX_ENV = "HAVEN_TABLE_PREFIX"
-
-
-def stage_prefix(stage: str) -> str:
-    """Prefix of every physical name of a stage: ``haven-<stage>`` (``HAVEN_TABLE_PREFIX``)."""
-    return f"haven-{stage}"
-
-
-def queue_name(prefix: str, queue: str) -> str:
-    return f"{prefix}-{queue}"
-
-
-def dead_letter_queue_name(prefix: str, queue: str) -> str:
-    return f"{prefix}-{queue}-dlq"
-
-
-def queue_env(name: str) -> str:
-    return "HAVEN_QUEUE_" + name.upper().replace("-", "_")
-
-
-def bucket_env(name: str) -> str:
-    return "HAVEN_BUCKET_" + name.upper().replace("-", "_")
+from haven.resource_names import BUS_NAME_ENV as BUS_NAME_ENV
+from haven.resource_names import TABLE_PREFIX_ENV as TABLE_PREFIX_ENV
+from haven.resource_names import bucket_env as bucket_env
+from haven.resource_names import dead_letter_queue_name as dead_letter_queue_name
+from haven.resource_names import queue_env as queue_env
+from haven.resource_names import queue_name as queue_name
+from haven.resource_names import stage_prefix as stage_prefix
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from haven.resources import BUS_NAME_ENV, TABLE_PREFIX_ENV, bucket_env, queue_env
+from haven.resource_names import BUS_NAME_ENV, TABLE_PREFIX_ENV, bucket_env, queue_env
 
 
 class MissingResource(RuntimeError):

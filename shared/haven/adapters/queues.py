@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from haven.adapters.aws import client
 from haven.adapters.names import queue_url
-from haven.alerts.fanout import DeliveryFailed
+from haven.errors import DeliveryFailed
 from haven.settings import get_settings
 
 
@@ -75,7 +75,7 @@ class FailedRecord(Protocol):
 def redelivered_later(
     queue: str, record: FailedRecord, logger: logging.Logger | Any, what: str, **facts: str
 ) -> Iterator[None]:
-    """A send that raises :class:`~haven.alerts.fanout.DeliveryFailed` inside is delayed with
+    """A send that raises :class:`~haven.errors.DeliveryFailed` inside is delayed with
     :func:`retry_later` (its Retry-After honoured), logged as ``what`` with ``facts`` (ids only,
     never an address) and raised again, so the batch reports the record failed and SQS redelivers
     it (then the DLQ). One way for the workers that send to subscribers."""

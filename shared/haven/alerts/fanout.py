@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from haven import clock, webhooks
 from haven.alerts.alerts import StoredMessage, alert_page
 from haven.alerts.subscriptions import Sealer, Subscription, code_context, matches, pick_language
+from haven.errors import DeliveryFailed as DeliveryFailed
 from haven.geo import Area, areas_from_view
 from haven.notifications import Message, Notifier
 
@@ -51,12 +52,6 @@ class SubscriptionSource(Protocol):
 
 class WebhookSender(Protocol):
     def __call__(self, url: str, body: bytes, headers: dict[str, str]) -> Any: ...
-
-
-class DeliveryFailed(Exception):
-    def __init__(self, reason: str, retry_after: int | None = None) -> None:
-        super().__init__(reason)
-        self.retry_after = retry_after
 
 
 def alert_areas(message: StoredMessage) -> list[Area]:
