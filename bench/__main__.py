@@ -51,8 +51,9 @@ def _table(title: str, header: list[str], rows: list[list[str]]) -> None:
 # --- 1. cold start ----------------------------------------------------------------------------
 
 
-def _import_seconds(module: str, env: dict[str, str], runs: int = 5) -> float:
-    code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
+def _import_seconds(statement: str, env: dict[str, str], runs: int = 5) -> float:
+    """How long ``statement`` (``import x``) takes in a fresh interpreter, median of ``runs``."""
+    code = f"import time; t=time.perf_counter(); {statement}; print(time.perf_counter()-t)"
     samples = []
     for _ in range(runs):
         out = subprocess.run(
@@ -62,45 +63,59 @@ def _import_seconds(module: str, env: dict[str, str], runs: int = 5) -> float:
     return statistics.median(samples)
 
 
-def _side_by_side_imports(module: str, env: dict[str, str], runs: int) -> tuple[float, float]:
-    """Medians of ``import module`` and ``import boto3``, alternated run by run (load shifts on a
+def _side_by_side_imports(statement: str, env: dict[str, str], runs: int) -> tuple[float, float]:
+    """Medians of ``statement`` and ``import boto3``, alternated run by run (load shifts on a
     shared machine; a baseline measured once, minutes earlier, makes the ratios noise)."""
     ours, bare = [], []
     for _ in range(runs):
-        ours.append(_import_seconds(module, env, 1))
-        bare.append(_import_seconds("boto3", env, 1))
+        ours.append(_import_seconds(statement, env, 1))
+        bare.append(_import_seconds("import boto3", env, 1))
     return statistics.median(ours), statistics.median(bare)
 
 
-def _lambdas_bytecode(env: dict[str, str], module: str) -> dict[str, str]:
+def _lambdas_bytecode(env: dict[str, str], statement: str) -> dict[str, str]:
     """``env`` as a Lambda cold start runs since ADR 0046: the layers' modules (the deps and
     ``haven``) from their bytecode, the function's own code (``functions/``, which its asset
     ships without bytecode) compiled from source. The bytecode lives outside the tree, in
-    ``build/pycache``: written by one import, then the function's part of it removed."""
+    ``build/pycache``: written by one run of ``statement``, then the function's part of it removed."""
     prefix = REPO / "build" / "pycache"
     writing = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
     writing["PYTHONPYCACHEPREFIX"] = str(prefix)
-    _import_seconds(f"{module}, boto3", writing, 1)
+    _import_seconds(f"{statement}; import boto3", writing, 1)
     shutil.rmtree(prefix / REPO.relative_to(REPO.anchor) / "functions", ignore_errors=True)
     return {**writing, "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+#: The API's handler import registers its routes only (ADR 0049); a route's first request then
+#: imports its blueprint. This row is what the first report an instance takes pays on top.
+FIRST_REPORT = "import app; app.app.routes['/v1/reports']['POST'].view_function.loaded()"
+
+
+def _cold_starts() -> list[tuple[str, str]]:
+    """(label, statement) of each row: every function's handler import, then the API's first report."""
+    from haven.resources import FUNCTIONS
+
+    rows = [
+        (f"{f.name} ({module})", f"import {module}")
+        for f in FUNCTIONS
+        for module in ["app" if f.name == "api" else f.module]
+    ]
+    return [*rows, ("api, import + a report's first request (its blueprint)", FIRST_REPORT)]
 
 
 def cold_start(env: dict[str, str], runs: int = 5) -> None:
     """The headline ratio is Lambda's case (:func:`_lambdas_bytecode`); the last column compiles
     everything of Haven's from source (``PYTHONDONTWRITEBYTECODE``, boto3 still from its
     installed bytecode), as Lambda did while the layers shipped no bytecode (ADR 0039)."""
-    from haven.resources import FUNCTIONS
-
     rows, baselines = [], []
-    for function in FUNCTIONS:
-        module = "app" if function.name == "api" else function.module
-        lambdas = _lambdas_bytecode(env, module)
-        seconds, baseline = _side_by_side_imports(module, lambdas, runs)
+    for label, statement in _cold_starts():
+        lambdas = _lambdas_bytecode(env, statement)
+        seconds, baseline = _side_by_side_imports(statement, lambdas, runs)
         baselines.append(baseline)
-        source_seconds, source_baseline = _side_by_side_imports(module, env, runs)
+        source_seconds, source_baseline = _side_by_side_imports(statement, env, runs)
         rows.append(
             [
-                f"{function.name} ({module})",
+                label,
                 f"{seconds * 1000:.0f}",
                 f"{seconds / baseline:.2f}",
                 f"{source_seconds / source_baseline:.2f}",
