@@ -273,10 +273,14 @@ def test_signing_key_secret_is_generated_and_readable_where_it_is_loaded(
 
 @FUNCTIONS
 def test_catalog_says_which_functions_load_the_signing_key(spec: resources.Function) -> None:
-    """A function is granted the signing key exactly when importing its handler loads the code
-    that reads it (haven.adapters.secrets), so no role holds a key its code never asks for."""
+    """A function is granted the signing key exactly when its code, imported as it is once it has
+    served every request it can (the API's blueprints load at their route's first request), loads
+    the code that reads it (haven.adapters.secrets), so no role holds a key its code never asks for."""
     probe = (
-        "import importlib, sys; importlib.import_module(sys.argv[1]); "
+        "import importlib, sys; handler = importlib.import_module(sys.argv[1]); "
+        "api = getattr(handler, 'app', None); "
+        "[entry.view_function.loaded() for methods in getattr(api, 'routes', {}).values() "
+        "for entry in methods.values()]; "
         "print('haven.adapters.secrets' in sys.modules)"
     )
     result = subprocess.run(
