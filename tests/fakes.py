@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from haven.channels.dialogue import SubscriptionRef
 from haven.complaints.entities import Complaint, DeliveryAttempt, DeliveryState, Partner, Referral
 from haven.crisis.incident import Incident, IncidentStatus
-from haven.crisis.reports import Report, ReportStatus, Upload
+from haven.crisis.reports import Report, ReportStatus
 from haven.crisis.triage import Claim, IncidentPlan, Neighbourhood, ReportsChanged
 from haven.errors import Conflict
 from haven.events import Event
@@ -27,6 +27,7 @@ from haven.recruitment.application import StaleVersion as ApplicationStale
 from haven.recruitment.document_uploads import StoredObject
 from haven.recruitment.roster import Entry
 from haven.recruitment.workflow import State
+from haven.uploads import Upload
 
 # --- incidents and triage ----------------------------------------------------------------------
 

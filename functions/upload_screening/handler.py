@@ -13,8 +13,7 @@ from haven.adapters import observability
 from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.events import EventBridgePublisher, queued_object_created
 from haven.adapters.uploads import S3Uploads
-from haven.resources import function
-from haven.uploads import Outcome, screen_upload
+from haven.uploads import POLICIES, Outcome, screen_upload
 
 if TYPE_CHECKING:
     from haven.adapters.events import QueuedObjectCreated
@@ -24,7 +23,8 @@ tracer = observability.tracer("upload-screening")
 metrics = observability.metrics("upload-screening")
 
 processor = BatchProcessor(event_type=EventType.SQS, model=queued_object_created, logger=logger)
-uploads = S3Uploads(function("upload-screening").reads_buckets)
+# The buckets screened are those with a policy: the catalog's upload buckets (a unit test holds them equal).
+uploads = S3Uploads(POLICIES)
 events = EventBridgePublisher()
 
 

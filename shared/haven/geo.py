@@ -33,10 +33,32 @@ def _h3() -> ModuleType:
     return importlib.import_module("h3")
 
 
-@cache
-def _edge_km(resolution: int) -> float:
-    """Average hexagon edge length in km at a resolution (H3 documentation), to size disks."""
-    return float(_h3().average_hexagon_edge_length(resolution, unit="km"))
+#: H3's average hexagon edge length in km at each resolution, 0 to 15 (its documented table, as
+#: ``h3.average_hexagon_edge_length`` returns it: a unit test holds them equal). A table, so that
+#: sizing a disk or choosing a resolution, as the hazard profiles do at import, loads no H3.
+AVERAGE_EDGE_KM: tuple[float, ...] = (
+    1281.256011,
+    483.0568391,
+    182.5129565,
+    68.97922179,
+    26.07175968,
+    9.85409099,
+    3.724532667,
+    1.406475763,
+    0.53141401,
+    0.200786148,
+    0.075863783,
+    0.028663897,
+    0.010830188,
+    0.00409201,
+    0.0015461,
+    0.000584169,
+)
+
+
+def edge_km(resolution: int) -> float:
+    """H3's average hexagon edge length in km at ``resolution`` (0 to 15)."""
+    return AVERAGE_EDGE_KM[resolution]
 
 
 @dataclass(frozen=True)
@@ -69,7 +91,7 @@ def rings_for_radius(radius_km: float, resolution: int) -> int:
     """How many rings of cells around a centre cell are needed to cover ``radius_km``."""
     # Centre-to-centre distance between neighbours is about sqrt(3) * edge length; cells can be
     # smaller than average (down to about 0.7 of the average edge), so count with the short one.
-    step = 0.7 * math.sqrt(3) * _edge_km(resolution)
+    step = 0.7 * math.sqrt(3) * edge_km(resolution)
     return int(max(1, math.ceil(radius_km / step) + 1))
 
 
@@ -80,9 +102,14 @@ def cells_within(point: Point, radius_km: float, resolution: int) -> list[str]:
     circumradius is its edge; 1.3 covers H3's larger cells): a superset of the cells the circle
     touches, tight even for circles much smaller than a cell. Callers filter by exact distance.
     """
-    reach = radius_km + 1.3 * _edge_km(resolution)
+    reach = radius_km + 1.3 * edge_km(resolution)
     disk = _h3().grid_disk(cell(point, resolution), rings_for_radius(radius_km, resolution))
     return sorted(c for c in disk if distance_km(point, cell_center(c)) <= reach)
+
+
+def neighbours(cell_id: str) -> list[str]:
+    """The cells around ``cell_id`` (its 1-ring, without it), sorted: 6, or 5 at a pentagon."""
+    return sorted(str(c) for c in _h3().grid_disk(cell_id, 1) if c != cell_id)
 
 
 def coarsen(point: Point, resolution: int = 7) -> Point:

@@ -110,3 +110,20 @@ def test_cells_within_cover_every_sampled_point_of_random_circles() -> None:
             lon = (centre.lon + dlon + 180) % 360 - 180
             p = Point(max(-90, min(90, centre.lat + dlat)), lon)
             assert geo.cell(p, resolution) in cover, (centre, radius, resolution)
+
+
+@pytest.mark.parametrize("resolution", range(16))
+def test_the_edge_length_table_is_h3s(resolution: int) -> None:
+    import h3
+
+    assert geo.edge_km(resolution) == h3.average_hexagon_edge_length(resolution, unit="km")
+
+
+def test_neighbours_are_the_ring_around_a_cell() -> None:
+    centre = geo.cell(geo.Point(51.5, -0.12), 7)
+    around = geo.neighbours(centre)
+    assert len(around) == 6
+    assert centre not in around
+    assert all(
+        geo.distance_km(geo.cell_center(centre), geo.cell_center(c)) < 3 * geo.edge_km(7) for c in around
+    )

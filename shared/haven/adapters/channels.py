@@ -13,33 +13,35 @@ import json
 import os
 import time
 from datetime import timedelta
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import ClientError
 
 from haven import clock
 from haven.adapters.aws import client
 from haven.adapters.crypto import AesGcmSealer, derived_key
-from haven.adapters.dynamo.accreditation import DynamoRoster
-from haven.adapters.dynamo.alerts import DynamoSubscriptions
 from haven.adapters.dynamo.channels import DynamoConversations, DynamoReceipts, DynamoSenderMemory
-from haven.adapters.dynamo.complaints import DynamoComplaints
-from haven.adapters.dynamo.limits import DynamoRateLimiter
-from haven.adapters.dynamo.reports import DynamoIncidentStatus, DynamoReports
-from haven.adapters.dynamo.safety import DynamoSafetyStore
 from haven.adapters.events import EventBridgePublisher
 from haven.adapters.names import secret_name
 from haven.adapters.notifier import OUTBOX_ENV, write_outbox
-from haven.adapters.photos import S3PhotoStore
-from haven.adapters.queues import ConfirmationQueue, IntakeQueue
 from haven.adapters.secrets import signing_key
-from haven.adapters.uploads import S3UploadSigner
 from haven.channels.dialogue import Channel, Inbound
-from haven.channels.doors import Repositories, Retention, UseCaseDoors
+from haven.channels.doors import Retention, UseCaseDoors
 from haven.channels.intake import Outcome, handle
 from haven.settings import get_settings
+
+if TYPE_CHECKING:
+    from haven.adapters.dynamo.accreditation import DynamoRoster
+    from haven.adapters.dynamo.alerts import DynamoSubscriptions
+    from haven.adapters.dynamo.complaints import DynamoComplaints
+    from haven.adapters.dynamo.limits import DynamoRateLimiter
+    from haven.adapters.dynamo.reports import DynamoIncidentStatus, DynamoReports
+    from haven.adapters.dynamo.safety import DynamoSafetyStore
+    from haven.adapters.photos import S3PhotoStore
+    from haven.adapters.queues import ConfirmationQueue, IntakeQueue
+    from haven.adapters.uploads import S3UploadSigner
 
 #: SendTextMessage's reason when the destination opted out of the origination identity.
 OPTED_OUT = "DESTINATION_PHONE_NUMBER_OPTED_OUT"
@@ -167,23 +169,7 @@ class Intake:
         self.memory = DynamoSenderMemory(sealer)
         self.keys = HmacSenderKeys()
         self.doors = UseCaseDoors(
-            Repositories(
-                reports=DynamoReports(),
-                intake=IntakeQueue(),
-                media=S3UploadSigner("media"),
-                incidents=DynamoIncidentStatus(),
-                events=EventBridgePublisher(),
-                safety=DynamoSafetyStore(),
-                photos=S3PhotoStore(),
-                limiter=_LazyLimiter(),
-                complaints=DynamoComplaints(),
-                roster=DynamoRoster(),
-                evidence=S3UploadSigner("complaint-evidence"),
-                subscriptions=DynamoSubscriptions(),
-                confirmations=ConfirmationQueue(),
-                # The same sealing as the API's subscriptions: the delivery workers open it.
-                sealer=AesGcmSealer("subscription-address"),
-            ),
+            Ports(),
             Retention(
                 reports=timedelta(days=settings.report_retention_days),
                 safety=timedelta(days=settings.safety_retention_days),
@@ -206,6 +192,91 @@ class Intake:
         )
 
 
+class Ports:
+    """The doors' ports (:class:`haven.channels.doors.Repositories`), each built, with its
+    adapter module imported, when a command first uses it: a report loads the report adapters,
+    a complaint the complaint and roster ones, and the worker's cold start none of them."""
+
+    @cached_property
+    def reports(self) -> DynamoReports:
+        from haven.adapters.dynamo.reports import DynamoReports
+
+        return DynamoReports()
+
+    @cached_property
+    def intake(self) -> IntakeQueue:
+        from haven.adapters.queues import IntakeQueue
+
+        return IntakeQueue()
+
+    @cached_property
+    def media(self) -> S3UploadSigner:
+        from haven.adapters.uploads import S3UploadSigner
+
+        return S3UploadSigner("media")
+
+    @cached_property
+    def incidents(self) -> DynamoIncidentStatus:
+        from haven.adapters.dynamo.reports import DynamoIncidentStatus
+
+        return DynamoIncidentStatus()
+
+    @cached_property
+    def events(self) -> EventBridgePublisher:
+        return EventBridgePublisher()
+
+    @cached_property
+    def safety(self) -> DynamoSafetyStore:
+        from haven.adapters.dynamo.safety import DynamoSafetyStore
+
+        return DynamoSafetyStore()
+
+    @cached_property
+    def photos(self) -> S3PhotoStore:
+        from haven.adapters.photos import S3PhotoStore
+
+        return S3PhotoStore()
+
+    @cached_property
+    def limiter(self) -> _LazyLimiter:
+        return _LazyLimiter()
+
+    @cached_property
+    def complaints(self) -> DynamoComplaints:
+        from haven.adapters.dynamo.complaints import DynamoComplaints
+
+        return DynamoComplaints()
+
+    @cached_property
+    def roster(self) -> DynamoRoster:
+        from haven.adapters.dynamo.accreditation import DynamoRoster
+
+        return DynamoRoster()
+
+    @cached_property
+    def evidence(self) -> S3UploadSigner:
+        from haven.adapters.uploads import S3UploadSigner
+
+        return S3UploadSigner("complaint-evidence")
+
+    @cached_property
+    def subscriptions(self) -> DynamoSubscriptions:
+        from haven.adapters.dynamo.alerts import DynamoSubscriptions
+
+        return DynamoSubscriptions()
+
+    @cached_property
+    def confirmations(self) -> ConfirmationQueue:
+        from haven.adapters.queues import ConfirmationQueue
+
+        return ConfirmationQueue()
+
+    @cached_property
+    def sealer(self) -> AesGcmSealer:
+        # The same sealing as the API's subscriptions: the delivery workers open it.
+        return AesGcmSealer("subscription-address")
+
+
 class _LazyLimiter:
     """The API's rate limiter, keyed once the signing key is first needed (no I/O at import)."""
 
@@ -214,6 +285,8 @@ class _LazyLimiter:
 
     def hit(self, subject: str, limit: int, window_seconds: int) -> int | None:
         if self._limiter is None:
+            from haven.adapters.dynamo.limits import DynamoRateLimiter
+
             self._limiter = DynamoRateLimiter(signing_key())
         return self._limiter.hit(subject, limit, window_seconds)
 

@@ -7,9 +7,8 @@ from botocore.exceptions import ClientError
 from haven.adapters.aws import client
 from haven.adapters.names import bucket
 from haven.adapters.uploads import S3Uploads, S3UploadSigner, is_missing, object_version
-from haven.crisis.reports import Upload
 from haven.recruitment.document_uploads import StoredObject
-from haven.uploads import StoredUpload
+from haven.uploads import StoredUpload, Upload
 
 
 class S3Documents:

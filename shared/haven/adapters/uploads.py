@@ -12,8 +12,7 @@ from botocore.exceptions import ClientError
 
 from haven.adapters.aws import client
 from haven.adapters.names import bucket
-from haven.crisis.reports import Upload
-from haven.uploads import ObjectVersion, StoredUpload
+from haven.uploads import ObjectVersion, StoredUpload, Upload
 
 #: The version id S3 reports for an object of a bucket without versioning (local mode's buckets).
 UNVERSIONED = "null"

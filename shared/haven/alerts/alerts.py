@@ -15,11 +15,10 @@ from typing import Any, Protocol
 
 from haven import clock, ids
 from haven.alerts.cap import AreaBlock, CapMessage, Info, MsgType, Reference, to_xml
+from haven.alerts.severity import SEVERITY_RANK
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.events import AlertCancelled, AlertEvent, AlertIssued, AlertUpdated, EventSink
 from haven.geo import Area, area_view
-
-SEVERITY_RANK = {"Unknown": 0, "Minor": 1, "Moderate": 2, "Severe": 3, "Extreme": 4}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from haven.alerts.alerts import SEVERITY_RANK
 from haven.alerts.fanout import (
     DeliveryLog,
     Event,
@@ -21,6 +20,7 @@ from haven.alerts.fanout import (
     WebhookSender,
     send,
 )
+from haven.alerts.severity import SEVERITY_RANK
 from haven.alerts.subscriptions import Sealer, index_key
 from haven.events import IncidentEvent
 from haven.geo import Circle, Point, area_from_dict, intersects

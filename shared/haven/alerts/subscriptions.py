@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from haven import clock, ids
-from haven.alerts.alerts import SEVERITY_RANK
+from haven.alerts.severity import SEVERITY_RANK
 from haven.errors import FieldError, NotFound, ValidationFailed
 from haven.geo import Area, area_from_dict, area_to_dict, intersects
 

@@ -17,8 +17,8 @@ from haven.channels import catalog as catalogs
 from haven.channels import parsing
 from haven.channels.catalog import Catalog, Keyword
 from haven.channels.parsing import Fees
-from haven.complaints.complaints import Category
 from haven.complaints.countries import ISO_3166_1_ALPHA_2
+from haven.complaints.vocabulary import Category
 from haven.errors import HavenError, RateLimited
 from haven.geo import Point
 

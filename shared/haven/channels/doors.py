@@ -1,7 +1,10 @@
 """The text channels' doors into Haven: the same public use cases the API's routes call.
 
 Each method is what one route does for a web or app client, with the values a dialogue
-gathered; nothing here stores anything itself.
+gathered; nothing here stores anything itself. A method loads its domain's use cases when it is
+first called, as the API loads a blueprint at its route's first request (ADR 0049): a message
+that reports an incident never loads the complaints domain, and the intake worker's cold start
+loads none of them.
 """
 
 from __future__ import annotations
@@ -10,20 +13,21 @@ from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Protocol
 
-from haven.alerts import subscriptions as subs
 from haven.channels.dialogue import Found, SubscriptionRef
-from haven.channels.parsing import Fees
-from haven.complaints import complaints as complaint_cases
-from haven.crisis import reports as crisis
-from haven.crisis.taxonomy import Category
 from haven.errors import NotFound
-from haven.events import EventSink
-from haven.feeds import gazetteer
 from haven.geo import Circle, Point
-from haven.limits import RateLimiter
-from haven.safety import people
-from haven.safety.people import Author, Status
+
+if TYPE_CHECKING:
+    from haven.alerts import subscriptions as subs
+    from haven.channels.parsing import Fees
+    from haven.complaints import complaints as complaint_cases
+    from haven.crisis import reports as crisis
+    from haven.events import EventSink
+    from haven.limits import RateLimiter
+    from haven.safety import people
+    from haven.uploads import UploadSigner
 
 #: The area of an alert subscription made by place name: the town and around it.
 ALERT_RADIUS_KM = 25.0
@@ -31,22 +35,38 @@ ALERT_RADIUS_KM = 25.0
 SOURCE_NAME = "Haven (text message)"
 
 
-@dataclass(frozen=True)
-class Repositories:
-    reports: crisis.ReportRepository
-    intake: crisis.IntakeQueue
-    media: crisis.UploadSigner
-    incidents: crisis.IncidentStatusLookup
-    events: EventSink
-    safety: people.SafetyStore
-    photos: people.PhotoStore
-    limiter: RateLimiter
-    complaints: complaint_cases.ComplaintRepository
-    roster: complaint_cases.Roster
-    evidence: crisis.UploadSigner
-    subscriptions: subs.SubscriptionRepository
-    confirmations: subs.ConfirmationQueue
-    sealer: subs.Sealer
+class Repositories(Protocol):
+    """The ports the doors use. Read as attributes, so that an adapter may build each at its
+    first use (:class:`haven.adapters.channels.Intake` does: a report never builds the roster)."""
+
+    @property
+    def reports(self) -> crisis.ReportRepository: ...
+    @property
+    def intake(self) -> crisis.IntakeQueue: ...
+    @property
+    def media(self) -> UploadSigner: ...
+    @property
+    def incidents(self) -> crisis.IncidentStatusLookup: ...
+    @property
+    def events(self) -> EventSink: ...
+    @property
+    def safety(self) -> people.SafetyStore: ...
+    @property
+    def photos(self) -> people.PhotoStore: ...
+    @property
+    def limiter(self) -> RateLimiter: ...
+    @property
+    def complaints(self) -> complaint_cases.ComplaintRepository: ...
+    @property
+    def roster(self) -> complaint_cases.Roster: ...
+    @property
+    def evidence(self) -> UploadSigner: ...
+    @property
+    def subscriptions(self) -> subs.SubscriptionRepository: ...
+    @property
+    def confirmations(self) -> subs.ConfirmationQueue: ...
+    @property
+    def sealer(self) -> subs.Sealer: ...
 
 
 @dataclass(frozen=True)
@@ -62,12 +82,17 @@ class UseCaseDoors:
         self._retention = retention
 
     def locate(self, text: str) -> tuple[Point, str] | None:
+        from haven.feeds import gazetteer
+
         point = gazetteer.locate([text])
         return None if point is None else (point, text.strip()[:60])
 
     def report(
         self, *, description: str, location: Point, people: int | None, language: str, contact: str | None
     ) -> str:
+        from haven.crisis import reports as crisis
+        from haven.crisis.taxonomy import Category
+
         submitted = crisis.submit_report(
             crisis.NewReport(
                 category=Category.UNKNOWN.value,
@@ -87,7 +112,9 @@ class UseCaseDoors:
         return f"{submitted.report_id}.{submitted.tracking_token}"
 
     def check_in(self, *, name: str, language: str) -> int:
-        author = Author(name, None, None)
+        from haven.safety import people
+
+        author = people.Author(name, None, None)
         created = people.register(
             people.NewPerson(full_name=name, author=author, source_name=SOURCE_NAME),
             store=self._r.safety,
@@ -97,13 +124,17 @@ class UseCaseDoors:
         )
         people.add_note(
             created.person.person_id,
-            people.NewNote(author=author, text="I am safe (text message)", status=Status.IS_NOTE_AUTHOR),
+            people.NewNote(
+                author=author, text="I am safe (text message)", status=people.Status.IS_NOTE_AUTHOR
+            ),
             principal=None,
             store=self._r.safety,
         )
         return self._retention.safety.days
 
     def find(self, *, name: str, client: str) -> list[Found]:
+        from haven.safety import people
+
         items = people.search(
             name,
             limit=3,
@@ -115,6 +146,8 @@ class UseCaseDoors:
         return [Found(i["full_name"], i.get("home_city"), i.get("latest_status")) for i in items]
 
     def report_status(self, code: str) -> str | None:
+        from haven.crisis import reports as crisis
+
         report_id, _, token = code.partition(".")
         try:
             view = crisis.reporter_view(
@@ -127,6 +160,8 @@ class UseCaseDoors:
     def complaint_status(self, code: str) -> tuple[str, str] | None:
         if not 16 <= len(code) <= 40:
             return None
+        from haven.complaints import complaints as complaint_cases
+
         try:
             tracked = complaint_cases.track(code, complaints=self._r.complaints)
         except NotFound:
@@ -149,6 +184,8 @@ class UseCaseDoors:
         contact: str | None,
         language: str,
     ) -> str:
+        from haven.complaints import complaints as complaint_cases
+
         filed = complaint_cases.file_complaint(
             complaint_cases.NewComplaint(
                 recruiter=complaint_cases.Recruiter(name=recruiter_name, country=recruiter_country),
@@ -172,6 +209,8 @@ class UseCaseDoors:
         return filed.tracking_code
 
     def subscribe(self, *, point: Point, place: str, address: str, language: str) -> SubscriptionRef:
+        from haven.alerts import subscriptions as subs
+
         created = subs.subscribe(
             area=Circle(point, ALERT_RADIUS_KM),
             channel="sms",
@@ -186,6 +225,8 @@ class UseCaseDoors:
         return SubscriptionRef(created.subscription_id, created.token, place)
 
     def confirm(self, ref: SubscriptionRef, code: str) -> bool:
+        from haven.alerts import subscriptions as subs
+
         try:
             subs.confirm(ref.subscription_id, code, subscriptions=self._r.subscriptions)
         except NotFound:
@@ -193,6 +234,8 @@ class UseCaseDoors:
         return True
 
     def unsubscribe(self, ref: SubscriptionRef) -> None:
+        from haven.alerts import subscriptions as subs
+
         # Lapsed unconfirmed, or removed already: nothing left to stop.
         with suppress(NotFound):
             subs.unsubscribe(ref.subscription_id, ref.token, subscriptions=self._r.subscriptions)

@@ -42,16 +42,16 @@ from haven.complaints.entities import Priority as Priority
 from haven.complaints.entities import PublicStatus as PublicStatus
 from haven.complaints.entities import Recruiter as Recruiter
 from haven.complaints.entities import Status as Status
+from haven.complaints.evidence import EVIDENCE_TYPES as EVIDENCE_TYPES
+from haven.complaints.evidence import MAX_EVIDENCE_BYTES as MAX_EVIDENCE_BYTES
+from haven.complaints.evidence import MAX_EVIDENCE_ITEMS as MAX_EVIDENCE_ITEMS
 from haven.complaints.routing import Case, Reach, choose, route
-from haven.crisis.reports import Upload, UploadSigner
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.events import ComplaintFiled, ComplaintReferred, EventSink
 from haven.kernel import Page, StaleVersion
 from haven.recruitment.roster import Entry, known_as
+from haven.uploads import Upload, UploadSigner
 
-EVIDENCE_TYPES = ("image/jpeg", "image/png", "application/pdf")
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-MAX_EVIDENCE_ITEMS = 5
 UPLOAD_EXPIRES_SECONDS = 900
 #: 20 characters of Crockford base32: 100 random bits, written as five groups of four.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

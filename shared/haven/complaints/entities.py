@@ -10,64 +10,16 @@ A timeline entry stays a JSON object: it is an append-only log whose entries dif
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Self
 
+from haven.complaints.vocabulary import Category as Category
+from haven.complaints.vocabulary import DeliveryState as DeliveryState
+from haven.complaints.vocabulary import Priority as Priority
+from haven.complaints.vocabulary import PublicStatus as PublicStatus
+from haven.complaints.vocabulary import ReferralStatus as ReferralStatus
+from haven.complaints.vocabulary import Status as Status
+
 Json = dict[str, Any]
-
-
-class Category(StrEnum):
-    RECRUITMENT_FEES = "recruitment_fees"
-    PASSPORT_RETENTION = "passport_retention"
-    CONTRACT_SUBSTITUTION = "contract_substitution"
-    DECEPTION = "deception"
-    WAGE_THEFT = "wage_theft"
-    ABUSE = "abuse"
-    OTHER = "other"
-
-
-class Status(StrEnum):
-    FILED = "filed"
-    TRIAGED = "triaged"
-    REFERRED = "referred"
-    CLOSED = "closed"
-
-
-class PublicStatus(StrEnum):
-    """What the tracking page shows: how far the complaint has come, nothing more."""
-
-    RECEIVED = "received"
-    UNDER_REVIEW = "under_review"
-    REFERRED = "referred"
-    WITH_AUTHORITY = "with_authority"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-
-
-class Priority(StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
-
-
-class ReferralStatus(StrEnum):
-    """Where a referral stands: referred by Haven, then what its partner last acknowledged."""
-
-    REFERRED = "referred"
-    RECEIVED = "received"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-
-
-class DeliveryState(StrEnum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    PULL_ONLY = "pull_only"
-    RETRYING = "retrying"
-    DEAD_LETTERED = "dead_lettered"
 
 
 class _Document:

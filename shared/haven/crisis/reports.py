@@ -15,17 +15,17 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from haven import clock, geo, ids
+from haven.crisis.media import ALLOWED_MEDIA_TYPES as ALLOWED_MEDIA_TYPES
+from haven.crisis.media import MAX_MEDIA_ITEMS as MAX_MEDIA_ITEMS
+from haven.crisis.media import max_bytes_for as max_bytes_for
 from haven.errors import Conflict, NotFound
 from haven.events import EventSink, ReportReceived
 from haven.geo import Point
+from haven.uploads import Upload, UploadSigner
 
 #: H3 resolution of the reports' ``by_cell`` index (about 1.2 km edge): corroboration lookups.
 REPORT_CELL_RESOLUTION = 7
 
-ALLOWED_MEDIA_TYPES = ("image/jpeg", "image/png", "image/webp", "video/mp4")
-MAX_MEDIA_BYTES = {"video/mp4": 50 * 1024 * 1024}
-DEFAULT_MAX_MEDIA_BYTES = 10 * 1024 * 1024
-MAX_MEDIA_ITEMS = 4
 UPLOAD_EXPIRES_SECONDS = 900
 
 
@@ -111,17 +111,6 @@ class Report:
 
 
 @dataclass(frozen=True)
-class Upload:
-    """A presigned upload: POST ``fields`` and the file to ``url`` as multipart/form-data."""
-
-    url: str
-    fields: dict[str, str]
-    content_type: str
-    max_bytes: int
-    expires_at: datetime
-
-
-@dataclass(frozen=True)
 class SubmittedReport:
     report_id: str
     status: ReportStatus
@@ -150,16 +139,8 @@ class RestorableReports(Protocol):
         ...
 
 
-class UploadSigner(Protocol):
-    def presign(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> Upload: ...
-
-
 class IncidentStatusLookup(Protocol):
     def status_of(self, incident_id: str) -> str | None: ...
-
-
-def max_bytes_for(content_type: str) -> int:
-    return MAX_MEDIA_BYTES.get(content_type, DEFAULT_MAX_MEDIA_BYTES)
 
 
 def hash_token(token: str) -> str:

@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-import h3
-
-from haven.geo import Point, cell
+from haven.geo import Point, cell, edge_km, neighbours
 
 
 class Category(StrEnum):
@@ -66,7 +64,7 @@ def resolution_for_radius(radius_km: float) -> int:
     if not radius_km > 0:
         raise ValueError("radius must be positive")
     for res in range(15, -1, -1):
-        if COVERAGE_FACTOR * h3.average_hexagon_edge_length(res, unit="km") >= radius_km:
+        if COVERAGE_FACTOR * edge_km(res) >= radius_km:
             return res
     raise ValueError(f"radius {radius_km} km is too large for a 1-ring H3 lookup")
 
@@ -116,5 +114,4 @@ def hazard_cell_keys_around(hazard: Hazard, point: Point) -> list[str]:
     """
     h = Hazard(hazard)
     centre = cell(point, PROFILES[h].resolution)
-    ring = sorted(str(c) for c in h3.grid_disk(centre, 1) if c != centre)
-    return [f"{h}#{c}" for c in (centre, *ring)]
+    return [f"{h}#{c}" for c in (centre, *neighbours(centre))]

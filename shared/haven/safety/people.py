@@ -20,13 +20,13 @@ from typing import Any, Protocol
 
 from haven import clock, ids
 from haven.auth import Principal, Role
-from haven.crisis.reports import Upload, UploadSigner
 from haven.errors import FieldError, Forbidden, NotFound, RateLimited, ValidationFailed
 from haven.limits import RateLimiter
 from haven.safety import names
+from haven.safety.photos import MAX_PHOTO_BYTES as MAX_PHOTO_BYTES
+from haven.safety.photos import PHOTO_TYPES as PHOTO_TYPES
+from haven.uploads import Upload, UploadSigner
 
-PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
 UPLOAD_EXPIRES_SECONDS = 900
 #: Index entries read per lookup key (a bound on the work one search does).
 MAX_CANDIDATES_PER_KEY = 500

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from haven import resources
-from haven.complaints.complaints import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES
-from haven.crisis.reports import ALLOWED_MEDIA_TYPES, max_bytes_for
+from haven.complaints.evidence import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES
+from haven.crisis.media import ALLOWED_MEDIA_TYPES, max_bytes_for
 from haven.events import Event
 from haven.recruitment.documents import DOCUMENT_TYPES
-from haven.safety.people import MAX_PHOTO_BYTES, PHOTO_TYPES
+from haven.safety.photos import MAX_PHOTO_BYTES, PHOTO_TYPES
 from haven.uploads import (
     POLICIES,
     SIGNATURES,

@@ -10,16 +10,18 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from haven import clock
 from haven.adapters.dynamo.models.channels import ChannelRecord
-from haven.alerts.subscriptions import Sealer
 from haven.channels.dialogue import Conversation, SubscriptionRef
 from haven.channels.intake import RECEIPT_TTL, SENDER_LEASE, STALE_CLAIM, Claim, SenderBusy
 from haven.settings import get_settings
+
+if TYPE_CHECKING:
+    from haven.alerts.subscriptions import Sealer
 
 #: How long a sender's list of subscriptions is kept after its last change.
 SUBSCRIPTIONS_TTL = timedelta(days=400)
