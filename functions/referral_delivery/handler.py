@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from haven import resources
 from haven.adapters import observability, webhook_client
 from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.dynamo.complaints import DynamoPartners, DynamoReferrals
@@ -19,6 +18,7 @@ from haven.adapters.events import queued
 from haven.adapters.queues import retry_later
 from haven.complaints.referrals import deliver
 from haven.events import ComplaintReferred
+from haven.queue_catalog import queue
 
 QUEUE = "referral-delivery"
 
@@ -38,7 +38,7 @@ processor = BatchProcessor(
 )
 referrals = DynamoReferrals()
 partners = DynamoPartners()
-MAX_RECEIVES = resources.queue(QUEUE).max_receive_count
+MAX_RECEIVES = queue(QUEUE).max_receive_count
 
 
 class DeliveryFailed(RuntimeError):

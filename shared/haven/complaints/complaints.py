@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Protocol
 
 from haven import clock, ids
 from haven.auth import Principal
@@ -37,6 +36,7 @@ from haven.complaints.entities import (
     ReferralRef,
     ReferralStatus,
     StoredEvidence,
+    show,
 )
 from haven.complaints.entities import Priority as Priority
 from haven.complaints.entities import PublicStatus as PublicStatus
@@ -45,11 +45,14 @@ from haven.complaints.entities import Status as Status
 from haven.complaints.evidence import EVIDENCE_TYPES as EVIDENCE_TYPES
 from haven.complaints.evidence import MAX_EVIDENCE_BYTES as MAX_EVIDENCE_BYTES
 from haven.complaints.evidence import MAX_EVIDENCE_ITEMS as MAX_EVIDENCE_ITEMS
+from haven.complaints.ports import ComplaintRepository as ComplaintRepository
+from haven.complaints.ports import PartnerDirectory as PartnerDirectory
+from haven.complaints.ports import Roster as Roster
 from haven.complaints.routing import Case, Reach, choose, route
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.events import ComplaintFiled, ComplaintReferred, EventSink
-from haven.kernel import Page, StaleVersion
-from haven.recruitment.roster import Entry, known_as
+from haven.kernel import StaleVersion
+from haven.recruitment.roster import known_as
 from haven.uploads import Upload, UploadSigner
 
 UPLOAD_EXPIRES_SECONDS = 900
@@ -109,40 +112,6 @@ class Transition:
 class Transitioned:
     complaint: Complaint
     referrals: list[Referral] = field(default_factory=list)
-
-
-class ComplaintRepository(Protocol):
-    def add(self, complaint: Complaint) -> Complaint:
-        """Create (never overwrites); the complaint as stored, at its first version."""
-        ...
-
-    def get(self, complaint_id: str) -> Complaint | None: ...
-
-    def by_tracking_hash(self, tracking_hash: str) -> Complaint | None: ...
-
-    def page_by_status(self, status: str, limit: int, position: Json | None) -> Page[Complaint]: ...
-
-    def update(self, current: Complaint, new: Complaint) -> Complaint:
-        """Store what changed from ``current`` at its version; :class:`StaleVersion` otherwise."""
-        ...
-
-    def refer(self, current: Complaint, new: Complaint, referrals: Sequence[Referral]) -> Complaint:
-        """Update the complaint and create its referrals in one transaction."""
-        ...
-
-
-class Roster(Protocol):
-    """The public roster: accredited and suspended recruiters."""
-
-    def get(self, recruiter_id: str) -> Entry | None: ...
-
-    def verify(self, country: str, number: str) -> Entry | None:
-        """The recruiter holding this licence."""
-        ...
-
-
-class PartnerDirectory(Protocol):
-    def active(self) -> list[Partner]: ...
 
 
 # --- the workflow -----------------------------------------------------------------------------
@@ -410,17 +379,6 @@ def _referrals(
             )
         )
     return referrals
-
-
-def show(complaint: Complaint, status: PublicStatus, message: str, now: str) -> Complaint:
-    """The complaint showing ``message`` on its tracking page (as it is, if that is the last one)."""
-    if complaint.public_status == status and complaint.public_messages[-1].message == message:
-        return complaint
-    return replace(
-        complaint,
-        public_status=status,
-        public_messages=(*complaint.public_messages, PublicMessage(now, message)),
-    )
 
 
 def _conflict(current: Complaint | None, *, stale: bool) -> Conflict:

@@ -9,7 +9,7 @@ A timeline entry stays a JSON object: it is an append-only log whose entries dif
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Self
 
 from haven.complaints.vocabulary import Category as Category
@@ -183,3 +183,14 @@ class Partner:
     contact: dict[str, str] | None = None
     secrets: tuple[SigningSecret, ...] = field(default=(), repr=False)
     version: int = 0
+
+
+def show(complaint: Complaint, status: PublicStatus, message: str, now: str) -> Complaint:
+    """The complaint showing ``message`` on its tracking page (as it is, if that is the last one)."""
+    if complaint.public_status == status and complaint.public_messages[-1].message == message:
+        return complaint
+    return replace(
+        complaint,
+        public_status=status,
+        public_messages=(*complaint.public_messages, PublicMessage(now, message)),
+    )

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from haven import clock, webhooks
-from haven.complaints.complaints import ComplaintRepository, show
 from haven.complaints.entities import (
     AckRecord,
     Complaint,
@@ -25,8 +24,10 @@ from haven.complaints.entities import (
     PublicStatus,
     Referral,
     ReferralStatus,
+    show,
 )
 from haven.complaints.partners import signing_secrets
+from haven.complaints.ports import ComplaintRepository
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.events import ComplaintResolved, EventSink, ReferralEscalated, ReferralUpdated
 from haven.kernel import Page, StaleVersion
