@@ -19,7 +19,7 @@ from haven.crisis.reports import Report, ReportStatus
 from haven.crisis.triage import Claim, IncidentPlan, Neighbourhood, ReportsChanged
 from haven.errors import Conflict
 from haven.events import Event
-from haven.kernel import Page, StaleVersion
+from haven.kernel import Page, StaleVersion, Upload
 from haven.notifications import Message
 from haven.recruitment.application import Application, AuditEntry, Change, LicenceTaken
 from haven.recruitment.application import Page as ApplicationPage
@@ -27,7 +27,6 @@ from haven.recruitment.application import StaleVersion as ApplicationStale
 from haven.recruitment.document_uploads import StoredObject
 from haven.recruitment.roster import Entry
 from haven.recruitment.workflow import State
-from haven.uploads import Upload
 
 # --- incidents and triage ----------------------------------------------------------------------
 

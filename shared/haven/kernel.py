@@ -1,14 +1,19 @@
-"""Shared kernel: the page of a Query and the version conflict of an optimistic update.
+"""Shared kernel: the page of a Query, the version conflict of an optimistic update, and the
+presigned upload.
 
 Every store pages by DynamoDB position and updates with the version the caller read; these
 types are declared once here and used by every domain (crisis, complaints, feeds, roster).
+Reports, person records, complaints and applications all hand out presigned uploads through
+the same port (S3 in :mod:`haven.adapters.uploads`); what is then done to an uploaded file is
+:mod:`haven.uploads`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic
+from datetime import datetime
+from typing import Any, Generic, Protocol
 
 from typing_extensions import TypeVar
 
@@ -46,3 +51,20 @@ def collect(
         if position is None or len(items) >= limit:
             break
     return Page(items[:limit], position)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A presigned upload: POST ``fields`` and the file to ``url`` as multipart/form-data."""
+
+    url: str
+    fields: dict[str, str]
+    content_type: str
+    max_bytes: int
+    expires_at: datetime
+
+
+class UploadSigner(Protocol):
+    """Presigns uploads into one bucket (the domains' port; S3 in :mod:`haven.adapters.uploads`)."""
+
+    def presign(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> Upload: ...

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -26,24 +25,6 @@ from haven.crisis.media import ALLOWED_MEDIA_TYPES, max_bytes_for
 from haven.events import EventSink, UploadRejected
 from haven.recruitment.documents import DOCUMENT_TYPES
 from haven.safety.photos import MAX_PHOTO_BYTES, PHOTO_TYPES
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A presigned upload: POST ``fields`` and the file to ``url`` as multipart/form-data."""
-
-    url: str
-    fields: dict[str, str]
-    content_type: str
-    max_bytes: int
-    expires_at: datetime
-
-
-class UploadSigner(Protocol):
-    """Presigns uploads into one bucket (the domains' port; S3 in :mod:`haven.adapters.uploads`)."""
-
-    def presign(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> Upload: ...
-
 
 #: How many leading bytes are read: enough for every signature below (WebP and MP4 need 12).
 SNIFF_BYTES = 64

@@ -7,8 +7,9 @@ from botocore.exceptions import ClientError
 from haven.adapters.aws import client
 from haven.adapters.names import bucket
 from haven.adapters.uploads import S3Uploads, S3UploadSigner, is_missing, object_version
+from haven.kernel import Upload
 from haven.recruitment.document_uploads import StoredObject
-from haven.uploads import StoredUpload, Upload
+from haven.uploads import StoredUpload
 
 
 class S3Documents:

@@ -12,7 +12,8 @@ from botocore.exceptions import ClientError
 
 from haven.adapters.aws import client
 from haven.adapters.names import bucket
-from haven.uploads import ObjectVersion, StoredUpload, Upload
+from haven.kernel import Upload
+from haven.uploads import ObjectVersion, StoredUpload
 
 #: The version id S3 reports for an object of a bucket without versioning (local mode's buckets).
 UNVERSIONED = "null"

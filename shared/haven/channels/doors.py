@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from haven.complaints import complaints as complaint_cases
     from haven.crisis import reports as crisis
     from haven.events import EventSink
+    from haven.kernel import UploadSigner
     from haven.limits import RateLimiter
     from haven.safety import people
-    from haven.uploads import UploadSigner
 
 #: The area of an alert subscription made by place name: the town and around it.
 ALERT_RADIUS_KM = 25.0

@@ -51,9 +51,8 @@ from haven.complaints.ports import Roster as Roster
 from haven.complaints.routing import Case, Reach, choose, route
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.events import ComplaintFiled, ComplaintReferred, EventSink
-from haven.kernel import StaleVersion
+from haven.kernel import StaleVersion, Upload, UploadSigner
 from haven.recruitment.roster import known_as
-from haven.uploads import Upload, UploadSigner
 
 UPLOAD_EXPIRES_SECONDS = 900
 #: 20 characters of Crockford base32: 100 random bits, written as five groups of four.

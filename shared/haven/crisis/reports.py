@@ -21,7 +21,7 @@ from haven.crisis.media import max_bytes_for as max_bytes_for
 from haven.errors import Conflict, NotFound
 from haven.events import EventSink, ReportReceived
 from haven.geo import Point
-from haven.uploads import Upload, UploadSigner
+from haven.kernel import Upload, UploadSigner
 
 #: H3 resolution of the reports' ``by_cell`` index (about 1.2 km edge): corroboration lookups.
 REPORT_CELL_RESOLUTION = 7

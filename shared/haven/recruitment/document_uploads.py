@@ -13,10 +13,11 @@ from typing import Any, Protocol
 from haven import clock, ids
 from haven.auth import Principal
 from haven.errors import FieldError, ValidationFailed
+from haven.kernel import Upload
 from haven.recruitment.application import Application, ApplicationRepository, load
 from haven.recruitment.documents import DOCUMENT_TYPES
 from haven.recruitment.drafts import editable, missing, save_draft
-from haven.uploads import SNIFF_BYTES, Reason, StoredUpload, Upload, screen
+from haven.uploads import SNIFF_BYTES, Reason, StoredUpload, screen
 
 MAX_DOCUMENTS = 30
 UPLOAD_EXPIRES_SECONDS = 900

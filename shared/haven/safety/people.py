@@ -21,11 +21,11 @@ from typing import Any, Protocol
 from haven import clock, ids
 from haven.auth import Principal, Role
 from haven.errors import FieldError, Forbidden, NotFound, RateLimited, ValidationFailed
+from haven.kernel import Upload, UploadSigner
 from haven.limits import RateLimiter
 from haven.safety import names
 from haven.safety.photos import MAX_PHOTO_BYTES as MAX_PHOTO_BYTES
 from haven.safety.photos import PHOTO_TYPES as PHOTO_TYPES
-from haven.uploads import Upload, UploadSigner
 
 UPLOAD_EXPIRES_SECONDS = 900
 #: Index entries read per lookup key (a bound on the work one search does).
