@@ -39,7 +39,7 @@ metrics = observability.metrics("feed-poller")
 
 @dataclass(frozen=True)
 class PollQueued:
-    """The body of a feed-poll message (``haven.adapters.feeds.FeedPollQueue``)."""
+    """The body of a feed-poll message (``haven.adapters.queues.FeedPollQueue``)."""
 
     source_id: str
 

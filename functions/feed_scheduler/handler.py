@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from haven.adapters import observability
-from haven.adapters.dynamo.feeds import DynamoFeedSources
-from haven.adapters.feeds import FeedPollQueue
+from haven.adapters.dynamo.feed_sources import DynamoFeedSources
+from haven.adapters.queues import FeedPollQueue
 from haven.feeds.schedule import queue_due_polls
 
 logger = observability.logger("feed-scheduler")

@@ -19,8 +19,9 @@ from chalicelib.http import (
     json_response,
     paginate,
 )
-from haven.adapters.dynamo.feeds import DynamoFeedSources
-from haven.adapters.feeds import FeedPollQueue, SecretsManagerDirectory
+from haven.adapters.dynamo.feed_sources import DynamoFeedSources
+from haven.adapters.feeds import SecretsManagerDirectory
+from haven.adapters.queues import FeedPollQueue
 from haven.auth import Principal, Role
 from haven.feeds import sources as use_cases
 from haven.feeds.connectors.catalog import CONNECTORS

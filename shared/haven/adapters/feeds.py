@@ -13,7 +13,6 @@ from haven import clock
 from haven.adapters.aws import client
 from haven.adapters.names import bucket, secret_name
 from haven.adapters.outbound import Deadline, check_in_time, open_checked
-from haven.adapters.queues import SqsQueue
 from haven.errors import ValidationFailed
 from haven.feeds.connectors import Request
 from haven.feeds.polling import FetchFailed, Response, retry_after
@@ -106,11 +105,3 @@ class SecretsManagerDirectory:
                 return False
             raise
         return "DeletedDate" not in described  # scheduled for deletion: about to be gone
-
-
-class FeedPollQueue(SqsQueue):
-    def __init__(self) -> None:
-        super().__init__("feed-poll")
-
-    def enqueue(self, source_id: str) -> None:
-        self.send({"source_id": source_id})

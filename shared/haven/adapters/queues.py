@@ -106,3 +106,13 @@ class AlertDeliveryQueue(SqsQueue):
             )
             if response.get("Failed"):
                 raise RuntimeError(f"{len(response['Failed'])} deliveries were not queued")
+
+
+class FeedPollQueue(SqsQueue):
+    """Polls of feed sources, queued by the scheduler and the API's "poll now" for the poller."""
+
+    def __init__(self) -> None:
+        super().__init__("feed-poll")
+
+    def enqueue(self, source_id: str) -> None:
+        self.send({"source_id": source_id})
