@@ -10,7 +10,7 @@ from typing import Any
 
 from haven.adapters import observability
 from haven.adapters.photos import S3PhotoStore
-from haven.safety.people import sweep_photos
+from haven.safety.photos import sweep_photos
 
 logger = observability.logger("safety-sweep")
 tracer = observability.tracer("safety-sweep")

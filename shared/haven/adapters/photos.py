@@ -8,7 +8,7 @@ from datetime import datetime
 from haven.adapters.aws import client
 from haven.adapters.names import bucket
 from haven.adapters.uploads import S3UploadSigner
-from haven.safety.people import expiry_of_photo_key
+from haven.safety.photos import expiry_of_photo_key
 
 PHOTOS_PREFIX = "photos/"
 

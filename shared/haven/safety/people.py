@@ -12,20 +12,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
 from haven import clock, ids
 from haven.auth import Principal, Role
 from haven.errors import FieldError, Forbidden, NotFound, RateLimited, ValidationFailed
-from haven.kernel import Upload, UploadSigner
+from haven.kernel import Upload
 from haven.limits import RateLimiter
 from haven.safety import names
 from haven.safety.photos import MAX_PHOTO_BYTES as MAX_PHOTO_BYTES
 from haven.safety.photos import PHOTO_TYPES as PHOTO_TYPES
+from haven.safety.photos import PhotoStore as PhotoStore
+from haven.safety.photos import expiry_of_photo_key as expiry_of_photo_key
+from haven.safety.photos import photo_key
+from haven.safety.photos import sweep_photos as sweep_photos
 
 UPLOAD_EXPIRES_SECONDS = 900
 #: Index entries read per lookup key (a bound on the work one search does).
@@ -175,28 +179,8 @@ class SafetyStore(Protocol):
     ) -> EntryPage: ...
 
 
-class PhotoStore(UploadSigner, Protocol):
-    def delete(self, key: str) -> None: ...
-
-    def expired_keys(self, now: datetime) -> Iterator[str]:
-        """Keys of photos whose record expired by ``now``, oldest first."""
-        ...
-
-
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def photo_key(person_id: str, expires_at: datetime) -> str:
-    """Photo keys sort by expiry, so the sweep lists only what has expired."""
-    return f"photos/{clock.epoch(expires_at):011d}/{person_id}"
-
-
-def expiry_of_photo_key(key: str) -> datetime | None:
-    parts = key.split("/")
-    if len(parts) != 3 or not parts[1].isdigit():
-        return None
-    return datetime.fromtimestamp(int(parts[1]), tz=UTC)
 
 
 def register(
@@ -371,12 +355,3 @@ def reindex(*, store: SafetyStore, retention: timedelta, page_size: int = 100) -
         if page.position is None:
             return done
         position = page.position
-
-
-def sweep_photos(*, photos: PhotoStore) -> int:
-    """Delete the photos of expired records; the number deleted. Idempotent."""
-    deleted = 0
-    for key in photos.expired_keys(clock.now()):
-        photos.delete(key)
-        deleted += 1
-    return deleted
