@@ -15,7 +15,7 @@ from haven.adapters.dynamo.alerts import DynamoAlerts, DynamoSubscriberIndex
 from haven.adapters.events import queued
 from haven.adapters.queues import AlertDeliveryQueue
 from haven.alerts.fanout import fan_out
-from haven.events import AlertEvent
+from haven.events.alerts import AlertEvent
 
 if TYPE_CHECKING:
     from haven.adapters.events import QueuedEvent

@@ -11,7 +11,7 @@ from haven.adapters import observability
 from haven.adapters.batch import BatchProcessor, EventType, process_partial_response
 from haven.adapters.dynamo.accreditation import DynamoApplications, DynamoRoster
 from haven.adapters.events import queued
-from haven.events import ComplaintResolved
+from haven.events.complaints import ComplaintResolved
 from haven.recruitment.monitoring import Outcome, open_compliance_review
 
 if TYPE_CHECKING:

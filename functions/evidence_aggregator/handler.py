@@ -19,7 +19,7 @@ from haven.adapters.dynamo.evidence import DynamoEvidenceStore
 from haven.adapters.events import queued
 from haven.adapters.queues import retry_later
 from haven.errors import Conflict
-from haven.events import IncidentEvent
+from haven.events.crisis import IncidentEvent
 from haven.evidence.countries import country_of
 from haven.evidence.displacement import record_incident
 

@@ -17,7 +17,7 @@ from haven.adapters.dynamo.complaints import DynamoPartners, DynamoReferrals
 from haven.adapters.events import queued
 from haven.adapters.queues import retry_later
 from haven.complaints.referrals import deliver
-from haven.events import ComplaintReferred
+from haven.events.complaints import ComplaintReferred
 from haven.queue_catalog import queue
 
 QUEUE = "referral-delivery"

@@ -12,7 +12,7 @@ from haven.adapters.events import queued
 from haven.adapters.notifier import notifier
 from haven.adapters.webhook_client import post
 from haven.alerts.responders import notify_responders
-from haven.events import IncidentEvent
+from haven.events.crisis import IncidentEvent
 from haven.settings import settings
 
 if TYPE_CHECKING:

@@ -22,7 +22,8 @@ from typing import Protocol
 from haven import clock
 from haven.complaints.evidence import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES
 from haven.crisis.media import ALLOWED_MEDIA_TYPES, max_bytes_for
-from haven.events import EventSink, UploadRejected
+from haven.events import EventSink
+from haven.events.uploads import UploadRejected
 from haven.recruitment.documents import DOCUMENT_TYPES
 from haven.safety.photos import MAX_PHOTO_BYTES, PHOTO_TYPES
 

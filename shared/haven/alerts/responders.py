@@ -22,7 +22,7 @@ from haven.alerts.fanout import (
 )
 from haven.alerts.severity import SEVERITY_RANK
 from haven.alerts.subscriptions import Sealer, index_key
-from haven.events import IncidentEvent
+from haven.events.crisis import IncidentEvent
 from haven.geo import Circle, Point, area_from_dict, intersects
 from haven.notifications import Notifier
 

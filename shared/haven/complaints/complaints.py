@@ -50,7 +50,8 @@ from haven.complaints.ports import PartnerDirectory as PartnerDirectory
 from haven.complaints.ports import Roster as Roster
 from haven.complaints.routing import Case, Reach, choose, route
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
-from haven.events import ComplaintFiled, ComplaintReferred, EventSink
+from haven.events import EventSink
+from haven.events.complaints import ComplaintFiled, ComplaintReferred
 from haven.kernel import StaleVersion, Upload, UploadSigner
 from haven.recruitment.roster import known_as
 

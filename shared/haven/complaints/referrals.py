@@ -29,7 +29,8 @@ from haven.complaints.entities import (
 from haven.complaints.partners import signing_secrets
 from haven.complaints.ports import ComplaintRepository
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
-from haven.events import ComplaintResolved, EventSink, ReferralEscalated, ReferralUpdated
+from haven.events import EventSink
+from haven.events.complaints import ComplaintResolved, ReferralEscalated, ReferralUpdated
 from haven.kernel import Page, StaleVersion
 from haven.notifications import Message
 

@@ -19,7 +19,8 @@ from haven.crisis.media import ALLOWED_MEDIA_TYPES as ALLOWED_MEDIA_TYPES
 from haven.crisis.media import MAX_MEDIA_ITEMS as MAX_MEDIA_ITEMS
 from haven.crisis.media import max_bytes_for as max_bytes_for
 from haven.errors import Conflict, NotFound
-from haven.events import EventSink, ReportReceived
+from haven.events import EventSink
+from haven.events.crisis import ReportReceived
 from haven.geo import Point
 from haven.kernel import Upload, UploadSigner
 

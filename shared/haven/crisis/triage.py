@@ -33,7 +33,8 @@ from haven.crisis.incident import Incident
 from haven.crisis.reports import Report, ReportStatus
 from haven.crisis.taxonomy import Category, Hazard, hazard_cell_keys_around, profile
 from haven.errors import Conflict
-from haven.events import EventSink, IncidentEvent, IncidentOpened, IncidentUpdated, Location
+from haven.events import EventSink
+from haven.events.crisis import IncidentEvent, IncidentOpened, IncidentUpdated, Location
 
 #: A report the classifier is this sure is not humanitarian is kept out of incidents.
 NOT_HUMANITARIAN_CUTOFF = 0.7

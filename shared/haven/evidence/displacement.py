@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from haven.errors import FieldError, ValidationFailed
-from haven.events import IncidentEvent
+from haven.events.crisis import IncidentEvent
 
 DISPLACEMENT = "displaced_people_and_evacuations"
 DIMENSIONS = ("hazard", "country", "month")

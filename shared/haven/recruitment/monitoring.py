@@ -16,7 +16,7 @@ from typing import Protocol
 
 from haven import clock
 from haven.errors import Conflict
-from haven.events import ComplaintResolved
+from haven.events.complaints import ComplaintResolved
 from haven.recruitment.application import (
     Application,
     ApplicationRepository,

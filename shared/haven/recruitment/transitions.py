@@ -15,7 +15,8 @@ from typing import Any
 from haven import clock
 from haven.auth import Principal, Role
 from haven.errors import Conflict, ValidationFailed
-from haven.events import AccreditationChanged, EventSink
+from haven.events import EventSink
+from haven.events.recruitment import AccreditationChanged
 from haven.notifications import Notifier
 from haven.recruitment.application import (
     Application,

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from haven.errors import Conflict, ValidationFailed
-from haven.events import IncidentUpdated, Location
+from haven.events.crisis import IncidentUpdated, Location
 from haven.evidence import displacement
 from haven.evidence.countries import country_of
 from haven.evidence.displacement import Applied, Contribution

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from haven.errors import Conflict
-from haven.events import ComplaintResolved
+from haven.events.complaints import ComplaintResolved
 from haven.recruitment.application import Application, AuditEntry, Change, StaleVersion
 from haven.recruitment.monitoring import REVIEW_OPENED, Outcome, open_compliance_review
 from haven.recruitment.roster import Entry
