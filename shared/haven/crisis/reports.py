@@ -7,54 +7,32 @@ The reporter gets a tracking token (only its hash is stored) to follow the repor
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any, Protocol
 
 from haven import clock, geo, ids
 from haven.crisis.media import ALLOWED_MEDIA_TYPES as ALLOWED_MEDIA_TYPES
 from haven.crisis.media import MAX_MEDIA_ITEMS as MAX_MEDIA_ITEMS
 from haven.crisis.media import max_bytes_for as max_bytes_for
+from haven.crisis.report import REPORT_CELL_RESOLUTION as REPORT_CELL_RESOLUTION
+from haven.crisis.report import Report as Report
+from haven.crisis.report import ReporterStatus as ReporterStatus
+from haven.crisis.report import ReportStatus as ReportStatus
+from haven.crisis.report import StoredMedia as StoredMedia
+from haven.crisis.report import hash_token as hash_token
 from haven.errors import Conflict, NotFound
 from haven.events import EventSink
 from haven.events.crisis import ReportReceived
 from haven.geo import Point
 from haven.kernel import Upload, UploadSigner
 
-#: H3 resolution of the reports' ``by_cell`` index (about 1.2 km edge): corroboration lookups.
-REPORT_CELL_RESOLUTION = 7
-
 UPLOAD_EXPIRES_SECONDS = 900
-
-
-class ReportStatus(StrEnum):
-    RECEIVED = "received"
-    TRIAGED = "triaged"  # classified, not linked (kept out as not humanitarian)
-    LINKED = "linked"  # part of an incident
-
-
-class ReporterStatus(StrEnum):
-    """What the reporter sees: no more than how far its report has come."""
-
-    RECEIVED = "received"
-    TRIAGED = "triaged"
-    LINKED = "linked_to_incident"
-    VERIFIED = "verified"
-    DISMISSED = "dismissed"
 
 
 @dataclass(frozen=True)
 class MediaDeclaration:
-    content_type: str
-    size_bytes: int
-
-
-@dataclass(frozen=True)
-class StoredMedia:
-    key: str
     content_type: str
     size_bytes: int
 
@@ -72,43 +50,6 @@ class NewReport:
     anonymous: bool = False
     media: tuple[MediaDeclaration, ...] = ()
     source: str = "citizen"
-
-
-@dataclass
-class Report:
-    report_id: str
-    tracking_token_hash: str
-    status: ReportStatus
-    source: str
-    category: str
-    description: str
-    location: Point
-    cell: str
-    received_at: datetime
-    expires_at: datetime
-    accuracy_m: float | None = None
-    occurred_at: datetime | None = None
-    people_affected: int | None = None
-    language: str | None = None
-    contact: str | None = None
-    anonymous: bool = False
-    media: list[StoredMedia] = field(default_factory=list)
-    hazard: str | None = None
-    incident_id: str | None = None
-    triage: dict[str, Any] | None = None
-    version: int | None = None
-    #: When a responder restored the report after triage kept it out, and who: triage then
-    #: never keeps it out again.
-    restored_at: datetime | None = None
-    restored_by: str | None = None
-
-    @property
-    def kept_out(self) -> str | None:
-        """Why triage kept the report out of incidents (None: it did not)."""
-        if self.status != ReportStatus.TRIAGED or not self.triage:
-            return None
-        reason = self.triage.get("kept_out")
-        return str(reason) if reason else None
 
 
 @dataclass(frozen=True)
@@ -142,10 +83,6 @@ class RestorableReports(Protocol):
 
 class IncidentStatusLookup(Protocol):
     def status_of(self, incident_id: str) -> str | None: ...
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def submit_report(

@@ -30,7 +30,7 @@ from haven.crisis.credibility import (
     credibility,
 )
 from haven.crisis.incident import Incident
-from haven.crisis.reports import Report, ReportStatus
+from haven.crisis.report import Report, ReportStatus
 from haven.crisis.taxonomy import Category, Hazard, hazard_cell_keys_around, profile
 from haven.errors import Conflict
 from haven.events import EventSink

@@ -30,7 +30,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 from haven import clock, geo, ids
-from haven.crisis.reports import REPORT_CELL_RESOLUTION, Report, ReportStatus, hash_token
+from haven.crisis.report import REPORT_CELL_RESOLUTION, Report, ReportStatus, hash_token
 from haven.crisis.taxonomy import Category
 from haven.errors import Conflict
 from haven.feeds import gazetteer

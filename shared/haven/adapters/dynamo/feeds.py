@@ -21,7 +21,7 @@ from haven.adapters.dynamo.models.crisis import Report as ReportRow
 from haven.adapters.dynamo.models.feeds import FeedItem as ItemRow
 from haven.adapters.dynamo.models.feeds import FeedSource as SourceRow
 from haven.adapters.dynamo.reports import to_item as report_row
-from haven.crisis.reports import Report
+from haven.crisis.report import Report
 from haven.errors import Conflict
 from haven.feeds.polling import StoredItem
 from haven.feeds.sources import FeedSource, StaleSource

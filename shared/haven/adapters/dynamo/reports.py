@@ -9,7 +9,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from haven.adapters.dynamo.models.crisis import Incident as IncidentItem
 from haven.adapters.dynamo.models.crisis import MediaItem
 from haven.adapters.dynamo.models.crisis import Report as ReportItem
-from haven.crisis.reports import Report, ReportStatus, StoredMedia
+from haven.crisis.report import Report, ReportStatus, StoredMedia
 from haven.errors import Conflict
 from haven.geo import Point
 

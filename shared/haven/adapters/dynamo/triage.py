@@ -16,7 +16,7 @@ from haven.adapters.dynamo.models.crisis import IncidentClaim
 from haven.adapters.dynamo.models.crisis import Report as ReportItem
 from haven.adapters.dynamo.reports import from_item
 from haven.crisis.incident import Incident
-from haven.crisis.reports import Report, ReportStatus
+from haven.crisis.report import Report, ReportStatus
 from haven.crisis.triage import Claim, IncidentPlan, Neighbourhood, ReportsChanged
 from haven.errors import Conflict
 
