@@ -10,7 +10,6 @@ the poll) fails the record, which SQS redelivers. Logs carry counts, never item 
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
@@ -61,6 +60,9 @@ def poller() -> Poller:
 
 @tracer.capture_method
 async def record_handler(record: QueuedMessage[PollQueued]) -> None:
+    # asyncio comes with the batch processor, at the first batch (ADR 0039), not at import.
+    import asyncio
+
     outcome = await asyncio.to_thread(poller().poll, record.body.source_id)
     if outcome is None:
         return
