@@ -42,7 +42,7 @@ C_GRID = (0.5, 1.0, 2.0, 4.0, 8.0)
 #: Labels whose features are scaled by their log-count ratio before the regression (NB-SVM,
 #: Wang & Manning 2012), with the ratio's smoothing. Chosen on validation (trained on train):
 #: ``not_humanitarian`` at 0.25 raised its F1 and the requests' on the originals, and lowered no
-#: other label but requests on the English messages by 0.004 (docs/classifier.md). The scaling
+#: other label but requests on the English messages by 0.004 (ADR 0050). The scaling
 #: is folded into the stored weights: inference is unchanged.
 NB_ALPHA: dict[str, float] = {"category:not_humanitarian": 0.25}
 #: Folds of the cross-validation that calibrates the final model (fixed, by message index).
