@@ -238,8 +238,11 @@ class Ports:
         return S3PhotoStore()
 
     @cached_property
-    def limiter(self) -> _LazyLimiter:
-        return _LazyLimiter()
+    def limiter(self) -> DynamoRateLimiter:
+        # Keyed from the signing key, read at the first search (no I/O at import).
+        from haven.adapters.dynamo.limits import DynamoRateLimiter
+
+        return DynamoRateLimiter(signing_key())
 
     @cached_property
     def complaints(self) -> DynamoComplaints:
@@ -275,20 +278,6 @@ class Ports:
     def sealer(self) -> AesGcmSealer:
         # The same sealing as the API's subscriptions: the delivery workers open it.
         return AesGcmSealer("subscription-address")
-
-
-class _LazyLimiter:
-    """The API's rate limiter, keyed once the signing key is first needed (no I/O at import)."""
-
-    def __init__(self) -> None:
-        self._limiter: DynamoRateLimiter | None = None
-
-    def hit(self, subject: str, limit: int, window_seconds: int) -> int | None:
-        if self._limiter is None:
-            from haven.adapters.dynamo.limits import DynamoRateLimiter
-
-            self._limiter = DynamoRateLimiter(signing_key())
-        return self._limiter.hit(subject, limit, window_seconds)
 
 
 @cache

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
+from haven.adapters.dynamo.connection import condition_failed
 from haven.adapters.dynamo.models.api import IdempotencyRecord
 from haven.errors import Conflict, IdempotencyKeyReused
 from haven.idempotency import StoredResponse
@@ -35,10 +36,6 @@ _COMPLETED = "completed"
 #: A claim left in progress by a crashed request is taken over after this long.
 _IN_PROGRESS_LEASE_SECONDS = 60
 _SEALED = "v1"
-
-
-def _condition_failed(error: Exception) -> bool:
-    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"
 
 
 class _Keys:
@@ -96,7 +93,7 @@ class DynamoIdempotencyStore:
             )
             return None
         except PutError as error:
-            if not _condition_failed(error):
+            if not condition_failed(error):
                 raise
         existing = IdempotencyRecord.get(keys.record_id, consistent_read=True)
         if not hmac.compare_digest(existing.fingerprint, stored_print):
@@ -122,7 +119,7 @@ class DynamoIdempotencyStore:
                 condition=IdempotencyRecord.key.exists(),
             )
         except UpdateError as error:
-            if not _condition_failed(error):
+            if not condition_failed(error):
                 raise
 
     def release(self, key: str) -> None:
@@ -131,5 +128,5 @@ class DynamoIdempotencyStore:
                 condition=IdempotencyRecord.state == _IN_PROGRESS
             )
         except DeleteError as error:
-            if not _condition_failed(error):
+            if not condition_failed(error):
                 raise

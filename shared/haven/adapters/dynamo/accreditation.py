@@ -13,7 +13,7 @@ from typing import Any
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from haven.adapters.dynamo.connection import transaction
+from haven.adapters.dynamo.connection import condition_failed, transaction
 from haven.adapters.dynamo.models.recruitment import AccreditationApplication as ApplicationItem
 from haven.adapters.dynamo.models.recruitment import AccreditationAuditEntry as AuditItem
 from haven.adapters.dynamo.models.recruitment import RosterItem
@@ -132,7 +132,7 @@ class DynamoApplications:
         try:
             to_item(application, None).save(condition=ApplicationItem.application_id.does_not_exist())
         except PutError as error:
-            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 raise StaleVersion(self.get(application.application_id)) from None
             raise
 
@@ -146,7 +146,7 @@ class DynamoApplications:
         try:
             to_item(application, expected_version).save()
         except PutError as error:
-            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 raise StaleVersion(self.get(application.application_id)) from None
             raise
 

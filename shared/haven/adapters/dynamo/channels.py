@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from haven import clock
+from haven.adapters.dynamo.connection import condition_failed
 from haven.adapters.dynamo.models.channels import ChannelRecord
 from haven.channels.dialogue import Conversation, SubscriptionRef
 from haven.channels.intake import RECEIPT_TTL, SENDER_LEASE, STALE_CLAIM, Claim, SenderBusy
@@ -25,11 +26,6 @@ if TYPE_CHECKING:
 
 #: How long a sender's list of subscriptions is kept after its last change.
 SUBSCRIPTIONS_TTL = timedelta(days=400)
-
-
-def _conditional_failed(error: Exception) -> bool:
-    cause = getattr(error, "cause_response_code", None)
-    return cause == "ConditionalCheckFailedException"
 
 
 class DynamoConversations:
@@ -54,7 +50,7 @@ class DynamoConversations:
                 | (ChannelRecord.lease_until < clock.iso(now)),
             )
         except UpdateError as error:
-            if _conditional_failed(error):
+            if condition_failed(error):
                 raise SenderBusy(key) from None
             raise
         if item.sealed is None or item.expires_at <= now:
@@ -141,7 +137,7 @@ class DynamoReceipts:
             )
             return Claim("new")
         except PutError as error:
-            if not _conditional_failed(error):
+            if not condition_failed(error):
                 raise
         item = ChannelRecord.get(key, consistent_read=True)
         if item.state == "sent":
@@ -167,14 +163,14 @@ class DynamoReceipts:
                 condition=ChannelRecord.key.exists(),
             )
         except UpdateError as error:
-            if not _conditional_failed(error):
+            if not condition_failed(error):
                 raise
 
     def release(self, provider: str, message_id: str) -> None:
         try:
             ChannelRecord(self._key(provider, message_id)).delete(condition=ChannelRecord.state == "claimed")
         except DeleteError as error:
-            if not _conditional_failed(error):
+            if not condition_failed(error):
                 raise
 
 

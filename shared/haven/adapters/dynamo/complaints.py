@@ -16,7 +16,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
-from haven.adapters.dynamo.connection import transaction
+from haven.adapters.dynamo.connection import condition_failed, transaction
 from haven.adapters.dynamo.models.complaints import Complaint as ComplaintItem
 from haven.adapters.dynamo.models.complaints import DeliveryAttempt as AttemptItem
 from haven.adapters.dynamo.models.complaints import Partner as PartnerItem
@@ -45,7 +45,6 @@ from haven.kernel import Page, StaleVersion
 
 M = TypeVar("M", bound=Model)
 
-_CONDITION_FAILED = "ConditionalCheckFailedException"
 #: How the SLA index marks a referral awaiting its first acknowledgement.
 _AWAITING = "yes"
 
@@ -215,7 +214,7 @@ def _conditional_update(before: M, after: M, current: Callable[[], Any]) -> M:
     try:
         before.update(actions=_changes(before, after), condition=model._hash_key_attribute().exists())
     except UpdateError as error:
-        if getattr(error, "cause_response_code", None) == _CONDITION_FAILED:
+        if condition_failed(error):
             raise StaleVersion(current()) from None
         raise
     return before
@@ -266,7 +265,7 @@ class DynamoComplaints:
                 for referral in referrals:
                     writes.save(referral_item(referral), condition=ReferralItem.referral_id.does_not_exist())
         except TransactWriteError as error:
-            if _CONDITION_FAILED in str(error.cancellation_reasons or ""):
+            if "ConditionalCheckFailedException" in str(error.cancellation_reasons or ""):
                 raise StaleVersion(self.get(current.complaint_id)) from None
             raise
         stored = self.get(current.complaint_id)
@@ -353,7 +352,7 @@ class DynamoReferrals:
                 ReferralItem.awaiting_ack == _AWAITING,
             )
         except UpdateError as error:
-            if getattr(error, "cause_response_code", None) == _CONDITION_FAILED:
+            if condition_failed(error):
                 return False
             raise
         return True

@@ -28,3 +28,9 @@ def connection() -> Connection:
 def transaction(client_request_token: str | None = None) -> TransactWrite:
     """A TransactWrite on the shared connection; the token makes a retried commit idempotent."""
     return TransactWrite(connection=connection(), client_request_token=client_request_token)
+
+
+def condition_failed(error: Exception) -> bool:
+    """Whether a PynamoDB write failed on its condition (a version or existence check), not on
+    DynamoDB itself: the adapters turn it into the domain's conflict."""
+    return getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException"

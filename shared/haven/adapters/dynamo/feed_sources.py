@@ -11,12 +11,11 @@ from typing import Any
 
 from pynamodb.exceptions import PutError
 
+from haven.adapters.dynamo.connection import condition_failed
 from haven.adapters.dynamo.models.feeds import FeedSource as SourceRow
 from haven.feeds.sources import FeedSource, Health, Settings, StaleSource
 from haven.geo import area_from_dict, area_to_dict
 from haven.kernel import Page
-
-CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 def stamp(moment: datetime) -> str:
@@ -98,7 +97,7 @@ class DynamoFeedSources:
         try:
             row.save()
         except PutError as error:
-            if getattr(error, "cause_response_code", None) == CONDITION_FAILED:
+            if condition_failed(error):
                 raise StaleSource(self.get(source.source_id)) from None
             raise
         return from_row(row)

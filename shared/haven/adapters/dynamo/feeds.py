@@ -15,8 +15,8 @@ from datetime import datetime
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
-from haven.adapters.dynamo.connection import transaction
-from haven.adapters.dynamo.feed_sources import CONDITION_FAILED, DynamoFeedSources, from_row, stamp, to_row
+from haven.adapters.dynamo.connection import condition_failed, transaction
+from haven.adapters.dynamo.feed_sources import DynamoFeedSources, from_row, stamp, to_row
 from haven.adapters.dynamo.models.crisis import Report as ReportRow
 from haven.adapters.dynamo.models.feeds import FeedItem as ItemRow
 from haven.adapters.dynamo.models.feeds import FeedSource as SourceRow
@@ -70,7 +70,7 @@ class DynamoFeedStore(DynamoFeedSources):
         try:
             row.update(actions=[SourceRow.pending_reports.set([])])
         except UpdateError as error:
-            if getattr(error, "cause_response_code", None) == CONDITION_FAILED:
+            if condition_failed(error):
                 raise Conflict("the feed source changed during the poll") from None
             raise
         return from_row(row)

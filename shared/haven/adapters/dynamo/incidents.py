@@ -8,6 +8,7 @@ from typing import Any
 from pynamodb.exceptions import PutError
 
 from haven import clock
+from haven.adapters.dynamo.connection import condition_failed
 from haven.adapters.dynamo.models.crisis import Incident as IncidentItem
 from haven.adapters.dynamo.models.crisis import Report as ReportItem
 from haven.crisis.incident import Change, Incident, IncidentStatus, Note, Severity
@@ -122,7 +123,7 @@ class DynamoIncidents:
         try:
             to_item(incident).save(condition=IncidentItem.incident_id.exists())
         except PutError as error:
-            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 raise StaleVersion(self.get(incident.incident_id)) from None
             raise
 

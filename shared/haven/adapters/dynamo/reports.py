@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import PutError, UpdateError
 
+from haven.adapters.dynamo.connection import condition_failed
 from haven.adapters.dynamo.models.crisis import Incident as IncidentItem
 from haven.adapters.dynamo.models.crisis import MediaItem
 from haven.adapters.dynamo.models.crisis import Report as ReportItem
@@ -85,7 +86,7 @@ class DynamoReports:
         try:
             to_item(report).save(condition=ReportItem.report_id.does_not_exist())
         except PutError as error:
-            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 raise Conflict("a report with this id exists") from None
             raise
 
@@ -109,7 +110,7 @@ class DynamoReports:
                 & ReportItem.incident_id.does_not_exist(),
             )
         except UpdateError as error:
-            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            if condition_failed(error):
                 raise Conflict("the report changed meanwhile; read it again") from None
             raise
         return from_item(item)
