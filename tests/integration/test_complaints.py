@@ -202,6 +202,34 @@ def test_transitions_are_versioned_and_checked(client: Any) -> None:
     assert client.http.get(f"/v1/complaints/track/{filed['tracking_code']}").json_body["status"] == "closed"
 
 
+def test_a_referral_racing_another_edit_is_a_conflict_and_refers_no_one(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from haven.adapters.dynamo.complaints import DynamoComplaints
+    from haven.complaints.vocabulary import Priority
+
+    partner(client, None)
+    cid = file(client)["complaint_id"]
+    triaged = transition(client, cid, action="triage", expected_version=1, priority="high")
+    assert triaged.status_code == 200, triaged.body
+    refer = DynamoComplaints.refer
+
+    def another_edit_lands_first(self: DynamoComplaints, current: Any, new: Any, referrals: Any) -> Any:
+        self.update(current, replace(current, priority=Priority.LOW))
+        return refer(self, current, new, referrals)
+
+    monkeypatch.setattr(DynamoComplaints, "refer", another_edit_lands_first)
+    raced = transition(client, cid, action="refer", expected_version=2)
+    assert raced.status_code == 409, raced.body
+    assert raced.json_body["current_version"] == 3
+    monkeypatch.undo()
+    after = staff_get(client, cid)
+    assert (after["version"], after["status"], after["priority"]) == (3, "triaged", "low")
+    assert after["referrals"] == []
+
+
 def test_the_view_suggests_the_partners_routing_chooses_until_they_are_referred(client: Any) -> None:
     nepal = partner(client, None)
     partner(client, None, name="Kenya NEA", jurisdictions={"origin": ["KE"]})

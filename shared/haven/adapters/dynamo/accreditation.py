@@ -13,7 +13,12 @@ from typing import Any
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from haven.adapters.dynamo.connection import condition_failed, transaction
+from haven.adapters.dynamo.connection import (
+    CONDITION_NOT_MET,
+    cancellation_codes,
+    condition_failed,
+    transaction,
+)
 from haven.adapters.dynamo.models.recruitment import AccreditationApplication as ApplicationItem
 from haven.adapters.dynamo.models.recruitment import AccreditationAuditEntry as AuditItem
 from haven.adapters.dynamo.models.recruitment import RosterItem
@@ -28,7 +33,6 @@ from haven.recruitment.application import (
 from haven.recruitment.roster import Entry, SearchPlan, licence_key
 from haven.recruitment.workflow import State
 
-_CONDITION_FAILED = "ConditionalCheckFailed"
 _PROFILE = "profile"
 
 
@@ -174,10 +178,10 @@ class DynamoApplications:
                 if change.roster_upsert is not None:
                     licence_keys = self._upsert(writes, change.roster_upsert)
         except TransactWriteError as error:
-            reasons = [getattr(r, "code", None) for r in (error.cancellation_reasons or [])]
-            if reasons and reasons[0] == _CONDITION_FAILED:
+            reasons = cancellation_codes(error)
+            if reasons and reasons[0] == CONDITION_NOT_MET:
                 raise StaleVersion(self.get(entry.application_id)) from None
-            failed = {i for i, code in enumerate(reasons) if code == _CONDITION_FAILED}
+            failed = {i for i, code in enumerate(reasons) if code == CONDITION_NOT_MET}
             if not failed:
                 raise
             first_licence = len(reasons) - len(licence_keys)

@@ -16,7 +16,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
-from haven.adapters.dynamo.connection import condition_failed, transaction
+from haven.adapters.dynamo.connection import cancelled_on_condition, condition_failed, transaction
 from haven.adapters.dynamo.models.complaints import Complaint as ComplaintItem
 from haven.adapters.dynamo.models.complaints import DeliveryAttempt as AttemptItem
 from haven.adapters.dynamo.models.complaints import Partner as PartnerItem
@@ -265,7 +265,7 @@ class DynamoComplaints:
                 for referral in referrals:
                     writes.save(referral_item(referral), condition=ReferralItem.referral_id.does_not_exist())
         except TransactWriteError as error:
-            if "ConditionalCheckFailedException" in str(error.cancellation_reasons or ""):
+            if cancelled_on_condition(error):
                 raise StaleVersion(self.get(current.complaint_id)) from None
             raise
         stored = self.get(current.complaint_id)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
-from haven.adapters.dynamo.connection import condition_failed, transaction
+from haven.adapters.dynamo.connection import cancelled_on_condition, condition_failed, transaction
 from haven.adapters.dynamo.feed_sources import DynamoFeedSources, from_row, stamp, to_row
 from haven.adapters.dynamo.models.crisis import Report as ReportRow
 from haven.adapters.dynamo.models.feeds import FeedItem as ItemRow
@@ -109,7 +109,6 @@ class DynamoFeedStore(DynamoFeedSources):
                 for report in reports:
                     writes.save(report_row(report), condition=ReportRow.report_id.does_not_exist())
         except TransactWriteError as error:
-            reasons = getattr(error, "cancellation_reasons", None) or []
-            if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
+            if cancelled_on_condition(error):
                 raise Conflict("the feed source or its items changed during the poll") from None
             raise

@@ -10,7 +10,7 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
-from haven.adapters.dynamo.connection import transaction
+from haven.adapters.dynamo.connection import cancelled_on_condition, transaction
 from haven.adapters.dynamo.models.safety import SafetyRecord
 from haven.errors import NotFound
 from haven.safety.people import Author, Candidate, EntryPage, Note, Person, Status
@@ -118,8 +118,7 @@ class DynamoSafetyStore:
                         condition=SafetyRecord.pk.exists(),
                     )
         except TransactWriteError as error:
-            reasons = getattr(error, "cancellation_reasons", None) or []
-            if any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons):
+            if cancelled_on_condition(error):
                 raise NotFound("no such person record") from None
             raise
 

@@ -10,7 +10,7 @@ from pynamodb.expressions.update import Action
 
 from haven import clock
 from haven.adapters.dynamo import incidents
-from haven.adapters.dynamo.connection import transaction
+from haven.adapters.dynamo.connection import CONDITION_NOT_MET, cancellation_codes, transaction
 from haven.adapters.dynamo.models.crisis import Incident as IncidentItem
 from haven.adapters.dynamo.models.crisis import IncidentClaim
 from haven.adapters.dynamo.models.crisis import Report as ReportItem
@@ -24,11 +24,9 @@ from haven.errors import Conflict
 CLOSED = frozenset({"dismissed", "resolved"})
 
 
-#: Cancellation reason DynamoDB gives an item whose condition failed in a transaction.
-_CONDITION_FAILED = "ConditionalCheckFailed"
 #: Reasons that mean another writer was there first, or DynamoDB asks to slow down: planned
 #: again and retried. Any other (an item too large, a validation error) is a real failure.
-_RACES = frozenset({_CONDITION_FAILED, "TransactionConflict", "ThrottlingError", "None"})
+_RACES = frozenset({CONDITION_NOT_MET, "TransactionConflict", "ThrottlingError", None})
 
 
 class DynamoTriageStore:
@@ -117,8 +115,8 @@ class DynamoTriageStore:
         except TransactWriteError as error:
             if error.cause_response_code != "TransactionCanceledException":
                 raise  # not a race: throttling, access, validation (retried or dead-lettered as is)
-            reasons = [reason.code if reason is not None else "None" for reason in error.cancellation_reasons]
-            unexpected = sorted(set(reasons) - _RACES)
+            reasons = cancellation_codes(error)
+            unexpected = sorted(str(code) for code in set(reasons) - _RACES)
             if unexpected:
                 raise RuntimeError(f"triage transaction cancelled: {unexpected}") from None
             # PynamoDB sends a transaction's puts before its updates: the incident and an
@@ -127,7 +125,7 @@ class DynamoTriageStore:
             changed = [
                 report.report_id
                 for report, code in zip(reports, reasons[first_report:], strict=False)
-                if code == _CONDITION_FAILED
+                if code == CONDITION_NOT_MET
             ]
             if changed:
                 raise ReportsChanged(changed) from None
