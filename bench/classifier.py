@@ -64,7 +64,8 @@ def _per_message_ms(
 def classifier_cost(count: int, runs: int) -> bool:
     """Print the table; False when the budget is broken."""
     from bench.__main__ import _table
-    from haven.crisis.classifier import LexiconClassifier, default_classifier
+    from haven.crisis.classifier import default_classifier
+    from haven.crisis.lexicon import LexiconClassifier
 
     messages = _messages(count)
     haven = default_classifier()

@@ -1,6 +1,6 @@
 """``make eval``: the lexicon, the reference and Haven's classifier side by side on ``test``.
 
-* lexicon: :class:`haven.crisis.classifier.LexiconClassifier` alone (what triage ran before);
+* lexicon: :class:`haven.crisis.lexicon.LexiconClassifier` alone (what triage ran before);
 * reference: TF-IDF over word 1-2-grams and a class-balanced logistic regression per label,
   trained on the English ``train`` messages (scikit-learn; :func:`reference_predictions`), the
   baseline of issue 15, cut at probability 0.5;
@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bench.triage_data import TARGETS, Target, is_translated, rows
-from haven.crisis.classifier import Classification, Classifier, LexiconClassifier, default_classifier
+from haven.crisis.classifier import Classification, Classifier, default_classifier
+from haven.crisis.lexicon import LexiconClassifier
 
 #: Labels with fewer test positives than this have no F1 goal (too few to compare).
 MIN_POSITIVES = 50

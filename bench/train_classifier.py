@@ -25,11 +25,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from bench.triage_data import REPO, SHA256, TARGETS, Target, is_translated, rows
-from haven.crisis.classifier import LexiconClassifier
+from haven.crisis.learned import LEXICON_HAZARDS
+from haven.crisis.lexicon import LexiconClassifier
 from haven.crisis.model import (
     ARTIFACT_BIN,
     ARTIFACT_JSON,
-    LEXICON_HAZARDS,
     FeatureSpec,
     artifact_version,
     buckets,

@@ -54,7 +54,7 @@ def test_two_workers_that_both_see_no_incident_open_one(aws: None) -> None:
     """Both plan an opening from the same empty neighbourhood; the second to commit collides on
     the claims, retries, and joins the first's incident instead of opening its own."""
     from haven.adapters.dynamo.triage import DynamoTriageStore
-    from haven.crisis.classifier import LexiconClassifier
+    from haven.crisis.lexicon import LexiconClassifier
     from haven.crisis.triage import plan_batch, triage_batch
     from haven.errors import Conflict
 
@@ -83,7 +83,7 @@ def test_a_report_triaged_meanwhile_is_told_apart_in_an_opening(aws: None) -> No
     whose condition failed is the one named, and the rest are planned again."""
     from haven.adapters.dynamo.models.crisis import Report as ReportItem
     from haven.adapters.dynamo.triage import DynamoTriageStore
-    from haven.crisis.classifier import LexiconClassifier
+    from haven.crisis.lexicon import LexiconClassifier
     from haven.crisis.triage import ReportsChanged, plan_batch, triage_batch
 
     store, classifier = DynamoTriageStore(), LexiconClassifier()
@@ -109,7 +109,7 @@ def test_a_report_triaged_meanwhile_is_told_apart_in_an_opening(aws: None) -> No
 
 def test_an_aws_error_fails_only_the_records_of_its_write(aws: None) -> None:
     from haven.adapters.dynamo.triage import DynamoTriageStore
-    from haven.crisis.classifier import LexiconClassifier
+    from haven.crisis.lexicon import LexiconClassifier
     from haven.crisis.triage import triage_batch
 
     here, there = _report(30.0, 31.0), _report(-20.0, 47.0)
@@ -129,7 +129,7 @@ def test_a_lost_race_is_retried_in_process_not_failed(aws: None) -> None:
     """Another worker merges into the incident between this one's read and its write: the write
     fails on the incident's version, is planned again on what is there now, and commits."""
     from haven.adapters.dynamo.triage import DynamoTriageStore
-    from haven.crisis.classifier import LexiconClassifier
+    from haven.crisis.lexicon import LexiconClassifier
     from haven.crisis.triage import RetryPolicy, triage_batch
 
     classifier = LexiconClassifier()
@@ -159,7 +159,7 @@ def test_a_lost_race_is_retried_in_process_not_failed(aws: None) -> None:
 
 def test_out_of_time_after_races_hands_the_records_back(aws: None) -> None:
     from haven.adapters.dynamo.triage import DynamoTriageStore
-    from haven.crisis.classifier import LexiconClassifier
+    from haven.crisis.lexicon import LexiconClassifier
     from haven.crisis.triage import RetryPolicy, triage_batch
     from haven.errors import Conflict
 

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
         LEXICON_VERSION,
         Classification,
         Classifier,
-        LexiconClassifier,
         MatchedTerm,
     )
     from haven.crisis.clustering import (
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
         credibility,
     )
     from haven.crisis.incident import Incident, Severity
+    from haven.crisis.lexicon import LexiconClassifier
     from haven.crisis.taxonomy import (
         HUMAID_CATEGORIES,
         PROFILES,
@@ -81,7 +81,7 @@ _HOMES = {
     "LEXICON_VERSION": "haven.crisis.classifier",
     "Classification": "haven.crisis.classifier",
     "Classifier": "haven.crisis.classifier",
-    "LexiconClassifier": "haven.crisis.classifier",
+    "LexiconClassifier": "haven.crisis.lexicon",
     "MatchedTerm": "haven.crisis.classifier",
     "Incident": "haven.crisis.incident",
     "Severity": "haven.crisis.incident",

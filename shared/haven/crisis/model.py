@@ -29,24 +29,12 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any
 
-from haven.crisis.classifier import (
-    MAX_CONFIDENCE,
-    NO_MATCH_CONFIDENCE,
-    Classification,
-    Feature,
-    Kind,
-    LexiconClassifier,
-    tokens,
-)
-from haven.crisis.taxonomy import Category, Hazard
+from haven.crisis.classifier import tokens
 
 ARTIFACT_JSON = "triage_model.json"
 ARTIFACT_BIN = "triage_model.bin"
 #: Words of a text the model reads (the rest is ignored: bounded cost on any input).
 MAX_TOKENS = 200
-#: Characters of a text the classifier reads (bounded cost; 99% of the training messages are
-#: shorter than 430).
-MAX_CHARS = 1000
 #: Characters of a word the character n-grams are taken from.
 MAX_WORD_CHARS = 24
 
@@ -134,6 +122,10 @@ class TriageModel:
     labels: tuple[LabelModel, ...]
     meta: Mapping[str, Any]
 
+    def featurize(self, text: str, lexicon_labels: Iterable[str]) -> list[str]:
+        """The text's features as this model was trained on them (:func:`featurize`)."""
+        return featurize(text, lexicon_labels, self.spec)
+
     def label(self, name: str) -> LabelModel:
         return next(m for m in self.labels if m.name == name)
 
@@ -198,166 +190,3 @@ def load_model() -> TriageModel:
         folder.joinpath(ARTIFACT_JSON).read_bytes(),
         folder.joinpath(ARTIFACT_BIN).read_bytes(),
     )
-
-
-# --------------------------------------------------------------------------------------------
-# The classifier triage runs: the model, with the lexicon where the lexicon knows better
-
-
-#: Category labels the model decides, most urgent first (the order breaks ties).
-MODEL_CATEGORIES: tuple[Category, ...] = (
-    Category.INJURED_OR_DEAD_PEOPLE,
-    Category.MISSING_OR_FOUND_PEOPLE,
-    Category.REQUESTS_OR_URGENT_NEEDS,
-    Category.DISPLACED_PEOPLE_AND_EVACUATIONS,
-)
-MODEL_HAZARDS: tuple[Hazard, ...] = (Hazard.EARTHQUAKE, Hazard.FLOOD, Hazard.STORM, Hazard.FIRE)
-#: Hazards the lexicon names precisely enough to take its word over the model's.
-LEXICON_HAZARDS = frozenset({Hazard.EARTHQUAKE, Hazard.FLOOD})
-#: ...unless the model's hazard passes its cut this many times more widely than the lexicon's
-#: (a hurricane's flooding is the storm's: on validation 1.5 is where storms, floods and
-#: earthquakes all beat the reference; floods and storms share a third of their messages).
-OVERRIDE_RATIO = 1.5
-#: Features stored with a decision, per decided label.
-EXPLAINED_FEATURES = 5
-
-
-class LearnedClassifier:
-    """The triage model combined with the lexicon (:func:`haven.crisis.classifier.default_classifier`).
-
-    Category: of the model's categories and ``not_humanitarian`` whose probability reaches its
-    threshold, the one that passes it by the widest margin (ratio; chosen on validation: a text
-    far surer irrelevant than needy is not a request); else the lexicon's decision for a class
-    the model does not learn (caution and advice, sympathy, infrastructure, rescue and
-    donations); else ``other_relevant_information``.
-
-    Hazard: a flood or earthquake the lexicon names is taken (its terms are precise there),
-    unless the model's hazard passes its cut :data:`OVERRIDE_RATIO` times more widely; else the
-    model's hazard that passes its cut by the widest ratio; else the lexicon's (it alone knows
-    landslides and conflict); else ``other``.
-
-    Every decision stores the lexicon terms it matched and the model features that weighed
-    most for the decided labels, and the version of both (``<model>+<lexicon>``).
-    """
-
-    def __init__(self, lexicon: LexiconClassifier | None = None, model: TriageModel | None = None) -> None:
-        self._lexicon = lexicon or LexiconClassifier()
-        self._model = model
-
-    @property
-    def model(self) -> TriageModel:
-        if self._model is None:
-            self._model = load_model()
-        return self._model
-
-    @property
-    def version(self) -> str:
-        return f"{self.model.version}+{self._lexicon.version}"
-
-    def classify(self, text: str, language: str | None = None) -> Classification:
-        model = self.model
-        text = text[:MAX_CHARS]
-        lexicon = self._lexicon.classify(text, language)
-        matched = sorted({f"{m.kind}:{m.label}" for m in lexicon.matched_terms})
-        features = featurize(text, matched, model.spec)
-        cells = model.cells(features)
-        probabilities = model.probabilities(features, cells)
-
-        category, category_confidence = self._category(lexicon, probabilities)
-        hazard, hazard_confidence, hazard_by_model = self._hazard(lexicon, probabilities)
-        secondary = self._secondary_hazards(hazard, lexicon, probabilities)
-
-        explained: list[Feature] = []
-        if f"category:{category}" in probabilities:
-            explained += self._explain("category", str(category), features, cells)
-        if hazard_by_model:
-            explained += self._explain("hazard", str(hazard), features, cells)
-        for other, by_model in secondary:
-            if by_model:
-                explained += self._explain("hazard", str(other), features, cells)
-        return Classification(
-            category=category,
-            category_confidence=category_confidence,
-            hazard=hazard,
-            hazard_confidence=hazard_confidence,
-            language=lexicon.language,
-            matched_terms=lexicon.matched_terms,
-            classifier_version=f"{model.version}+{lexicon.classifier_version}",
-            features=tuple(explained),
-            hazards=(hazard, *(h for h, _ in secondary)),
-        )
-
-    def _ratio(self, name: str, probabilities: Mapping[str, float]) -> float:
-        return probabilities[name] / self.model.label(name).threshold
-
-    def _passing(self, names: Sequence[str], probabilities: Mapping[str, float]) -> tuple[str, float] | None:
-        best: tuple[float, str] | None = None
-        for name in names:
-            threshold = self.model.label(name).threshold
-            p = probabilities[name]
-            if p >= threshold and (best is None or p / threshold > best[0]):
-                best = (p / threshold, name)
-        return (best[1], probabilities[best[1]]) if best else None
-
-    def _category(
-        self, lexicon: Classification, probabilities: Mapping[str, float]
-    ) -> tuple[Category, float]:
-        # not_humanitarian last: a tie goes to the category that matters for life safety.
-        names = [f"category:{c}" for c in (*MODEL_CATEGORIES, Category.NOT_HUMANITARIAN)]
-        passing = self._passing(names, probabilities)
-        if passing is not None:
-            return Category(passing[0].split(":", 1)[1]), passing[1]
-        learned = {*MODEL_CATEGORIES, Category.NOT_HUMANITARIAN, Category.OTHER_RELEVANT_INFORMATION}
-        if lexicon.category not in learned:
-            return lexicon.category, lexicon.category_confidence
-        relevant = round(
-            min(
-                MAX_CONFIDENCE,
-                max(NO_MATCH_CONFIDENCE, 1.0 - max(probabilities[n] for n in names)),
-            ),
-            4,
-        )
-        return Category.OTHER_RELEVANT_INFORMATION, relevant
-
-    def _hazard(
-        self, lexicon: Classification, probabilities: Mapping[str, float]
-    ) -> tuple[Hazard, float, bool]:
-        passing = self._passing([f"hazard:{h}" for h in MODEL_HAZARDS], probabilities)
-        if lexicon.hazard in LEXICON_HAZARDS:
-            named = f"hazard:{lexicon.hazard}"
-            if (
-                passing is None
-                or passing[0] == named
-                or self._ratio(passing[0], probabilities)
-                < (OVERRIDE_RATIO * max(1.0, self._ratio(named, probabilities)))
-            ):
-                return lexicon.hazard, lexicon.hazard_confidence, False
-        if passing is not None:
-            return Hazard(passing[0].split(":", 1)[1]), passing[1], True
-        if lexicon.hazard != Hazard.OTHER:
-            return lexicon.hazard, lexicon.hazard_confidence, False
-        return Hazard.OTHER, NO_MATCH_CONFIDENCE, False
-
-    def _secondary_hazards(
-        self, primary: Hazard, lexicon: Classification, probabilities: Mapping[str, float]
-    ) -> list[tuple[Hazard, bool]]:
-        """The other hazards the report carries, widest margin first, each with whether the
-        model decided it (its probability passes its cut) or the lexicon did (it names a flood
-        or an earthquake)."""
-        named = {Hazard(m.label) for m in lexicon.matched_terms if m.kind == "hazard"}
-        found: list[tuple[float, Hazard, bool]] = []
-        for hazard in MODEL_HAZARDS:
-            if hazard == primary:
-                continue
-            ratio = self._ratio(f"hazard:{hazard}", probabilities)
-            if ratio >= 1.0:
-                found.append((ratio, hazard, True))
-            elif hazard in LEXICON_HAZARDS and hazard in named:
-                found.append((ratio, hazard, False))
-        return [(h, by_model) for _, h, by_model in sorted(found, key=lambda f: (-f[0], str(f[1])))]
-
-    def _explain(
-        self, kind: Kind, label: str, features: Sequence[str], cells: Sequence[int]
-    ) -> list[Feature]:
-        explained = self.model.explain(f"{kind}:{label}", features, EXPLAINED_FEATURES, cells)
-        return [Feature(kind, label, name, weight) for name, weight in explained]

@@ -10,11 +10,10 @@ from haven.crisis.classifier import (
     NO_MATCH_CONFIDENCE,
     Classification,
     Classifier,
-    LexiconClassifier,
-    load_lexicons,
     normalize,
     tokens,
 )
+from haven.crisis.lexicon import LexiconClassifier, load_lexicons
 from haven.crisis.taxonomy import HUMAID_CATEGORIES, Category, Hazard
 
 C = Category
@@ -345,7 +344,7 @@ def test_classification_validates_confidence() -> None:
 
 
 def test_injected_lexicons() -> None:
-    from haven.crisis.classifier import Lexicon
+    from haven.crisis.lexicon import Lexicon
 
     lexicon = Lexicon.from_dict(
         {"language": "xx", "stopwords": ["zz"], "categories": {"sympathy_and_support": ["hug*"]}}

@@ -16,16 +16,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from haven.crisis.classifier import Classification, Classifier, LexiconClassifier, default_classifier
+from haven.crisis.classifier import Classification, Classifier, default_classifier
+from haven.crisis.learned import MODEL_CATEGORIES, MODEL_HAZARDS, LearnedClassifier
+from haven.crisis.lexicon import LexiconClassifier
 from haven.crisis.model import (
     ARTIFACT_BIN,
     ARTIFACT_JSON,
     MAX_TOKENS,
-    MODEL_CATEGORIES,
-    MODEL_HAZARDS,
     FeatureSpec,
     LabelModel,
-    LearnedClassifier,
     TriageModel,
     bucket,
     featurize,
