@@ -107,6 +107,9 @@ def test_probe_sees_what_it_records() -> None:
         ("haven.geo", "h3"),
         ("haven.adapters.channels", "cryptography"),
         ("haven.adapters.crypto", "cryptography"),
+        # The triage model's artifact code and the lexicons: at the first classification.
+        ("functions.triage.handler", "haven.crisis.model"),
+        ("functions.triage.handler", "haven.crisis.lexicon"),
     ],
 )
 def test_a_module_loads_its_library_at_the_first_call_not_at_import(module: str, library: str) -> None:
