@@ -485,7 +485,8 @@ def fanout_cost(inside: int, outside: int) -> None:
     from haven.alerts.alerts import StoredMessage
     from haven.alerts.cap import MsgType
     from haven.alerts.fanout import fan_out
-    from haven.geo import Circle, Point, area_to_dict, area_view
+    from haven.areas import Circle, area_to_dict, area_view
+    from haven.geo import Point
     from haven.resources import queue_env
     from local.provision import create_tables
 

@@ -58,10 +58,11 @@ def _feed(items: int, rng: random.Random) -> tuple[bytes, dict[str, datetime]]:
 
 def _run(body: bytes, stored: dict[str, datetime]) -> tuple[list[float], Counter[str]]:
     """Seconds of each stage and the relevance verdicts of one poll's worth of work."""
+    from haven.areas import Circle
     from haven.feeds.connectors.catalog import CONNECTORS
     from haven.feeds.polling import judge, latest_revisions
     from haven.feeds.sources import FeedSource, Settings
-    from haven.geo import Circle, Point
+    from haven.geo import Point
 
     source = FeedSource(
         "01J0000000000000000000BENCH",

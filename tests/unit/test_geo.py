@@ -4,8 +4,9 @@ import math
 
 import pytest
 
-from haven import geo
-from haven.geo import BBox, Circle, Point, Polygon
+from haven import areas, geo
+from haven.areas import BBox, Circle, Polygon
+from haven.geo import Point
 
 
 def test_point_bounds() -> None:
@@ -69,27 +70,27 @@ def test_a_stored_polygon_is_read_without_the_self_intersection_check(
 ) -> None:
     """Validated when written (from input), trusted when read back: reading a stored area of
     the largest size allowed never runs the quadratic check, building one from input does."""
-    stored = {"type": "polygon", "points": _big_ring(geo.MAX_POLYGON_POINTS - 1)}
+    stored = {"type": "polygon", "points": _big_ring(areas.MAX_POLYGON_POINTS - 1)}
     calls: list[Polygon] = []
-    check = geo._self_intersects
-    monkeypatch.setattr(geo, "_self_intersects", lambda polygon: calls.append(polygon) or check(polygon))
+    check = areas._self_intersects
+    monkeypatch.setattr(areas, "_self_intersects", lambda polygon: calls.append(polygon) or check(polygon))
 
-    read = geo.area_from_dict(stored)
-    views = geo.areas_from_view(geo.area_view([read]))
+    read = areas.area_from_dict(stored)
+    views = areas.areas_from_view(areas.area_view([read]))
     assert calls == []
 
     assert isinstance(read, Polygon)
     assert views == [read]
-    assert geo.area_to_dict(read) == stored
+    assert areas.area_to_dict(read) == stored
     assert Polygon(read.ring) == read  # the same ring is valid from input too...
     assert len(calls) == 1  # ...where it is checked (once: it is already at CAP's 6 decimals)
 
 
 def test_stored_areas_in_the_shapes_feed_sources_wrote_first() -> None:
-    box = geo.area_from_dict({"bbox": [0, 1, 2, 3]})
+    box = areas.area_from_dict({"bbox": [0, 1, 2, 3]})
     assert isinstance(box, Polygon)
     assert box.ring == tuple(Point(lat, lon) for lat, lon in ((1, 0), (1, 2), (3, 2), (3, 0), (1, 0)))
-    circle = geo.area_from_dict({"circle": {"lat": 1, "lon": 2, "radius_km": 3}})
+    circle = areas.area_from_dict({"circle": {"lat": 1, "lon": 2, "radius_km": 3}})
     assert circle == Circle(Point(1, 2), 3)
 
 

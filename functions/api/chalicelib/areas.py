@@ -22,8 +22,9 @@ from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.fields import AlertRadiusKm, FeedRadiusKm, Latitude, Longitude, SubscriptionRadiusKm
 from chalicelib.http import Strict
+from haven.areas import MAX_POLYGON_POINTS, Area, Circle, GeometryError, Polygon
 from haven.errors import FieldError, ValidationFailed
-from haven.geo import MAX_POLYGON_POINTS, Area, Circle, GeometryError, Point, Polygon
+from haven.geo import Point
 
 #: A GeoJSON position: [longitude, latitude].
 Position = Annotated[

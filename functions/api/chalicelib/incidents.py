@@ -27,6 +27,7 @@ from haven.adapters.dynamo.reports import DynamoReports
 from haven.adapters.events import EventBridgePublisher
 from haven.adapters.queues import IntakeQueue
 from haven.adapters.uploads import S3UploadSigner
+from haven.areas import BBox
 from haven.auth import Principal, Role
 from haven.crisis import incidents as use_cases
 from haven.crisis import reports as report_cases
@@ -35,7 +36,7 @@ from haven.crisis.incidents import IncidentStatus
 from haven.crisis.reports import ReportStatus
 from haven.crisis.taxonomy import Category, Hazard
 from haven.errors import NotFound
-from haven.geo import BBox, Point
+from haven.geo import Point
 from haven.ids import is_id
 from haven.kernel import Page, collect
 

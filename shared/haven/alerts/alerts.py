@@ -16,10 +16,10 @@ from typing import Any, Protocol
 from haven import clock, ids
 from haven.alerts.cap import AreaBlock, CapMessage, Info, MsgType, Reference, to_xml
 from haven.alerts.severity import SEVERITY_RANK
+from haven.areas import Area, area_view
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.events import EventSink
 from haven.events.alerts import AlertCancelled, AlertEvent, AlertIssued, AlertUpdated
-from haven.geo import Area, area_view
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from enum import StrEnum
 from typing import Any
 
 from haven.alerts.geometry import circle_cap, polygon_cap
-from haven.geo import Circle, Point, Polygon
+from haven.areas import Circle, Polygon
+from haven.geo import Point
 
 NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
 CAP_XML = "application/cap+xml"

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 from haven import clock, webhooks
 from haven.alerts.alerts import StoredMessage, alert_page
 from haven.alerts.subscriptions import Sealer, Subscription, code_context, matches, pick_language
+from haven.areas import Area, areas_from_view
 from haven.errors import DeliveryFailed as DeliveryFailed
-from haven.geo import Area, areas_from_view
 from haven.notifications import Message, Notifier
 
 

@@ -2,12 +2,12 @@
 ``lat,lon`` pairs, at most 6 decimals, no trailing zeros (Google Public Alerts' rules).
 
 The shapes themselves (validation, containment, cells) are the shared kernel's, in
-:mod:`haven.geo`.
+:mod:`haven.areas`.
 """
 
 from __future__ import annotations
 
-from haven.geo import Circle, Polygon, cap_round, ring_area2
+from haven.areas import Circle, Polygon, cap_round, ring_area2
 
 
 def circle_cap(circle: Circle) -> str:

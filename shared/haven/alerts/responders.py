@@ -22,8 +22,9 @@ from haven.alerts.fanout import (
 )
 from haven.alerts.severity import SEVERITY_RANK
 from haven.alerts.subscriptions import Sealer, index_key
+from haven.areas import Circle, area_from_dict, intersects
 from haven.events.crisis import IncidentEvent
-from haven.geo import Circle, Point, area_from_dict, intersects
+from haven.geo import Point
 from haven.notifications import Notifier
 
 AUDIENCE = "responders"

@@ -21,8 +21,8 @@ from typing import Any, Literal, Protocol
 
 from haven import clock, ids
 from haven.alerts.severity import SEVERITY_RANK
+from haven.areas import Area, area_from_dict, area_to_dict, intersects
 from haven.errors import FieldError, NotFound, ValidationFailed
-from haven.geo import Area, area_from_dict, area_to_dict, intersects
 
 Channel = Literal["sms", "email", "push", "webhook"]
 

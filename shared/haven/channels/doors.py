@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from haven.areas import Circle
 from haven.channels.dialogue import Found, SubscriptionRef
 from haven.errors import NotFound
-from haven.geo import Circle, Point
+from haven.geo import Point
 
 if TYPE_CHECKING:
     from haven.alerts import subscriptions as subs

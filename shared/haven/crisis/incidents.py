@@ -15,12 +15,13 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from haven import clock
+from haven.areas import BBox
 from haven.auth import Principal
 from haven.crisis.incident import Change, Incident, IncidentStatus, Note, Transition
 from haven.crisis.triage import incident_event, public_location
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.events import EventSink
-from haven.geo import BBox, Point, distance_km
+from haven.geo import Point, distance_km
 from haven.kernel import Page, StaleVersion
 
 #: Statuses the public may see: a responder has verified the incident.

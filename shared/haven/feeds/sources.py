@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from haven import clock, ids, urls
+from haven.areas import Area, area_view
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.feeds.connectors.catalog import CONNECTORS
-from haven.geo import Area, area_view
 
 UNHEALTHY_AFTER = 5
 MAX_BACKOFF = timedelta(hours=6)

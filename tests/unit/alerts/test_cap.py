@@ -11,7 +11,8 @@ import xmlschema
 from defusedxml import ElementTree as SafeET
 
 from haven.alerts.cap import AreaBlock, CapMessage, Info, MsgType, Reference, check_token, to_xml
-from haven.geo import Circle, Point, Polygon
+from haven.areas import Circle, Polygon
+from haven.geo import Point
 from tests.cap_profiles import INVALID_WEB, WEB_IS_REQUIRED, check
 
 REPO = Path(__file__).resolve().parents[3]

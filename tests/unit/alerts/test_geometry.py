@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from haven import geo
 from haven.alerts.geometry import circle_cap, polygon_cap
-from haven.geo import Circle, GeometryError, Point, Polygon, area_from_dict, area_to_dict, intersects
+from haven.areas import Circle, GeometryError, Polygon, area_from_dict, area_to_dict, intersects
+from haven.geo import Point
 from tests.cap_profiles import self_intersects
 
 

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from haven import clock
+from haven.areas import Circle
 from haven.crisis.reports import Report
 from haven.errors import Conflict
 from haven.feeds.connectors import Request
 from haven.feeds.polling import FetchFailed, Poller, Response, StoredItem, retry_after
 from haven.feeds.sources import UNHEALTHY_AFTER, FeedSource, Settings, backoff, failed
-from haven.geo import Circle, Point
+from haven.geo import Point
 
 USGS = (Path(__file__).parent / "samples" / "usgs.geojson").read_bytes()
 NOW = datetime(2026, 1, 2, 12, 0, tzinfo=UTC)

@@ -18,8 +18,8 @@ from haven.adapters.dynamo.models.alerts import Subscription as SubscriptionItem
 from haven.alerts.alerts import AlertThread, StoredMessage, ThreadPage
 from haven.alerts.cap import MsgType, Reference, info_from_dict, info_to_dict
 from haven.alerts.subscriptions import Subscription
+from haven.areas import area_from_dict, area_to_dict
 from haven.errors import Conflict
-from haven.geo import area_from_dict, area_to_dict
 
 DELIVERY_RECORDS_KEPT = timedelta(days=90)
 #: A delivery claimed this long ago and never completed is taken over (its sender crashed).

@@ -13,8 +13,8 @@ from pynamodb.exceptions import PutError
 
 from haven.adapters.dynamo.connection import condition_failed
 from haven.adapters.dynamo.models.feeds import FeedSource as SourceRow
+from haven.areas import area_from_dict, area_to_dict
 from haven.feeds.sources import FeedSource, Health, Settings, StaleSource
-from haven.geo import area_from_dict, area_to_dict
 from haven.kernel import Page
 
 
