@@ -110,6 +110,8 @@ def test_probe_sees_what_it_records() -> None:
         # The triage model's artifact code and the lexicons: at the first classification.
         ("functions.triage.handler", "haven.crisis.model"),
         ("functions.triage.handler", "haven.crisis.lexicon"),
+        # Triage places reports at points: the areas (alerts', feeds', the API's) are not its.
+        ("functions.triage.handler", "haven.areas"),
     ],
 )
 def test_a_module_loads_its_library_at_the_first_call_not_at_import(module: str, library: str) -> None:
