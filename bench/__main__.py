@@ -22,6 +22,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -51,33 +53,37 @@ def _table(title: str, header: list[str], rows: list[list[str]]) -> None:
 # --- 1. cold start ----------------------------------------------------------------------------
 
 
-def _import_seconds(statement: str, env: dict[str, str], runs: int = 5) -> float:
+def _import_seconds(
+    statement: str, env: dict[str, str], runs: int = 5, *, python: str = sys.executable, cwd: Path = REPO
+) -> float:
     """How long ``statement`` (``import x``) takes in a fresh interpreter, median of ``runs``."""
     code = f"import time; t=time.perf_counter(); {statement}; print(time.perf_counter()-t)"
     samples = []
     for _ in range(runs):
         out = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=REPO
+            [python, "-s", "-c", code], env=env, capture_output=True, text=True, check=True, cwd=cwd
         )
         samples.append(float(out.stdout.strip().splitlines()[-1]))
     return statistics.median(samples)
 
 
-def _side_by_side_imports(statement: str, env: dict[str, str], runs: int) -> tuple[float, float]:
+def _side_by_side_imports(
+    statement: str, env: dict[str, str], runs: int, *, python: str = sys.executable, cwd: Path = REPO
+) -> tuple[float, float]:
     """Medians of ``statement`` and ``import boto3``, alternated run by run (load shifts on a
     shared machine; a baseline measured once, minutes earlier, makes the ratios noise)."""
     ours, bare = [], []
     for _ in range(runs):
-        ours.append(_import_seconds(statement, env, 1))
-        bare.append(_import_seconds("import boto3", env, 1))
+        ours.append(_import_seconds(statement, env, 1, python=python, cwd=cwd))
+        bare.append(_import_seconds("import boto3", env, 1, python=python, cwd=cwd))
     return statistics.median(ours), statistics.median(bare)
 
 
-def _lambdas_bytecode(env: dict[str, str], statement: str) -> dict[str, str]:
-    """``env`` as a Lambda cold start runs since ADR 0046: the layers' modules (the deps and
-    ``haven``) from their bytecode, the function's own code (``functions/``, which its asset
-    ships without bytecode) compiled from source. The bytecode lives outside the tree, in
-    ``build/pycache``: written by one run of ``statement``, then the function's part of it removed."""
+def _venv_bytecode(env: dict[str, str], statement: str) -> dict[str, str]:
+    """``env`` with this venv's modules (the deps and ``haven``) from their bytecode, the
+    function's own code (``functions/``) compiled from source, as in ADR 0046. The bytecode
+    lives outside the tree, in ``build/pycache``: written by one run of ``statement``, then the
+    function's part of it removed."""
     prefix = REPO / "build" / "pycache"
     writing = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
     writing["PYTHONPYCACHEPREFIX"] = str(prefix)
@@ -86,47 +92,101 @@ def _lambdas_bytecode(env: dict[str, str], statement: str) -> dict[str, str]:
     return {**writing, "PYTHONDONTWRITEBYTECODE": "1"}
 
 
+#: The bench's copy of the two layers, built as ``layers/build.py`` builds Lambda's but with
+#: this machine's wheels, so that their compiled modules (pydantic-core) load here.
+BENCH_LAYERS = REPO / "build" / "bench-layers"
+
+
+def _lambdas_runtime() -> tuple[str, dict[str, str]] | str:
+    """Lambda's case (ADR 0051): its Python (3.13), the layers as built (their bytecode,
+    ``unchecked-hash``) on the path after the function's folder, which is the working directory
+    (``/var/task``), nothing else of this machine's. Or why it cannot be measured here."""
+    from layers.build import LayerBuildError, build_layers, host_platform, lambda_python
+
+    try:
+        python = lambda_python()
+        with contextlib.redirect_stdout(io.StringIO()):
+            layers = build_layers(BENCH_LAYERS, wheel_platform=host_platform())
+    except LayerBuildError as error:
+        return str(error)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", ""),
+        "AWS_DEFAULT_REGION": "eu-west-1",
+        "PYTHONPATH": os.pathsep.join(str(layers[name] / "python") for name in ("haven", "deps")),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    return python, env
+
+
 #: The API's handler import registers its routes only (ADR 0049); a route's first request then
 #: imports its blueprint. This row is what the first report an instance takes pays on top.
 FIRST_REPORT = "import app; app.app.routes['/v1/reports']['POST'].view_function.loaded()"
 
 
-def _cold_starts() -> list[tuple[str, str]]:
-    """(label, statement) of each row: every function's handler import, then the API's first report."""
+def _cold_starts() -> list[tuple[str, str, str, str]]:
+    """(label, function folder, statement there, statement from the repository) of each row:
+    every function's handler import, then the API's first report."""
     from haven.resources import FUNCTIONS
 
     rows = [
-        (f"{f.name} ({module})", f"import {module}")
+        (f"{f.name} ({f.module})", f.path, f"import {f.handler.rsplit('.', 1)[0]}", f"import {f.module}")
         for f in FUNCTIONS
-        for module in ["app" if f.name == "api" else f.module]
     ]
-    return [*rows, ("api, import + a report's first request (its blueprint)", FIRST_REPORT)]
+    api = next(f.path for f in FUNCTIONS if f.name == "api")
+    first_report = ("api, import + a report's first request (its blueprint)", api, FIRST_REPORT, FIRST_REPORT)
+    return [*rows, first_report]
 
 
 def cold_start(env: dict[str, str], runs: int = 5) -> None:
-    """The headline ratio is Lambda's case (:func:`_lambdas_bytecode`); the last column compiles
-    everything of Haven's from source (``PYTHONDONTWRITEBYTECODE``, boto3 still from its
-    installed bytecode), as Lambda did while the layers shipped no bytecode (ADR 0039)."""
+    """The headline ratio is Lambda's case (:func:`_lambdas_runtime`). The next column is this
+    venv's Python with its bytecode (the headline until ADR 0051); the last compiles everything
+    of Haven's from source (boto3 still from its installed bytecode), as Lambda did while the
+    layers shipped no bytecode (ADR 0039)."""
+    lambdas = _lambdas_runtime()
     rows, baselines = [], []
-    for label, statement in _cold_starts():
-        lambdas = _lambdas_bytecode(env, statement)
-        seconds, baseline = _side_by_side_imports(statement, lambdas, runs)
-        baselines.append(baseline)
-        source_seconds, source_baseline = _side_by_side_imports(statement, env, runs)
+    for label, folder, statement, from_repo in _cold_starts():
+        if isinstance(lambdas, str):
+            lambda_cells = ["n/a", "n/a"]
+        else:
+            python, lambda_env = lambdas
+            seconds, baseline = _side_by_side_imports(
+                statement, lambda_env, runs, python=python, cwd=REPO / folder
+            )
+            baselines.append(baseline)
+            lambda_cells = [f"{seconds * 1000:.0f}", f"{seconds / baseline:.2f}"]
+        venv_seconds, venv_baseline = _side_by_side_imports(from_repo, _venv_bytecode(env, from_repo), runs)
+        source_seconds, source_baseline = _side_by_side_imports(from_repo, env, runs)
         rows.append(
             [
                 label,
-                f"{seconds * 1000:.0f}",
-                f"{seconds / baseline:.2f}",
+                *lambda_cells,
+                f"{venv_seconds / venv_baseline:.2f}",
                 f"{source_seconds / source_baseline:.2f}",
             ]
         )
-    rows.insert(0, ["boto3 (baseline)", f"{statistics.median(baselines) * 1000:.0f}", "1.00", "1.00"])
+    baseline_ms = f"{statistics.median(baselines) * 1000:.0f}" if baselines else "n/a"
+    rows.insert(0, ["boto3 (baseline)", baseline_ms, "1.00", "1.00", "1.00"])
+    runtime = "n/a here: " + lambdas if isinstance(lambdas, str) else f"Python {_version(lambdas[0])}"
     _table(
-        "Cold start: handler import, layers' bytecode as shipped (goal: api <= 1.5, workers <= 1.3)",
-        ["module", f"ms (median of {runs})", "ratio to boto3", "ratio, Haven from source (before ADR 0046)"],
+        "Cold start: handler import, layers' bytecode as shipped, on Lambda's runtime "
+        f"({runtime}; goal: api <= 1.5, workers <= 1.3)",
+        [
+            "module",
+            f"ms (median of {runs})",
+            "ratio to boto3",
+            f"ratio, this venv's Python {sys.version_info[0]}.{sys.version_info[1]} with bytecode",
+            "ratio, Haven from source (before ADR 0046)",
+        ],
         rows,
     )
+
+
+def _version(python: str) -> str:
+    return subprocess.run(
+        [python, "-c", "import platform; print(platform.python_version())"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
 
 
 # --- 2. warm requests -------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -79,18 +80,24 @@ def _requirement_name(line: str) -> str | None:
     return _normalize(match.group(1)) if match else None
 
 
-def deps_fingerprint() -> str:
+def host_platform() -> str:
+    """The wheel platform of this machine (``manylinux2014_x86_64`` on a developer's PC): the
+    bench builds a copy of the deps layer for it, whose compiled modules can run here."""
+    return f"manylinux2014_{platform.machine()}"
+
+
+def deps_fingerprint(wheel_platform: str = PLATFORM) -> str:
     """sha256 over everything that decides the content of the ``deps`` layer."""
     digest = hashlib.sha256()
     for part in (RUNTIME_REQUIREMENTS.read_bytes(), CONSTRAINTS.read_bytes()):
         digest.update(part)
         digest.update(b"\0")
-    digest.update(f"{PLATFORM}|{IMPLEMENTATION}|{PYTHON_VERSION}|{sorted(NO_DEPS)}".encode())
+    digest.update(f"{wheel_platform}|{IMPLEMENTATION}|{PYTHON_VERSION}|{sorted(NO_DEPS)}".encode())
     digest.update(_BYTECODE.encode())
     return digest.hexdigest()
 
 
-def _pip_install(target: Path, args: list[str]) -> None:
+def _pip_install(target: Path, args: list[str], wheel_platform: str) -> None:
     command = [
         sys.executable,
         "-m",
@@ -101,7 +108,7 @@ def _pip_install(target: Path, args: list[str]) -> None:
         "--no-compile",
         "--upgrade",
         "--platform",
-        PLATFORM,
+        wheel_platform,
         "--only-binary=:all:",
         "--python-version",
         PYTHON_VERSION,
@@ -116,7 +123,7 @@ def _pip_install(target: Path, args: list[str]) -> None:
     try:
         subprocess.run(command, check=True)
     except subprocess.CalledProcessError as error:
-        raise LayerBuildError(_pip_failure(error.returncode)) from None
+        raise LayerBuildError(_pip_failure(error.returncode, wheel_platform)) from None
 
 
 class LayerBuildError(RuntimeError):
@@ -150,19 +157,19 @@ def index_reachable(index: str, timeout_s: float = 10.0) -> bool:
         return False
 
 
-def _pip_failure(returncode: int) -> str:
+def _pip_failure(returncode: int, wheel_platform: str) -> str:
     index = package_index()
     if not index_reachable(index):
         return (
             f"cannot build the deps layer: the package index {index} cannot be reached from "
             "here, and the layer needs Lambda's wheels (CPython "
-            f"{PYTHON_VERSION}, {PLATFORM}) from it. Connect to the network (or set "
+            f"{PYTHON_VERSION}, {wheel_platform}) from it. Connect to the network (or set "
             "PIP_INDEX_URL to a mirror) and run again; once built, build/layers/ is reused "
             "offline while requirements/ are unchanged."
         )
     return (
         f"cannot build the deps layer: pip exited {returncode} installing requirements/runtime.txt "
-        f"for CPython {PYTHON_VERSION} on {PLATFORM} from {index} (its output is above); a "
+        f"for CPython {PYTHON_VERSION} on {wheel_platform} from {index} (its output is above); a "
         "pinned version without a wheel for that platform is the usual cause."
     )
 
@@ -240,11 +247,14 @@ def _strip(root: Path) -> None:
         compiled.unlink()
 
 
-def build_deps_layer(build_dir: Path = BUILD_DIR, *, force: bool = False) -> Path:
-    """Install the runtime dependencies into ``<build_dir>/deps/python`` unless up to date."""
+def build_deps_layer(
+    build_dir: Path = BUILD_DIR, *, force: bool = False, wheel_platform: str = PLATFORM
+) -> Path:
+    """Install the runtime dependencies into ``<build_dir>/deps/python`` unless up to date:
+    Lambda's wheels, or those of ``wheel_platform`` (the bench's copy for this machine)."""
     layer_dir = build_dir / "deps"
     stamp = build_dir / "deps.sha256"
-    fingerprint = deps_fingerprint()
+    fingerprint = deps_fingerprint(wheel_platform)
     site = layer_dir / "python"
     if not force and site.is_dir() and stamp.is_file() and stamp.read_text().strip() == fingerprint:
         print(f"deps layer up to date ({fingerprint[:12]})")
@@ -267,9 +277,9 @@ def build_deps_layer(build_dir: Path = BUILD_DIR, *, force: bool = False) -> Pat
     with tempfile.TemporaryDirectory() as tmp:
         requirements = Path(tmp) / "requirements.txt"
         requirements.write_text("\n".join(with_deps) + "\n")
-        _pip_install(site, ["--requirement", str(requirements)])
+        _pip_install(site, ["--requirement", str(requirements)], wheel_platform)
     if without_deps:
-        _pip_install(site, ["--no-deps", *without_deps])
+        _pip_install(site, ["--no-deps", *without_deps], wheel_platform)
 
     _strip(site)
     compile_bytecode(site)
@@ -316,7 +326,9 @@ def directory_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def build_layers(build_dir: Path = BUILD_DIR, *, force: bool = False) -> dict[str, Path]:
+def build_layers(
+    build_dir: Path = BUILD_DIR, *, force: bool = False, wheel_platform: str = PLATFORM
+) -> dict[str, Path]:
     """Build both layers; returns layer name → directory to use as the layer's code asset.
 
     One build at a time per folder (a lock file): two synths at once (a test run's workers, a
@@ -326,7 +338,7 @@ def build_layers(build_dir: Path = BUILD_DIR, *, force: bool = False) -> dict[st
     with (build_dir / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         layers = {
-            "deps": build_deps_layer(build_dir, force=force),
+            "deps": build_deps_layer(build_dir, force=force, wheel_platform=wheel_platform),
             "haven": build_haven_layer(build_dir),
         }
     for name, path in layers.items():

@@ -117,6 +117,16 @@ def test_layers_and_functions_target_the_same_python() -> None:
     assert ARCHITECTURE.name == "arm64"
 
 
+def test_the_benchs_copy_of_the_deps_layer_is_another_build_of_the_same_pins() -> None:
+    """The bench's copy (this machine's wheels) never passes for Lambda's layer, nor Lambda's
+    for the bench's: the platform is part of the fingerprint both stamps hold."""
+    import platform
+
+    assert build.host_platform() == f"manylinux2014_{platform.machine()}"
+    assert build.deps_fingerprint() == build.deps_fingerprint(build.PLATFORM)
+    assert build.deps_fingerprint("manylinux2014_x86_64") != build.deps_fingerprint("manylinux2014_aarch64")
+
+
 def test_an_unreachable_package_index_is_named_not_a_resolution_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
