@@ -112,6 +112,8 @@ def test_probe_sees_what_it_records() -> None:
         ("functions.triage.handler", "haven.crisis.lexicon"),
         # Triage places reports at points: the areas (alerts', feeds', the API's) are not its.
         ("functions.triage.handler", "haven.areas"),
+        # The text channels make an area for a subscription only: at a SUBSCRIBE, not at import.
+        ("functions.message_intake.handler", "haven.areas"),
     ],
 )
 def test_a_module_loads_its_library_at_the_first_call_not_at_import(module: str, library: str) -> None:

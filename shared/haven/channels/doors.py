@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from haven.areas import Circle
 from haven.channels.dialogue import Found, SubscriptionRef
 from haven.errors import NotFound
 from haven.geo import Point
@@ -211,6 +210,7 @@ class UseCaseDoors:
 
     def subscribe(self, *, point: Point, place: str, address: str, language: str) -> SubscriptionRef:
         from haven.alerts import subscriptions as subs
+        from haven.areas import Circle
 
         created = subs.subscribe(
             area=Circle(point, ALERT_RADIUS_KM),
