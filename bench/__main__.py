@@ -112,7 +112,6 @@ def _lambdas_runtime() -> tuple[str, dict[str, str]] | str:
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": os.environ.get("HOME", ""),
-        "AWS_DEFAULT_REGION": "eu-west-1",
         "PYTHONPATH": os.pathsep.join(str(layers[name] / "python") for name in ("haven", "deps")),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
@@ -167,7 +166,9 @@ def cold_start(env: dict[str, str], runs: int = 5) -> None:
         )
     baseline_ms = f"{statistics.median(baselines) * 1000:.0f}" if baselines else "n/a"
     rows.insert(0, ["boto3 (baseline)", baseline_ms, "1.00", "1.00", "1.00"])
-    runtime = "n/a here: " + lambdas if isinstance(lambdas, str) else f"Python {_version(lambdas[0])}"
+    from layers.build import PYTHON_VERSION  # what lambda_python() found, or the error says
+
+    runtime = "n/a here: " + lambdas if isinstance(lambdas, str) else f"Python {PYTHON_VERSION}"
     _table(
         "Cold start: handler import, layers' bytecode as shipped, on Lambda's runtime "
         f"({runtime}; goal: api <= 1.5, workers <= 1.3)",
@@ -180,13 +181,6 @@ def cold_start(env: dict[str, str], runs: int = 5) -> None:
         ],
         rows,
     )
-
-
-def _version(python: str) -> str:
-    return subprocess.run(
-        [python, "-c", "import platform; print(platform.python_version())"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
 
 
 # --- 2. warm requests -------------------------------------------------------------------------

@@ -162,10 +162,10 @@ def _pip_failure(returncode: int, wheel_platform: str) -> str:
     if not index_reachable(index):
         return (
             f"cannot build the deps layer: the package index {index} cannot be reached from "
-            "here, and the layer needs Lambda's wheels (CPython "
-            f"{PYTHON_VERSION}, {wheel_platform}) from it. Connect to the network (or set "
-            "PIP_INDEX_URL to a mirror) and run again; once built, build/layers/ is reused "
-            "offline while requirements/ are unchanged."
+            f"here, and the layer needs the wheels of CPython {PYTHON_VERSION} on "
+            f"{wheel_platform} from it. Connect to the network (or set PIP_INDEX_URL to a "
+            "mirror) and run again; once built, a layer is reused offline while requirements/ "
+            "are unchanged."
         )
     return (
         f"cannot build the deps layer: pip exited {returncode} installing requirements/runtime.txt "
