@@ -104,7 +104,14 @@ def _lambdas_runtime() -> tuple[str, dict[str, str]] | str:
     from layers.build import LayerBuildError, build_layers, host_platform, lambda_python
 
     try:
-        python = lambda_python()
+        # The interpreter itself, not a launcher (a pyenv shim is a script): valgrind counts the
+        # program it starts, not the one that program then runs.
+        python = subprocess.run(
+            [lambda_python(), "-c", "import sys; print(sys.executable)"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         with contextlib.redirect_stdout(io.StringIO()):
             layers = build_layers(BENCH_LAYERS, wheel_platform=host_platform())
     except LayerBuildError as error:
@@ -132,17 +139,21 @@ def _instructions(statement: str, env: dict[str, str], *, python: str, cwd: Path
     Unlike the wall clock, the count does not move with the load of a shared machine (a fixed
     hash seed; the same files read), so a ratio close to its goal is decided by it (ADR 0052).
     """
+    if not Path(VALGRIND).exists():
+        raise RuntimeError(f"{VALGRIND} is missing: `make bench` installs it (apt-get install valgrind)")
     run = subprocess.run(
         [VALGRIND, "--tool=callgrind", "--callgrind-out-file=/dev/null", python, "-s", "-c", statement],
         env={**env, "PYTHONHASHSEED": "0"},
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
         cwd=cwd,
     )
     collected = [line for line in run.stderr.splitlines() if "Collected :" in line]
-    if not collected:
-        raise RuntimeError(f"callgrind printed no count for {statement!r}: {run.stderr[-500:]}")
+    if run.returncode or not collected:
+        raise RuntimeError(
+            f"callgrind counted no run of {statement!r} (exit {run.returncode}): {run.stderr[-800:]}"
+        )
     return int(collected[-1].rsplit(":", 1)[1])
 
 
@@ -179,7 +190,10 @@ def cold_start(env: dict[str, str], runs: int = 5) -> bool:
     installed bytecode), as Lambda did while the layers shipped no bytecode (ADR 0039).
 
     False when a handler's instruction ratio breaks its goal (ADR 0052): the wall clock on a
-    shared machine moves by more than the margin, the count does not.
+    shared machine moves by more than the margin, the count does not. Without Lambda's runtime
+    nothing is counted or enforced (the suite's smoke run checks that it is found). ``pass`` and
+    ``import boto3`` are counted once, from the repository's root: a handler's folder as the
+    working directory adds a directory listing to the path search, not a measurable count.
     """
     lambdas = _lambdas_runtime()
     rows, baselines, broken = [], [], []
@@ -198,7 +212,7 @@ def cold_start(env: dict[str, str], runs: int = 5) -> bool:
             counted = _instructions(statement, lambda_env, python=python, cwd=REPO / folder) - start_up
             ratio = counted / boto3_instructions
             if goal is not None and ratio > goal:
-                broken.append(f"{label}: {ratio:.2f} > {goal}")
+                broken.append(f"{label}: {ratio:.3f} > {goal}")
             lambda_cells = [f"{seconds * 1000:.0f}", f"{seconds / baseline:.2f}", f"{ratio:.2f}"]
         venv_seconds, venv_baseline = _side_by_side_imports(from_repo, _venv_bytecode(env, from_repo), runs)
         source_seconds, source_baseline = _side_by_side_imports(from_repo, env, runs)
@@ -718,7 +732,7 @@ def main() -> None:
     }
     try:
         print("Haven benchmarks (ratios are measured side by side in this run)")
-        cold_start_held = cold_start(env, size["runs"])
+        failures = [] if cold_start(env, size["runs"]) else ["cold-start goal broken (the first table)"]
         warm_requests(size["warm"])
     finally:
         platform.stop()
@@ -738,7 +752,7 @@ def main() -> None:
     from bench.names import name_variants
 
     if not name_variants():
-        sys.exit("name variants below the goal (see the table above)")
+        failures.append("name variants below the goal (see their table)")
     from bench.feeds import feed_ingest_rate
 
     feed_ingest_rate(size["feeds"])
@@ -749,7 +763,7 @@ def main() -> None:
 
     # Enforced except in --smoke (a shared machine's wall clock is noise there; see web below).
     if not classifier_cost(*size["classifier"]) and "--smoke" not in sys.argv:
-        sys.exit("triage classification budget broken (see the table above)")
+        failures.append("triage classification budget broken (see its table)")
     from bench.durability import durability_cost
 
     durability_cost(size["durability"])
@@ -773,9 +787,9 @@ def main() -> None:
 
         lighthouse_scores()
     if not held:
-        sys.exit("web budgets broken (see the table above)")
-    if not cold_start_held:
-        sys.exit("cold-start goal broken (see the first table: instructions)")
+        failures.append("web budgets broken (see their table)")
+    if failures:
+        sys.exit("; ".join(failures))
 
 
 if __name__ == "__main__":
