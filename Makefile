@@ -56,13 +56,10 @@ web: $(WEB_BUILD)
 web-check: $(WEB_STAMP)
 	cd web && npm run --silent check
 
-$(CHROMIUM):
-	apt-get install -y --no-install-recommends chromium || \
-		(apt-get update && apt-get install -y --no-install-recommends chromium)
-
-$(VALGRIND):
-	apt-get install -y --no-install-recommends valgrind || \
-		(apt-get update && apt-get install -y --no-install-recommends valgrind)
+# Debian's package of the same name as the program, when it is absent.
+$(CHROMIUM) $(VALGRIND):
+	apt-get install -y --no-install-recommends $(notdir $@) || \
+		(apt-get update && apt-get install -y --no-install-recommends $(notdir $@))
 
 ## make run: the whole platform locally on an embedded AWS; API, public app and console on http://127.0.0.1:$(HAVEN_PORT)
 run: $(STAMP) web

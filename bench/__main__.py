@@ -104,14 +104,7 @@ def _lambdas_runtime() -> tuple[str, dict[str, str]] | str:
     from layers.build import LayerBuildError, build_layers, host_platform, lambda_python
 
     try:
-        # The interpreter itself, not a launcher (a pyenv shim is a script): valgrind counts the
-        # program it starts, not the one that program then runs.
-        python = subprocess.run(
-            [lambda_python(), "-c", "import sys; print(sys.executable)"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        python = lambda_python()  # the binary itself, which valgrind can count
         with contextlib.redirect_stdout(io.StringIO()):
             layers = build_layers(BENCH_LAYERS, wheel_platform=host_platform())
     except LayerBuildError as error:

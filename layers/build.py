@@ -174,12 +174,13 @@ def _pip_failure(returncode: int, wheel_platform: str) -> str:
     )
 
 
-def _version_of(python: str) -> str | None:
-    """``major.minor`` of an interpreter, or None when it does not run (a pyenv shim of a
-    version that is installed but not selected exits non-zero)."""
+def _interpreter(python: str) -> tuple[str, str] | None:
+    """``major.minor`` of an interpreter and its own binary (not a launcher such as a pyenv
+    shim, which is a script), or None when it does not run (a shim of a version that is
+    installed but not selected exits non-zero)."""
     try:
         result = subprocess.run(
-            [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2], sys.executable)"],
             capture_output=True,
             text=True,
             check=False,
@@ -187,7 +188,10 @@ def _version_of(python: str) -> str | None:
         )
     except OSError:
         return None
-    return result.stdout.strip() if result.returncode == 0 else None
+    if result.returncode != 0:
+        return None
+    version, _, executable = result.stdout.strip().partition(" ")
+    return version, executable
 
 
 def _candidate_pythons() -> list[str]:
@@ -204,10 +208,12 @@ def _candidate_pythons() -> list[str]:
 def lambda_python() -> str:
     """A CPython of Lambda's version (``PYTHON_VERSION``) to compile the layers' bytecode with:
     ``$HAVEN_LAYER_PYTHON`` if set, else this interpreter, ``python3.13`` on the path, or a
-    pyenv-installed 3.13 (any patch release: a minor version's bytecode format is fixed)."""
+    pyenv-installed 3.13 (any patch release: a minor version's bytecode format is fixed).
+    The interpreter's own binary: what a tool that follows no launcher (valgrind) must run."""
     for python in _candidate_pythons():
-        if _version_of(python) == PYTHON_VERSION:
-            return python
+        found = _interpreter(python)
+        if found is not None and found[0] == PYTHON_VERSION:
+            return found[1]
     raise LayerBuildError(
         f"cannot compile the layers' bytecode: no CPython {PYTHON_VERSION} found (tried "
         f"{', '.join(_candidate_pythons())}). Install one (e.g. `pyenv install {PYTHON_VERSION}`) "
