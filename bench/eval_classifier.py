@@ -7,8 +7,8 @@
 * Haven: :func:`haven.crisis.classifier.default_classifier`, exactly what triage runs.
 
 One-vs-rest per label of :data:`bench.triage_data.TARGETS`: a row is predicted positive for a
-category when the decided category is that class, for a hazard when the report carries it
-(``Classification.hazards``; ``haven-first``: the first hazard alone, shown for comparison).
+label when the report carries it (``Classification.categories`` and ``hazards``; ``haven-first``:
+the decided category and hazard alone, shown for comparison).
 Then the same on the ``original`` text of the translated rows (Haitian Creole, French, ...), with
 no language given. The issue's goals are checked at the end; a missed goal exits 1.
 """
@@ -57,14 +57,14 @@ class Scores:
 
 
 def decided(classification: Classification, target: Target, primary_only: bool = False) -> bool:
-    """A category is decided when it is the classification's; a hazard when the report carries
-    it (``hazards``: the data set's hazards are several per message, a third of its floods are
-    storms too), or with ``primary_only`` when it is the first of them."""
+    """A label is decided when the report carries it (``categories``, ``hazards``: the data
+    set's labels are several per message, a third of its floods are storms too, a request is
+    often about the dead), or with ``primary_only`` when it is the first of them."""
     if target.kind == "category":
-        return str(classification.category) == target.value
-    if primary_only:
-        return str(classification.hazard) == target.value
-    return target.value in {str(h) for h in classification.hazards}
+        carried = classification.categories[:1] if primary_only else classification.categories
+    else:
+        carried = classification.hazards[:1] if primary_only else classification.hazards
+    return target.value in {str(label) for label in carried}
 
 
 def classifier_predictions(
@@ -166,7 +166,7 @@ def main(argv: Sequence[str] = ()) -> int:
             "lexicon": classifier_predictions(lexicon, messages, "en"),
             "reference": reference_english,
             "haven": classifier_predictions(haven, messages, "en"),
-            # For comparison only (no goal): the first hazard alone, as before hazards were several.
+            # For comparison only (no goal): the first category and hazard alone, as before they were several.
             "haven-first": classifier_predictions(haven, messages, "en", primary_only=True),
         },
     )

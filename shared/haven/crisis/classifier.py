@@ -105,6 +105,10 @@ class Classification:
     #: Every hazard the report carries, the decided ``hazard`` first (a hurricane's flooding is
     #: a storm and a flood). Empty reads as ``(hazard,)``: decisions stored before it.
     hazards: tuple[Hazard, ...] = ()
+    #: Every category the report carries, the decided ``category`` first (a call for water for
+    #: the injured is a request and about the injured). ``not_humanitarian`` is alone. Empty
+    #: reads as ``(category,)``: decisions stored before it.
+    categories: tuple[Category, ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("category_confidence", "hazard_confidence"):
@@ -115,11 +119,18 @@ class Classification:
             object.__setattr__(self, "hazards", (self.hazard,))
         elif self.hazards[0] != self.hazard or len(set(self.hazards)) != len(self.hazards):
             raise ValueError("hazards must be distinct and start with the decided hazard")
+        if not self.categories:
+            object.__setattr__(self, "categories", (self.category,))
+        elif self.categories[0] != self.category or len(set(self.categories)) != len(self.categories):
+            raise ValueError("categories must be distinct and start with the decided category")
+        elif Category.NOT_HUMANITARIAN in self.categories and len(self.categories) > 1:
+            raise ValueError("categories cannot be not_humanitarian and humanitarian at once")
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "category": str(self.category),
             "category_confidence": self.category_confidence,
+            "categories": [str(c) for c in self.categories],
             "hazard": str(self.hazard),
             "hazard_confidence": self.hazard_confidence,
             "hazards": [str(h) for h in self.hazards],

@@ -54,6 +54,10 @@ class LearnedClassifier:
     the model does not learn (caution and advice, sympathy, infrastructure, rescue and
     donations); else ``other_relevant_information``.
 
+    Categories: the decided one, then every other model category that passes its cut (widest
+    ratio first): a report can be a request and about the injured. A text decided not
+    humanitarian carries that alone.
+
     Hazard: a flood or earthquake the lexicon names is taken (its terms are precise there),
     unless the model's hazard passes its cut :data:`OVERRIDE_RATIO` times more widely; else the
     model's hazard that passes its cut by the widest ratio; else the lexicon's (it alone knows
@@ -97,12 +101,15 @@ class LearnedClassifier:
         probabilities = model.probabilities(features, cells)
 
         category, category_confidence = self._category(lexicon, probabilities)
+        other_categories = self._secondary_categories(category, probabilities)
         hazard, hazard_confidence, hazard_by_model = self._hazard(lexicon, probabilities)
         secondary = self._secondary_hazards(hazard, lexicon, probabilities)
 
         explained: list[Feature] = []
         if f"category:{category}" in probabilities:
             explained += self._explain("category", str(category), features, cells)
+        for other_category in other_categories:
+            explained += self._explain("category", str(other_category), features, cells)
         if hazard_by_model:
             explained += self._explain("hazard", str(hazard), features, cells)
         for other, by_model in secondary:
@@ -118,6 +125,7 @@ class LearnedClassifier:
             classifier_version=f"{model.version}+{lexicon.classifier_version}",
             features=tuple(explained),
             hazards=(hazard, *(h for h, _ in secondary)),
+            categories=(category, *other_categories),
         )
 
     def _ratio(self, name: str, probabilities: Mapping[str, float]) -> float:
@@ -151,6 +159,18 @@ class LearnedClassifier:
             4,
         )
         return Category.OTHER_RELEVANT_INFORMATION, relevant
+
+    def _secondary_categories(self, primary: Category, probabilities: Mapping[str, float]) -> list[Category]:
+        """The other model categories whose probability passes their cut, widest ratio first
+        (a tie in :data:`MODEL_CATEGORIES` order); none for a text decided not humanitarian."""
+        if primary == Category.NOT_HUMANITARIAN:
+            return []
+        found = [
+            (-ratio, k, c)
+            for k, c in enumerate(MODEL_CATEGORIES)
+            if c != primary and (ratio := self._ratio(f"category:{c}", probabilities)) >= 1.0
+        ]
+        return [c for _, _, c in sorted(found)]
 
     def _hazard(
         self, lexicon: Classification, probabilities: Mapping[str, float]

@@ -288,3 +288,67 @@ def test_the_category_that_passes_its_cut_most_widely_is_decided_not_humanitaria
         {"category:requests_or_urgent_needs": needy, "category:not_humanitarian": irrelevant}
     )
     assert LearnedClassifier(model=model).classify("anything at all", "en").category == decided
+
+
+def test_a_report_carries_every_category_that_passes_its_cut_the_decided_one_first() -> None:
+    model = _constant_model(
+        {
+            "category:requests_or_urgent_needs": 0.9,
+            "category:injured_or_dead_people": 0.7,
+            "category:displaced_people_and_evacuations": 0.8,
+        }
+    )
+    result = LearnedClassifier(model=model).classify("water for the injured", "en")
+    assert result.category == Category.REQUESTS_OR_URGENT_NEEDS
+    assert result.categories == (
+        Category.REQUESTS_OR_URGENT_NEEDS,
+        Category.DISPLACED_PEOPLE_AND_EVACUATIONS,
+        Category.INJURED_OR_DEAD_PEOPLE,
+    ), "widest ratio first"
+    assert result.to_dict()["categories"] == [str(c) for c in result.categories]
+    assert {f.label for f in result.features if f.kind == "category"} <= {str(c) for c in result.categories}
+
+
+def test_a_text_decided_not_humanitarian_carries_no_other_category() -> None:
+    model = _constant_model({"category:requests_or_urgent_needs": 0.6, "category:not_humanitarian": 0.9})
+    result = LearnedClassifier(model=model).classify("anything at all", "en")
+    assert result.categories == (Category.NOT_HUMANITARIAN,)
+
+
+def test_categories_start_with_the_decided_category() -> None:
+    old = Classification(Category.REQUESTS_OR_URGENT_NEEDS, 0.1, Hazard.FLOOD, 0.1, "en", (), "v")
+    assert old.categories == (Category.REQUESTS_OR_URGENT_NEEDS,), "a decision stored before reads as one"
+    lexicon = LexiconClassifier().classify("we need water", "en")
+    assert lexicon.to_dict()["categories"] == [str(lexicon.category)]
+    requests, injured, irrelevant = (
+        Category.REQUESTS_OR_URGENT_NEEDS,
+        Category.INJURED_OR_DEAD_PEOPLE,
+        Category.NOT_HUMANITARIAN,
+    )
+    for decided, wrong in (
+        (requests, (injured, requests)),
+        (requests, (requests, requests)),
+        (requests, (requests, irrelevant)),
+        (irrelevant, (irrelevant, requests)),
+    ):
+        with pytest.raises(ValueError, match="categories"):
+            Classification(decided, 0.1, Hazard.FLOOD, 0.1, "en", (), "v", categories=wrong)
+
+
+def test_eval_scores_a_category_on_every_category_the_report_carries() -> None:
+    from bench.eval_classifier import decided
+    from bench.triage_data import TARGETS
+
+    injured = next(t for t in TARGETS if t.name == "category:injured_or_dead_people")
+    both = Classification(
+        Category.REQUESTS_OR_URGENT_NEEDS,
+        0.9,
+        Hazard.FLOOD,
+        0.1,
+        "en",
+        (),
+        "v",
+        categories=(Category.REQUESTS_OR_URGENT_NEEDS, Category.INJURED_OR_DEAD_PEOPLE),
+    )
+    assert decided(both, injured)
+    assert not decided(both, injured, primary_only=True)
