@@ -66,9 +66,16 @@ def test_three_nearby_reports_become_one_incident_the_responder_sees_and_verifie
     expect(page.get_by_text("No incident matches these filters")).to_be_visible()
     responder.check("incidents-empty")
 
-    # Three people report the same flood from a few hundred metres apart, while the list is open.
-    for lat, lon in ((-1.2921, 36.8219), (-1.2950, 36.8250), (-1.2900, 36.8190)):
-        report(platform, "Flooding: the river overflowed and water is rising in the houses", lat, lon)
+    # Three people report the same flood from a few hundred metres apart, while the list is open;
+    # the third also says people died and asks for water and food.
+    rising = "Flooding: the river overflowed and water is rising in the houses"
+    dead_and_needy = "Flooding: the river overflowed, we need water and food, many people are dead"
+    for text, lat, lon in (
+        (rising, -1.2921, 36.8219),
+        (rising, -1.2950, 36.8250),
+        (dead_and_needy, -1.2900, 36.8190),
+    ):
+        report(platform, text, lat, lon)
     incident = incident_with(platform, "flood", reports=3)
     listed_at = time.monotonic()
 
@@ -107,13 +114,17 @@ def test_three_nearby_reports_become_one_incident_the_responder_sees_and_verifie
     row.get_by_role("link", name="Flood").click()
     expect(page.get_by_role("heading", level=1, name="Flood incident")).to_be_focused()
     expect(page.get_by_role("heading", name="Reports (3)")).to_be_visible()
-    page.get_by_text("Classification and credibility").first.click()
-    expect(page.locator(".terms").first).to_contain_text("flood")
-    expect(page.locator(".signals").first).to_contain_text("corroborat")
-    # Which model and lexicon decided, as stored with the decision (here the lexicon's terms did;
-    # the model's features are listed when they decide).
-    details = page.locator("details[open]").first
-    expect(details.get_by_text("Classified by triage-model-")).to_be_visible()
+    # How the report that says people died was classified and scored: the terms and features
+    # that decided, its corroboration, the model and lexicon as stored with the decision, and
+    # every category it carries (it is about the dead and a request too).
+    dead = page.locator("li.report").filter(has_text=dead_and_needy)
+    expect(dead.locator(".meta").first).to_contain_text("Injured or dead people")
+    dead.get_by_text("Classification and credibility").click()
+    expect(dead.locator(".terms")).to_contain_text("flood")
+    expect(dead.locator(".features")).to_contain_text("injured_or_dead_people")
+    expect(dead.locator(".signals")).to_contain_text("corroborat")
+    expect(dead.get_by_text("Also about: Requests or urgent needs")).to_be_visible()
+    expect(dead.get_by_text("Classified by triage-model-")).to_be_visible()
     responder.check("incident-detail")
 
     # ... and verifies it, with a note.

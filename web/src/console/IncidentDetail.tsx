@@ -313,6 +313,7 @@ function ReportItem(props: { report: OpsReport }) {
     hazard_confidence?: number;
     category_confidence?: number;
     hazards?: string[];
+    categories?: string[];
     features?: Feature[];
     classifier_version?: string;
   };
@@ -354,6 +355,16 @@ function ReportItem(props: { report: OpsReport }) {
           ) : (
             <p>{t("report.no_terms")}</p>
           )}
+          {classification.categories && classification.categories.length > 1 ? (
+            <p>
+              {t("report.categories", {
+                categories: classification.categories
+                  .slice(1)
+                  .map((c) => label("category", c))
+                  .join(", "),
+              })}
+            </p>
+          ) : null}
           {classification.hazards?.length ? (
             <p>{t("report.hazards", { hazards: classification.hazards.map((h) => label("hazard", h)).join(", ") })}</p>
           ) : null}
