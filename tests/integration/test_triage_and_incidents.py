@@ -53,6 +53,27 @@ def _auth(role: str = "responder") -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens.mint(role, subject=f'{role}-1')}"}
 
 
+def test_responders_find_a_report_under_every_category_triage_found(client: Any) -> None:
+    both = _submit(
+        client, 51.5, -0.12, "Flooding: the river overflowed, we need water and food, many people are dead"
+    )
+    other = _submit(client, 51.6, -0.12)
+    assert _run_triage()["result"] == {"batchItemFailures": []}
+
+    def listed(**filters: str) -> set[str]:
+        query = "&".join(f"{k}={v}" for k, v in {"status": "linked", **filters}.items())
+        return {
+            r["report_id"]
+            for r in client.http.get(f"/v1/ops/reports?{query}", headers=_auth()).json_body["items"]
+        }
+
+    assert listed() == {both["report_id"], other["report_id"]}
+    assert listed(category="injured_or_dead_people") == {both["report_id"]}
+    assert listed(category="requests_or_urgent_needs") == {both["report_id"]}, "its second category"
+    assert listed(category="displaced_people_and_evacuations") == set()
+    assert listed(hazard="flood") == {both["report_id"], other["report_id"]}
+
+
 def test_three_nearby_flood_reports_make_one_incident(client: Any) -> None:
     for dlat in (0.0, 0.01, 0.02):
         _submit(client, 51.50 + dlat, -0.12, people_affected=10)

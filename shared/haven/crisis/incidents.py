@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -43,10 +44,12 @@ class Filters:
     def scope(self) -> dict[str, Any]:
         return {k: str(v) for k, v in self.__dict__.items() if v is not None}
 
-    def accepts(self, hazard: str | None, category: str, point: Point, moment: datetime) -> bool:
-        if self.hazard and hazard != self.hazard:
+    def accepts(
+        self, hazards: Collection[str | None], categories: Collection[str], point: Point, moment: datetime
+    ) -> bool:
+        if self.hazard and self.hazard not in hazards:
             return False
-        if self.category and category != self.category:
+        if self.category and self.category not in categories:
             return False
         if self.bbox and not self.bbox.contains(point):
             return False
@@ -55,12 +58,18 @@ class Filters:
         return not (self.since and moment < self.since)
 
     def accepts_incident(self, incident: Incident) -> bool:
-        return self.accepts(incident.hazard, incident.category, incident.centroid, incident.updated_at)
+        return self.accepts((incident.hazard,), (incident.category,), incident.centroid, incident.updated_at)
 
     def accepts_report(self, report: dict[str, Any]) -> bool:
+        """A report matches a hazard or a category it carries: its own, or any triage found
+        (``hazards``, ``categories``: a call for water for the injured is listed under both)."""
         point = Point(float(report["lat"]), float(report["lon"]))
+        found = (report.get("triage") or {}).get("classification") or {}
         return self.accepts(
-            report.get("hazard"), report["category"], point, datetime.fromisoformat(report["received_at"])
+            {report.get("hazard"), *found.get("hazards", ())},
+            {report["category"], *found.get("categories", ())},
+            point,
+            datetime.fromisoformat(report["received_at"]),
         )
 
 

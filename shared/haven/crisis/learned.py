@@ -131,13 +131,17 @@ class LearnedClassifier:
     def _ratio(self, name: str, probabilities: Mapping[str, float]) -> float:
         return probabilities[name] / self.model.label(name).threshold
 
+    def _passes(self, name: str, probabilities: Mapping[str, float]) -> bool:
+        """The one test of a label's cut: its probability reaches its threshold."""
+        return probabilities[name] >= self.model.label(name).threshold
+
     def _passing(self, names: Sequence[str], probabilities: Mapping[str, float]) -> tuple[str, float] | None:
         best: tuple[float, str] | None = None
         for name in names:
-            threshold = self.model.label(name).threshold
-            p = probabilities[name]
-            if p >= threshold and (best is None or p / threshold > best[0]):
-                best = (p / threshold, name)
+            if self._passes(name, probabilities):
+                ratio = self._ratio(name, probabilities)
+                if best is None or ratio > best[0]:
+                    best = (ratio, name)
         return (best[1], probabilities[best[1]]) if best else None
 
     def _category(
@@ -166,9 +170,9 @@ class LearnedClassifier:
         if primary == Category.NOT_HUMANITARIAN:
             return []
         found = [
-            (-ratio, k, c)
+            (-self._ratio(f"category:{c}", probabilities), k, c)
             for k, c in enumerate(MODEL_CATEGORIES)
-            if c != primary and (ratio := self._ratio(f"category:{c}", probabilities)) >= 1.0
+            if c != primary and self._passes(f"category:{c}", probabilities)
         ]
         return [c for _, _, c in sorted(found)]
 
@@ -203,7 +207,7 @@ class LearnedClassifier:
             if hazard == primary:
                 continue
             ratio = self._ratio(f"hazard:{hazard}", probabilities)
-            if ratio >= 1.0:
+            if self._passes(f"hazard:{hazard}", probabilities):
                 found.append((ratio, hazard, True))
             elif hazard in LEXICON_HAZARDS and hazard in named:
                 found.append((ratio, hazard, False))

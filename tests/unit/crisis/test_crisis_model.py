@@ -306,7 +306,17 @@ def test_a_report_carries_every_category_that_passes_its_cut_the_decided_one_fir
         Category.INJURED_OR_DEAD_PEOPLE,
     ), "widest ratio first"
     assert result.to_dict()["categories"] == [str(c) for c in result.categories]
-    assert {f.label for f in result.features if f.kind == "category"} <= {str(c) for c in result.categories}
+
+
+def test_a_report_about_the_dead_that_asks_for_help_carries_both_each_explained() -> None:
+    text = "Flooding: the river overflowed, we need water and food, many people are dead"
+    result = default_classifier().classify(text, "en")
+    assert result.categories == (Category.INJURED_OR_DEAD_PEOPLE, Category.REQUESTS_OR_URGENT_NEEDS)
+    explained = {f.label for f in result.features if f.kind == "category"}
+    assert explained == {"injured_or_dead_people", "requests_or_urgent_needs"}
+    assert default_classifier().classify("Flooding in the street", "en").categories == (
+        Category.OTHER_RELEVANT_INFORMATION,
+    )
 
 
 def test_a_text_decided_not_humanitarian_carries_no_other_category() -> None:

@@ -317,6 +317,8 @@ function ReportItem(props: { report: OpsReport }) {
     features?: Feature[];
     classifier_version?: string;
   };
+  // The categories triage found besides the one shown (the reporter's own, when they chose one).
+  const alsoAbout = (classification.categories ?? []).filter((c) => c !== report.category);
   const credibility = (report.triage?.credibility ?? {}) as { score?: number; contributions?: Contribution[] };
   return (
     <li class="report">
@@ -355,15 +357,8 @@ function ReportItem(props: { report: OpsReport }) {
           ) : (
             <p>{t("report.no_terms")}</p>
           )}
-          {classification.categories && classification.categories.length > 1 ? (
-            <p>
-              {t("report.categories", {
-                categories: classification.categories
-                  .slice(1)
-                  .map((c) => label("category", c))
-                  .join(", "),
-              })}
-            </p>
+          {alsoAbout.length ? (
+            <p>{t("report.categories", { categories: alsoAbout.map((c) => label("category", c)).join(", ") })}</p>
           ) : null}
           {classification.hazards?.length ? (
             <p>{t("report.hazards", { hazards: classification.hazards.map((h) => label("hazard", h)).join(", ") })}</p>
