@@ -125,6 +125,11 @@ def test_three_nearby_reports_become_one_incident_the_responder_sees_and_verifie
     expect(dead.locator(".signals")).to_contain_text("corroborat")
     expect(dead.get_by_text("Also about: Requests or urgent needs")).to_be_visible()
     expect(dead.get_by_text("Classified by triage-model-")).to_be_visible()
+    # A report of one category names no other.
+    rising_one = page.locator("li.report").filter(has_text=rising).first
+    rising_one.get_by_text("Classification and credibility").click()
+    expect(rising_one.locator(".terms")).to_contain_text("flood")
+    expect(rising_one.get_by_text("Also about")).to_have_count(0)
     responder.check("incident-detail")
 
     # ... and verifies it, with a note.
