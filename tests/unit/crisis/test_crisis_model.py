@@ -30,6 +30,7 @@ from haven.crisis.model import (
     featurize,
     from_bytes,
     load_model,
+    picker,
 )
 from haven.crisis.taxonomy import Category, Hazard
 
@@ -362,3 +363,9 @@ def test_eval_scores_a_category_on_every_category_the_report_carries() -> None:
     )
     assert decided(both, injured)
     assert not decided(both, injured, primary_only=True)
+
+
+@pytest.mark.parametrize("cells", [[], [3], [1, 3], [2, 2, 0]])
+def test_a_text_reads_the_weights_of_each_of_its_cells(cells: list[int]) -> None:
+    weights = array("b", [5, -7, 11, 13])
+    assert list(picker(cells)(weights)) == [weights[c] for c in cells]
