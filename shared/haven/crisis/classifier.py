@@ -115,15 +115,13 @@ class Classification:
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1")
-        if not self.hazards:
-            object.__setattr__(self, "hazards", (self.hazard,))
-        elif self.hazards[0] != self.hazard or len(set(self.hazards)) != len(self.hazards):
-            raise ValueError("hazards must be distinct and start with the decided hazard")
-        if not self.categories:
-            object.__setattr__(self, "categories", (self.category,))
-        elif self.categories[0] != self.category or len(set(self.categories)) != len(self.categories):
-            raise ValueError("categories must be distinct and start with the decided category")
-        elif Category.NOT_HUMANITARIAN in self.categories and len(self.categories) > 1:
+        for several, decided in (("hazards", "hazard"), ("categories", "category")):
+            carried, first = getattr(self, several), getattr(self, decided)
+            if not carried:
+                object.__setattr__(self, several, (first,))
+            elif carried[0] != first or len(set(carried)) != len(carried):
+                raise ValueError(f"{several} must be distinct and start with the decided {decided}")
+        if Category.NOT_HUMANITARIAN in self.categories and len(self.categories) > 1:
             raise ValueError("categories cannot be not_humanitarian and humanitarian at once")
 
     def to_dict(self) -> dict[str, Any]:

@@ -106,10 +106,9 @@ class LearnedClassifier:
         secondary = self._secondary_hazards(hazard, lexicon, probabilities)
 
         explained: list[Feature] = []
-        if f"category:{category}" in probabilities:
-            explained += self._explain("category", str(category), features, cells)
-        for other_category in other_categories:
-            explained += self._explain("category", str(other_category), features, cells)
+        for carried in (category, *other_categories):
+            if f"category:{carried}" in probabilities:  # decided by the model, not the lexicon
+                explained += self._explain("category", str(carried), features, cells)
         if hazard_by_model:
             explained += self._explain("hazard", str(hazard), features, cells)
         for other, by_model in secondary:

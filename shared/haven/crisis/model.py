@@ -123,16 +123,15 @@ class TriageModel:
     spec: FeatureSpec
     labels: tuple[LabelModel, ...]
     meta: Mapping[str, Any]
-
-    def featurize(self, text: str, lexicon_labels: Iterable[str]) -> list[str]:
-        """The text's features as this model was trained on them (:func:`featurize`)."""
-        return featurize(text, lexicon_labels, self.spec)
-
     #: The labels by name: the decision rule reads each several times a classification.
     by_name: Mapping[str, LabelModel] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_name", {m.name: m for m in self.labels})
+
+    def featurize(self, text: str, lexicon_labels: Iterable[str]) -> list[str]:
+        """The text's features as this model was trained on them (:func:`featurize`)."""
+        return featurize(text, lexicon_labels, self.spec)
 
     def label(self, name: str) -> LabelModel:
         return self.by_name[name]
