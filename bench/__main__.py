@@ -118,9 +118,9 @@ def _lambdas_runtime() -> tuple[str, dict[str, str]] | str:
     return python, env
 
 
-#: Valgrind, whose callgrind counts the instructions an import executes (``make bench`` installs
-#: Debian's when it is absent).
-VALGRIND = "/usr/bin/valgrind"
+#: Valgrind, whose callgrind counts the instructions an import executes: found on the path
+#: (``make bench`` installs Debian's when it is absent).
+VALGRIND = "valgrind"
 #: The cold start's goals (issue 16), as ratios to ``import boto3``: the API's handler, every
 #: worker's. The row of the API's first report has none (it is what the first request adds).
 API_GOAL, WORKER_GOAL = 1.5, 1.3
@@ -132,10 +132,11 @@ def _instructions(statement: str, env: dict[str, str], *, python: str, cwd: Path
     Unlike the wall clock, the count does not move with the load of a shared machine (a fixed
     hash seed; the same files read), so a ratio close to its goal is decided by it (ADR 0052).
     """
-    if not Path(VALGRIND).exists():
-        raise RuntimeError(f"{VALGRIND} is missing: `make bench` installs it (apt-get install valgrind)")
+    valgrind = shutil.which(VALGRIND)
+    if valgrind is None:
+        raise RuntimeError(f"{VALGRIND} is not on the path: `make bench` installs it (Debian's package)")
     run = subprocess.run(
-        [VALGRIND, "--tool=callgrind", "--callgrind-out-file=/dev/null", python, "-s", "-c", statement],
+        [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", python, "-s", "-c", statement],
         env={**env, "PYTHONHASHSEED": "0"},
         capture_output=True,
         text=True,
