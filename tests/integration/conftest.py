@@ -30,3 +30,15 @@ def answers_follow_the_contract(monkeypatch: pytest.MonkeyPatch) -> Iterator[lis
     yield answers
     broken = contract.report(answers)
     assert not broken, "answers that break docs/openapi.json:\n" + broken
+
+
+@pytest.fixture
+def start_of_a_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Time runs on from the first second of a minute, so a test counting against a per-minute
+    limit (fixed windows) has the whole window and never sees its counts reset half-way."""
+    from haven import clock
+
+    real = clock.now
+    began = real()
+    offset = began.replace(second=1, microsecond=0) - began
+    monkeypatch.setattr(clock, "now", lambda: real() + offset)

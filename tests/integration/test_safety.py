@@ -200,7 +200,9 @@ def test_expired_record_is_not_served_and_the_sweep_removes_its_photo(
     assert created["photo_upload"]["fields"]["key"] not in remaining
 
 
-def test_search_is_rate_limited(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_search_is_rate_limited(
+    client: Any, start_of_a_minute: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from haven.config import get_settings
 
     monkeypatch.setenv("HAVEN_SAFETY_SEARCH_PER_MINUTE", "3")

@@ -16,7 +16,7 @@ LIMIT = 4
 
 
 @pytest.fixture
-def client(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def client(aws: None, start_of_a_minute: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     import app as api
 
     from haven.config import get_settings
@@ -80,7 +80,7 @@ def test_a_miss_does_not_say_which_part_was_wrong(client: Any) -> None:
     assert strip(wrong_token.json_body) == strip(no_report.json_body)
 
 
-def test_each_address_has_its_own_window(aws: None) -> None:
+def test_each_address_has_its_own_window(aws: None, start_of_a_minute: None) -> None:
     from haven.adapters.dynamo.limits import DynamoRateLimiter
 
     limiter = DynamoRateLimiter(b"k" * 32)

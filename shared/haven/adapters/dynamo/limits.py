@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import PynamoDBException
 
+from haven import clock
 from haven.adapters.dynamo.models.api import RateWindow
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ class DynamoRateLimiter:
         self._key = key
 
     def hit(self, subject: str, limit: int, window_seconds: int) -> int | None:
-        now = datetime.now(UTC)
+        now = clock.now()
         start = int(now.timestamp()) // window_seconds * window_seconds
         hashed = hmac.new(self._key, subject.encode(), hashlib.sha256).hexdigest()[:40]
         window = RateWindow(hashed, start)
