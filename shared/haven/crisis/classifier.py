@@ -174,7 +174,10 @@ def normalize(text: str) -> str:
     a combining mark; dropping every combining mark then strips accents, tashkeel and hamzas.
     NFKD also maps Arabic presentation forms to the base letters.
     """
-    folded = text.casefold().translate(_COMBINING_EXCEPTIONS)
+    folded = text.casefold()
+    if folded.isascii():  # nothing to decompose, strip or unify (most English reports)
+        return folded
+    folded = folded.translate(_COMBINING_EXCEPTIONS)
     decomposed = unicodedata.normalize("NFKD", folded)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.translate(_ARABIC)

@@ -133,13 +133,18 @@ class Lexicon:
     def find(self, words: Sequence[tuple[str, ...]]) -> list[tuple[int, int, Term]]:
         """Every (start, end, term) occurrence in the word forms of a text."""
         found: list[tuple[int, int, Term]] = []
+        by_first, prefixed = self._by_first, self._prefixed
         for i, forms in enumerate(words):
-            candidates: list[Term] = []
-            for f in forms:
-                candidates.extend(self._by_first.get(f, ()))
-            heads = {f[:_PREFIX_HEAD] for f in forms}
-            for head in sorted(heads):
-                candidates.extend(t for t in self._prefixed.get(head, ()) if t not in candidates)
+            if len(forms) == 1:  # a word with one form (all but some Arabic): nothing to merge
+                [form] = forms
+                candidates: Sequence[Term] = by_first.get(form, ()) + prefixed.get(form[:_PREFIX_HEAD], ())
+            else:
+                merged: list[Term] = []
+                for f in forms:
+                    merged.extend(by_first.get(f, ()))
+                for head in sorted({f[:_PREFIX_HEAD] for f in forms}):
+                    merged.extend(t for t in prefixed.get(head, ()) if t not in merged)
+                candidates = merged
             for term in candidates:
                 n = len(term.words)
                 if i + n <= len(words) and all(w.matches(words[i + k]) for k, w in enumerate(term.words)):
@@ -255,36 +260,53 @@ class LexiconClassifier:
 
     def guess_language(self, text: str) -> str:
         """Arabic if Arabic letters outnumber Latin ones; else most stopword and term hits."""
-        arabic = sum(1 for ch in text if ch.isalpha() and _is_arabic(ch))
-        latin = sum(1 for ch in text if ch.isalpha() and ord(ch) < 0x0250)
-        if arabic > latin and "ar" in self.lexicons:
-            return "ar"
         words = tokens(text)
-        forms = [_forms(w) for w in words]
+        return self._guess(text, words, [_forms(w) for w in words], {})
+
+    def _guess(
+        self,
+        text: str,
+        words: Sequence[str],
+        forms: Sequence[tuple[str, ...]],
+        found: dict[str, list[tuple[int, int, Term]]],
+    ) -> str:
+        """:meth:`guess_language` of a text already split into ``words`` and their ``forms``;
+        each lexicon's occurrences it searched are left in ``found``, by language."""
+        if not text.isascii() and "ar" in self.lexicons:  # an ASCII text has no Arabic letter
+            arabic = sum(1 for ch in text if ch.isalpha() and _is_arabic(ch))
+            latin = sum(1 for ch in text if ch.isalpha() and ord(ch) < 0x0250)
+            if arabic > latin:
+                return "ar"
         best: tuple[int, str] = (0, UNDETERMINED)
         for language in sorted(self.lexicons):
             if language == "ar":
                 continue
             lexicon = self.lexicons[language]
+            found[language] = lexicon.find(forms)
             hits = sum(1 for w in words if w in lexicon.stopwords)
-            hits += len(_non_overlapping(lexicon.find(forms)))
+            hits += len(_non_overlapping(found[language]))
             if hits > best[0]:
                 best = (hits, language)
         return best[1]
 
     def classify(self, text: str, language: str | None = None) -> Classification:
-        lang = primary_language(language) or self.guess_language(text)
+        words = tokens(text)
+        forms = [_forms(w) for w in words]
+        # The occurrences of each lexicon, searched once: guessing the language searches most.
+        searched: dict[str, list[tuple[int, int, Term]]] = {}
+        lang = primary_language(language) or self._guess(text, words, forms, searched)
         if lang in self.lexicons:
-            used = [self.lexicons[lang]]
+            used = [lang]
             if lang != "en" and "en" in self.lexicons:
-                used.append(self.lexicons["en"])
+                used.append("en")
         else:
-            used = [self.lexicons[k] for k in sorted(self.lexicons)]
+            used = sorted(self.lexicons)
 
-        forms = [_forms(w) for w in tokens(text)]
         found: list[tuple[int, int, Term]] = []
-        for lexicon in used:
-            found.extend(lexicon.find(forms))
+        for name in used:
+            if name not in searched:
+                searched[name] = self.lexicons[name].find(forms)
+            found.extend(searched[name])
         matches = _non_overlapping(found)
 
         category_scores: dict[str, float] = {}

@@ -237,6 +237,10 @@ def test_normalize() -> None:
     assert normalize("Cœur") == "coeur"
     assert normalize("أإآٱ") == "\u0627" * 4  # all alef forms become a bare alef
     assert normalize("مَدْرَسَة") == "مدرسه"
+    # ASCII once case-folded (the fast path) reads as the full decomposition would.
+    assert normalize("FLOOD in Port-au-Prince") == "flood in port-au-prince"
+    assert normalize("Straße \ufb01re \u212a") == "strasse fire k"
+    assert normalize("\uff26\uff2c\uff2f\uff2f\uff24") == "flood"  # full-width letters, not ASCII
     assert tokens("l'eau, #flood! aidez-nous") == ["l", "eau", "flood", "aidez", "nous"]
 
 
