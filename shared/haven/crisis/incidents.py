@@ -19,7 +19,7 @@ from haven import clock
 from haven.areas import BBox
 from haven.auth import Principal
 from haven.crisis.incident import Change, Incident, IncidentStatus, Note, Transition
-from haven.crisis.triage import incident_event, public_location
+from haven.crisis.triage import carried_labels, incident_event, public_location
 from haven.errors import Conflict, FieldError, NotFound, ValidationFailed
 from haven.events import EventSink
 from haven.geo import Point, distance_km
@@ -63,14 +63,9 @@ class Filters:
     def accepts_report(self, report: dict[str, Any]) -> bool:
         """A report matches a hazard or a category it carries: its own, or any triage found
         (``hazards``, ``categories``: a call for water for the injured is listed under both)."""
+        categories, hazards = carried_labels(report)
         point = Point(float(report["lat"]), float(report["lon"]))
-        found = (report.get("triage") or {}).get("classification") or {}
-        return self.accepts(
-            {report.get("hazard"), *found.get("hazards", ())},
-            {report["category"], *found.get("categories", ())},
-            point,
-            datetime.fromisoformat(report["received_at"]),
-        )
+        return self.accepts(hazards, categories, point, datetime.fromisoformat(report["received_at"]))
 
 
 class IncidentRepository(Protocol):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -68,6 +68,17 @@ class TriageDecision:
         if self.kept_out:
             record["kept_out"] = self.kept_out
         return record
+
+
+def carried_labels(report: Mapping[str, Any]) -> tuple[set[str], set[str | None]]:
+    """The categories and the hazards a stored report carries: its own, and every one its
+    triage record lists (:meth:`TriageDecision.triage_record`). A report not yet triaged, or
+    triaged before ``categories`` and ``hazards`` were recorded, carries its own alone."""
+    found = (report.get("triage") or {}).get("classification") or {}
+    return (
+        {report["category"], *found.get("categories", ())},
+        {report.get("hazard"), *found.get("hazards", ())},
+    )
 
 
 #: Incidents a claim remembers (the latest first): more than ever open in one cell at once.

@@ -12,7 +12,7 @@ from haven import ids
 from haven.crisis.classifier import Classification, MatchedTerm
 from haven.crisis.reports import Report, ReportStatus, restore_report
 from haven.crisis.taxonomy import Category, Hazard
-from haven.crisis.triage import NOT_HUMANITARIAN_CUTOFF, decide, keep_out_reason
+from haven.crisis.triage import NOT_HUMANITARIAN_CUTOFF, carried_labels, decide, keep_out_reason
 from haven.errors import Conflict, NotFound
 from haven.geo import Point
 
@@ -154,3 +154,43 @@ def test_only_a_kept_out_report_can_be_restored() -> None:
         restore_report(ids.new_id(), actor="r", reports=Reports(), queue=Queue())
     with pytest.raises(NotFound):
         restore_report("not-an-id", actor="r", reports=Reports(), queue=Queue())
+
+
+def test_a_stored_report_carries_its_own_labels_and_every_one_its_triage_record_lists() -> None:
+    untriaged = {"category": "requests_or_urgent_needs", "hazard": None, "triage": None}
+    assert carried_labels(untriaged) == ({"requests_or_urgent_needs"}, {None})
+    # Triaged before categories and hazards were recorded: its one category and hazard.
+    before = {"category": "injured_or_dead_people", "hazard": "flood", "triage": {"classification": {}}}
+    assert carried_labels(before) == ({"injured_or_dead_people"}, {"flood"})
+    triaged = {
+        "category": "injured_or_dead_people",
+        "hazard": "storm",
+        "triage": {
+            "classification": {
+                "categories": ["injured_or_dead_people", "requests_or_urgent_needs"],
+                "hazards": ["storm", "flood"],
+            }
+        },
+    }
+    assert carried_labels(triaged) == (
+        {"injured_or_dead_people", "requests_or_urgent_needs"},
+        {"storm", "flood"},
+    )
+    # The shape it reads is the one a decision writes.
+    decided = Classification(
+        category=Category.INJURED_OR_DEAD_PEOPLE,
+        category_confidence=0.8,
+        hazard=Hazard.STORM,
+        hazard_confidence=0.7,
+        language="en",
+        matched_terms=(),
+        classifier_version="test",
+        hazards=(Hazard.STORM, Hazard.FLOOD),
+        categories=(Category.INJURED_OR_DEAD_PEOPLE, Category.REQUESTS_OR_URGENT_NEEDS),
+    )
+    written = {
+        "category": "injured_or_dead_people",
+        "hazard": "storm",
+        "triage": {"classification": decided.to_dict()},
+    }
+    assert carried_labels(written) == carried_labels(triaged)
