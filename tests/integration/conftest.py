@@ -33,12 +33,16 @@ def answers_follow_the_contract(monkeypatch: pytest.MonkeyPatch) -> Iterator[lis
 
 
 @pytest.fixture
-def start_of_a_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+def start_of_a_minute(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Time runs on from the first second of a minute, so a test counting against a per-minute
-    limit (fixed windows) has the whole window and never sees its counts reset half-way."""
+    limit (fixed windows) has the whole window and never sees its counts reset half-way. Only
+    ``haven.clock`` moves (up to 59 s back): code reading the system's time (signed cursors,
+    idempotency records) sees the real time, which these tests do not compare with it."""
     from haven import clock
 
     real = clock.now
     began = real()
     offset = began.replace(second=1, microsecond=0) - began
     monkeypatch.setattr(clock, "now", lambda: real() + offset)
+    yield
+    assert clock.now().minute == (began + offset).minute, "the test outlasted its minute: its counts reset"

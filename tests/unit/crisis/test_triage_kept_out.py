@@ -188,9 +188,10 @@ def test_a_stored_report_carries_its_own_labels_and_every_one_its_triage_record_
         hazards=(Hazard.STORM, Hazard.FLOOD),
         categories=(Category.INJURED_OR_DEAD_PEOPLE, Category.REQUESTS_OR_URGENT_NEEDS),
     )
+    decision = decide(_report("web", description="Water for the injured, the storm flooded us"), decided, [])
     written = {
-        "category": "injured_or_dead_people",
-        "hazard": "storm",
-        "triage": {"classification": decided.to_dict()},
+        "category": str(decision.category),
+        "hazard": str(decision.hazard),
+        "triage": decision.triage_record(),
     }
     assert carried_labels(written) == carried_labels(triaged)
