@@ -258,20 +258,16 @@ class LexiconClassifier:
     def languages(self) -> tuple[str, ...]:
         return tuple(sorted(self.lexicons))
 
-    def guess_language(self, text: str) -> str:
-        """Arabic if Arabic letters outnumber Latin ones; else most stopword and term hits."""
-        words = tokens(text)
-        return self._guess(text, words, [_forms(w) for w in words], {})
-
-    def _guess(
+    def _guess_language(
         self,
         text: str,
         words: Sequence[str],
         forms: Sequence[tuple[str, ...]],
         found: dict[str, list[tuple[int, int, Term]]],
     ) -> str:
-        """:meth:`guess_language` of a text already split into ``words`` and their ``forms``;
-        each lexicon's occurrences it searched are left in ``found``, by language."""
+        """Arabic if Arabic letters outnumber Latin ones; else most stopword and term hits. The
+        text comes split into ``words`` and their ``forms``; each lexicon's occurrences searched
+        here are left in ``found``, by language, for the classification to reuse."""
         if not text.isascii() and "ar" in self.lexicons:  # an ASCII text has no Arabic letter
             arabic = sum(1 for ch in text if ch.isalpha() and _is_arabic(ch))
             latin = sum(1 for ch in text if ch.isalpha() and ord(ch) < 0x0250)
@@ -294,7 +290,7 @@ class LexiconClassifier:
         forms = [_forms(w) for w in words]
         # The occurrences of each lexicon, searched once: guessing the language searches most.
         searched: dict[str, list[tuple[int, int, Term]]] = {}
-        lang = primary_language(language) or self._guess(text, words, forms, searched)
+        lang = primary_language(language) or self._guess_language(text, words, forms, searched)
         if lang in self.lexicons:
             used = [lang]
             if lang != "en" and "en" in self.lexicons:
